@@ -1,0 +1,15 @@
+/**
+ * The static, ordered migration index. Bundlers cannot follow readdir + dynamic import, and a
+ * static list makes "which migrations does this build know" a compile-time fact. Names are
+ * zero-padded because order is by name. Append only: never rename or edit a shipped migration.
+ */
+import type { Kysely } from 'kysely';
+import * as m0001 from './0001_initial';
+
+export interface Migration {
+  up(db: Kysely<any>): Promise<void>;
+}
+
+export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001_initial', m0001],
+];

@@ -1,0 +1,46 @@
+import { serveCommand, serveHelp } from './commands/serve';
+import { statusCommand, statusHelp } from './commands/status';
+import { describeError, stdio, UsageError, type CliIO } from './output';
+
+type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<number> };
+
+/** The command table: later features add a line each. */
+export const commands: Record<string, Command> = {
+  serve: { help: serveHelp, run: serveCommand },
+  status: { help: statusHelp, run: statusCommand },
+};
+
+function usage(): string {
+  return [
+    'Usage: atelier <command> [options]   (from a checkout: npm run atelier -- <command>)',
+    '',
+    ...Object.values(commands).map((c) => c.help),
+    '',
+    'Every command takes --data-dir DIR (default: $ATELIER_DATA_DIR, else the desktop app’s data folder).',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`Unknown command: ${name}\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    const isUsage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.err(`atelier ${name}: ${describeError(err)}`);
+    if (isUsage) io.err(`\n${command.help}`);
+    return isUsage ? 2 : 1;
+  }
+}

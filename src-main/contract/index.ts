@@ -1,0 +1,53 @@
+/**
+ * The api contract: the one module main, preload, server and renderer share. Every method has a
+ * zod input schema and an output type; every event has a payload type. Domains keep their own
+ * file and are merged here, so adding a domain is one line.
+ */
+import type { z } from 'zod';
+import type { EventDef, MethodDef } from './define';
+import { systemEvents, systemMethods } from './system';
+
+export * from './define';
+export * from './errors';
+export * from './system';
+
+export const methods = {
+  ...systemMethods,
+} as const;
+
+export const events = {
+  ...systemEvents,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+
+type OutputOf<D> = D extends MethodDef<z.ZodType, infer O> ? O : never;
+type PayloadOf<D> = D extends EventDef<infer P> ? P : never;
+
+/** What a caller passes (defaults may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives after validation (defaults filled in). */
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = OutputOf<Methods[M]>;
+export type EventPayload<E extends EventName> = PayloadOf<(typeof events)[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** The preload's surface, and what the renderer's client expects on window.atelier. */
+export interface AtelierBridge {
+  invoke(method: string, input: unknown): Promise<import('./errors').Result<unknown>>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** The IPC channel names; kept here so main and preload cannot drift apart. */
+export const ipcChannels = {
+  invoke: 'atelier:invoke',
+  event: 'atelier:event',
+} as const;

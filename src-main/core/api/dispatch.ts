@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { AppError, isMethodName, methods, type ApiErrorData, type MethodName, type Result } from '../../contract';
+import type { Atelier } from '../app/atelier';
+import { createHandlers } from './handlers';
+import type { CallContext, Handlers } from './types';
+
+export interface Api {
+  /** Validate, run and wrap: never throws, always a Result. */
+  invoke(method: string, input: unknown, ctx?: Partial<CallContext>): Promise<Result<unknown>>;
+  readonly handlers: Handlers;
+}
+
+export function toErrorData(err: unknown): ApiErrorData {
+  if (err instanceof AppError) {
+    return { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
+  }
+  if (err instanceof z.ZodError) {
+    return { code: 'invalid_input', message: formatZodError(err), details: err.issues };
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+    return { code: 'io_error', message: e.message, details: { errno: e.code, path: e.path } };
+  }
+  return { code: 'internal', message: e instanceof Error ? e.message : String(err) };
+}
+
+export function formatZodError(err: z.ZodError): string {
+  return err.issues
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** Builds the api every host exposes: IPC, HTTP and the CLI all go through `invoke`. */
+export function createApi(core: Atelier): Api {
+  const handlers = createHandlers(core);
+  return {
+    handlers,
+    async invoke(method, input, ctx) {
+      if (!isMethodName(method)) {
+        return { ok: false, error: { code: 'unknown_method', message: `Unknown method: ${method}` } };
+      }
+      const parsed = methods[method].input.safeParse(input ?? {});
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'invalid_input', message: `${method}: ${formatZodError(parsed.error)}`, details: parsed.error.issues },
+        };
+      }
+      try {
+        const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+        const value = await handler(parsed.data, { host: core.host, ...ctx });
+        return { ok: true, value };
+      } catch (err) {
+        const error = toErrorData(err);
+        if (error.code === 'internal') console.error(`[api] ${method} failed`, err);
+        return { ok: false, error };
+      }
+    },
+  };
+}
+
+/** For core-internal and CLI callers that want the value or a thrown AppError. */
+export async function call<M extends MethodName>(api: Api, method: M, input: unknown): Promise<unknown> {
+  const r = await api.invoke(method, input);
+  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
+  return r.value;
+}

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { migrations } from '../../../migrations';
+import { acquireDataDirLock, type DataDirLock } from '../datadir/lock';
+import { ensureLayout, layoutOf, type DataDirLayout } from '../datadir/dataDir';
+import { migrateToLatest, newerDatabaseError, readSchemaState, type MigrateResult } from '../db/migrate';
+import { openDatabase } from '../db/open';
+import type { Database } from '../db/schema';
+import { EventBus } from '../events/bus';
+import { SettingsStore } from '../settings/settingsStore';
+import { nowIso, uuidv7 } from '../util/ids';
+import { DisposableStore, type Disposable } from './disposable';
+
+export type HostKind = 'electron' | 'serve' | 'cli';
+
+export interface OpenOptions {
+  dataDir: string;
+  host: HostKind;
+  /** Start background services (watcher, job runner). Off for one-shot CLI commands and some tests. */
+  services?: boolean;
+}
+
+/** A background service started with the core (the watcher, the job runner…). */
+export type ServiceFactory = (core: Atelier) => Disposable | Promise<Disposable>;
+
+const serviceFactories: ServiceFactory[] = [];
+
+/** Domains register their services once at import time; openAtelier starts them in order. */
+export function registerService(factory: ServiceFactory): void {
+  serviceFactories.push(factory);
+}
+
+/**
+ * The one object every host holds: the database, the data directory, the event bus and the
+ * services. Everything a user can do goes through handlers that take this.
+ */
+export class Atelier {
+  readonly startedAt = nowIso();
+  readonly disposables = new DisposableStore();
+  readonly settings: SettingsStore;
+
+  constructor(
+    readonly host: HostKind,
+    readonly layout: DataDirLayout,
+    readonly db: Kysely<Database>,
+    readonly sqlite: BetterSqlite3.Database,
+    readonly events: EventBus,
+    readonly migration: MigrateResult,
+  ) {
+    this.settings = new SettingsStore(db);
+  }
+
+  get schemaVersion(): number {
+    return this.migration.schemaVersion;
+  }
+
+  async dispose(): Promise<void> {
+    await this.disposables.dispose();
+  }
+}
+
+export async function openAtelier(options: OpenOptions): Promise<Atelier> {
+  const layout = layoutOf(options.dataDir);
+  ensureLayout(layout);
+  // Refuse a database from a newer Atelier before taking the lock or changing any byte of it.
+  const state = readSchemaState(layout.database, migrations);
+  if (state.unknown.length > 0) throw newerDatabaseError(layout.database, state.unknown);
+
+  const lock: DataDirLock = acquireDataDirLock(layout.lock, options.host);
+  let opened: ReturnType<typeof openDatabase> | undefined;
+  try {
+    const isNew = !existsSync(layout.database);
+    opened = openDatabase(layout.database);
+    const migration = await migrateToLatest(opened.db, layout.database, migrations, state);
+    const core = new Atelier(options.host, layout, opened.db, opened.sqlite, new EventBus(), migration);
+    const db = opened;
+    core.disposables.add({ dispose: () => lock.release() });
+    core.disposables.add({ dispose: () => db.close() });
+    if (isNew || migration.applied.length > 0) await ensureOwner(core);
+    if (options.services !== false) {
+      for (const factory of serviceFactories) core.disposables.add(await factory(core));
+    }
+    return core;
+  } catch (err) {
+    try {
+      await opened?.close();
+    } finally {
+      lock.release();
+    }
+    throw err;
+  }
+}
+
+/** Desktop use has one local owner and no password; created on first run. */
+async function ensureOwner(core: Atelier): Promise<void> {
+  const existing = await core.db.selectFrom('users').select('id').where('role', '=', 'owner').executeTakeFirst();
+  if (existing) return;
+  const at = nowIso();
+  let name = 'Owner';
+  try {
+    name = os.userInfo().username || name;
+  } catch {}
+  await core.db
+    .insertInto('users')
+    .values({ id: uuidv7(), name, email: null, password_hash: null, role: 'owner', created_at: at, updated_at: at })
+    .execute();
+}

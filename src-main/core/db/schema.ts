@@ -1,0 +1,269 @@
+/**
+ * The typed Database interface kysely checks every query against. It describes the schema as
+ * the latest migration leaves it; migrations themselves use Kysely<any> to stay frozen in time.
+ * SQLite has no booleans: 0/1 integers are typed as number and mapped at the edges.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type AssetType = 'image' | 'audio' | 'video';
+export type Provenance = 'unknown' | 'ai_generated' | 'user_provided' | 'enhanced';
+export type CurationStatus = 'pending' | 'approved' | 'rejected';
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ResourceClass = 'gpu' | 'cpu' | 'io';
+export type LicenseType =
+  | 'personal'
+  | 'commercial'
+  | 'extended_commercial'
+  | 'royalty_free'
+  | 'attribution';
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  password_hash: string | null;
+  role: Generated<'owner' | 'member'>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface WatchFoldersTable {
+  id: string;
+  path: string;
+  enabled: Generated<number>;
+  recursive: Generated<number>;
+  is_inbox: Generated<number>;
+  default_theme: string | null;
+  default_source: string | null;
+  default_provenance: Provenance | null;
+  last_scan_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssetsTable {
+  rid: Generated<number>;
+  id: string;
+  path: string;
+  folder_id: string | null;
+  project_id: string | null;
+  filename: string;
+  ext: Generated<string>;
+  type: AssetType;
+  mime: string | null;
+  sha256: string;
+  phash: string | null;
+  size_bytes: Generated<number>;
+  mtime_ms: Generated<number>;
+  width: number | null;
+  height: number | null;
+  duration_sec: number | null;
+  sample_rate: number | null;
+  channels: number | null;
+  fps: number | null;
+  codec: string | null;
+  audio_codec: string | null;
+  bit_rate: number | null;
+  format: string | null;
+  has_alpha: Generated<number>;
+  has_audio: Generated<number>;
+  is_animated: Generated<number>;
+  orientation: number | null;
+  title: Generated<string>;
+  theme: string | null;
+  source: string | null;
+  provenance: Generated<Provenance>;
+  status: Generated<CurationStatus>;
+  rating: Generated<number>;
+  liked: Generated<number>;
+  notes: Generated<string>;
+  prompt: string | null;
+  negative_prompt: string | null;
+  seed: string | null;
+  model: string | null;
+  model_hash: string | null;
+  generation_params: string | null;
+  raw_metadata: string | null;
+  derived_from: string | null;
+  derivation: string | null;
+  is_upscaled: Generated<number>;
+  job_id: string | null;
+  thumb_key: string | null;
+  missing: Generated<number>;
+  created_at: string;
+  added_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface AssetsFtsTable {
+  rowid: number;
+  title: string;
+  filename: string;
+  prompt: string;
+  notes: string;
+  tags: string;
+}
+
+export interface TagsTable {
+  id: string;
+  name: string;
+  color: string | null;
+  usage_count: Generated<number>;
+  created_at: string;
+}
+
+export interface AssetTagsTable {
+  asset_id: string;
+  tag_id: string;
+  created_at: string;
+}
+
+export interface CollectionsTable {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  cover_asset_id: string | null;
+  smart_query: string | null;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface CollectionAssetsTable {
+  collection_id: string;
+  asset_id: string;
+  position: number;
+  added_at: string;
+}
+
+export interface PacksTable {
+  id: string;
+  project_id: string | null;
+  name: string;
+  slug: string;
+  theme: string | null;
+  description: Generated<string>;
+  license_type: Generated<LicenseType>;
+  version: Generated<string>;
+  cover_asset_id: string | null;
+  asset_count: Generated<number>;
+  total_size_bytes: Generated<number>;
+  export_path: string | null;
+  exported_at: string | null;
+  export_sha256: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface PackAssetsTable {
+  pack_id: string;
+  asset_id: string;
+  position: number;
+  export_filename: string | null;
+  added_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  status: Generated<JobStatus>;
+  priority: Generated<number>;
+  position: Generated<number>;
+  resource_class: Generated<ResourceClass>;
+  progress: Generated<number>;
+  progress_message: string | null;
+  eta_sec: number | null;
+  params: Generated<string>;
+  result: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_after: string | null;
+  parent_id: string | null;
+  asset_id: string | null;
+  pack_id: string | null;
+  title: Generated<string>;
+  resource_seconds: Generated<number>;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+export interface JobSegmentsTable {
+  id: string;
+  job_id: string;
+  idx: number;
+  status: Generated<JobStatus>;
+  progress: Generated<number>;
+  params: Generated<string>;
+  result: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface JobLogsTable {
+  id: Generated<number>;
+  job_id: string;
+  at: string;
+  level: Generated<'debug' | 'info' | 'warn' | 'error'>;
+  message: string;
+}
+
+export interface MigrationHistoryTable {
+  name: string;
+  timestamp: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+  projects: ProjectsTable;
+  watch_folders: WatchFoldersTable;
+  assets: AssetsTable;
+  assets_fts: AssetsFtsTable;
+  tags: TagsTable;
+  asset_tags: AssetTagsTable;
+  collections: CollectionsTable;
+  collection_assets: CollectionAssetsTable;
+  packs: PacksTable;
+  pack_assets: PackAssetsTable;
+  jobs: JobsTable;
+  job_segments: JobSegmentsTable;
+  job_logs: JobLogsTable;
+  migration_history: MigrationHistoryTable;
+}
+
+export type AssetRow = Selectable<AssetsTable>;
+export type NewAsset = Insertable<AssetsTable>;
+export type AssetUpdate = Updateable<AssetsTable>;
+export type WatchFolderRow = Selectable<WatchFoldersTable>;
+export type JobRow = Selectable<JobsTable>;
+export type PackRow = Selectable<PacksTable>;

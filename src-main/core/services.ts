@@ -1,0 +1,5 @@
+/**
+ * Importing this module registers every domain's background services with openAtelier.
+ * Hosts (Electron main, serve, CLI) import it once; tests that want services import it too.
+ */
+export {};

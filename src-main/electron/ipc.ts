@@ -1,0 +1,30 @@
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ipcChannels } from '../contract';
+import type { Api } from '../core/api/dispatch';
+import type { Atelier } from '../core/app/atelier';
+import { isAppUrl } from './security';
+
+/**
+ * One invoke channel for every method: the contract, not the channel name, carries the types,
+ * and `api.invoke` validates the input. Each message's sender frame must be our own page.
+ */
+export function bindIpc(api: Api, devServerUrl: string | undefined): () => void {
+  ipcMain.handle(ipcChannels.invoke, async (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!isAppUrl(frameUrl, devServerUrl)) {
+      return { ok: false, error: { code: 'unauthorized', message: 'IPC from an unexpected frame was refused' } };
+    }
+    if (typeof method !== 'string') {
+      return { ok: false, error: { code: 'invalid_input', message: 'Method name must be a string' } };
+    }
+    return api.invoke(method, input, { host: 'electron' });
+  });
+  return () => ipcMain.removeHandler(ipcChannels.invoke);
+}
+
+/** Core events go to every window that is still alive. */
+export function forwardEvents(core: Atelier, targets: () => WebContents[]): () => void {
+  return core.events.onAny((event, payload) => {
+    for (const wc of targets()) if (!wc.isDestroyed()) wc.send(ipcChannels.event, event, payload);
+  });
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog } from 'electron';
+import { createApi } from '../core/api/dispatch';
+import { openAtelier, type Atelier } from '../core/app/atelier';
+import '../core/services';
+import { bindIpc, forwardEvents } from './ipc';
+import { handleMediaProtocol, registerMediaScheme } from './mediaProtocol';
+import { hardenSessions } from './security';
+import { createMainWindow } from './window';
+
+// The Electron layer only wires core to windows; everything a user can do lives in core.
+const outDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+
+registerMediaScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let core: Atelier | undefined;
+  const cleanups: Array<() => void> = [];
+
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+
+  app.whenReady().then(async () => {
+    hardenSessions();
+    const dataDir = process.env.ATELIER_DATA_DIR ?? app.getPath('userData');
+    try {
+      core = await openAtelier({ dataDir, host: 'electron' });
+    } catch (err) {
+      dialog.showErrorBox('Atelier cannot open its library', (err as Error).message);
+      app.exit(1);
+      return;
+    }
+    const api = createApi(core);
+    handleMediaProtocol(core);
+    cleanups.push(bindIpc(api, devServerUrl));
+    cleanups.push(forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents)));
+    createMainWindow(outDir, devServerUrl);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(outDir, devServerUrl);
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting || !core) return;
+    event.preventDefault();
+    quitting = true;
+    for (const c of cleanups.splice(0)) c();
+    void core.dispose().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,211 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Atelier } from '../core/app/atelier';
+import { createApi, type Api } from '../core/api/dispatch';
+import { resolveMedia } from '../core/media/resolveMedia';
+import type { ErrorCode } from '../contract/errors';
+import { hostAllowed, isAuthorized, newToken, tokenCookie } from './auth';
+import { sendFile } from './mediaResponse';
+import { serveStatic } from './staticFiles';
+
+export interface ServeOptions {
+  core: Atelier;
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  /** Fixed token for tests; a random one per start otherwise. */
+  token?: string;
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  /** The URL to open: carries the token once; the server swaps it for an HttpOnly cookie. */
+  openUrl: string;
+  port: number;
+  token: string;
+  api: Api;
+  close(): Promise<void>;
+}
+
+const statusFor: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unknown_method: 404,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  unavailable: 503,
+  engine_missing: 424,
+  io_error: 500,
+  cancelled: 409,
+  internal: 500,
+};
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(data),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(data);
+}
+
+function unauthorized(res: ServerResponse): void {
+  json(res, 401, {
+    ok: false,
+    error: {
+      code: 'unauthorized',
+      message: 'Missing or wrong token: open the URL that `atelier serve` printed.',
+    },
+  });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw Object.assign(new Error(`Request body over ${limit} bytes`), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Serve mode: the same api as the desktop app, over `POST /api/<method>`, events over a
+ * WebSocket at /events, media by asset id at /media/<id>/<variant>, and the built renderer.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const { core, rendererDir } = options;
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? newToken();
+  const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const api = createApi(core);
+  const sockets = new Set<WebSocket>();
+  let port = options.port ?? 0;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const offEvents = core.events.onAny((event, payload) => {
+    if (sockets.size === 0) return;
+    const msg = JSON.stringify({ event, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(msg);
+  });
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err) => {
+      console.error('[serve] request failed', err);
+      if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'internal', message: String(err) } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostAllowed(req, host, port)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request: unexpected Host header');
+      return;
+    }
+    if (!isAuthorized(req, url, token)) {
+      if (url.pathname.startsWith('/api/')) return unauthorized(res);
+      res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!doctype html><meta charset="utf-8"><title>Atelier</title><body style="font-family:system-ui;padding:3rem">' +
+          '<h1>Atelier needs its access token</h1><p>Open the full URL that <code>atelier serve</code> printed in the terminal (it ends in <code>?token=…</code>).</p>',
+      );
+      return;
+    }
+    // The token in the URL is swapped for an HttpOnly cookie and removed from the address bar.
+    if (url.searchParams.has('token') && req.method === 'GET') {
+      url.searchParams.delete('token');
+      res.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: url.pathname + url.search });
+      res.end();
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST' }).end();
+        return;
+      }
+      const origin = req.headers.origin;
+      if (origin && origin !== `http://${req.headers.host}`) {
+        return json(res, 403, { ok: false, error: { code: 'unauthorized', message: 'Cross-origin request refused' } });
+      }
+      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      let input: unknown = {};
+      try {
+        const body = await readBody(req, maxBody);
+        input = body.length ? JSON.parse(body.toString('utf8')) : {};
+      } catch (err) {
+        const status = (err as { status?: number }).status ?? 400;
+        return json(res, status, { ok: false, error: { code: 'invalid_input', message: `Bad request body: ${(err as Error).message}` } });
+      }
+      const result = await api.invoke(method, input, { host: 'serve' });
+      return json(res, result.ok ? 200 : statusFor[result.error.code], result);
+    }
+    if (url.pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      const [, , assetId = '', variant = 'file'] = url.pathname.split('/');
+      try {
+        const media = await resolveMedia(core, decodeURIComponent(assetId), decodeURIComponent(variant));
+        return await sendFile(req, res, media.file, media.mime);
+      } catch (err) {
+        const code = (err as { code?: ErrorCode }).code ?? 'internal';
+        res.writeHead(statusFor[code] ?? 500, { 'Content-Type': 'text/plain' }).end((err as Error).message);
+        return;
+      }
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    serveStatic(rendererDir, req, res, url.pathname);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/events' || !hostAllowed(req, host, port) || !isAuthorized(req, url, token)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+      ws.send(JSON.stringify({ event: 'hello', payload: { at: new Date().toISOString() } }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `http://${shownHost}:${port}/`;
+
+  let closed = false;
+  return {
+    url,
+    openUrl: `${url}?token=${token}`,
+    port,
+    token,
+    api,
+    async close() {
+      if (closed) return;
+      closed = true;
+      offEvents();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

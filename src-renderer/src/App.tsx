@@ -1,0 +1,36 @@
+import { useEffect } from 'react';
+import { AppFrame } from './components/AppFrame';
+import { Toasts } from './components/Toasts';
+import { useTheme } from './lib/theme';
+import { JobsPage } from './pages/JobsPage';
+import { LibraryPage } from './pages/LibraryPage';
+import { PacksPage } from './pages/PacksPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { useNav } from './stores/navigation';
+import { useSettings } from './stores/settings';
+import { useStatus } from './stores/status';
+
+const pageComponents = {
+  library: LibraryPage,
+  packs: PacksPage,
+  jobs: JobsPage,
+  settings: SettingsPage,
+} as const;
+
+export function App() {
+  const page = useNav((s) => s.page);
+  useTheme();
+  useEffect(() => {
+    void useStatus.getState().refresh();
+    void useSettings.getState().load();
+  }, []);
+  const Page = pageComponents[page];
+  return (
+    <>
+      <AppFrame>
+        <Page />
+      </AppFrame>
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import type { ReactNode } from 'react';
+import { useNav, type Page } from '../stores/navigation';
+import { useStatus } from '../stores/status';
+import { Icon } from './Icon';
+
+const navItems: { page: Page; label: string; icon: string }[] = [
+  { page: 'library', label: 'Library', icon: 'library' },
+  { page: 'packs', label: 'Packs', icon: 'packs' },
+  { page: 'jobs', label: 'Jobs', icon: 'jobs' },
+  { page: 'settings', label: 'Settings', icon: 'settings' },
+];
+
+export function AppFrame({ children }: { children: ReactNode }) {
+  const { page, go } = useNav();
+  const { status, connected } = useStatus();
+  return (
+    <div className="app">
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            A
+          </span>
+          <span className="brand-name">Atelier</span>
+        </div>
+        <nav aria-label="Main">
+          {navItems.map((item) => (
+            <button
+              key={item.page}
+              className={`nav-item${page === item.page ? ' active' : ''}`}
+              aria-current={page === item.page ? 'page' : undefined}
+              onClick={() => go(item.page)}
+            >
+              <Icon name={item.icon} />
+              <span>{item.label}</span>
+            </button>
+          ))}
+        </nav>
+        <div className="sidebar-footer" data-testid="sidebar-status">
+          <span className={`dot ${connected ? 'dot-ok' : 'dot-bad'}`} aria-hidden="true" />
+          {connected ? (
+            status ? (
+              <span>
+                {status.assetCount.toLocaleString()} {status.assetCount === 1 ? 'asset' : 'assets'} · v{status.version}
+              </span>
+            ) : (
+              <span>Connecting…</span>
+            )
+          ) : (
+            <span>Reconnecting…</span>
+          )}
+        </div>
+      </aside>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

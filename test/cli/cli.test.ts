@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main';
+import { tempDir } from '../helpers/tempDir';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+describe('atelier CLI', () => {
+  it('status --json reports version, data dir, database, schema, assets and folders', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const c = capture();
+    const code = await main(['status', '--data-dir', t.dir, '--json'], c.io);
+    expect(code).toBe(0);
+    const status = JSON.parse(c.out.join('\n'));
+    expect(status).toMatchObject({ app: 'Atelier', dataDir: t.dir, databasePath: path.join(t.dir, 'atelier.db'), assetCount: 0, watchFolders: [] });
+    expect(status.schemaVersion).toBeGreaterThan(0);
+  });
+
+  it('prints usage for unknown commands and bad flags with exit code 2', async () => {
+    const c = capture();
+    expect(await main(['frobnicate'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/Unknown command: frobnicate/);
+    const d = capture();
+    expect(await main(['status', '--bogus'], d.io)).toBe(2);
+    expect(d.err.join('\n')).toMatch(/atelier status/);
+  });
+
+  it('a second serve on the same data dir refuses with a clear message, while status still reads it', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const child = spawn(process.execPath, ['bin/atelier.mjs', 'serve', '--data-dir', t.dir, '--port', '0', '--no-build'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d) => {
+          buf += d;
+          const m = /Atelier is serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(buf);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      expect(url).toMatch(/token=/);
+      const second = spawn(process.execPath, ['bin/atelier.mjs', 'serve', '--data-dir', t.dir, '--port', '0', '--no-build'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      second.stderr.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/already open in another Atelier \(serve, pid \d+/);
+
+      const c = capture();
+      expect(await main(['status', '--data-dir', t.dir, '--json'], c.io)).toBe(0);
+      expect(JSON.parse(c.out.join('\n')).dataDir).toBe(t.dir);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { openAtelier, type Atelier, type HostKind } from '../../src-main/core/app/atelier';
+import { createApi, type Api } from '../../src-main/core/api/dispatch';
+import type { MethodInput, MethodName, MethodOutput } from '../../src-main/contract';
+import '../../src-main/core/services';
+import { tempDir } from './tempDir';
+
+export interface TestCore {
+  core: Atelier;
+  api: Api;
+  dataDir: string;
+  root: string;
+  /** Calls a method and returns its value, failing the test with the api's message otherwise. */
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  close(): Promise<void>;
+}
+
+/** A real core on a real SQLite file in a fresh temp data directory. */
+export async function openTestCore(options: { services?: boolean; host?: HostKind } = {}): Promise<TestCore> {
+  const { dir, cleanup } = tempDir();
+  const dataDir = path.join(dir, 'data');
+  const core = await openAtelier({ dataDir, host: options.host ?? 'cli', services: options.services ?? false });
+  const api = createApi(core);
+  return {
+    core,
+    api,
+    dataDir,
+    root: dir,
+    async call(method, input) {
+      const r = await api.invoke(method, input);
+      if (!r.ok) throw new Error(`${method} failed: [${r.error.code}] ${r.error.message}`);
+      return r.value as never;
+    },
+    async close() {
+      await core.dispose();
+      cleanup();
+    },
+  };
+}

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_ingest';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -12,4 +13,5 @@ export interface Migration {
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_initial', m0001],
+  ['0002_ingest', m0002],
 ];

@@ -5,18 +5,23 @@
  */
 import type { z } from 'zod';
 import type { EventDef, MethodDef } from './define';
+import type { Result } from './errors';
 import { systemEvents, systemMethods } from './system';
+import { libraryEvents, libraryMethods } from './library';
 
 export * from './define';
 export * from './errors';
 export * from './system';
+export * from './library';
 
 export const methods = {
   ...systemMethods,
+  ...libraryMethods,
 } as const;
 
 export const events = {
   ...systemEvents,
+  ...libraryEvents,
 } as const;
 
 export type Methods = typeof methods;
@@ -42,7 +47,7 @@ export function isMethodName(name: string): name is MethodName {
 
 /** The preload's surface, and what the renderer's client expects on window.atelier. */
 export interface AtelierBridge {
-  invoke(method: string, input: unknown): Promise<import('./errors').Result<unknown>>;
+  invoke(method: string, input: unknown): Promise<Result<unknown>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
 }
 

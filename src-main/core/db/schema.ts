@@ -236,6 +236,29 @@ export interface JobLogsTable {
   message: string;
 }
 
+export interface AssetCopiesTable {
+  path: string;
+  asset_id: string;
+  folder_id: string | null;
+  size_bytes: Generated<number>;
+  mtime_ms: Generated<number>;
+  missing: Generated<number>;
+  added_at: string;
+}
+
+export interface IngestFailuresTable {
+  id: string;
+  path: string;
+  folder_id: string | null;
+  code: string;
+  reason: string;
+  size_bytes: number | null;
+  mtime_ms: number | null;
+  attempts: Generated<number>;
+  first_at: string;
+  last_at: string;
+}
+
 export interface MigrationHistoryTable {
   name: string;
   timestamp: string;
@@ -259,6 +282,8 @@ export interface Database {
   job_segments: JobSegmentsTable;
   job_logs: JobLogsTable;
   migration_history: MigrationHistoryTable;
+  asset_copies: AssetCopiesTable;
+  ingest_failures: IngestFailuresTable;
 }
 
 export type AssetRow = Selectable<AssetsTable>;

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { startServe, type ServeProcess } from './support/serve';
+
+let serve: ServeProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  serve = await startServe();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe('the app in Chromium over serve mode', () => {
+  it('loads from the printed URL and shows the live status', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl);
+    // The token moved into a cookie and out of the address bar.
+    expect(page.url()).not.toContain('token=');
+    await expect.poll(() => page.getByTestId('sidebar-status').textContent()).toMatch(/0 assets · v\d/);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => page.getByTestId('status-datadir').textContent()).toBe(serve.dataDir);
+    expect(await page.getByTestId('status-schema').textContent()).toMatch(/version \d+ of \d+/);
+    expect(await page.getByTestId('status-version').textContent()).toMatch(/Atelier \d+\.\d+\.\d+/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps every page free of render errors', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl);
+    for (const name of ['Library', 'Packs', 'Jobs', 'Settings']) {
+      await page.getByRole('button', { name, exact: true }).click();
+      await expect.poll(() => page.locator('h1').first().textContent()).toBe(name);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('saves settings through the api and applies the dark theme', async () => {
+    const page = await browser.newPage();
+    await page.goto(serve.openUrl + '#/settings');
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByLabel('Your name or studio').fill('Ada Studio');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const res = await fetch(`${serve.url}api/settings.get`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}` } });
+    expect(await res.json()).toMatchObject({ ok: true, value: { theme: 'dark', ownerName: 'Ada Studio' } });
+    await page.close();
+  });
+
+  it('answers 401 to a browser without the token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(serve.url);
+    expect(response?.status()).toBe(401);
+    expect(await page.textContent('h1')).toMatch(/needs its access token/);
+    const api = await page.request.post(`${serve.url}api/system.status`, { data: {} });
+    expect(api.status()).toBe(401);
+    await context.close();
+  });
+});

@@ -6,6 +6,9 @@
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_ingest';
+import * as m0003 from './0003_jobs';
+import * as m0004 from './0004_packs';
+import * as m0005 from './0005_curation';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -14,4 +17,7 @@ export interface Migration {
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_initial', m0001],
   ['0002_ingest', m0002],
+  ['0003_jobs', m0003],
+  ['0004_packs', m0004],
+  ['0005_curation', m0005],
 ];

@@ -1,5 +1,12 @@
+import { callCommand, callHelp, methodsCommand } from './commands/call';
 import { serveCommand, serveHelp } from './commands/serve';
 import { statusCommand, statusHelp } from './commands/status';
+import { packsCommand, packsHelp } from './commands/packs';
+import { ingestCommand, ingestHelp } from './commands/ingest';
+import { assetsCommand, assetsHelp } from './commands/assets';
+import { jobsCommand, jobsHelp } from './commands/jobs';
+import { processCommand, processHelp } from './commands/process';
+import { curateCommand, curateHelp } from './commands/curate';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
 type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<number> };
@@ -8,13 +15,21 @@ type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<numbe
 export const commands: Record<string, Command> = {
   serve: { help: serveHelp, run: serveCommand },
   status: { help: statusHelp, run: statusCommand },
+  packs: { help: packsHelp, run: packsCommand },
+  call: { help: callHelp, run: callCommand },
+  methods: { help: callHelp, run: methodsCommand },
+  ingest: { help: ingestHelp, run: ingestCommand },
+  assets: { help: assetsHelp, run: assetsCommand },
+  jobs: { help: jobsHelp, run: jobsCommand },
+  process: { help: processHelp, run: processCommand },
+  curate: { help: curateHelp, run: curateCommand },
 };
 
 function usage(): string {
   return [
     'Usage: atelier <command> [options]   (from a checkout: npm run atelier -- <command>)',
     '',
-    ...Object.values(commands).map((c) => c.help),
+    ...new Set(Object.values(commands).map((c) => c.help)),
     '',
     'Every command takes --data-dir DIR (default: $ATELIER_DATA_DIR, else the desktop app’s data folder).',
   ].join('\n');

@@ -7,21 +7,43 @@ import type { z } from 'zod';
 import type { EventDef, MethodDef } from './define';
 import type { Result } from './errors';
 import { systemEvents, systemMethods } from './system';
+import { packsEvents, packsMethods } from './packs';
 import { libraryEvents, libraryMethods } from './library';
+import { jobsEvents, jobsMethods } from './jobs';
+import { processMethods } from './process';
+import { enginesMethods } from './engines';
+import { browseEvents, browseMethods } from './browse';
+import { curationEvents, curationMethods } from './curation';
 
 export * from './define';
 export * from './errors';
 export * from './system';
+export * from './packs';
 export * from './library';
+export * from './jobs';
+export * from './process';
+export * from './engines';
+export * from './browse';
+export * from './curation';
 
 export const methods = {
   ...systemMethods,
+  ...packsMethods,
   ...libraryMethods,
+  ...jobsMethods,
+  ...processMethods,
+  ...enginesMethods,
+  ...browseMethods,
+  ...curationMethods,
 } as const;
 
 export const events = {
   ...systemEvents,
+  ...packsEvents,
   ...libraryEvents,
+  ...jobsEvents,
+  ...browseEvents,
+  ...curationEvents,
 } as const;
 
 export type Methods = typeof methods;

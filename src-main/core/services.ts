@@ -3,3 +3,5 @@
  * Hosts (Electron main, serve, CLI) import it once; tests that want services import it too.
  */
 export {};
+import './watch/service';
+import './jobs/service';

@@ -71,3 +71,25 @@ describe('atelier CLI', () => {
     }
   });
 });
+
+describe('atelier call / methods', () => {
+  it('runs any method in-process and prints the api envelope', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const c = capture();
+    expect(await main(['call', 'settings.update', '{"ownerName":"Ada"}', '--data-dir', t.dir], c.io)).toBe(0);
+    expect(JSON.parse(c.out.join('\n'))).toMatchObject({ ok: true, value: { ownerName: 'Ada' } });
+    const bad = capture();
+    expect(await main(['call', 'settings.update', '{"theme":1}', '--data-dir', t.dir], bad.io)).toBe(1);
+    expect(JSON.parse(bad.out.join('\n'))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const notJson = capture();
+    expect(await main(['call', 'system.status', '{oops', '--data-dir', t.dir], notJson.io)).toBe(2);
+    expect(notJson.err.join('\n')).toMatch(/not valid JSON/);
+  });
+
+  it('lists the methods with descriptions', async () => {
+    const c = capture();
+    expect(await main(['methods'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(/system\.status\s+Version, data directory/);
+  });
+});

@@ -1,10 +1,24 @@
 import type { Atelier } from '../app/atelier';
 import { systemHandlers } from '../system/handlers';
+import { packsHandlers } from '../packs/handlers';
+import { libraryHandlers } from '../library/handlers';
+import { browseHandlers } from '../browse/handlers';
+import { curationHandlers } from '../curation/handlers';
+import { jobsHandlers } from '../jobs/handlers';
+import { processHandlers } from '../process/handlers';
+import { enginesHandlers } from '../engines/handlers';
 import type { Handlers } from './types';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
 export function createHandlers(core: Atelier): Handlers {
   return {
     ...systemHandlers(core),
+    ...packsHandlers(core),
+    ...libraryHandlers(core),
+    ...browseHandlers(core),
+    ...curationHandlers(core),
+    ...jobsHandlers(core),
+    ...processHandlers(core),
+    ...enginesHandlers(core),
   } satisfies Handlers;
 }

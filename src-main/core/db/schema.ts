@@ -179,6 +179,29 @@ export interface PacksTable {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** 0004: JSON array of check keys the creator accepted. */
+  accepted_warnings: Generated<string>;
+  default_preset: string | null;
+}
+
+export interface PackExportsTable {
+  id: string;
+  pack_id: string;
+  job_id: string | null;
+  version: string;
+  preset: string;
+  status: Generated<'running' | 'completed' | 'failed' | 'cancelled'>;
+  options: Generated<string>;
+  out_dir: string;
+  files: Generated<string>;
+  sha256: string | null;
+  total_bytes: Generated<number>;
+  asset_count: Generated<number>;
+  skipped: Generated<string>;
+  error: string | null;
+  verify_ms: number | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 export interface PackAssetsTable {
@@ -278,12 +301,37 @@ export interface Database {
   collection_assets: CollectionAssetsTable;
   packs: PacksTable;
   pack_assets: PackAssetsTable;
+  pack_exports: PackExportsTable;
   jobs: JobsTable;
   job_segments: JobSegmentsTable;
   job_logs: JobLogsTable;
   migration_history: MigrationHistoryTable;
   asset_copies: AssetCopiesTable;
   ingest_failures: IngestFailuresTable;
+  saved_searches: SavedSearchesTable;
+  curation_undo: CurationUndoTable;
+}
+
+export interface SavedSearchesTable {
+  id: string;
+  name: string;
+  /** A LibraryFilter as JSON. */
+  filter: string;
+  /** A LibrarySort as JSON. */
+  sort: string;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CurationUndoTable {
+  seq: Generated<number>;
+  id: string;
+  label: string;
+  count: number;
+  /** The inverse operations as JSON (core/curation/undoLog.ts). */
+  payload: string;
+  at: string;
 }
 
 export type AssetRow = Selectable<AssetsTable>;

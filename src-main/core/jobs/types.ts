@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ResourceClass } from '../db/schema';
 import type { Atelier } from '../app/atelier';
+import type { RunProgramOptions, RunProgramResult } from '../engines/runProgram';
 
 /**
  * A job kind is a small module: its params schema, resource class, whether it may be retried
@@ -36,4 +37,16 @@ export interface JobContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   /** A path in the data dir's tmp/ owned by this job: removed when the job ends, however it ends. */
   tempPath(name: string): string;
+  /**
+   * Runs an external program under this job: cancelled with the job (whole process tree),
+   * progress parsed from its output and reported, its output lines logged.
+   */
+  spawn(
+    file: string,
+    args: string[],
+    options: Omit<RunProgramOptions, 'signal'> & {
+      /** Maps the program's 0..1 onto a slice of the job's progress (multi-step jobs). */
+      progressRange?: [from: number, to: number];
+    },
+  ): Promise<RunProgramResult>;
 }

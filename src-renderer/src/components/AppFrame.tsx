@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useNav, type Page } from '../stores/navigation';
 import { useStatus } from '../stores/status';
 import { Icon } from './Icon';
+import { JobsIndicator } from './JobsIndicator';
 
 const navItems: { page: Page; label: string; icon: string }[] = [
   { page: 'library', label: 'Library', icon: 'library' },
@@ -35,6 +36,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
             </button>
           ))}
         </nav>
+        <JobsIndicator />
         <div className="sidebar-footer" data-testid="sidebar-status">
           <span className={`dot ${connected ? 'dot-ok' : 'dot-bad'}`} aria-hidden="true" />
           {connected ? (

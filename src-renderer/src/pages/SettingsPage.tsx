@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { AppSettings } from '@contract/index';
-import { EmptyState, PageHeader } from '../components/PageHeader';
+import { PageHeader } from '../components/PageHeader';
+import { WatchFoldersPanel } from '../components/WatchFoldersPanel';
 import { Icon } from '../components/Icon';
+import { EnginesPanel } from '../components/EnginesPanel';
 import { useSettings } from '../stores/settings';
 import { useStatus } from '../stores/status';
 
@@ -41,40 +43,6 @@ function StatusPanel() {
         </dl>
       ) : (
         <p className="muted">Loading…</p>
-      )}
-    </section>
-  );
-}
-
-const noFolders: never[] = [];
-
-function WatchFoldersPanel() {
-  // A stable empty array: zustand re-renders forever on a selector that returns a new one.
-  const folders = useStatus((s) => s.status?.watchFolders ?? noFolders);
-  return (
-    <section className="card" aria-labelledby="folders-title">
-      <div className="card-header">
-        <h2 id="folders-title">
-          <Icon name="folder" /> Watch folders
-        </h2>
-      </div>
-      {folders.length === 0 ? (
-        <EmptyState icon={<Icon name="inbox" size={28} />} title="No watched folders yet">
-          Files dropped into a watched folder join your library automatically.
-        </EmptyState>
-      ) : (
-        <ul className="folder-list" data-testid="watch-folders">
-          {folders.map((f) => (
-            <li key={f.id}>
-              <span className={`dot ${f.enabled ? 'dot-ok' : 'dot-muted'}`} aria-hidden="true" />
-              <span className="mono grow">{f.path}</span>
-              <span className="muted">
-                {f.assetCount.toLocaleString()} assets{f.recursive ? '' : ' · top level only'}
-                {f.enabled ? '' : ' · paused'}
-              </span>
-            </li>
-          ))}
-        </ul>
       )}
     </section>
   );
@@ -137,6 +105,7 @@ export function SettingsPage() {
         <StatusPanel />
         <WatchFoldersPanel />
         <ProfilePanel />
+        <EnginesPanel />
       </div>
     </div>
   );

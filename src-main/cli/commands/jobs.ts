@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import type { JobDetail, JobPage, JobStatusName, JobSummary } from '../../contract/jobs';
+import { jobStatuses } from '../../contract/jobs';
+import { call, createApi } from '../../core/api/dispatch';
+import { printJson, UsageError, type CliIO } from '../output';
+import { existsSync } from 'node:fs';
+import { AppError } from '../../contract/errors';
+import type { Atelier } from '../../core/app/atelier';
+import { layoutOf } from '../../core/datadir/dataDir';
+import { isDataDirLocked, readLock } from '../../core/datadir/lock';
+import { openForCli, resolveDataDir } from '../openCore';
+
+/**
+ * Opens the library for a jobs/process command. Only one process may hold a data directory, so
+ * when the app or `atelier serve` has it open the command says so instead of a bare lock error.
+ */
+export async function openForJobs(dataDirFlag: string | undefined): Promise<Atelier> {
+  const dataDir = resolveDataDir(dataDirFlag);
+  const layout = layoutOf(dataDir);
+  if (existsSync(layout.database) && isDataDirLocked(layout.lock)) {
+    const holder = readLock(layout.lock);
+    throw new AppError(
+      'conflict',
+      `Atelier is already running on this library (${holder?.host ?? 'another process'}, pid ${holder?.pid ?? '?'}). ` +
+        `Its queue is the one that runs jobs: use the Jobs page there, or stop it and run this command again.`,
+    );
+  }
+  return openForCli(dataDir, 'cli', false);
+}
+
+export function formatEta(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '';
+  if (sec < 60) return `${Math.round(sec)}s left`;
+  const m = Math.floor(sec / 60);
+  return m < 60 ? `${m}m ${Math.round(sec % 60)}s left` : `${Math.floor(m / 60)}h ${m % 60}m left`;
+}
+
+export function progressBar(fraction: number, width = 24): string {
+  const f = Math.max(0, Math.min(1, fraction));
+  const full = Math.round(f * width);
+  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%`;
+}
+
+export function jobLine(j: JobSummary): string {
+  const pct = j.status === 'running' ? ` ${(j.progress * 100).toFixed(0)}%` : '';
+  const kids = j.children ? ` (${j.children.completed}/${j.children.total})` : '';
+  return `${j.id}  ${j.status.padEnd(9)}${pct.padEnd(5)} ${j.kind.padEnd(16)} ${j.title}${kids}${j.error ? `  — ${j.error}` : ''}`;
+}
+
+export const jobsHelp = `atelier jobs list [--status queued,running,…] [--limit N] [--json]
+atelier jobs show JOB_ID [--log N] [--json]
+atelier jobs cancel JOB_ID
+atelier jobs retry JOB_ID
+  The job queue: list jobs, show one with its log tail, cancel or retry one.`;
+
+export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      status: { type: 'string' },
+      limit: { type: 'string', default: '50' },
+      log: { type: 'string', default: '20' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (!sub || !['list', 'show', 'cancel', 'retry'].includes(sub))
+    throw new UsageError(`Unknown jobs subcommand: ${sub ?? '(none)'}`);
+  const needsId = sub !== 'list';
+  if (needsId && positionals.length !== 1)
+    throw new UsageError(`atelier jobs ${sub} takes one JOB_ID`);
+  const statuses = values.status
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of statuses ?? []) {
+    if (!(jobStatuses as readonly string[]).includes(s))
+      throw new UsageError(`--status: unknown status ${s} (use ${jobStatuses.join(', ')})`);
+  }
+  const core = await openForJobs(values['data-dir']);
+  try {
+    const api = createApi(core);
+    if (sub === 'list') {
+      const page = (await call(api, 'jobs.list', {
+        status: statuses as JobStatusName[] | undefined,
+        parentId: null,
+        limit: Number(values.limit),
+      })) as JobPage;
+      if (values.json) return (printJson(io, page), 0);
+      const c = page.counts;
+      io.out(
+        `${c.queued} queued · ${c.running} running · ${c.completed} completed · ${c.failed} failed · ${c.cancelled} cancelled`,
+      );
+      for (const j of page.items) io.out(jobLine(j));
+      if (page.nextCursor) io.out(`… more (use --limit or the Jobs page)`);
+      return 0;
+    }
+    const id = positionals[0]!;
+    if (sub === 'show') {
+      const job = (await call(api, 'jobs.get', { id, logLines: Number(values.log) })) as JobDetail;
+      if (values.json) return (printJson(io, job), 0);
+      io.out(jobLine(job));
+      io.out(
+        `  created ${job.createdAt}${job.startedAt ? ` · started ${job.startedAt}` : ''}${job.finishedAt ? ` · finished ${job.finishedAt}` : ''}`,
+      );
+      io.out(
+        `  attempts ${job.attempts}/${job.maxAttempts} · ${job.resourceClass} · priority ${job.priority}`,
+      );
+      if (job.status === 'running')
+        io.out(
+          `  ${(job.progress * 100).toFixed(1)}% ${job.message ?? ''} ${formatEta(job.etaSec)}`,
+        );
+      io.out(`  params ${JSON.stringify(job.params)}`);
+      if (job.outputAssetIds.length) io.out(`  outputs ${job.outputAssetIds.join(', ')}`);
+      for (const c of job.childJobs) io.out(`  · ${jobLine(c)}`);
+      if (job.logTail.length) {
+        io.out('  log:');
+        for (const l of job.logTail) io.out(`    ${l.at} ${l.level} ${l.message}`);
+      }
+      return 0;
+    }
+    const job = await call(api, sub === 'cancel' ? 'jobs.cancel' : 'jobs.retry', { id });
+    if (values.json) return (printJson(io, job), 0);
+    io.out(jobLine(job as never));
+    if (sub === 'retry')
+      io.out(
+        'Queued again: it runs when the app or `atelier serve` is running, or with `atelier process … --wait`.',
+      );
+    return 0;
+  } finally {
+    await core.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { GridItem, LibraryPageResult, LibraryQueryInput, SortKey } from '../../contract/browse';
+import { AppError } from '../../contract/errors';
+import { decodeCursor, encodeCursor } from './cursor';
+import { filterSql } from './filterSql';
+import { highlight, type FtsQuery } from './ftsQuery';
+import { gridColumns, toGridItem, type GridRow } from './gridItem';
+import { statements } from './stmtCache';
+
+/** Each expression matches an index in 0005_curation exactly, so the planner walks it in order. */
+const sortExpr: Record<SortKey, string> = {
+  added: 'a.added_at',
+  created: 'a.created_at',
+  name: 'a.filename COLLATE NOCASE',
+  rating: 'a.rating',
+  size: 'a.size_bytes',
+  duration: 'ifnull(a.duration_sec, -1)',
+  position: 'ca.position',
+};
+
+/**
+ * Above this many hits a search term is "common": ranking or sorting every hit would cost more
+ * than walking the sort index and probing the hit set until a page is full.
+ */
+const commonHits = 4000;
+
+export function isCommonSearch(sqlite: BetterSqlite3.Database, match: string): boolean {
+  const row = statements(sqlite)
+    .get(`SELECT count(*) AS n FROM (SELECT 1 FROM assets_fts WHERE assets_fts MATCH ? LIMIT ${commonHits})`)
+    .get(match) as { n: number };
+  return row.n >= commonHits;
+}
+
+function probeMatch(search: string | undefined): string | null {
+  if (!search) return null;
+  const f = filterSql({ search, tagMode: 'any', dateField: 'added', trashed: false });
+  return f.match;
+}
+
+/** One keyset page of the grid: never OFFSET, so page 500 costs what page 1 does. */
+export function queryLibrary(sqlite: BetterSqlite3.Database, input: LibraryQueryInput): LibraryPageResult {
+  const { filter, sort, limit } = input;
+  if (sort.key === 'position' && !filter.collectionId) {
+    throw new AppError('invalid_input', 'sort: position orders a collection, so it needs filter.collectionId');
+  }
+  const probe = probeMatch(filter.search);
+  const where = filterSql(filter, { searchAsFilter: probe !== null && isCommonSearch(sqlite, probe) });
+  const expr = sortExpr[sort.key];
+  const params: unknown[] = [];
+  let from = 'assets a';
+  if (sort.key === 'position') {
+    from = 'assets a JOIN collection_assets ca ON ca.asset_id = a.id AND ca.collection_id = ?';
+    params.push(filter.collectionId);
+  }
+  params.push(...where.params);
+  let keyset = '';
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, sort);
+    keyset = ` AND (${expr}, a.rid) ${sort.dir === 'desc' ? '<' : '>'} (?, ?)`;
+    params.push(c.value, c.rid);
+  }
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
+  const sql = `SELECT ${gridColumns}, ${expr} AS sort_value FROM ${from}
+    WHERE ${where.sql}${keyset}
+    ORDER BY ${expr} ${dir}, a.rid ${dir} LIMIT ${limit + 1}`;
+  const rows = statements(sqlite).all(sql, params) as (GridRow & { sort_value: string | number })[];
+  const more = rows.length > limit;
+  if (more) rows.length = limit;
+  const items = rows.map(toGridItem);
+  if (where.terms.length && items.length) attachSnippets(sqlite, where.terms, rows, items);
+  const last = rows[rows.length - 1];
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor({ key: sort.key, dir: sort.dir, value: last.sort_value, rid: last.rid }) : null,
+  };
+}
+
+const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags'] as const;
+/** Which field's snippet a card shows first when several matched. */
+const snippetPreference = ['title', 'prompt', 'tags', 'filename', 'notes'] as const;
+
+function attachSnippets(sqlite: BetterSqlite3.Database, terms: FtsQuery['terms'], rows: GridRow[], items: GridItem[]): void {
+  // The FTS table holds exactly the indexed text, tags included; reading by rowid is a lookup.
+  const texts = statements(sqlite).all(
+    `SELECT rowid AS rid, ${snippetFields.join(', ')} FROM assets_fts WHERE rowid IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(rows.map((r) => r.rid))],
+  ) as ({ rid: number } & Record<(typeof snippetFields)[number], string>)[];
+  const byRid = new Map(texts.map((t) => [t.rid, t]));
+  rows.forEach((r, i) => {
+    const t = byRid.get(r.rid);
+    if (!t) return;
+    for (const field of snippetPreference) {
+      const parts = highlight(t[field], terms);
+      if (parts) {
+        items[i]!.snippet = { field, parts };
+        return;
+      }
+    }
+  });
+}

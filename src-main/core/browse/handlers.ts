@@ -1,0 +1,17 @@
+import type { browseMethods } from '../../contract/browse';
+import type { Atelier } from '../app/atelier';
+import type { HandlersFor } from '../api/types';
+import { listSavedSearches } from '../curation/savedSearches';
+import { libraryCounts } from './counts';
+import { queryLibrary } from './gridQuery';
+import { assetRelations, facetValues, gridItemsById } from './relations';
+
+export function browseHandlers(core: Atelier): HandlersFor<keyof typeof browseMethods> {
+  return {
+    'library.query': (input) => queryLibrary(core.sqlite, input),
+    'library.items': ({ ids }) => gridItemsById(core.sqlite, ids),
+    'library.counts': () => libraryCounts(core.sqlite, listSavedSearches(core)),
+    'library.relations': ({ id }) => assetRelations(core.sqlite, id),
+    'library.facets': ({ limit }) => facetValues(core.sqlite, limit),
+  };
+}

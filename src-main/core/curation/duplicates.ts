@@ -1,0 +1,96 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { LibraryFilter } from '../../contract/browse';
+import type { DuplicateGroup } from '../../contract/curation';
+import { filterSql } from '../browse/filterSql';
+import { gridColumns, toGridItem, type GridRow } from '../browse/gridItem';
+import { statements } from '../browse/stmtCache';
+import { clusterNear, hamming, parsePhash, type HashedItem } from './nearDuplicates';
+
+type Row = GridRow & { phash: string | null; sha256: string };
+
+const statusRank = { approved: 2, pending: 1, rejected: 0 } as const;
+
+/** "Best" for keep-the-best: rating, then approved, liked, more pixels, bigger file, older. */
+export function compareBest(a: Row, b: Row): number {
+  return (
+    b.rating - a.rating ||
+    statusRank[b.status] - statusRank[a.status] ||
+    b.liked - a.liked ||
+    (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0) ||
+    b.size_bytes - a.size_bytes ||
+    a.added_at.localeCompare(b.added_at)
+  );
+}
+
+const defaultScope: LibraryFilter = { tagMode: 'any', dateField: 'added', trashed: false };
+
+function loadRows(sqlite: BetterSqlite3.Database, where: string, params: unknown[]): Row[] {
+  return statements(sqlite).all(`SELECT ${gridColumns}, a.phash, a.sha256 FROM assets a WHERE ${where}`, params) as Row[];
+}
+
+function toGroup(kind: 'exact' | 'near', key: string, rows: Row[], copies: DuplicateGroup['copies']): DuplicateGroup {
+  rows.sort(compareBest);
+  const best = parsePhash(rows[0]!.phash);
+  return {
+    key,
+    kind,
+    assets: rows.map((r) => {
+      const h = parsePhash(r.phash);
+      return { ...toGridItem(r), phash: r.phash, distance: best && h ? hamming(best, h) : 0 };
+    }),
+    copies,
+  };
+}
+
+/** Same bytes: several live assets with one sha256, or one asset with copies elsewhere on disk. */
+export function exactDuplicates(sqlite: BetterSqlite3.Database, limit: number, scope: LibraryFilter = defaultScope) {
+  const cache = statements(sqlite);
+  const where = filterSql(scope);
+  const shared = cache.all(
+    `SELECT a.sha256 FROM assets a WHERE ${where.sql} AND a.sha256 IN (SELECT sha256 FROM dup_hashes)
+     GROUP BY a.sha256 HAVING count(*) > 1 LIMIT ?`,
+    [...where.params, limit],
+  ) as { sha256: string }[];
+  const withCopies = cache.all(
+    `SELECT DISTINCT a.sha256 FROM asset_copies c JOIN assets a ON a.id = c.asset_id WHERE ${where.sql} LIMIT ?`,
+    [...where.params, limit],
+  ) as { sha256: string }[];
+  const keys = [...new Set([...shared, ...withCopies].map((s) => s.sha256))].slice(0, limit);
+  const groups: DuplicateGroup[] = [];
+  for (const sha of keys) {
+    const rows = loadRows(sqlite, `${where.sql} AND a.sha256 = ?`, [...where.params, sha]);
+    if (!rows.length) continue;
+    const copies = (
+      cache.all(
+        'SELECT c.asset_id, c.path, c.missing FROM asset_copies c WHERE c.asset_id IN (SELECT value FROM json_each(?)) ORDER BY c.path',
+        [JSON.stringify(rows.map((r) => r.id))],
+      ) as { asset_id: string; path: string; missing: number }[]
+    ).map((c) => ({ assetId: c.asset_id, path: c.path, missing: c.missing === 1 }));
+    groups.push(toGroup('exact', sha, rows, copies));
+  }
+  return { groups, scanned: keys.length };
+}
+
+/** Similar images by perceptual hash; biggest clusters first. */
+export function nearDuplicates(sqlite: BetterSqlite3.Database, threshold: number, limit: number, scope: LibraryFilter = defaultScope) {
+  const where = filterSql(scope);
+  const hashed = statements(sqlite).all(`SELECT a.rid, a.phash FROM assets a WHERE ${where.sql} AND a.phash IS NOT NULL`, where.params) as {
+    rid: number;
+    phash: string;
+  }[];
+  const items: HashedItem[] = [];
+  for (const h of hashed) {
+    const p = parsePhash(h.phash);
+    if (p) items.push({ rid: h.rid, ...p });
+  }
+  const clusters = clusterNear(items, threshold)
+    .sort((a, b) => b.length - a.length)
+    .slice(0, limit);
+  const groups = clusters.map((c) => {
+    const rids = c.map((i) => items[i]!.rid);
+    const rows = loadRows(sqlite, 'a.rid IN (SELECT value FROM json_each(?))', [JSON.stringify(rids)]);
+    rows.sort(compareBest);
+    return toGroup('near', rows[0]!.phash ?? '', rows, []);
+  });
+  return { groups, scanned: items.length };
+}

@@ -1,0 +1,136 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { EngineInfo, EnginesStatus, VulkanInfo } from '../../contract/engines';
+import type { Atelier } from '../app/atelier';
+import { listModels } from './realesrgan';
+import { resolveEngines } from './resolveEngines';
+
+const versionCache = new Map<string, string | null>();
+const vulkanCache = new Map<string, VulkanInfo>();
+
+async function ffVersion(file: string): Promise<string | null> {
+  const r = await execa(file, ['-hide_banner', '-version'], { reject: false, timeout: 10_000 });
+  if (r.exitCode !== 0) return null;
+  const first = String(r.stdout).split('\n')[0] ?? '';
+  return /version\s+(\S+)/.exec(first)?.[1] ?? (first || null);
+}
+
+/**
+ * Whether Real-ESRGAN finds a Vulkan device. The ncnn binary prints one `[N name] …` line per
+ * device while it starts; asking it for a missing input makes it start, list and stop in well
+ * under a second without doing any work.
+ */
+export async function probeVulkan(
+  bin: string,
+  modelsDir: string | null,
+  refresh = false,
+): Promise<VulkanInfo> {
+  const cached = vulkanCache.get(bin);
+  if (cached && !refresh) return cached;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-vk-'));
+  try {
+    const r = await execa(
+      bin,
+      [
+        '-i',
+        path.join(dir, 'none.png'),
+        '-o',
+        path.join(dir, 'out.png'),
+        '-n',
+        'realesrgan-x4fast',
+        ...(modelsDir ? ['-m', modelsDir] : []),
+      ],
+      { reject: false, timeout: 30_000, all: true },
+    );
+    const text = String(r.all ?? '');
+    const devices = [
+      ...new Set([...text.matchAll(/^\[(\d+) ([^\]]+)\]/gm)].map((m) => `${m[1]}: ${m[2]}`)),
+    ];
+    const info: VulkanInfo = devices.length
+      ? { found: true, devices, problem: null }
+      : {
+          found: false,
+          devices: [],
+          problem:
+            (r as { code?: string }).code === 'ENOENT'
+              ? 'Real-ESRGAN could not be started.'
+              : `No Vulkan device was found${/vkCreateInstance|invalid gpu/i.test(text) ? ` (${text.trim().split('\n').slice(-1)[0]})` : ''}. Install a GPU driver, or Mesa's lavapipe (mesa-vulkan-drivers) to run on the CPU.`,
+        };
+    vulkanCache.set(bin, info);
+    return info;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function cachedVersion(file: string, refresh: boolean): Promise<string | null> {
+  if (!refresh && versionCache.has(file)) return versionCache.get(file) ?? null;
+  const v = await ffVersion(file).catch(() => null);
+  versionCache.set(file, v);
+  return v;
+}
+
+/** What the Settings page shows: each engine's path, its origin, version and usability. */
+export async function enginesStatus(core: Atelier, refresh: boolean): Promise<EnginesStatus> {
+  const r = await resolveEngines(core);
+  const engines: EngineInfo[] = [];
+  for (const [id, label, p] of [
+    ['ffmpeg', 'ffmpeg', r.ffmpeg],
+    ['ffprobe', 'ffprobe', r.ffprobe],
+  ] as const) {
+    const exists = !!p.path && existsSync(p.path);
+    const version = exists ? await cachedVersion(p.path!, refresh) : null;
+    engines.push({
+      id,
+      label,
+      path: p.path,
+      source: p.source,
+      version,
+      ok: exists && version !== null,
+      problem: !p.path
+        ? `${label} was not found: install it or set its path.`
+        : !exists
+          ? `No file at ${p.path}.`
+          : version === null
+            ? `${p.path} did not run as ${label}.`
+            : null,
+    });
+  }
+  const models = listModels(r.realesrgan.modelsDir);
+  const esrganExists = !!r.realesrgan.path && existsSync(r.realesrgan.path);
+  const vulkan: VulkanInfo = esrganExists
+    ? await probeVulkan(r.realesrgan.path!, r.realesrgan.modelsDir, refresh)
+    : {
+        found: false,
+        devices: [],
+        problem: 'Real-ESRGAN is not available, so no Vulkan device was looked for.',
+      };
+  engines.push({
+    id: 'realesrgan',
+    label: 'Real-ESRGAN (ncnn-vulkan)',
+    path: r.realesrgan.path,
+    source: r.realesrgan.source,
+    version: esrganExists
+      ? r.realesrgan.source === 'bundled'
+        ? 'upscayl-bin'
+        : path.basename(r.realesrgan.path!)
+      : null,
+    ok: esrganExists && models.length > 0,
+    problem: !r.realesrgan.path
+      ? 'Real-ESRGAN was not found: set the path of realesrgan-ncnn-vulkan.'
+      : !esrganExists
+        ? `No file at ${r.realesrgan.path}.`
+        : models.length === 0
+          ? `No models (NAME.param + NAME.bin) in ${r.realesrgan.modelsDir ?? 'the models folder'}.`
+          : null,
+  });
+  return {
+    engines,
+    realesrganModelsDir: r.realesrgan.modelsDir,
+    realesrganModels: models,
+    vulkan,
+    settings: r.settings,
+  };
+}

@@ -1,0 +1,116 @@
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { DataDirLayout } from '../datadir/dataDir';
+import { IngestError } from './ingestError';
+import { readExifText } from './metadata/exif';
+import { readPngText } from './metadata/pngText';
+import { phashFromGrey } from './phash';
+import { writeThumb } from './thumbFiles';
+
+/** Decompression-bomb guard: 100 megapixels is larger than any generator output or camera. */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+export interface ImageProbe {
+  width: number;
+  height: number;
+  format: string;
+  hasAlpha: boolean;
+  isAnimated: boolean;
+  orientation: number | null;
+  phash: string;
+  /** Text fields found in the file: PNG text chunks, EXIF strings, XMP description. */
+  texts: Record<string, string>;
+}
+
+// Thumbnails are viewed, not archived: low encoder effort keeps them cheap (the pipeline's
+// overhead budget over the bare reference work is 20%).
+const webpOptions = { quality: 70, effort: 0 } as const;
+
+/**
+ * Probes an image from its bytes and writes its thumbnails (512 and 256 px WebP, EXIF
+ * orientation applied) keyed by `key`. The image is decoded once: the 512 px raw pixels feed
+ * both thumbnails and the perceptual hash.
+ */
+export async function probeImage(buf: Buffer, key: string, layout: DataDirLayout): Promise<ImageProbe> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new IngestError('corrupt', `Could not read the image: ${cleanSharpMessage(err)}`);
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (!width || !height) throw new IngestError('corrupt', 'The image has no dimensions (corrupt header)');
+  const pageHeight = meta.pageHeight ?? height;
+  if (width * pageHeight > MAX_IMAGE_PIXELS) {
+    throw new IngestError(
+      'too_large',
+      `The image is ${width}×${pageHeight} (${Math.round((width * pageHeight) / 1e6)} megapixels), over the ${MAX_IMAGE_PIXELS / 1e6} MP safety limit for decompression bombs`,
+    );
+  }
+
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    raw = await sharp(buf, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+      .rotate()
+      .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new IngestError('corrupt', `Could not decode the image: ${cleanSharpMessage(err)}`);
+  }
+  const phash = await thumbsFromRaw(raw, key, layout);
+
+  const texts: Record<string, string> = {};
+  if (meta.format === 'png') Object.assign(texts, readPngText(buf));
+  Object.assign(texts, readExifText(meta.exif));
+  const xmpDescription = meta.xmp ? readXmpDescription(meta.xmp) : null;
+  if (xmpDescription && !texts.Description) texts.Description = xmpDescription;
+
+  return {
+    width: meta.autoOrient?.width ?? width,
+    height: meta.autoOrient?.height ?? pageHeight,
+    format: meta.format ?? 'unknown',
+    hasAlpha: meta.hasAlpha ?? false,
+    isAnimated: (meta.pages ?? 1) > 1,
+    orientation: meta.orientation ?? null,
+    phash,
+    texts,
+  };
+}
+
+/** Thumbnails and a perceptual hash from an image file ffmpeg made (poster frame, waveform). */
+export async function thumbsFromFile(file: string, key: string, layout: DataDirLayout): Promise<string> {
+  const raw = await sharp(file).resize(512, 512, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  return thumbsFromRaw(raw, key, layout);
+}
+
+/**
+ * 512 px pixels → the 512 WebP; a 256 px copy → the 256 WebP and the 32 px greyscale the
+ * perceptual hash reads. Each step starts from the smallest pixels that serve it.
+ */
+async function thumbsFromRaw(raw: { data: Buffer; info: OutputInfo }, key: string, layout: DataDirLayout): Promise<string> {
+  const input = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };
+  const [thumb, small] = await Promise.all([
+    sharp(raw.data, input).webp(webpOptions).toBuffer(),
+    sharp(raw.data, input).resize(256, 256, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
+  ]);
+  const smallInput = { raw: { width: small.info.width, height: small.info.height, channels: small.info.channels } };
+  const [smallWebp, grey] = await Promise.all([
+    sharp(small.data, smallInput).webp(webpOptions).toBuffer(),
+    sharp(small.data, smallInput).removeAlpha().resize(32, 32, { fit: 'fill' }).greyscale().raw().toBuffer(),
+  ]);
+  await Promise.all([writeThumb(layout, key, 'thumb', thumb), writeThumb(layout, key, 'thumb-small', smallWebp)]);
+  return phashFromGrey(grey);
+}
+
+function readXmpDescription(xmp: Buffer): string | null {
+  const text = xmp.toString('utf8');
+  const m = /<dc:description>[\s\S]*?<rdf:li[^>]*>([\s\S]*?)<\/rdf:li>/.exec(text);
+  if (!m) return null;
+  return m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&').trim() || null;
+}
+
+function cleanSharpMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0]!.replace(/^Input (buffer|file) /, '').trim();
+}

@@ -1,0 +1,178 @@
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { DataDirLayout } from '../datadir/dataDir';
+import { resolveFfTool } from '../engines/ffmpeg';
+import { thumbPath } from '../media/resolveMedia';
+import { uuidv7 } from '../util/ids';
+import { IngestError } from './ingestError';
+import { thumbsFromFile } from './probeImage';
+
+export interface MediaProbe {
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  codec: string | null;
+  audioCodec: string | null;
+  sampleRate: number | null;
+  channels: number | null;
+  bitRate: number | null;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  format: string | null;
+  phash: string | null;
+  /** Container tags (title, comment, encoder…), where generators sometimes leave prompts. */
+  texts: Record<string, string>;
+}
+
+interface FfStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  sample_rate?: string;
+  channels?: number;
+  bit_rate?: string;
+  duration?: string;
+  disposition?: { attached_pic?: number };
+}
+interface FfProbeJson {
+  streams?: FfStream[];
+  format?: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
+}
+
+const num = (v: string | number | undefined): number | null => {
+  const n = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(n) ? n : null;
+};
+
+/** "30000/1001" → 29.97; "0/0" → null. */
+export function parseFrameRate(rate: string | undefined): number | null {
+  if (!rate) return null;
+  const [a, b] = rate.split('/').map(Number);
+  if (!a || !Number.isFinite(a)) return null;
+  const v = b ? a / b : a;
+  return Number.isFinite(v) && v > 0 ? Math.round(v * 1000) / 1000 : null;
+}
+
+export function parseFfprobe(json: FfProbeJson): Omit<MediaProbe, 'phash'> {
+  const streams = json.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  const texts: Record<string, string> = {};
+  for (const [k, v] of Object.entries(json.format?.tags ?? {})) if (typeof v === 'string' && v.trim()) texts[k] = v;
+  return {
+    durationSec: num(json.format?.duration) ?? num(video?.duration) ?? num(audio?.duration),
+    width: video?.width ?? null,
+    height: video?.height ?? null,
+    fps: parseFrameRate(video?.avg_frame_rate) ?? parseFrameRate(video?.r_frame_rate),
+    codec: video?.codec_name ?? audio?.codec_name ?? null,
+    audioCodec: audio?.codec_name ?? null,
+    sampleRate: num(audio?.sample_rate),
+    channels: audio?.channels ?? null,
+    bitRate: num(json.format?.bit_rate) ?? num(audio?.bit_rate),
+    hasAudio: Boolean(audio),
+    hasVideo: Boolean(video),
+    format: json.format?.format_name ?? null,
+    texts,
+  };
+}
+
+function tool(name: 'ffmpeg' | 'ffprobe'): string {
+  const p = resolveFfTool(name, null).path;
+  if (!p) throw new IngestError('engine_missing', `${name} was not found: install ffmpeg or set ${name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}`);
+  return p;
+}
+
+const TIMEOUT_MS = 60_000;
+
+let spawnChain: Promise<void> = Promise.resolve();
+
+/**
+ * Forking a large process blocks the main thread for tens of milliseconds; spacing spawns one
+ * event-loop turn apart keeps those blocks from piling up into a felt stall during big ingests.
+ */
+function spawnTurn(): Promise<void> {
+  const turn = spawnChain.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  spawnChain = turn;
+  return turn;
+}
+
+async function run(file: string, args: string[], options: { reject?: boolean } = {}) {
+  await spawnTurn();
+  return execa(file, args, { timeout: TIMEOUT_MS, stripFinalNewline: true, reject: options.reject ?? true });
+}
+
+/**
+ * Probes audio or video with ffprobe, then makes the picture the library shows: a poster frame
+ * for video, a waveform for audio, both turned into the usual WebP thumbnails under `key`.
+ */
+export async function probeMedia(file: string, kind: 'audio' | 'video', key: string, layout: DataDirLayout): Promise<MediaProbe> {
+  const ffprobe = tool('ffprobe');
+  let parsed: Omit<MediaProbe, 'phash'>;
+  try {
+    const r = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+    parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
+  } catch (err) {
+    throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
+  }
+  if (kind === 'video' && !parsed.hasVideo) throw new IngestError('corrupt', 'No video stream found in the file');
+  if (kind === 'audio' && !parsed.hasAudio) throw new IngestError('corrupt', 'No audio stream found in the file');
+
+  const ffmpeg = tool('ffmpeg');
+  const tmp = path.join(layout.tmp, `${uuidv7()}.${kind === 'video' ? 'jpg' : 'png'}`);
+  try {
+    if (kind === 'video') {
+      // A frame a little in, so fades from black do not make every poster black.
+      const at = parsed.durationSec ? Math.min(1, parsed.durationSec / 3) : 0;
+      await extractFrame(ffmpeg, file, at, tmp);
+      if (!(await nonEmpty(tmp)) && at > 0) await extractFrame(ffmpeg, file, 0, tmp);
+      if (!(await nonEmpty(tmp))) throw new IngestError('corrupt', 'ffmpeg could not decode a frame of this video');
+      const phash = await thumbsFromFile(tmp, key, layout);
+      await moveInto(tmp, thumbPath(layout, key, 'poster'));
+      return { ...parsed, phash };
+    }
+    await run(ffmpeg, [
+      '-v', 'error', '-y', '-vn', '-i', file,
+      '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
+      '-frames:v', '1', tmp,
+    ]).catch((err) => {
+      throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
+    });
+    await thumbsFromFile(tmp, key, layout);
+    await moveInto(tmp, thumbPath(layout, key, 'waveform'));
+    // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
+    return { ...parsed, phash: null };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+async function extractFrame(ffmpeg: string, file: string, at: number, out: string): Promise<void> {
+  await run(ffmpeg, ['-v', 'error', '-y', '-ss', String(at), '-an', '-sn', '-i', file, '-frames:v', '1', '-vf', "scale='min(1024,iw)':-2", '-q:v', '3', out], {
+    reject: false,
+  });
+}
+
+async function nonEmpty(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function moveInto(tmp: string, dest: string): Promise<void> {
+  await mkdir(path.dirname(dest), { recursive: true });
+  await rename(tmp, dest);
+}
+
+function execaReason(err: unknown): string {
+  const e = err as { stderr?: string; timedOut?: boolean; shortMessage?: string; message?: string };
+  if (e.timedOut) return 'timed out';
+  const line = (e.stderr ?? '').trim().split('\n').filter(Boolean).pop();
+  return (line ?? e.shortMessage ?? e.message ?? String(err)).slice(0, 300);
+}

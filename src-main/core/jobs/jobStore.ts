@@ -1,0 +1,111 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { JobChildCounts, JobStatusName, JobSummary } from '../../contract/jobs';
+import type { JobRow } from '../db/schema';
+import { BATCH_KIND } from './registry';
+
+/** Statements prepared once per database: the scheduler runs them per job. */
+const cache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+export function stmt(db: BetterSqlite3.Database, sqlText: string): BetterSqlite3.Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let s = m.get(sqlText);
+  if (!s) m.set(sqlText, (s = db.prepare(sqlText)));
+  return s;
+}
+
+export const finalStatuses: readonly JobStatusName[] = ['completed', 'failed', 'cancelled'];
+export const isFinal = (s: string) => s === 'completed' || s === 'failed' || s === 'cancelled';
+
+export function getJobRow(db: BetterSqlite3.Database, id: string): JobRow | undefined {
+  return stmt(db, 'SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+}
+
+export function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function outputIds(result: string | null): string[] {
+  const r = parseJson(result) as { assetIds?: unknown } | null;
+  return Array.isArray(r?.assetIds)
+    ? (r.assetIds.filter((x) => typeof x === 'string') as string[])
+    : [];
+}
+
+export function childCounts(
+  db: BetterSqlite3.Database,
+  parentId: string,
+): JobChildCounts & { progressSum: number } {
+  const r = stmt(
+    db,
+    `SELECT count(*) total,
+       coalesce(sum(status = 'queued'), 0) queued, coalesce(sum(status = 'running'), 0) running,
+       coalesce(sum(status = 'completed'), 0) completed, coalesce(sum(status = 'failed'), 0) failed,
+       coalesce(sum(status = 'cancelled'), 0) cancelled,
+       coalesce(sum(CASE WHEN status IN ('completed','failed','cancelled') THEN 1.0 ELSE progress END), 0) progressSum
+     FROM jobs WHERE parent_id = ?`,
+  ).get(parentId) as JobChildCounts & { progressSum: number };
+  return r;
+}
+
+export function toSummary(db: BetterSqlite3.Database, row: JobRow): JobSummary {
+  let children: JobChildCounts | null = null;
+  if (row.kind === BATCH_KIND) {
+    const { progressSum: _p, ...counts } = childCounts(db, row.id);
+    children = counts;
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    status: row.status,
+    priority: row.priority,
+    resourceClass: row.resource_class,
+    progress: row.progress,
+    message: row.progress_message,
+    etaSec: row.eta_sec,
+    error: row.error,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    runAfter: row.run_after,
+    parentId: row.parent_id,
+    assetId: row.asset_id,
+    packId: row.pack_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    children,
+    outputAssetIds: row.status === 'completed' ? outputIds(row.result) : [],
+  };
+}
+
+export function summaryOf(db: BetterSqlite3.Database, id: string): JobSummary | null {
+  const row = getJobRow(db, id);
+  return row ? toSummary(db, row) : null;
+}
+
+export function statusCounts(db: BetterSqlite3.Database): Record<JobStatusName, number> {
+  const counts: Record<JobStatusName, number> = {
+    queued: 0,
+    running: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  for (const r of stmt(db, 'SELECT status, count(*) n FROM jobs GROUP BY status').all() as {
+    status: JobStatusName;
+    n: number;
+  }[]) {
+    counts[r.status] = r.n;
+  }
+  return counts;
+}
+
+export function countStatus(db: BetterSqlite3.Database, status: JobStatusName): number {
+  return (stmt(db, 'SELECT count(*) n FROM jobs WHERE status = ?').get(status) as { n: number }).n;
+}

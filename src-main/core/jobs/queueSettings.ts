@@ -1,0 +1,36 @@
+import os from 'node:os';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { JobResourceClass } from '../../contract/jobs';
+import type { EngineSettings } from '../../contract/engines';
+import { nowIso } from '../util/ids';
+import { stmt } from './jobStore';
+
+/** gpu: one at a time (VRAM); cpu: all cores but one, so the UI keeps one; io: two. */
+export function concurrencyLimits(
+  settings: Pick<EngineSettings, 'concurrency'> | null,
+): Record<JobResourceClass, number> {
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return {
+    gpu: settings?.concurrency.gpu ?? 1,
+    cpu: settings?.concurrency.cpu ?? Math.max(1, cores - 1),
+    io: settings?.concurrency.io ?? 2,
+  };
+}
+
+const PAUSED_KEY = 'jobs.paused';
+
+/** Pausing survives a restart: a creator who paused before closing the app expects it paused. */
+export function readPaused(db: BetterSqlite3.Database): boolean {
+  const r = stmt(db, 'SELECT value FROM settings WHERE key = ?').get(PAUSED_KEY) as
+    | { value: string }
+    | undefined;
+  return r?.value === 'true';
+}
+
+export function writePaused(db: BetterSqlite3.Database, paused: boolean): void {
+  stmt(
+    db,
+    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  ).run(PAUSED_KEY, JSON.stringify(paused), nowIso());
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { AppError } from '../../contract/errors';
+import type { JobKind } from './types';
+
+const kinds = new Map<string, JobKind>();
+
+/** Kinds register once at import time; the queue looks them up by name when it runs a job. */
+export function registerJobKind<P extends z.ZodType>(kind: JobKind<P>): JobKind<P> {
+  const stored = kind as unknown as JobKind;
+  const existing = kinds.get(kind.kind);
+  if (existing && existing !== stored)
+    throw new Error(`Job kind "${kind.kind}" is registered twice`);
+  kinds.set(kind.kind, stored);
+  return kind;
+}
+
+export function findJobKind(name: string): JobKind | undefined {
+  return kinds.get(name);
+}
+
+export function requireJobKind(name: string): JobKind {
+  const k = kinds.get(name);
+  if (!k) throw new AppError('invalid_input', `Unknown job kind: ${name}`);
+  return k;
+}
+
+/** The kind name batch parents carry; they are never run, only aggregated. */
+export const BATCH_KIND = 'batch';

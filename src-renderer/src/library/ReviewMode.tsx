@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import type { GridItem } from '@contract/index';
+import { api } from '../api/client';
+import { Stars } from './AssetCard';
+import { displayName, dimensions } from './format';
+import { useLibrary } from './libraryStore';
+
+/** One asset full screen. Decisions (P, X) advance to the next asset on their own. */
+export function ReviewMode({ item, index, total }: { item: GridItem; index: number; total: number }) {
+  const [full, setFull] = useState(false);
+  // The thumbnail shows at once; the full file replaces it when loaded, so holding an arrow
+  // key flips through thumbnails without waiting on big files.
+  useEffect(() => setFull(false), [item.id]);
+  const next = useLibrary.getState().items[index + 1];
+  return (
+    <div className="review" role="dialog" aria-label="Review" data-testid="review-mode">
+      <div className="review-stage">
+        {item.type === 'image' ? (
+          <>
+            <img className="review-img" src={api.mediaUrl(item.id, 'thumb')} alt="" style={{ opacity: full ? 0 : 1 }} />
+            <img className="review-img" src={api.mediaUrl(item.id, 'file')} alt={displayName(item)} onLoad={() => setFull(true)} style={{ opacity: full ? 1 : 0 }} />
+          </>
+        ) : item.type === 'video' ? (
+          <video className="review-img" src={api.mediaUrl(item.id, 'file')} controls autoPlay muted />
+        ) : (
+          <div className="review-audio">
+            <img src={api.mediaUrl(item.id, 'waveform')} alt="" onError={(e) => (e.currentTarget.style.display = 'none')} />
+            <audio src={api.mediaUrl(item.id, 'file')} controls autoPlay />
+          </div>
+        )}
+        {next?.hasThumb && <link rel="prefetch" href={api.mediaUrl(next.id, 'file')} />}
+      </div>
+      <div className="review-bar">
+        <span className={`pill pill-${item.status}`} data-testid="review-status">
+          {item.status}
+        </span>
+        <Stars rating={item.rating} />
+        {item.liked && <span className="like">♥</span>}
+        <span className="grow review-name">
+          {displayName(item)} <span className="muted">{dimensions(item)}</span>
+        </span>
+        <span className="muted">
+          {index + 1} / {total.toLocaleString()}
+        </span>
+        <span className="keys muted">P approve · X reject · U unmark · 0–5 rate · L like · ←/→ move · Esc close</span>
+      </div>
+    </div>
+  );
+}
+
+export function QuickLook({ item }: { item: GridItem }) {
+  return (
+    <div className="quicklook" role="dialog" aria-label="Quick look" data-testid="quick-look" onClick={() => useLibrary.getState().set({ quickLook: false })}>
+      {item.type === 'image' ? (
+        <img src={api.mediaUrl(item.id, 'file')} alt={displayName(item)} />
+      ) : item.type === 'video' ? (
+        <video src={api.mediaUrl(item.id, 'file')} controls autoPlay muted onClick={(e) => e.stopPropagation()} />
+      ) : (
+        <audio src={api.mediaUrl(item.id, 'file')} controls autoPlay onClick={(e) => e.stopPropagation()} />
+      )}
+      <div className="quicklook-name">{displayName(item)}</div>
+    </div>
+  );
+}
+
+const shortcuts: [string, string][] = [
+  ['← → ↑ ↓', 'Move'],
+  ['Shift + arrows / click', 'Extend the selection'],
+  ['Ctrl/⌘ + click', 'Add to or remove from the selection'],
+  ['Ctrl/⌘ + A', 'Select everything that matches'],
+  ['P', 'Approve'],
+  ['X', 'Reject'],
+  ['U', 'Unmark (back to review)'],
+  ['0 – 5', 'Rating (0 clears)'],
+  ['L', 'Like / unlike'],
+  ['T', 'Tag'],
+  ['Space', 'Quick look'],
+  ['Enter', 'Review mode (auto-advance after P / X)'],
+  ['Delete', 'Move to the trash'],
+  ['Ctrl/⌘ + Z', 'Undo'],
+  ['/', 'Search'],
+  ['Esc', 'Close / clear the selection'],
+  ['?', 'This sheet'],
+];
+
+export function ShortcutSheet() {
+  return (
+    <div className="modal-backdrop" onClick={() => useLibrary.getState().set({ shortcuts: false })}>
+      <div className="modal shortcut-sheet" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcut-sheet" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <dl>
+          {shortcuts.map(([k, v]) => (
+            <div key={k}>
+              <dt>
+                <kbd>{k}</kbd>
+              </dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </div>
+  );
+}

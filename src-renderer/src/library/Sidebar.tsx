@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import type { LibraryFilterInput } from '@contract/index';
+import { api } from '../api/client';
+import { toastError } from '../stores/toasts';
+import { LibIcon } from './LibIcon';
+import { useLibrary } from './libraryStore';
+
+function Item({ label, count, active, onClick, icon, color, testId }: {
+  label: string;
+  count?: number;
+  active: boolean;
+  onClick(): void;
+  icon?: string;
+  color?: string | null;
+  testId?: string;
+}) {
+  return (
+    <button className={`lib-side-item${active ? ' active' : ''}`} onClick={onClick} data-testid={testId} aria-pressed={active}>
+      {color !== undefined ? <span className="tag-dot" style={{ background: color ?? 'var(--text-muted)' }} /> : icon ? <LibIcon name={icon} /> : null}
+      <span className="grow">{label}</span>
+      {count !== undefined && <span className="count">{count.toLocaleString()}</span>}
+    </button>
+  );
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The library's own sidebar: status and type shortcuts with live counts, saved searches, collections, tags. */
+export function Sidebar() {
+  const { counts, filter, setFilter, savedSearches, collections, tags, view, setView } = useLibrary();
+  const [dragId, setDragId] = useState<string | null>(null);
+  const only = (f: LibraryFilterInput) => {
+    if (view === 'duplicates') setView('grid');
+    setFilter(f, true);
+  };
+  const isOnly = (f: LibraryFilterInput) => view !== 'duplicates' && same(filter, f);
+  const newCollection = async () => {
+    const name = window.prompt('Name of the new collection');
+    if (!name?.trim()) return;
+    try {
+      await api.call('collections.create', { name: name.trim() });
+    } catch (err) {
+      toastError('Could not create the collection', err);
+    }
+  };
+  const dropCollection = async (targetId: string) => {
+    if (!dragId || dragId === targetId) return;
+    const ids = collections.map((c) => c.id).filter((id) => id !== dragId);
+    ids.splice(ids.indexOf(targetId), 0, dragId);
+    setDragId(null);
+    try {
+      await api.call('collections.reorder', { ids });
+    } catch (err) {
+      toastError('Could not reorder', err);
+    }
+  };
+  return (
+    <aside className="lib-sidebar" aria-label="Library filters">
+      <div className="lib-side-group">
+        <Item label="All assets" icon="grid" count={counts?.total} active={isOnly({})} onClick={() => only({})} testId="side-all" />
+        <Item label="To review" icon="inbox" count={counts?.byStatus.pending} active={isOnly({ statuses: ['pending'] })} onClick={() => only({ statuses: ['pending'] })} testId="side-pending" />
+        <Item label="Approved" icon="check" count={counts?.byStatus.approved} active={isOnly({ statuses: ['approved'] })} onClick={() => only({ statuses: ['approved'] })} testId="side-approved" />
+        <Item label="Rejected" icon="x" count={counts?.byStatus.rejected} active={isOnly({ statuses: ['rejected'] })} onClick={() => only({ statuses: ['rejected'] })} testId="side-rejected" />
+        <Item label="Liked" icon="heart" count={counts?.liked} active={isOnly({ liked: true })} onClick={() => only({ liked: true })} testId="side-liked" />
+      </div>
+      <div className="lib-side-group">
+        <h3>Type</h3>
+        <Item label="Images" icon="image" count={counts?.byType.image} active={isOnly({ types: ['image'] })} onClick={() => only({ types: ['image'] })} />
+        <Item label="Audio" icon="audio" count={counts?.byType.audio} active={isOnly({ types: ['audio'] })} onClick={() => only({ types: ['audio'] })} />
+        <Item label="Video" icon="video" count={counts?.byType.video} active={isOnly({ types: ['video'] })} onClick={() => only({ types: ['video'] })} />
+      </div>
+      {savedSearches.length > 0 && (
+        <div className="lib-side-group">
+          <h3>Saved searches</h3>
+          {savedSearches.map((s) => (
+            <div key={s.id} className="lib-side-row">
+              <Item
+                label={s.name}
+                icon="bookmark"
+                count={counts?.savedSearches.find((c) => c.id === s.id)?.count}
+                active={isOnly(s.filter as LibraryFilterInput)}
+                onClick={() => {
+                  useLibrary.getState().set({ sort: s.sort });
+                  only(s.filter as LibraryFilterInput);
+                }}
+                testId="side-saved"
+              />
+              <button className="icon-button side-remove" title={`Delete “${s.name}”`} onClick={() => void api.call('savedSearches.delete', { id: s.id }).catch((e) => toastError('Could not delete', e))}>
+                <LibIcon name="x" size={12} />
+              </button>
+            </div>
+          ))}
+        </div>
+      )}
+      <div className="lib-side-group">
+        <h3>
+          Collections
+          <button className="icon-button" title="New collection" onClick={() => void newCollection()} data-testid="new-collection">
+            <LibIcon name="plus" size={14} />
+          </button>
+        </h3>
+        {collections.length === 0 && <p className="side-hint">Select assets and add them to a collection.</p>}
+        {collections.map((c) => (
+          <div
+            key={c.id}
+            draggable
+            onDragStart={() => setDragId(c.id)}
+            onDragOver={(e) => e.preventDefault()}
+            onDrop={() => void dropCollection(c.id)}
+            className={dragId === c.id ? 'dragging' : ''}
+          >
+            <Item
+              label={c.name}
+              icon="folder"
+              count={c.assetCount}
+              active={view !== 'duplicates' && filter.collectionId === c.id}
+              onClick={() => {
+                useLibrary.getState().set({ sort: { key: 'position', dir: 'asc' } });
+                only({ collectionId: c.id });
+              }}
+            />
+          </div>
+        ))}
+      </div>
+      {tags.length > 0 && (
+        <div className="lib-side-group">
+          <h3>Tags</h3>
+          <div className="tag-cloud">
+            {tags.slice(0, 40).map((t) => {
+              const on = filter.tags?.includes(t.id) ?? false;
+              return (
+                <button
+                  key={t.id}
+                  className={`tag-chip${on ? ' on' : ''}`}
+                  style={{ ['--tag' as string]: t.color ?? 'var(--text-muted)' }}
+                  onClick={() => setFilter({ tags: on ? filter.tags!.filter((x) => x !== t.id) : [...(filter.tags ?? []), t.id] })}
+                  aria-pressed={on}
+                  data-testid="tag-chip"
+                >
+                  {t.name} <span className="count">{t.usageCount}</span>
+                </button>
+              );
+            })}
+          </div>
+        </div>
+      )}
+      <div className="lib-side-group">
+        <h3>Clean up</h3>
+        <Item label="Duplicates" icon="dup" active={view === 'duplicates'} onClick={() => setView('duplicates')} testId="side-duplicates" />
+        <Item label="Missing files" icon="warning" count={counts?.missing} active={isOnly({ missing: true })} onClick={() => only({ missing: true })} />
+        <Item label="Trash" icon="trash" count={counts?.trash} active={isOnly({ trashed: true })} onClick={() => only({ trashed: true })} testId="side-trash" />
+      </div>
+    </aside>
+  );
+}

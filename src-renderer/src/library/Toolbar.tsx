@@ -1,0 +1,225 @@
+import { useEffect, useState } from 'react';
+import type { FacetValues, LibraryFilterInput, SortKey } from '@contract/index';
+import { api } from '../api/client';
+import { toastError, useToasts } from '../stores/toasts';
+import { LibIcon } from './LibIcon';
+import { useLibrary } from './libraryStore';
+
+const sortLabels: Record<SortKey, string> = {
+  added: 'Date added',
+  created: 'Date created',
+  name: 'Name',
+  rating: 'Rating',
+  size: 'File size',
+  duration: 'Duration',
+  position: 'Collection order',
+};
+
+/** Search box (debounced), sort, view and size, and the less common filters in a panel. */
+export function Toolbar() {
+  const { filter, sort, setFilter, setSort, view, setView, thumbSize, setThumbSize, items, done } = useLibrary();
+  const [text, setText] = useState(filter.search ?? '');
+  const [open, setOpen] = useState(false);
+  useEffect(() => setText(filter.search ?? ''), [filter.search]);
+  useEffect(() => {
+    if ((filter.search ?? '') === text.trim()) return;
+    const t = setTimeout(() => setFilter({ search: text.trim() || undefined }), 160);
+    return () => clearTimeout(t);
+  }, [text, filter.search, setFilter]);
+  const extra = countExtraFilters(filter);
+  const saveSearch = async () => {
+    const name = window.prompt('Name this saved search');
+    if (!name?.trim()) return;
+    try {
+      await api.call('savedSearches.save', { name: name.trim(), filter, sort });
+      useToasts.getState().push({ kind: 'success', title: 'Saved search added', detail: name.trim() });
+    } catch (err) {
+      toastError('Could not save the search', err);
+    }
+  };
+  return (
+    <div className="lib-toolbar">
+      <label className="search-box">
+        <LibIcon name="search" />
+        <input
+          type="search"
+          placeholder="Search prompts, names, notes, tags…  (word*, -word, &quot;phrase&quot;)"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            e.stopPropagation();
+            if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+            if (e.key === 'Enter') setFilter({ search: text.trim() || undefined });
+          }}
+          aria-label="Search the library"
+          data-testid="library-search"
+        />
+      </label>
+      <button className={`button${extra ? ' primary' : ''}`} onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="filters-button">
+        Filters{extra ? ` · ${extra}` : ''}
+      </button>
+      <button className="button ghost" onClick={() => void saveSearch()} title="Save this search in the sidebar" data-testid="save-search">
+        <LibIcon name="bookmark" /> Save
+      </button>
+      <span className="grow" />
+      <span className="muted shown" data-testid="shown-count">
+        {items.length.toLocaleString()}
+        {done ? '' : '+'} shown
+      </span>
+      <select
+        aria-label="Sort by"
+        value={sort.key}
+        onChange={(e) => setSort({ key: e.target.value as SortKey, dir: e.target.value === 'name' ? 'asc' : 'desc' })}
+        data-testid="sort-key"
+      >
+        {(Object.keys(sortLabels) as SortKey[])
+          .filter((k) => k !== 'position' || filter.collectionId)
+          .map((k) => (
+            <option key={k} value={k}>
+              {sortLabels[k]}
+            </option>
+          ))}
+      </select>
+      <button
+        className="icon-button"
+        onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
+        title={sort.dir === 'asc' ? 'Ascending' : 'Descending'}
+        aria-label="Sort direction"
+        data-testid="sort-dir"
+      >
+        {sort.dir === 'asc' ? '↑' : '↓'}
+      </button>
+      <div className="segmented" role="group" aria-label="View">
+        <button className={view === 'grid' ? 'on' : ''} onClick={() => setView('grid')} title="Grid" aria-label="Grid view">
+          <LibIcon name="grid" />
+        </button>
+        <button className={view === 'list' ? 'on' : ''} onClick={() => setView('list')} title="List" aria-label="List view" data-testid="list-view">
+          <LibIcon name="list" />
+        </button>
+      </div>
+      {view === 'grid' && (
+        <input
+          type="range"
+          min={96}
+          max={360}
+          step={4}
+          value={thumbSize}
+          onChange={(e) => setThumbSize(Number(e.target.value))}
+          aria-label="Thumbnail size"
+          className="size-slider"
+        />
+      )}
+      {open && <FilterPanel onClose={() => setOpen(false)} />}
+    </div>
+  );
+}
+
+function countExtraFilters(f: LibraryFilterInput): number {
+  const keys: (keyof LibraryFilterInput)[] = ['minRating', 'themes', 'sources', 'provenances', 'models', 'hasPrompt', 'from', 'to', 'duplicates', 'folderId'];
+  return keys.filter((k) => f[k] !== undefined).length;
+}
+
+function FilterPanel({ onClose }: { onClose(): void }) {
+  const { filter, setFilter } = useLibrary();
+  const [facets, setFacets] = useState<FacetValues | null>(null);
+  useEffect(() => {
+    api.call('library.facets', { limit: 50 }).then(setFacets, (e) => toastError('Could not load filter values', e));
+  }, []);
+  const one = <K extends keyof LibraryFilterInput>(key: K, value: string) =>
+    setFilter({ [key]: value ? [value] : undefined } as Partial<LibraryFilterInput>);
+  return (
+    <div className="filter-panel" role="dialog" aria-label="Filters" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <label>
+        Rating at least
+        <select value={filter.minRating ?? 0} onChange={(e) => setFilter({ minRating: Number(e.target.value) || undefined })} data-testid="filter-rating">
+          {[0, 1, 2, 3, 4, 5].map((n) => (
+            <option key={n} value={n}>
+              {n === 0 ? 'Any' : '★'.repeat(n)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Theme
+        <select value={filter.themes?.[0] ?? ''} onChange={(e) => one('themes', e.target.value)}>
+          <option value="">Any</option>
+          {facets?.themes.map((t) => (
+            <option key={t.value} value={t.value}>
+              {t.value} ({t.count})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Source
+        <select value={filter.sources?.[0] ?? ''} onChange={(e) => one('sources', e.target.value)}>
+          <option value="">Any</option>
+          {facets?.sources.map((t) => (
+            <option key={t.value} value={t.value}>
+              {t.value} ({t.count})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Model
+        <select value={filter.models?.[0] ?? ''} onChange={(e) => one('models', e.target.value)}>
+          <option value="">Any</option>
+          {facets?.models.map((t) => (
+            <option key={t.value} value={t.value}>
+              {t.value} ({t.count})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Provenance
+        <select value={filter.provenances?.[0] ?? ''} onChange={(e) => one('provenances', e.target.value)}>
+          <option value="">Any</option>
+          <option value="ai_generated">AI generated</option>
+          <option value="user_provided">User provided</option>
+          <option value="enhanced">Enhanced</option>
+          <option value="unknown">Unknown</option>
+        </select>
+      </label>
+      <label>
+        Prompt
+        <select
+          value={filter.hasPrompt === undefined ? '' : filter.hasPrompt ? 'yes' : 'no'}
+          onChange={(e) => setFilter({ hasPrompt: e.target.value === '' ? undefined : e.target.value === 'yes' })}
+        >
+          <option value="">Any</option>
+          <option value="yes">Has a prompt</option>
+          <option value="no">No prompt</option>
+        </select>
+      </label>
+      <label>
+        Added from
+        <input type="date" value={filter.from ?? ''} onChange={(e) => setFilter({ from: e.target.value || undefined })} />
+      </label>
+      <label>
+        Added to
+        <input type="date" value={filter.to ?? ''} onChange={(e) => setFilter({ to: e.target.value || undefined })} />
+      </label>
+      <label>
+        Tags match
+        <select value={filter.tagMode ?? 'any'} onChange={(e) => setFilter({ tagMode: e.target.value as 'any' | 'all' })}>
+          <option value="any">Any selected tag</option>
+          <option value="all">All selected tags</option>
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={filter.duplicates === true} onChange={(e) => setFilter({ duplicates: e.target.checked || undefined })} />
+        Only exact duplicates
+      </label>
+      <div className="filter-actions">
+        <button className="button ghost" onClick={() => setFilter({}, true)}>
+          Clear all
+        </button>
+        <button className="button" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}

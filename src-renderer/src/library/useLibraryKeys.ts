@@ -1,0 +1,115 @@
+import { useEffect, type RefObject } from 'react';
+import { useLibrary } from './libraryStore';
+
+function typing(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+}
+
+/**
+ * Keyboard-first curation. The store applies each change to the card before the api call, so a
+ * key shows in the next frame; the api persists it in well under 50 ms.
+ */
+export function useLibraryKeys(columns: RefObject<number>, openTagger: () => void, focusSearch: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e.target)) return;
+      const s = useLibrary.getState();
+      if (s.view === 'duplicates') return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key;
+      const step = s.view === 'list' || s.review ? 1 : Math.max(1, columns.current ?? 1);
+      const focused = s.items[s.focus];
+      const decide = (patch: Parameters<typeof s.curate>[0], advance: boolean) => {
+        e.preventDefault();
+        void s.curate(patch);
+        if (advance && s.review && s.focus < s.items.length - 1) s.moveFocus(s.focus + 1, false);
+      };
+      if (mod && key.toLowerCase() === 'z') {
+        e.preventDefault();
+        void s.undo();
+        return;
+      }
+      if (mod && key.toLowerCase() === 'a') {
+        e.preventDefault();
+        s.selectAll();
+        return;
+      }
+      if (mod || e.altKey) return;
+      switch (key) {
+        case 'ArrowRight':
+          e.preventDefault();
+          s.moveFocus(s.focus + 1, e.shiftKey);
+          return;
+        case 'ArrowLeft':
+          e.preventDefault();
+          s.moveFocus(s.focus - 1, e.shiftKey);
+          return;
+        case 'ArrowDown':
+          e.preventDefault();
+          s.moveFocus(s.focus + step, e.shiftKey);
+          return;
+        case 'ArrowUp':
+          e.preventDefault();
+          s.moveFocus(s.focus - step, e.shiftKey);
+          return;
+        case 'Home':
+          e.preventDefault();
+          s.moveFocus(0, e.shiftKey);
+          return;
+        case 'End':
+          e.preventDefault();
+          s.moveFocus(s.items.length - 1, e.shiftKey);
+          return;
+        case 'Enter':
+          e.preventDefault();
+          if (focused) s.set({ review: !s.review, quickLook: false });
+          return;
+        case ' ':
+          e.preventDefault();
+          if (focused && !s.review) s.set({ quickLook: !s.quickLook });
+          return;
+        case 'Escape':
+          if (s.shortcuts || s.quickLook || s.review) s.set({ shortcuts: false, quickLook: false, review: false });
+          else s.clearSelection();
+          return;
+        case '?':
+          e.preventDefault();
+          s.set({ shortcuts: !s.shortcuts });
+          return;
+        case '/':
+          e.preventDefault();
+          focusSearch();
+          return;
+        case 'Delete':
+        case 'Backspace':
+          e.preventDefault();
+          if (!s.filter.trashed) void s.toTrash();
+          return;
+      }
+      if (!focused || s.filter.trashed) return;
+      switch (key.toLowerCase()) {
+        case 'p':
+          decide({ status: 'approved' }, true);
+          return;
+        case 'x':
+          decide({ status: 'rejected' }, true);
+          return;
+        case 'u':
+          decide({ status: 'pending' }, false);
+          return;
+        case 'l':
+          decide({ liked: !focused.liked }, false);
+          return;
+        case 't':
+          e.preventDefault();
+          openTagger();
+          return;
+      }
+      if (/^[0-5]$/.test(key)) decide({ rating: Number(key) }, false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [columns, openTagger, focusSearch]);
+}

@@ -1,0 +1,48 @@
+import { api } from '../api/client';
+import { useToasts } from './toasts';
+import { toastError } from './toasts';
+
+const CHUNK = 4 * 1024 * 1024;
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/**
+ * Uploads dropped or picked files into the Inbox, in chunks (serve mode cannot see the
+ * browser's paths; the desktop app goes the same way so both behave alike).
+ */
+export async function uploadFiles(files: File[], onProgress?: (done: number, total: number) => void): Promise<void> {
+  let added = 0;
+  let duplicates = 0;
+  const failed: string[] = [];
+  for (const [n, file] of files.entries()) {
+    onProgress?.(n, files.length);
+    try {
+      let uploadId: string | undefined;
+      let offset = 0;
+      for (;;) {
+        const end = Math.min(file.size, offset + CHUNK);
+        const bytes = new Uint8Array(await file.slice(offset, end).arrayBuffer());
+        const final = end >= file.size;
+        const r = await api.call('ingest.upload', { name: file.name, chunkBase64: toBase64(bytes), final, ...(uploadId ? { uploadId } : {}) });
+        uploadId = r.uploadId;
+        offset = end;
+        if (final) {
+          if (r.result?.outcome === 'added') added++;
+          else if (r.result?.outcome === 'duplicate') duplicates++;
+          else if (r.result?.outcome === 'failed') failed.push(`${file.name}: ${r.result.reason ?? 'failed'}`);
+          break;
+        }
+      }
+    } catch (err) {
+      failed.push(`${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  onProgress?.(files.length, files.length);
+  const parts = [`${added} added`, duplicates ? `${duplicates} already in the library` : ''].filter(Boolean).join(', ');
+  if (failed.length) toastError(`${failed.length} of ${files.length} files could not be added`, new Error(failed.slice(0, 3).join('\n')));
+  else useToasts.getState().push({ kind: 'success', title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`, detail: parts });
+}

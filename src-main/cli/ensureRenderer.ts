@@ -24,6 +24,7 @@ export async function ensureRendererBuilt(root: string, log: (l: string) => void
   if (existsSync(index) && statSync(index).mtimeMs >= srcNewest) return outDir;
   log('Building the renderer (first run, or its sources changed)…');
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'vite.renderer.config.ts'), logLevel: 'warn', root });
+  // No inline root: it would override the config's src-renderer root.
+  await build({ configFile: path.join(root, 'vite.renderer.config.ts'), logLevel: 'warn' });
   return outDir;
 }

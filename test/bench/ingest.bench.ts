@@ -4,7 +4,8 @@
  *
  * Env: BENCH_SCALE (default 1 = 2,000 PNG, 200 JPEG, 50 WAV, 20 MP4, 500-file burst; 0.05 for
  * a quick run), BENCH_DIR (corpus cache, default $TMPDIR/atelier-bench), BENCH_BURST_RATE
- * (drops per second in the paced burst, default 40), ATELIER_INGEST_CONCURRENCY (default 4).
+ * (drops per second in the paced burst, default 10), BENCH_ONLY=watch (only the watcher latency),
+ * ATELIER_INGEST_CONCURRENCY (default 4).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const spec = {
   mp4: Math.max(1, Math.round(20 * scale)),
 };
 const burst = Math.max(10, Math.round(500 * scale));
-const burstRate = Number(process.env.BENCH_BURST_RATE ?? '40');
+const burstRate = Number(process.env.BENCH_BURST_RATE ?? '10');
 const concurrency = Number(process.env.ATELIER_INGEST_CONCURRENCY ?? '4');
 const benchRoot = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'atelier-bench');
 
@@ -150,6 +151,12 @@ async function main() {
   mkdirSync(work, { recursive: true });
   log(`corpus: ${files.length} files, ${mb(bytes).toFixed(0)} MB (${spec.png} PNG, ${spec.jpeg} JPEG, ${spec.wav} WAV, ${spec.mp4} MP4); concurrency ${concurrency}`);
 
+  if (process.env.BENCH_ONLY === 'watch') {
+    const w = await watcherLatency(path.join(work, 'data-watch-only'), burst, burstRate);
+    process.stdout.write(`watcher latency paced   ${w.n}/${burst} drops at ${burstRate}/s: p50 ${w.p50.toFixed(0)} ms, p95 ${w.p95.toFixed(0)} ms, max ${w.max.toFixed(0)} ms\n`);
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   // Warm the page cache so neither run pays for cold reads.
   for (const f of files) await readFile(f.path);
 

@@ -11,7 +11,14 @@ import { createApi } from '../../src-main/core/api/dispatch';
 import { insertAssets, makeAssets } from '../core/browse/helpers';
 import { tempDir } from '../helpers/tempDir';
 
-const { values } = parseArgs({ options: { million: { type: 'boolean', default: false }, runs: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: {
+    million: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '40' },
+    'skip-browser': { type: 'boolean', default: false },
+    'browser-only': { type: 'boolean', default: false },
+  },
+});
 const total = values.million ? 1_000_000 : 100_000;
 const runs = Number(values.runs);
 
@@ -23,6 +30,13 @@ async function call<M extends MethodName>(method: M, input: MethodInput<M>) {
   const r = await api.invoke(method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value as never;
+}
+
+if (values['browser-only']) {
+  await core.dispose();
+  t.cleanup();
+  await browserBench();
+  process.exit(0);
 }
 
 console.log(`Seeding ${total.toLocaleString('en')} assets…`);
@@ -139,3 +153,92 @@ const worst = results.reduce((a, b) => (b.p95 / b.target > a.p95 / a.target ? b 
 console.log(`Worst ratio p95/target: ${(worst.p95 / worst.target).toFixed(2)} (${worst.name})`);
 await core.dispose();
 t.cleanup();
+
+if (!values['skip-browser']) await browserBench();
+
+/**
+ * The grid in Chromium over 100,000 assets: scroll end to end (infinite scroll loads every
+ * keyset page on the way), then hold an arrow key in review mode; long tasks (> 50 ms), frames
+ * over 2× the 16.7 ms budget, and the renderer's JS heap.
+ */
+async function browserBench() {
+  const { seedLibrary } = await import('../e2e/librarySeed');
+  const { buildLibraryRenderer, serveLibrary } = await import('../e2e/libraryServe');
+  const { launchChromium } = await import('../e2e/support/browser');
+  const b = tempDir('atelier-bench-ui-');
+  console.log('\nChromium: seeding 100,000 assets with thumbnails and building the renderer…');
+  await seedLibrary(path.join(b.dir, 'data'), path.join(b.dir, 'files'), 24, 100_000 - 24);
+  await buildLibraryRenderer(path.join(b.dir, 'renderer'));
+  const server = await serveLibrary(path.join(b.dir, 'data'), path.join(b.dir, 'renderer'));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url);
+    await page.goto(page.url().replace(/#.*$/, '') + '#/library-dev');
+    await page.reload();
+    await page.locator('#library-dev [data-testid=lib-card]').first().waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { __long: number[]; __frames: number[] };
+      w.__long = [];
+      w.__frames = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    });
+    const scroll = await page.evaluate(async () => {
+      const w = window as unknown as { __long: number[] };
+      w.__long.length = 0;
+      const grid = document.querySelector('#library-dev [data-testid=asset-grid]') as HTMLElement;
+      const frames: number[] = [];
+      const started = performance.now();
+      let last = started;
+      // 2,000 px a frame (~7 rows of thumbnails): far faster than a person scrolls.
+      while (performance.now() - started < 120_000) {
+        grid.scrollTop += 2000;
+        await new Promise(requestAnimationFrame);
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+        const shown = Number(document.querySelector('#library-dev [data-testid=shown-count]')?.textContent?.replace(/[^0-9]/g, ''));
+        const atEnd = grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
+        if (atEnd && shown >= 100_000) break;
+      }
+      frames.sort((a, b) => a - b);
+      const stopAt = performance.now();
+      // Thumbnails of the last screen: time until every visible <img> has loaded.
+      const imgs = [...grid.querySelectorAll('img')];
+      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => i.addEventListener('load', r, { once: true })))));
+      return {
+        seconds: (performance.now() - started) / 1000,
+        frames: frames.length,
+        p50: frames[Math.floor(frames.length / 2)]!,
+        p95: frames[Math.floor(frames.length * 0.95)]!,
+        over33: frames.filter((f) => f > 33.4).length,
+        longTasks: [...w.__long],
+        thumbsMs: performance.now() - stopAt,
+        loaded: document.querySelector('#library-dev [data-testid=shown-count]')?.textContent,
+      };
+    });
+    const maxLong = scroll.longTasks.length ? Math.max(...scroll.longTasks) : 0;
+    console.log(`  scroll end to end: ${scroll.seconds.toFixed(1)} s, ${scroll.frames} frames (p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms), ${scroll.over33} frames over 33 ms, loaded ${scroll.loaded}`);
+    console.log(`  long tasks while scrolling: ${scroll.longTasks.length} (longest ${maxLong.toFixed(0)} ms; target none over 50 ms)`);
+    console.log(`  thumbnails of the last screen shown ${scroll.thumbsMs.toFixed(0)} ms after stopping (target 100 ms)`);
+    await page.evaluate(() => ((window as unknown as { __long: number[] }).__long.length = 0));
+    await page.locator('#library-dev [data-testid=lib-card]').first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const held = performance.now();
+    for (let i = 0; i < 300; i++) await page.keyboard.press('ArrowRight', { delay: 0 });
+    const heldMs = performance.now() - held;
+    const review = await page.evaluate(() => ({
+      long: [...(window as unknown as { __long: number[] }).__long],
+      heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+    }));
+    console.log(
+      `  review mode, 300 arrow presses in ${(heldMs / 1000).toFixed(1)} s: ${review.long.length} long tasks (longest ${review.long.length ? Math.max(...review.long).toFixed(0) : 0} ms)`,
+    );
+    console.log(`  renderer JS heap after all that: ${(review.heap / 1048576).toFixed(1)} MB`);
+  } finally {
+    await browser.close();
+    await server.stop();
+    b.cleanup();
+  }
+}

@@ -62,14 +62,14 @@ export async function seedLibrary(dataDir: string, filesDir: string, realCount =
             source: 'ComfyUI',
             model: 'sdxl_base_1.0',
             // Two near-identical pairs for the duplicates view.
-            phash: i < 4 ? (i % 2 === 0 ? 'f0f0f0f0aaaa5555' : 'f0f0f0f0aaaa5557').replace('aaaa', i < 2 ? 'aaaa' : 'bbbb') : null,
+            phash: i < 4 ? (i % 2 === 0 ? 'f0f0f0f0aaaa5555' : 'f0f0f0f0aaaa5557').replace('aaaa', i < 2 ? 'aaaa' : '3333') : null,
           },
           bulk + i,
         ),
       );
     }
     if (bulk) {
-      const rows = makeAssets(bulk, { seed: 42, start: Date.parse('2024-01-01T00:00:00Z') });
+      const rows = makeAssets(bulk, { seed: 42, start: Date.parse('2024-01-01T00:00:00Z'), duplicateRate: 0 });
       rows.forEach((r, i) => {
         r.thumb_key = r.type === 'audio' ? null : keys[i % keys.length]!;
         r.deleted_at = null;

@@ -52,7 +52,7 @@ export function libraryCounts(sqlite: BetterSqlite3.Database, saved: SavedSearch
  * neither moved, no count can have changed. A saved search over a common word costs tens of
  * milliseconds to count, and windows refresh the sidebar after every event.
  */
-function dataVersion(sqlite: BetterSqlite3.Database): string {
+export function dataVersion(sqlite: BetterSqlite3.Database): string {
   const cache = statements(sqlite);
   const ours = (cache.get('SELECT total_changes() AS c').get() as { c: number }).c;
   const theirs = cache.get('PRAGMA data_version').pluck().get() as number;

@@ -99,10 +99,11 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
     match = q.match;
     terms = q.terms;
     if (q.match) {
+      // Exclusions ride inside the FTS5 query when there is something to exclude from: FTS5
+      // subtracts doclists itself, where NOT IN would first list every excluded row.
       where.push(`${options.searchAsFilter ? '+a.rid' : 'a.rid'} IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)`);
-      params.push(q.match);
-    }
-    if (q.exclude) {
+      params.push(q.exclude ? `(${q.match}) NOT (${q.exclude})` : q.match);
+    } else if (q.exclude) {
       where.push('a.rid NOT IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');
       params.push(q.exclude);
     }

@@ -69,7 +69,7 @@ export type SnippetPart = { text: string; hit: boolean };
  * around the first hit. Done here rather than with FTS5's snippet(), which re-runs the whole
  * match per row: for a prefix over tens of thousands of hits that cost 300 ms a page.
  */
-export function highlight(text: string, terms: FtsQuery['terms'], width = 14): SnippetPart[] | null {
+export function highlight(text: string, terms: FtsQuery['terms'], width = 10): SnippetPart[] | null {
   if (!text || !terms.length) return null;
   const tokens = [...text.matchAll(wordPattern)];
   const isHit = tokens.map((t) => {
@@ -78,7 +78,7 @@ export function highlight(text: string, terms: FtsQuery['terms'], width = 14): S
   });
   const first = isHit.indexOf(true);
   if (first === -1) return null;
-  const from = Math.max(0, first - 4);
+  const from = Math.max(0, first - 2);
   const to = Math.min(tokens.length, from + width);
   const parts: SnippetPart[] = [];
   const startAt = from === 0 ? 0 : tokens[from]!.index!;

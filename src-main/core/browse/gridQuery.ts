@@ -33,8 +33,9 @@ export function isCommonSearch(sqlite: BetterSqlite3.Database, match: string): b
 
 function probeMatch(search: string | undefined): string | null {
   if (!search) return null;
+  // The FTS5 text the filter will run (exclusions folded in), so the probe counts real hits.
   const f = filterSql({ search, tagMode: 'any', dateField: 'added', trashed: false });
-  return f.match;
+  return f.match ? (f.params[0] as string) : null;
 }
 
 /** One keyset page of the grid: never OFFSET, so page 500 costs what page 1 does. */

@@ -2,11 +2,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestFailure, IngestOutcome, IngestProgress } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
 import { assetSummaryById } from '../library/assetRows';
+import { isInside } from '../media/resolveMedia';
 import { IngestError, toIngestError } from './ingestError';
 import { LibraryWriter, type CommitResult } from './libraryWriter';
 import { prepareFile, stampOf, type FileStamp, type PreparedFile } from './prepare';
 import { Semaphore } from './semaphore';
-import { removeThumbs } from './thumbFiles';
+import { removeThumbs, thumbExists } from './thumbFiles';
 
 export interface IngestPipelineOptions {
   /** Files in flight at once (read + hash + decode). sharp decodes PNG single-threaded, so 2–4 keeps cores busy. */
@@ -59,6 +60,12 @@ export class IngestPipeline {
 
   /** Ingests (or re-checks) one file. Never rejects: failures come back as a `failed` outcome. */
   ingest(file: string, options: { force?: boolean } = {}): Promise<IngestOutcome> {
+    const { layout } = this.core;
+    if (isInside(layout.thumbs, file) || isInside(layout.tmp, file)) {
+      // A watched folder that contains the data directory must not ingest Atelier's own
+      // thumbnails: each would make another thumbnail, without end.
+      return Promise.resolve({ path: file, outcome: 'skipped', assetId: null, reason: 'Atelier’s own thumbnail or temporary file' });
+    }
     const queued = this.queuedIngest.get(file);
     if (queued && !options.force) return queued;
     if (this.counts.queued === 0 && this.counts.active === 0) this.resetCounts();
@@ -125,7 +132,10 @@ export class IngestPipeline {
           this.counts.done++;
           return { path: file, outcome: 'unchanged', assetId: null };
         }
-        let prepared = await prepareFile(file, stamp, this.core.layout, (sha) => this.writer.hasProbedAsset(sha));
+        // Known bytes skip the probe, unless their thumbnails were lost (a cleared thumbs folder):
+        // probing again rewrites them at the same content address.
+        const known = (sha: string) => this.writer.hasProbedAsset(sha) && thumbExists(this.core.layout, sha, 'thumb-small');
+        let prepared = await prepareFile(file, stamp, this.core.layout, known);
         const after = await stampOf(file);
         if (after.size !== stamp.size || after.mtimeMs !== stamp.mtimeMs) {
           // Still being written: read it again from the start.

@@ -1,4 +1,5 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { DataDirLayout } from '../datadir/dataDir';
@@ -103,7 +104,16 @@ function spawnTurn(): Promise<void> {
 
 async function run(file: string, args: string[], options: { reject?: boolean } = {}) {
   await spawnTurn();
-  return execa(file, args, { timeout: TIMEOUT_MS, stripFinalNewline: true, reject: options.reject ?? true });
+  const child = execa(file, args, { timeout: TIMEOUT_MS, stripFinalNewline: true, reject: options.reject ?? true });
+  // Probing is background work: a lower priority keeps the app (and its event loop) responsive.
+  if (child.pid) {
+    try {
+      os.setPriority(child.pid, 10);
+    } catch {
+      // Not permitted on some systems; the probe still runs.
+    }
+  }
+  return child;
 }
 
 /**

@@ -165,18 +165,17 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     const licenseBuf = Buffer.from(license.text.replace(/\n/g, '\r\n'), 'utf8');
 
     const totalBytes = members.reduce((s, m) => s + m.size_bytes, 0);
-    // Writing is ~70% of the time, verification (a warm re-read) ~25%, previews the rest.
+    // Progress follows the bytes written; verification runs alongside and leaves only a short tail.
     let doneBytes = 0;
     let lastEmit = 0;
     const report01 = (phase: string) => {
       const now = Date.now();
       if (now - lastEmit < 200) return;
       lastEmit = now;
-      progress(Math.min(0.99, 0.05 + (doneBytes / Math.max(1, totalBytes * 1.35)) * 0.94), phase);
+      progress(Math.min(0.99, 0.05 + (doneBytes / Math.max(1, totalBytes * 1.05)) * 0.94), phase);
     };
 
     const exported: ExportedAsset[] = [];
-    const verifiers: TrailVerifier[] = [];
     const shaPending: Promise<void>[] = [];
     const files: PackExportFile[] = [];
     let verifyMs = 0;
@@ -220,7 +219,6 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
       const temp = `${final}.${exportId}${PARTIAL_SUFFIX}`;
       temps.push(temp);
       const verifier = new TrailVerifier(temp);
-      verifiers.push(verifier);
       verifiersOf.push(verifier);
       const zw = await ZipWriter.create(temp, {
         signal,
@@ -240,7 +238,11 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
           const ea = await addAsset(zw, root, m, options, signal);
           // The hash comes from the verifier's re-read of the ZIP: checksums.txt then vouches for
           // the bytes the buyer gets, and the writer's core never spends time on SHA-256.
-          if (!ea.sha256) shaPending.push(verifier.shaOf(`${root}/${ea.relPath}`).then((h) => void (ea.sha256 = h)));
+          if (!ea.sha256) {
+            const p = verifier.shaOf(`${root}/${ea.relPath}`).then((h) => void (ea.sha256 = h));
+            p.catch(() => undefined); // awaited before the manifest; a failure surfaces there or in finish()
+            shaPending.push(p);
+          }
           ea.tags = tags.get(id) ?? [];
           if (m.provenance === 'ai_generated' || m.prompt) {
             const promptName = `${splitExt(m.exportName).stem}.txt`;

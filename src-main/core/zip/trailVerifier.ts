@@ -31,7 +31,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
 const zlib = require('node:zlib');
-const fd = fs.openSync(workerData.file, 'r');
+// Opened on first use: the writer may not have created the file yet when the worker starts.
+let fd = -1;
 const zipHash = crypto.createHash('sha256');
 const buf = Buffer.allocUnsafe(4 << 20);
 const queue = [];
@@ -117,6 +118,7 @@ async function pump() {
   if (busy || failed) return;
   busy = true;
   try {
+    if (fd < 0) fd = fs.openSync(workerData.file, 'r');
     for (;;) {
       const limit = finalSize >= 0 ? finalSize : durable;
       if (pos >= limit) break;
@@ -132,6 +134,7 @@ async function pump() {
       await feed(Buffer.alloc(0), pos);
       if (qi !== queue.length) throw new Error('archive ended inside entry ' + queue[qi].name);
       fs.closeSync(fd);
+      fd = -1;
       parentPort.postMessage({ type: 'done', sha256: zipHash.digest('hex'), bytes: pos, entries: qi });
       return;
     }

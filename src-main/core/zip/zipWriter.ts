@@ -27,18 +27,42 @@ export interface ZipSink {
 
 export type SinkFactory = (file: string) => Promise<ZipSink>;
 
+/** Start writing back to disk every this many bytes, instead of all at once at the final fsync. */
+const EARLY_SYNC_BYTES = 64 << 20;
+
 export const fileSink: SinkFactory = async (file) => {
   const fh: FileHandle = await open(file, 'wx');
+  let unsynced = 0;
+  let inFlight: Promise<void> | null = null;
+  let syncError: unknown = null;
   return {
     async write(buf, position) {
+      if (syncError) throw syncError;
       let done = 0;
       while (done < buf.length) {
         const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
         done += bytesWritten;
       }
+      unsynced += buf.length;
+      // A background fdatasync makes the disk write while we keep reading and writing, so the
+      // final fsync finds little left to do; a full disk also shows up here, early.
+      if (unsynced >= EARLY_SYNC_BYTES && !inFlight) {
+        unsynced = 0;
+        inFlight = fh
+          .datasync()
+          .catch((err: unknown) => void (syncError = err))
+          .finally(() => (inFlight = null));
+      }
     },
-    sync: () => fh.sync(),
-    close: () => fh.close(),
+    async sync() {
+      await inFlight;
+      if (syncError) throw syncError;
+      await fh.sync();
+    },
+    async close() {
+      await inFlight?.catch(() => undefined);
+      await fh.close();
+    },
   };
 };
 
@@ -83,7 +107,7 @@ export interface ZipWriterOptions {
   onFinal?: (entries: WrittenEntry[], durable: number) => void;
 }
 
-const DEFAULT_CHUNK = 1 << 20;
+const DEFAULT_CHUNK = 4 << 20;
 const SMALL_WRITE = 64 << 10;
 const COALESCE_LIMIT = 1 << 20;
 /** Deflate can expand incompressible input slightly; reserve Zip64 well before the limit. */

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { GridItem } from '@contract/index';
 import { api } from '../api/client';
 import { LibIcon } from './LibIcon';
@@ -12,6 +12,8 @@ interface Props {
   focused: boolean;
   onClick(index: number, e: React.MouseEvent): void;
   onOpen(index: number): void;
+  /** False while the grid scrolls fast; a card that has shown its picture keeps it. */
+  settled?: boolean;
 }
 
 export function Stars({ rating }: { rating: number }) {
@@ -33,12 +35,14 @@ export function Snippet({ snippet }: { snippet: GridItem['snippet'] }) {
 }
 
 /** One thumbnail: memoised so moving the focus re-renders two cards, not the page. */
-export const AssetCard = memo(function AssetCard({ item, index, width, selected, focused, onClick, onOpen }: Props) {
-  const src = item.hasThumb ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
+export const AssetCard = memo(function AssetCard({ item, index, width, selected, focused, onClick, onOpen, settled = true }: Props) {
+  const [armed, setArmed] = useState(settled);
+  if (settled && !armed) setArmed(true);
+  const src = item.hasThumb && armed ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
   return (
     <div
       className={`card-asset status-${item.status}${selected ? ' selected' : ''}${focused ? ' focused' : ''}${item.missing ? ' missing' : ''}`}
-      data-testid="asset-card"
+      data-testid="lib-card"
       data-id={item.id}
       data-status={item.status}
       data-rating={item.rating}
@@ -54,8 +58,8 @@ export const AssetCard = memo(function AssetCard({ item, index, width, selected,
     >
       <div className="thumb" style={{ height: width }}>
         {src ? (
-          <img src={src} alt="" loading="lazy" decoding="async" draggable={false} />
-        ) : (
+          <img src={src} alt="" decoding="async" draggable={false} />
+        ) : item.hasThumb ? null : (
           <div className="thumb-placeholder">
             <LibIcon name={item.type === 'image' ? 'image' : item.type === 'audio' ? 'audio' : 'video'} size={Math.min(48, width / 4)} />
           </div>

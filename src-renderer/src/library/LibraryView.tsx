@@ -80,10 +80,19 @@ export function LibraryView() {
                 onLayout={onLayout}
                 testId="asset-grid"
                 empty={empty && <Empty message={emptyMessage} />}
-                renderCell={(i, width) => {
+                renderCell={(i, width, settled) => {
                   const item = s.items[i]!;
                   return (
-                    <AssetCard item={item} index={i} width={width} selected={s.selected.has(item.id)} focused={i === s.focus} onClick={onClick} onOpen={onOpen} />
+                    <AssetCard
+                      item={item}
+                      index={i}
+                      width={width}
+                      selected={s.selected.has(item.id)}
+                      focused={i === s.focus}
+                      onClick={onClick}
+                      onOpen={onOpen}
+                      settled={settled}
+                    />
                   );
                 }}
               />

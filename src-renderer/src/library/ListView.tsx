@@ -28,7 +28,7 @@ const Row = memo(function Row({ item, index, selected, focused, onClick, onOpen 
     <div
       className={`list-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
       style={{ transform: `translateY(${index * rowHeight}px)` }}
-      data-testid="asset-row"
+      data-testid="lib-row"
       data-id={item.id}
       data-status={item.status}
       role="row"

@@ -40,7 +40,8 @@ export function ReviewMode({ item, index, total }: { item: GridItem; index: numb
           {displayName(item)} <span className="muted">{dimensions(item)}</span>
         </span>
         <span className="muted">
-          {index + 1} / {total.toLocaleString()}
+          {index + 1} of {total.toLocaleString()}
+          {useLibrary.getState().done ? '' : '+'}
         </span>
         <span className="keys muted">P approve · X reject · U unmark · 0–5 rate · L like · ←/→ move · Esc close</span>
       </div>

@@ -43,7 +43,8 @@ export function Toolbar() {
         <LibIcon name="search" />
         <input
           type="search"
-          placeholder="Search prompts, names, notes, tags…  (word*, -word, &quot;phrase&quot;)"
+          placeholder="Search prompts, names, tags…"
+          title="word* for a prefix, -word to exclude, &quot;a phrase&quot;, a OR b"
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
@@ -58,8 +59,8 @@ export function Toolbar() {
       <button className={`button${extra ? ' primary' : ''}`} onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="filters-button">
         Filters{extra ? ` · ${extra}` : ''}
       </button>
-      <button className="button ghost" onClick={() => void saveSearch()} title="Save this search in the sidebar" data-testid="save-search">
-        <LibIcon name="bookmark" /> Save
+      <button className="button ghost" onClick={() => void saveSearch()} title="Save this search in the sidebar" aria-label="Save this search" data-testid="save-search">
+        <LibIcon name="bookmark" />
       </button>
       <span className="grow" />
       <span className="muted shown" data-testid="shown-count">

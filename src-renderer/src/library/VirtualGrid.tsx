@@ -16,7 +16,8 @@ interface Props {
   focus: number;
   onNearEnd(): void;
   onLayout?(layout: GridLayout): void;
-  renderCell(index: number, width: number): ReactNode;
+  /** `settled` is false while the grid flies past rows: cells skip loading their pictures. */
+  renderCell(index: number, width: number, settled: boolean): ReactNode;
   empty?: ReactNode;
   testId?: string;
 }
@@ -31,7 +32,10 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
   const [width, setWidth] = useState(0);
   const [height, setHeight] = useState(0);
   const [scrollTop, setScrollTop] = useState(0);
+  const [settled, setSettled] = useState(true);
   const frame = useRef(0);
+  const settleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastTop = useRef(0);
 
   useLayoutEffect(() => {
     const el = ref.current!;
@@ -58,10 +62,24 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;
-      if (ref.current) setScrollTop(ref.current.scrollTop);
+      const el = ref.current;
+      if (!el) return;
+      // Flying past more than a screen per frame: no picture would be seen, so none is fetched
+      // or decoded until the grid rests for 60 ms (the visible ones then load at once).
+      if (Math.abs(el.scrollTop - lastTop.current) > el.clientHeight) setSettled(false);
+      lastTop.current = el.scrollTop;
+      setScrollTop(el.scrollTop);
+      if (settleTimer.current) clearTimeout(settleTimer.current);
+      settleTimer.current = setTimeout(() => setSettled(true), 60);
     });
   }, []);
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      if (settleTimer.current) clearTimeout(settleTimer.current);
+    },
+    [],
+  );
 
   // Keep the focused cell in view when the keyboard moves it.
   useEffect(() => {
@@ -93,7 +111,7 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
             className="vgrid-cell"
             style={{ transform: `translate(${gap + c * (cellWidth + gap)}px, ${gap + r * rowHeight}px)`, width: cellWidth, height: cellWidth + footer }}
           >
-            {renderCell(i, cellWidth)}
+            {renderCell(i, cellWidth, settled)}
           </div>,
         );
       }

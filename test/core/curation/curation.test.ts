@@ -271,3 +271,32 @@ describe('duplicates', () => {
     expect(parsePhash('zz')).toBeNull();
   });
 });
+
+describe('trigger-kept tallies and duplicate hashes', () => {
+  it('match a full recount after inserts, edits, trash, restore, delete and undo', async () => {
+    const dup = [asset({ filename: 'x1.png', sha256: 'b'.repeat(64) }, 300), asset({ filename: 'x2.png', sha256: 'b'.repeat(64), type: 'video' }, 301)];
+    insertAssets(t.core.sqlite, dup);
+    await t.call('curation.set', { selection: { ids: ids(7) }, patch: { status: 'rejected', liked: true } });
+    await t.call('trash.move', { selection: { ids: [...ids(3, 5), dup[0]!.id] } });
+    expect((await t.call('library.query', { filter: { duplicates: true } })).items).toHaveLength(0);
+    await t.call('curation.undo', {});
+    expect((await t.call('library.query', { filter: { duplicates: true } })).items).toHaveLength(2);
+    await t.call('trash.move', { selection: { ids: ids(2, 10) } });
+    await t.call('trash.restore', { selection: { ids: ids(1, 10) } });
+    await t.call('trash.empty', {});
+    t.core.sqlite.prepare("UPDATE assets SET missing = 1, type = 'audio' WHERE id = ?").run(rows[15]!.id);
+    const truth = t.core.sqlite
+      .prepare(
+        `SELECT status, type, liked, missing, deleted_at IS NOT NULL AS trashed, count(*) AS n FROM assets
+         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      )
+      .all();
+    const kept = t.core.sqlite
+      .prepare('SELECT status, type, liked, missing, trashed, n FROM library_tallies WHERE n > 0 ORDER BY 1, 2, 3, 4, 5')
+      .all();
+    expect(kept).toEqual(truth);
+    const c = await t.call('library.counts', {});
+    expect(c.total + c.trash).toBe(21);
+    expect(c.missing).toBe(1);
+  });
+});

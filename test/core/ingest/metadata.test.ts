@@ -147,3 +147,30 @@ describe('metadata through the pipeline', () => {
     expect(search.items.map((a) => a.filename)).toEqual(['comfy-itxt-z.png']);
   });
 });
+
+describe('perceptual hash', () => {
+  it('is stable under resizing and recompression, and far for different images', async () => {
+    const { pngBuffer: make } = await import('./fixtures');
+    const { phashFromGrey, hammingDistance } = await import('../../../src-main/core/ingest/phash');
+    const { greyGrid } = await import('../../../src-main/core/ingest/probeImage');
+    const hashOf = async (buf: Buffer) => {
+      const r = await sharp(buf).resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+      return phashFromGrey(greyGrid(r.data, r.info.width, r.info.height, r.info.channels));
+    };
+    // Scenes with structure at several scales, as photos and renders have.
+    const grad = (flip: boolean) => {
+      const shapes = Array.from({ length: 12 }, (_, i) => {
+        const x = flip ? 400 - ((i * 67) % 400) : (i * 67) % 400;
+        const y = (i * 41) % 300;
+        return `<rect x="${x - 30}" y="${y - 20}" width="${40 + (i % 4) * 20}" height="${30 + (i % 3) * 25}" fill="rgb(${(i * 53) % 255},${(i * 97) % 255},${(i * 31) % 255})"/>`;
+      }).join('');
+      return sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#777"/>${shapes}</svg>`)).png().toBuffer();
+    };
+    const a = await grad(false);
+    const aSmall = await sharp(a).resize(200).jpeg({ quality: 60 }).toBuffer();
+    const b = await grad(true);
+    expect(hammingDistance(await hashOf(a), await hashOf(aSmall))).toBeLessThanOrEqual(6);
+    expect(hammingDistance(await hashOf(a), await hashOf(b))).toBeGreaterThan(16);
+    expect(await hashOf(await make(64, 64))).toMatch(/^[0-9a-f]{16}$/);
+  });
+});

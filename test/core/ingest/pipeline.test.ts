@@ -53,6 +53,21 @@ describe('ingest pipeline', () => {
     expect(existsSync(thumbPath(t.core.layout, mp4.sha256, 'poster'))).toBe(true);
   });
 
+  it('detects animation and alpha', async () => {
+    const { execFileSync } = await import('node:child_process');
+    mkdirSync(media, { recursive: true });
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=0.5', path.join(media, 'anim.gif')]);
+    const sharp = (await import('sharp')).default;
+    await sharp({ create: { width: 20, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } }).png().toFile(path.join(media, 'alpha.png'));
+    const s = await t.call('ingest.importFiles', { paths: [media] });
+    expect(s.added).toBe(2);
+    const items = (await t.call('assets.list', {})).items;
+    const gif = await t.call('assets.get', { id: items.find((a) => a.filename === 'anim.gif')!.id });
+    expect(gif).toMatchObject({ isAnimated: true, format: 'gif', width: 64, height: 48 });
+    const alpha = await t.call('assets.get', { id: items.find((a) => a.filename === 'alpha.png')!.id });
+    expect(alpha).toMatchObject({ hasAlpha: true, isAnimated: false });
+  });
+
   it('links an exact duplicate to the existing asset and skips unchanged files on a second pass', async () => {
     const bytes = await writePng(path.join(media, 'one.png'));
     mkdirSync(path.join(media, 'sub'));
@@ -69,5 +84,28 @@ describe('ingest pipeline', () => {
     const again = await t.call('ingest.importFiles', { paths: [media] });
     expect(again.unchanged).toBe(2);
     expect(again.added + again.duplicates).toBe(0);
+
+    // Thumbnails lost (a cleared cache): the next copy of those bytes brings them back.
+    const { rmSync } = await import('node:fs');
+    rmSync(t.core.layout.thumbs, { recursive: true });
+    writeFileSync(path.join(media, 'third.png'), bytes);
+    expect((await t.call('ingest.importFiles', { paths: [path.join(media, 'third.png')] })).duplicates).toBe(1);
+    expect(existsSync(thumbPath(t.core.layout, detail.sha256, 'thumb-small'))).toBe(true);
+  });
+});
+
+describe('the data directory', () => {
+  it('never ingests Atelier’s own thumbnails, even under a watched parent folder', async () => {
+    const t2 = await openTestCore();
+    try {
+      await writePng(path.join(t2.root, 'art', 'a.png'));
+      await t2.call('ingest.importFiles', { paths: [path.join(t2.root, 'art')] });
+      const again = await t2.call('ingest.importFiles', { paths: [t2.root] });
+      expect(again.added).toBe(0);
+      expect(again.failed).toEqual([]);
+      expect((await t2.call('assets.list', {})).items).toHaveLength(1);
+    } finally {
+      await t2.close();
+    }
   });
 });

@@ -177,3 +177,26 @@ describe('start-up reconcile', () => {
     }
   });
 });
+
+describe('watch errors', () => {
+  it('explains running out of inotify watches and a vanished folder', async () => {
+    const { describeWatchError } = await import('../../../src-main/core/watch/watchService');
+    expect(describeWatchError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toMatch(/max_user_watches/);
+    expect(describeWatchError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toMatch(/no longer exists/);
+  });
+
+  it('records a rescan of a folder that disappeared as a failure, keeping its assets', async () => {
+    const app = await open();
+    try {
+      await writePng(path.join(folder, 'a.png'));
+      const { id } = await app.call<{ id: string }>('watchFolders.add', { path: folder });
+      await app.call('watchFolders.rescan', { id });
+      rmSync(folder, { recursive: true });
+      const s = await app.call<{ failed: { reason: string }[] }>('watchFolders.rescan', { id });
+      expect(s.failed[0]!.reason).toMatch(/does not exist/);
+      expect((await app.call<{ items: { missing: boolean }[] }>('assets.list', {})).items).toEqual([expect.objectContaining({ missing: false })]);
+    } finally {
+      await app.close();
+    }
+  });
+});

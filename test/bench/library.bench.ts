@@ -204,8 +204,17 @@ async function browserBench() {
       frames.sort((a, b) => a - b);
       const stopAt = performance.now();
       // Thumbnails of the last screen: time until every visible <img> has loaded.
-      const imgs = [...grid.querySelectorAll('img')];
-      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => i.addEventListener('load', r, { once: true })))));
+      const box = grid.getBoundingClientRect();
+      const visible = () =>
+        [...grid.querySelectorAll<HTMLElement>('[data-has-thumb="1"]')].filter((c) => {
+          const r = c.getBoundingClientRect();
+          return r.bottom > box.top && r.top < box.bottom;
+        });
+      // Shown = every visible card that has a thumbnail holds a decoded <img>.
+      while (!visible().every((c) => (c.querySelector('img') as HTMLImageElement | null)?.complete && (c.querySelector('img') as HTMLImageElement).naturalWidth > 0)) {
+        await new Promise(requestAnimationFrame);
+        if (performance.now() - stopAt > 10_000) break;
+      }
       return {
         seconds: (performance.now() - started) / 1000,
         frames: frames.length,

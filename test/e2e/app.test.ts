@@ -24,7 +24,7 @@ describe('the app in Chromium over serve mode', () => {
     // The token moved into a cookie and out of the address bar.
     expect(page.url()).not.toContain('token=');
     await expect.poll(() => page.getByTestId('sidebar-status').textContent()).toMatch(/0 assets · v\d/);
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await expect.poll(() => page.getByTestId('status-datadir').textContent()).toBe(serve.dataDir);
     expect(await page.getByTestId('status-schema').textContent()).toMatch(/version \d+ of \d+/);
     expect(await page.getByTestId('status-version').textContent()).toMatch(/Atelier \d+\.\d+\.\d+/);

@@ -47,7 +47,7 @@ export const AssetCard = memo(function AssetCard({ item, index, width, selected,
       data-status={item.status}
       data-rating={item.rating}
       data-liked={item.liked ? '1' : '0'}
-      data-has-thumb={item.hasThumb ? "1" : "0"}
+      data-has-thumb={item.hasThumb ? '1' : '0'}
       aria-selected={selected}
       role="gridcell"
       onMouseDown={(e) => {

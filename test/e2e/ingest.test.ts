@@ -26,12 +26,12 @@ describe('ingest in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(serve.openUrl);
-    await expect.poll(() => page.getByTestId('asset-grid').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('library-view').count()).toBe(1);
 
     const inbox = path.join(serve.dataDir, 'Inbox');
     writeFileSync(path.join(inbox, 'sunrise.png'), await png('#e07a5f'));
     writeFileSync(path.join(inbox, 'broken.png'), 'not an image at all');
-    const card = page.getByTestId('asset-card').filter({ hasText: 'sunrise.png' });
+    const card = page.getByTestId('lib-card').filter({ hasText: 'sunrise.png' });
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('sidebar-status').textContent()).toMatch(/^1 asset/);
@@ -48,12 +48,12 @@ describe('ingest in the browser', () => {
     const page = await browser.newPage();
     await page.goto(serve.openUrl);
     await page.getByTestId('import-input').setInputFiles({ name: 'violet-dusk.png', mimeType: 'image/png', buffer: await png('#6b4ce6') });
-    const card = page.getByTestId('asset-card').filter({ hasText: 'violet-dusk.png' });
+    const card = page.getByTestId('lib-card').filter({ hasText: 'violet-dusk.png' });
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
-    await page.getByLabel('Search').fill('violet');
-    await expect.poll(() => page.getByTestId('asset-card').count()).toBe(1);
-    await page.getByLabel('Search').fill('');
-    await expect.poll(() => page.getByTestId('asset-card').count()).toBe(2);
+    await page.getByTestId('library-search').fill('violet');
+    await expect.poll(() => page.getByTestId('lib-card').count()).toBe(1);
+    await page.getByTestId('library-search').fill('');
+    await expect.poll(() => page.getByTestId('lib-card').count()).toBe(2);
     await page.close();
   });
 

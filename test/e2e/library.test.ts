@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tempDir';
 import { seedLibrary, type SeededLibrary } from './librarySeed';
-import { buildLibraryRenderer, serveLibrary } from './libraryServe';
+import { serveLibrary } from './libraryServe';
 import { launchChromium } from './support/browser';
 
 let browser: Browser;
@@ -17,15 +17,14 @@ const t = tempDir('atelier-e2e-library-');
 beforeAll(async () => {
   const dataDir = path.join(t.dir, 'data');
   seeded = await seedLibrary(dataDir, path.join(t.dir, 'files'), 24, 300);
-  await buildLibraryRenderer(path.join(t.dir, 'renderer'));
-  server = await serveLibrary(dataDir, path.join(t.dir, 'renderer'));
+  server = await serveLibrary(dataDir);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
-  await page.goto(page.url().replace(/#.*$/, '') + '#/library-dev');
+  await page.goto(page.url().replace(/#.*$/, '') + '#/library');
   await page.reload();
-  await page.locator('#library-dev [data-testid=lib-card]').first().waitFor();
+  await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
 });
 afterAll(async () => {
   await browser?.close();
@@ -33,7 +32,7 @@ afterAll(async () => {
   t.cleanup();
 });
 
-const lib = () => page.locator('#library-dev');
+const lib = () => page.getByTestId('library-view');
 const card = (id: string) => lib().locator(`[data-testid=lib-card][data-id="${id}"]`);
 const row = (id: string) =>
   server.core.sqlite.prepare('SELECT status, rating, liked, deleted_at FROM assets WHERE id = ?').get(id) as {

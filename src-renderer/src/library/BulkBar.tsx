@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { LibIcon } from './LibIcon';
+import { usePacks } from '../stores/packs';
 import { TagInput } from './TagInput';
 import { useLibrary } from './libraryStore';
 
@@ -10,6 +11,10 @@ export function BulkBar() {
   const { selected, allMatching, curate, addTags, toTrash, restore, collections, filter, clearSelection } = useLibrary();
   const [tagging, setTagging] = useState(false);
   const [theme, setTheme] = useState('');
+  const packs = usePacks((p) => p.packs);
+  useEffect(() => {
+    if (!usePacks.getState().loaded) void usePacks.getState().load();
+  }, []);
   if (!allMatching && selected.size < 2) return null;
   const label = allMatching ? 'All matching assets' : `${selected.size.toLocaleString()} selected`;
   const addToCollection = async (id: string) => {
@@ -82,6 +87,21 @@ export function BulkBar() {
               {collections.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
+                </option>
+              ))}
+            </select>
+          )}
+          {!allMatching && packs.length > 0 && (
+            <select
+              aria-label="Add the selection to a pack"
+              value=""
+              data-testid="bulk-pack"
+              onChange={(e) => e.target.value && void usePacks.getState().addAssets(e.target.value, [...selected])}
+            >
+              <option value="">Add to pack…</option>
+              {packs.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
                 </option>
               ))}
             </select>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AssetDetail, AssetRelations, GridItem } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
+import { JobsProcessActions } from '../components/JobsProcessActions';
 import { LibIcon } from './LibIcon';
 import { TagInput } from './TagInput';
 import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
@@ -134,6 +135,12 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
                 .then(() => setVersion((v) => v + 1), (e) => toastError('Could not tag', e))
             }
           />
+        </section>
+      )}
+      {d && !d.missing && (
+        <section>
+          <h3>Process</h3>
+          <JobsProcessActions assetIds={[id]} types={[d.type]} />
         </section>
       )}
       {d && (

@@ -1,3 +1,5 @@
+import { create } from 'zustand';
+import type { IngestFailure, IngestProgress } from '@contract/index';
 import { api } from '../api/client';
 import { useToasts } from './toasts';
 import { toastError } from './toasts';
@@ -46,3 +48,46 @@ export async function uploadFiles(files: File[], onProgress?: (done: number, tot
   if (failed.length) toastError(`${failed.length} of ${files.length} files could not be added`, new Error(failed.slice(0, 3).join('\n')));
   else useToasts.getState().push({ kind: 'success', title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`, detail: parts });
 }
+
+interface IngestState {
+  progress: IngestProgress | null;
+  failures: IngestFailure[];
+  loadFailures(): Promise<void>;
+  retry(ids?: string[]): Promise<void>;
+  dismiss(ids?: string[]): Promise<void>;
+}
+
+/** Ingest progress and failures; the Library view itself follows asset events on its own. */
+export const useIngest = create<IngestState>((set, get) => ({
+  progress: null,
+  failures: [],
+  async loadFailures() {
+    try {
+      set({ failures: await api.call('ingest.failures', { limit: 200 }) });
+    } catch (err) {
+      toastError('Could not load ingest failures', err);
+    }
+  },
+  async retry(ids) {
+    try {
+      await api.call('ingest.retry', ids ? { ids } : {});
+      await get().loadFailures();
+    } catch (err) {
+      toastError('Retry failed', err);
+    }
+  },
+  async dismiss(ids) {
+    try {
+      await api.call('ingest.dismissFailures', ids ? { ids } : {});
+      await get().loadFailures();
+    } catch (err) {
+      toastError('Could not dismiss', err);
+    }
+  },
+}));
+
+api.on('ingest.progress', (progress) => useIngest.setState({ progress }));
+api.on('ingest.failed', (f) => {
+  const rest = useIngest.getState().failures.filter((x) => x.path !== f.path);
+  useIngest.setState({ failures: [f, ...rest].slice(0, 200) });
+});

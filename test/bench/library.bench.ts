@@ -163,20 +163,21 @@ if (!values['skip-browser']) await browserBench();
  */
 async function browserBench() {
   const { seedLibrary } = await import('../e2e/librarySeed');
-  const { buildLibraryRenderer, serveLibrary } = await import('../e2e/libraryServe');
+  const { serveLibrary } = await import('../e2e/libraryServe');
+  const { ensureRendererBuilt } = await import('../../src-main/cli/ensureRenderer');
   const { launchChromium } = await import('../e2e/support/browser');
   const b = tempDir('atelier-bench-ui-');
   console.log('\nChromium: seeding 100,000 assets with thumbnails and building the renderer…');
   await seedLibrary(path.join(b.dir, 'data'), path.join(b.dir, 'files'), 24, 100_000 - 24);
-  await buildLibraryRenderer(path.join(b.dir, 'renderer'));
-  const server = await serveLibrary(path.join(b.dir, 'data'), path.join(b.dir, 'renderer'));
+  await ensureRendererBuilt(path.resolve(import.meta.dirname, '..', '..'), console.log);
+  const server = await serveLibrary(path.join(b.dir, 'data'));
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(server.url);
-    await page.goto(page.url().replace(/#.*$/, '') + '#/library-dev');
+    await page.goto(page.url().replace(/#.*$/, '') + '#/library');
     await page.reload();
-    await page.locator('#library-dev [data-testid=lib-card]').first().waitFor();
+    await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
     await page.evaluate(() => {
       const w = window as unknown as { __long: number[]; __frames: number[] };
       w.__long = [];
@@ -186,7 +187,7 @@ async function browserBench() {
     const scroll = await page.evaluate(async () => {
       const w = window as unknown as { __long: number[] };
       w.__long.length = 0;
-      const grid = document.querySelector('#library-dev [data-testid=asset-grid]') as HTMLElement;
+      const grid = document.querySelector('[data-testid=library-view] [data-testid=asset-grid]') as HTMLElement;
       const frames: number[] = [];
       const started = performance.now();
       let last = started;
@@ -197,7 +198,7 @@ async function browserBench() {
         const now = performance.now();
         frames.push(now - last);
         last = now;
-        const shown = Number(document.querySelector('#library-dev [data-testid=shown-count]')?.textContent?.replace(/[^0-9]/g, ''));
+        const shown = Number(document.querySelector('[data-testid=library-view] [data-testid=shown-count]')?.textContent?.replace(/[^0-9]/g, ''));
         const atEnd = grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
         if (atEnd && shown >= 100_000) break;
       }
@@ -226,7 +227,7 @@ async function browserBench() {
         over33: frames.filter((f) => f > 33.4).length,
         longTasks: [...w.__long],
         thumbsMs: performance.now() - stopAt,
-        loaded: document.querySelector('#library-dev [data-testid=shown-count]')?.textContent,
+        loaded: document.querySelector('[data-testid=library-view] [data-testid=shown-count]')?.textContent,
       };
     });
     const maxLong = scroll.longTasks.length ? Math.max(...scroll.longTasks) : 0;
@@ -234,7 +235,7 @@ async function browserBench() {
     console.log(`  long tasks while scrolling: ${scroll.longTasks.length} (longest ${maxLong.toFixed(0)} ms; target none over 50 ms)`);
     console.log(`  thumbnails of the last screen shown ${scroll.thumbsMs.toFixed(0)} ms after stopping (target 100 ms)`);
     await page.evaluate(() => ((window as unknown as { __long: number[] }).__long.length = 0));
-    await page.locator('#library-dev [data-testid=lib-card]').first().click();
+    await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().click();
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
     const held = performance.now();

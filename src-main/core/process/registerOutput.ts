@@ -4,11 +4,10 @@ import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import type { AssetRow } from '../db/schema';
 import { readEngineSettings } from '../engines/engineSettings';
-import { resolveFfTool } from '../engines/ffmpeg';
+import { IngestError } from '../ingest/ingestError';
+import { prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
 import { nowIso, uuidv7 } from '../util/ids';
 import { outputName, placeOutput } from './placeOutput';
-import { probeMedia, sha256File, typeByExtension } from './probe';
-import { makeThumbnails } from './thumbnails';
 
 export interface OutputSpec {
   source: AssetRow;
@@ -31,26 +30,19 @@ export interface OutputSpec {
  */
 export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<string> {
   const settings = await readEngineSettings(core.db);
-  const ffprobe = resolveFfTool('ffprobe', settings.ffprobePath).path;
-  const ffmpeg = resolveFfTool('ffmpeg', settings.ffmpegPath).path;
-  const type = typeByExtension(spec.tempFile);
-  if (!type) throw new AppError('internal', `Unexpected output type: ${spec.tempFile}`);
-  const sha256 = await sha256File(spec.tempFile, spec.signal);
-  // Probing and thumbnails are separate processes: run them side by side (both cores busy,
-  // half the wall time); the source's duration is close enough to pick a poster frame.
-  const [facts] = await Promise.all([
-    probeMedia(spec.tempFile, ffprobe, spec.signal),
-    makeThumbnails(
-      core,
-      spec.tempFile,
-      type,
-      sha256,
-      ffmpeg,
-      spec.source.duration_sec,
-      spec.signal,
-    ),
-  ]);
+  // The same preparation the ingest pipeline gives every file (content check, hash, probe,
+  // thumbnails, perceptual hash), so outputs look and search exactly like imported assets.
+  let prepared: PreparedFile;
+  try {
+    prepared = await prepareFile(spec.tempFile, await stampOf(spec.tempFile), core.layout, () => false);
+  } catch (err) {
+    if (err instanceof IngestError) throw new AppError('internal', `The output is not a valid file: ${err.message}`);
+    throw err;
+  }
   spec.signal?.throwIfAborted();
+  const facts = prepared.probe;
+  if (!facts) throw new AppError('internal', `Could not probe the output ${spec.tempFile}`);
+  const sha256 = prepared.sha256;
   const dir =
     settings.outputLocation === 'beside_source'
       ? path.dirname(spec.source.path)
@@ -73,11 +65,12 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
         project_id: src.project_id,
         filename: path.basename(finalPath),
         ext: spec.ext,
-        type: facts.type,
-        mime: facts.mime,
+        type: prepared.type,
+        mime: prepared.mime,
         sha256,
-        size_bytes: facts.sizeBytes,
-        mtime_ms: facts.mtimeMs,
+        phash: facts.phash,
+        size_bytes: prepared.size,
+        mtime_ms: prepared.mtimeMs,
         width: facts.width,
         height: facts.height,
         duration_sec: facts.durationSec,
@@ -91,6 +84,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
         has_alpha: facts.hasAlpha ? 1 : 0,
         has_audio: facts.hasAudio ? 1 : 0,
         is_animated: facts.isAnimated ? 1 : 0,
+        orientation: facts.orientation,
         title: src.title,
         theme: src.theme,
         source: src.source,

@@ -6,7 +6,7 @@ import type { JobPage } from '../../../src-main/contract/jobs';
 import { openAtelier } from '../../../src-main/core/app/atelier';
 import { createApi } from '../../../src-main/core/api/dispatch';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
-import { probeMedia } from '../../../src-main/core/process/probe';
+import { probeMedia } from '../process/ffprobeFacts';
 import '../../../src-main/core/services';
 import { tempDir } from '../../helpers/tempDir';
 import { addAsset, makeAudio, makeVideo } from '../process/mediaFixtures';

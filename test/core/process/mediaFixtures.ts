@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Atelier } from '../../../src-main/core/app/atelier';
-import { probeMedia, sha256File } from '../../../src-main/core/process/probe';
+import { probeMedia, sha256File } from './ffprobeFacts';
 import { nowIso, uuidv7 } from '../../../src-main/core/util/ids';
 
 /** A small noisy PNG (Real-ESRGAN on lavapipe takes ~2 s at 32 px). */

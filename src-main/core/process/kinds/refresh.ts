@@ -1,14 +1,51 @@
 import { rmSync } from 'node:fs';
 import { emptyParams } from '../../../contract/process';
-import { readEngineSettings } from '../../engines/engineSettings';
-import { resolveFfTool } from '../../engines/ffmpeg';
+import type { Atelier } from '../../app/atelier';
+import type { AssetRow } from '../../db/schema';
+import { prepareFile, stampOf } from '../../ingest/prepare';
 import { registerJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { thumbPath } from '../../media/resolveMedia';
 import { nowIso } from '../../util/ids';
 import { assetIdField, assetTitle, loadSource } from '../kindSupport';
-import { probeMedia, sha256File } from '../probe';
-import { makeThumbnails } from '../thumbnails';
+
+/**
+ * Runs the file through the ingest pipeline's preparation again (content check, hash, probe,
+ * thumbnails, perceptual hash) and writes what it found into the row.
+ */
+async function reprepare(core: Atelier, a: AssetRow) {
+  const f = await prepareFile(a.path, await stampOf(a.path), core.layout, () => false);
+  const p = f.probe!;
+  await core.db
+    .updateTable('assets')
+    .set({
+      sha256: f.sha256,
+      thumb_key: f.sha256,
+      phash: p.phash,
+      mime: f.mime,
+      size_bytes: f.size,
+      mtime_ms: f.mtimeMs,
+      width: p.width,
+      height: p.height,
+      duration_sec: p.durationSec,
+      sample_rate: p.sampleRate,
+      channels: p.channels,
+      fps: p.fps,
+      codec: p.codec,
+      audio_codec: p.audioCodec,
+      bit_rate: p.bitRate,
+      format: p.format,
+      has_alpha: p.hasAlpha ? 1 : 0,
+      has_audio: p.hasAudio ? 1 : 0,
+      is_animated: p.isAnimated ? 1 : 0,
+      orientation: p.orientation,
+      updated_at: nowIso(),
+    })
+    .where('id', '=', a.id)
+    .execute();
+  core.events.emit('status.changed', { reason: 'asset-updated' });
+  return f.sha256;
+}
 
 const params = emptyParams.extend(assetIdField);
 
@@ -22,34 +59,8 @@ export const metadataExtractKind: JobKind<typeof params> = registerJobKind({
   title: async (p, core) => `Read metadata of ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {
     const a = await loadSource(ctx.core, p.assetId, ['image', 'audio', 'video'], 'Metadata');
-    const s = await readEngineSettings(ctx.core.db);
-    const f = await probeMedia(a.path, resolveFfTool('ffprobe', s.ffprobePath).path, ctx.signal);
-    ctx.progress(0.5, 'Hashing');
-    const sha256 = await sha256File(a.path, ctx.signal);
-    await ctx.core.db
-      .updateTable('assets')
-      .set({
-        sha256,
-        mime: f.mime,
-        size_bytes: f.sizeBytes,
-        mtime_ms: f.mtimeMs,
-        width: f.width,
-        height: f.height,
-        duration_sec: f.durationSec,
-        sample_rate: f.sampleRate,
-        channels: f.channels,
-        fps: f.fps,
-        codec: f.codec,
-        audio_codec: f.audioCodec,
-        bit_rate: f.bitRate,
-        format: f.format,
-        has_alpha: f.hasAlpha ? 1 : 0,
-        has_audio: f.hasAudio ? 1 : 0,
-        is_animated: f.isAnimated ? 1 : 0,
-        updated_at: nowIso(),
-      })
-      .where('id', '=', a.id)
-      .execute();
+    ctx.progress(0.2, 'Reading the file');
+    const sha256 = await reprepare(ctx.core, a);
     return { result: { sha256, changed: sha256 !== a.sha256 } };
   },
 });
@@ -64,27 +75,12 @@ export const thumbnailKind: JobKind<typeof params> = registerJobKind({
   title: async (p, core) => `Thumbnail ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {
     const a = await loadSource(ctx.core, p.assetId, ['image', 'audio', 'video'], 'Thumbnails');
-    const s = await readEngineSettings(ctx.core.db);
-    const sha256 = await sha256File(a.path, ctx.signal);
     ctx.progress(0.3, 'Rendering thumbnails');
     // An explicit re-run means "make them again", so the old files go first.
-    for (const v of ['thumb', 'thumb-small', 'poster', 'waveform'] as const)
-      rmSync(thumbPath(ctx.core.layout, sha256, v), { force: true });
-    await makeThumbnails(
-      ctx.core,
-      a.path,
-      a.type,
-      sha256,
-      resolveFfTool('ffmpeg', s.ffmpegPath).path,
-      a.duration_sec,
-      ctx.signal,
-    );
-    await ctx.core.db
-      .updateTable('assets')
-      .set({ thumb_key: sha256, sha256, updated_at: nowIso() })
-      .where('id', '=', a.id)
-      .execute();
-    ctx.core.events.emit('status.changed', { reason: 'thumbnails' });
+    if (a.thumb_key)
+      for (const v of ['thumb', 'thumb-small', 'poster', 'waveform'] as const)
+        rmSync(thumbPath(ctx.core.layout, a.thumb_key, v), { force: true });
+    const sha256 = await reprepare(ctx.core, a);
     return { result: { thumbKey: sha256 } };
   },
 });

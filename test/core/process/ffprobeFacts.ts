@@ -1,11 +1,13 @@
+// An independent ffprobe/sharp reading of a file: the tests check outputs against it rather
+// than against the code that registered them.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { AppError } from '../../contract/errors';
-import type { AssetType } from '../db/schema';
-import { runProgram } from '../engines/runProgram';
-import { mimeOf } from '../media/resolveMedia';
+import { AppError } from '../../../src-main/contract/errors';
+import type { AssetType } from '../../../src-main/core/db/schema';
+import { runProgram } from '../../../src-main/core/engines/runProgram';
+import { mimeOf } from '../../../src-main/core/media/resolveMedia';
 
 export interface MediaFacts {
   type: AssetType;

@@ -184,6 +184,14 @@ export const libraryMethods = {
     'A page of assets, newest first (or by relevance with `search`); filters combine with AND.',
   )<AssetPage>(),
   'assets.get': method(z.object({ id: z.string().min(1).max(100) }).strict(), 'One asset with all its metadata.')<AssetDetail>(),
+  'assets.reveal': method(
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    "Shows the asset's file in the system file manager (desktop and CLI); returns its path either way.",
+  )<{ path: string; revealed: boolean }>(),
+  'assets.open': method(
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    "Opens the asset's file with the system's default app (desktop and CLI); returns its path either way.",
+  )<{ path: string; opened: boolean }>(),
   'ingest.importFiles': method(
     z.object({ paths: z.array(z.string().min(1).max(8192)).min(1).max(10_000) }).strict(),
     'Ingest files or folders by path (file dialog, drag-and-drop, CLI); files stay where they are.',

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { createApi } from '../core/api/dispatch';
 import { openAtelier, type Atelier } from '../core/app/atelier';
+import { setFileRemover } from '../core/curation/trash';
+import { setOsShell } from '../core/desktop/osShell';
 import '../core/services';
 import { bindIpc, forwardEvents } from './ipc';
 import { handleMediaProtocol, registerMediaScheme } from './mediaProtocol';
@@ -39,6 +41,12 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1);
       return;
     }
+    // Desktop behaviour core cannot reach without electron: the OS trash and the file manager.
+    setFileRemover(core, (p) => shell.trashItem(p));
+    setOsShell(core, {
+      reveal: async (file) => (shell.showItemInFolder(file), true),
+      open: async (file) => (await shell.openPath(file)) === '',
+    });
     const api = createApi(core);
     handleMediaProtocol(core);
     cleanups.push(bindIpc(api, devServerUrl));

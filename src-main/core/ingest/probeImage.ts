@@ -1,5 +1,6 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { DataDirLayout } from '../datadir/dataDir';
+import { thumbWebpOptions } from '../media/largeThumb';
 import { IngestError } from './ingestError';
 import { readExifText } from './metadata/exif';
 import { readPngText } from './metadata/pngText';
@@ -23,12 +24,13 @@ export interface ImageProbe {
 
 // Thumbnails are viewed, not archived: low encoder effort keeps them cheap (the pipeline's
 // overhead budget over the bare reference work is 20%).
-const webpOptions = { quality: 70, effort: 0 } as const;
+const webpOptions = thumbWebpOptions;
 
 /**
- * Probes an image from its bytes and writes its thumbnails (512 and 256 px WebP, EXIF
- * orientation applied) keyed by `key`. The image is decoded once: the 512 px raw pixels feed
- * both thumbnails and the perceptual hash.
+ * Probes an image from its bytes and writes its 256 px WebP thumbnail (EXIF orientation
+ * applied) keyed by `key`; the same decoded pixels feed the perceptual hash. The 512 px
+ * thumbnail is made on first request (media/largeThumb.ts): encoding it here cost ~13 ms per
+ * image, a third of the whole ingest, for a size only large grid cards and the detail panel use.
  */
 export async function probeImage(buf: Buffer, key: string, layout: DataDirLayout): Promise<ImageProbe> {
   let meta: Metadata;
@@ -52,13 +54,13 @@ export async function probeImage(buf: Buffer, key: string, layout: DataDirLayout
   try {
     raw = await sharp(buf, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
       .rotate()
-      .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
+      .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw new IngestError('corrupt', `Could not decode the image: ${cleanSharpMessage(err)}`);
   }
-  const phash = await thumbsFromRaw(raw, key, layout);
+  const phash = await smallThumbFromRaw(raw, key, layout);
 
   const texts: Record<string, string> = {};
   if (meta.format === 'png') Object.assign(texts, readPngText(buf));
@@ -84,9 +86,17 @@ export async function thumbsFromFile(file: string, key: string, layout: DataDirL
   return thumbsFromRaw(raw, key, layout);
 }
 
+/** 256 px pixels → the 256 WebP and the 32 px greyscale the perceptual hash reads. */
+async function smallThumbFromRaw(raw: { data: Buffer; info: OutputInfo }, key: string, layout: DataDirLayout): Promise<string> {
+  const input = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };
+  const webp = await sharp(raw.data, input).webp(webpOptions).toBuffer();
+  await writeThumb(layout, key, 'thumb-small', webp);
+  return phashFromGrey(greyGrid(raw.data, raw.info.width, raw.info.height, raw.info.channels));
+}
+
 /**
- * 512 px pixels → the 512 WebP; a 256 px copy → the 256 WebP and the 32 px greyscale the
- * perceptual hash reads. Each step starts from the smallest pixels that serve it.
+ * Posters and waveforms are few and small: both sizes are made at once. 512 px pixels → the
+ * 512 WebP; a 256 px copy → the 256 WebP and the perceptual hash.
  */
 async function thumbsFromRaw(raw: { data: Buffer; info: OutputInfo }, key: string, layout: DataDirLayout): Promise<string> {
   const input = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };

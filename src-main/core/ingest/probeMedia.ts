@@ -122,19 +122,32 @@ async function run(file: string, args: string[], options: { reject?: boolean } =
  */
 export async function probeMedia(file: string, kind: 'audio' | 'video', key: string, layout: DataDirLayout): Promise<MediaProbe> {
   const ffprobe = tool('ffprobe');
-  let parsed: Omit<MediaProbe, 'phash'>;
-  try {
-    const r = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-    parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
-  } catch (err) {
-    throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
-  }
-  if (kind === 'video' && !parsed.hasVideo) throw new IngestError('corrupt', 'No video stream found in the file');
-  if (kind === 'audio' && !parsed.hasAudio) throw new IngestError('corrupt', 'No audio stream found in the file');
-
   const ffmpeg = tool('ffmpeg');
   const tmp = path.join(layout.tmp, `${uuidv7()}.${kind === 'video' ? 'jpg' : 'png'}`);
+  // An audio waveform does not depend on the probe: draw it while ffprobe reads the file. The
+  // promise settles to an error value rather than rejecting, so nothing is left unhandled.
+  const wave: Promise<unknown> | null =
+    kind === 'audio'
+      ? run(ffmpeg, [
+          '-v', 'error', '-y', '-vn', '-i', file,
+          '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
+          '-frames:v', '1', tmp,
+        ]).then(
+          () => null,
+          (err) => new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`),
+        )
+      : null;
   try {
+    let parsed: Omit<MediaProbe, 'phash'>;
+    try {
+      const r = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+      parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
+    } catch (err) {
+      throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
+    }
+    if (kind === 'video' && !parsed.hasVideo) throw new IngestError('corrupt', 'No video stream found in the file');
+    if (kind === 'audio' && !parsed.hasAudio) throw new IngestError('corrupt', 'No audio stream found in the file');
+
     if (kind === 'video') {
       // A frame a little in, so fades from black do not make every poster black.
       const at = parsed.durationSec ? Math.min(1, parsed.durationSec / 3) : 0;
@@ -145,18 +158,15 @@ export async function probeMedia(file: string, kind: 'audio' | 'video', key: str
       await moveInto(tmp, thumbPath(layout, key, 'poster'));
       return { ...parsed, phash };
     }
-    await run(ffmpeg, [
-      '-v', 'error', '-y', '-vn', '-i', file,
-      '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
-      '-frames:v', '1', tmp,
-    ]).catch((err) => {
-      throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
-    });
+    const waveError = await wave;
+    if (waveError) throw waveError;
     await thumbsFromFile(tmp, key, layout);
     await moveInto(tmp, thumbPath(layout, key, 'waveform'));
     // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
     return { ...parsed, phash: null };
   } finally {
+    // Never remove the temp file under a waveform still being drawn.
+    await wave;
     await rm(tmp, { force: true });
   }
 }

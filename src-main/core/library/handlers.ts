@@ -11,6 +11,16 @@ import { addFolder, folderDetail, folderDetails, removeFolder, updateFolder } fr
 import { reconcileFolder } from '../watch/reconcile';
 import { watchServiceOf } from '../watch/watchService';
 import { getAsset, listAssets } from './queries';
+import { existsSync } from 'node:fs';
+import { osShell } from '../desktop/osShell';
+
+/** The asset's file, or a clear error when the row or the file is gone. */
+async function existingAssetPath(core: Atelier, id: string): Promise<string> {
+  const row = core.sqlite.prepare('SELECT path FROM assets WHERE id = ?').get(id) as { path: string } | undefined;
+  if (!row) throw new AppError('not_found', `No asset ${id}`);
+  if (!existsSync(row.path)) throw new AppError('not_found', `The file is missing on disk: ${row.path}`);
+  return row.path;
+}
 
 function listFailures(core: Atelier, limit: number): IngestFailure[] {
   const rows = core.sqlite
@@ -33,6 +43,14 @@ export function libraryHandlers(core: Atelier): HandlersFor<keyof typeof library
   return {
     'assets.list': (input) => listAssets(core, input),
     'assets.get': (input) => getAsset(core, input.id),
+    'assets.reveal': async ({ id }) => {
+      const file = await existingAssetPath(core, id);
+      return { path: file, revealed: await osShell(core).reveal(file) };
+    },
+    'assets.open': async ({ id }) => {
+      const file = await existingAssetPath(core, id);
+      return { path: file, opened: await osShell(core).open(file) };
+    },
     'ingest.importFiles': (input) => importPaths(core, input.paths),
     'ingest.upload': (input) => receiveUpload(core, input),
     'ingest.progress': () => ingestPipeline(core).progress,

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import type { DataDirLayout } from '../datadir/dataDir';
+import { ensureLargeThumb } from './largeThumb';
 
 export const mediaVariants = ['file', 'thumb', 'thumb-small', 'poster', 'waveform'] as const;
 export type MediaVariant = (typeof mediaVariants)[number];
@@ -63,13 +65,17 @@ export async function resolveMedia(
   }
   const asset = await core.db
     .selectFrom('assets')
-    .select(['path', 'thumb_key', 'deleted_at'])
+    .select(['path', 'type', 'thumb_key', 'deleted_at'])
     .where('id', '=', assetId)
     .executeTakeFirst();
   if (!asset) throw new AppError('not_found', `No asset ${assetId}`);
   if (variant === 'file') return { file: asset.path, mime: mimeOf(asset.path) };
   if (!asset.thumb_key) throw new AppError('not_found', `Asset ${assetId} has no thumbnail yet`);
-  const file = thumbPath(core.layout, asset.thumb_key, variant as Exclude<MediaVariant, 'file'>);
+  let file = thumbPath(core.layout, asset.thumb_key, variant as Exclude<MediaVariant, 'file'>);
   if (!isInside(core.layout.thumbs, file)) throw new AppError('invalid_input', 'Refused path');
+  if (variant === 'thumb' && asset.type === 'image' && !existsSync(file)) {
+    // Made on first request; if the original is gone the small one stands in.
+    file = (await ensureLargeThumb(core.layout, asset.thumb_key, asset.path)) ?? thumbPath(core.layout, asset.thumb_key, 'thumb-small');
+  }
   return { file, mime: mimeOf(file) };
 }

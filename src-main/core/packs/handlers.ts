@@ -25,7 +25,7 @@ import {
   updatePack,
 } from './packStore';
 import { listPresets } from './presets';
-import { revealPath } from './reveal';
+import { osShell } from '../desktop/osShell';
 
 /** Exports run in this process without a queue runner (CLI-less hosts before the runner starts). */
 const direct = new Map<string, AbortController>();
@@ -99,7 +99,7 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
       const rec = getExport(core, exportId);
       if (!rec) throw new AppError('not_found', `No export ${exportId}`);
       const target = rec.files[0]?.path ?? rec.outDir;
-      return { path: target, revealed: await revealPath(target, core.host) };
+      return { path: target, revealed: await osShell(core).reveal(target) };
     },
   };
 }

@@ -33,6 +33,20 @@ function CopyRow({ label, value }: { label: string; value: string | number | nul
 }
 
 /** Everything about the focused asset: preview, metadata, generation, tags, lineage, usage. */
+/** Reveal/open run where Atelier runs; a browser on another machine gets the path to copy. */
+async function fileAction(method: 'assets.reveal' | 'assets.open', id: string): Promise<void> {
+  try {
+    const r = await api.call(method, { id });
+    const done = 'revealed' in r ? r.revealed : r.opened;
+    if (!done) {
+      await navigator.clipboard?.writeText(r.path).catch(() => undefined);
+      useToasts.getState().push({ kind: 'info', title: 'This Atelier runs without a desktop here', detail: `Path copied: ${r.path}` });
+    }
+  } catch (err) {
+    toastError(method === 'assets.reveal' ? 'Could not show the file' : 'Could not open the file', err);
+  }
+}
+
 export function DetailPanel({ item }: { item: GridItem | null }) {
   const [shownId, setShownId] = useState<string | null>(null);
   const id = shownId ?? item?.id ?? null;
@@ -146,6 +160,16 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
       {d && (
         <section>
           <h3>File</h3>
+          {!d.missing && (
+            <div className="detail-file-actions">
+              <button className="button" onClick={() => void fileAction('assets.reveal', id)} data-testid="reveal-asset">
+                Show in folder
+              </button>
+              <button className="button" onClick={() => void fileAction('assets.open', id)} data-testid="open-asset">
+                Open
+              </button>
+            </div>
+          )}
           <dl className="facts small">
             <dt>Type</dt>
             <dd>

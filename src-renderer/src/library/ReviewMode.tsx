@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { GridItem } from '@contract/index';
 import { api } from '../api/client';
 import { Stars } from './AssetCard';
@@ -49,11 +49,59 @@ export function ReviewMode({ item, index, total }: { item: GridItem; index: numb
   );
 }
 
+/**
+ * Wheel zooms toward the pointer, drag pans, double-click toggles 3× and fit. Clicks on the
+ * image never close the quick look (the backdrop, Space and Escape do).
+ */
+function ZoomableImage({ src, alt }: { src: string; alt: string }) {
+  const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  const clamp = (v: number) => Math.min(16, Math.max(1, v));
+  return (
+    <img
+      src={src}
+      alt={alt}
+      draggable={false}
+      data-testid="zoomable"
+      style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`, cursor: view.scale > 1 ? 'grab' : 'zoom-in' }}
+      onWheel={(e) => {
+        const rect = e.currentTarget.getBoundingClientRect();
+        const cx = e.clientX - (rect.left + rect.width / 2);
+        const cy = e.clientY - (rect.top + rect.height / 2);
+        setView((v) => {
+          const scale = clamp(v.scale * (e.deltaY < 0 ? 1.2 : 1 / 1.2));
+          const k = scale / v.scale;
+          return scale === 1 ? { scale, x: 0, y: 0 } : { scale, x: v.x - cx * (k - 1), y: v.y - cy * (k - 1) };
+        });
+      }}
+      onPointerDown={(e) => {
+        drag.current = { x: e.clientX, y: e.clientY };
+        e.currentTarget.setPointerCapture(e.pointerId);
+      }}
+      onPointerMove={(e) => {
+        const d = drag.current;
+        if (!d || view.scale === 1) return;
+        const dx = e.clientX - d.x;
+        const dy = e.clientY - d.y;
+        d.x = e.clientX;
+        d.y = e.clientY;
+        setView((v) => ({ ...v, x: v.x + dx, y: v.y + dy }));
+      }}
+      onPointerUp={() => (drag.current = null)}
+      onClick={(e) => e.stopPropagation()}
+      onDoubleClick={(e) => {
+        e.stopPropagation();
+        setView((v) => (v.scale > 1 ? { scale: 1, x: 0, y: 0 } : { scale: 3, x: 0, y: 0 }));
+      }}
+    />
+  );
+}
+
 export function QuickLook({ item }: { item: GridItem }) {
   return (
     <div className="quicklook" role="dialog" aria-label="Quick look" data-testid="quick-look" onClick={() => useLibrary.getState().set({ quickLook: false })}>
       {item.type === 'image' ? (
-        <img src={api.mediaUrl(item.id, 'file')} alt={displayName(item)} />
+        <ZoomableImage src={api.mediaUrl(item.id, 'file')} alt={displayName(item)} />
       ) : item.type === 'video' ? (
         <video src={api.mediaUrl(item.id, 'file')} controls autoPlay muted onClick={(e) => e.stopPropagation()} />
       ) : (

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { thumbPath } from '../../../src-main/core/media/resolveMedia';
+import sharp from 'sharp';
+import { resolveMedia, thumbPath } from '../../../src-main/core/media/resolveMedia';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { writeJpeg, writeMp4, writePng, writeWav } from './fixtures';
 
@@ -34,7 +35,12 @@ describe('ingest pipeline', () => {
     expect(png).toMatchObject({ type: 'image', width: 300, height: 200, format: 'png', hasAlpha: false, mime: 'image/png' });
     expect(png.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(png.phash).toMatch(/^[0-9a-f]{16}$/);
-    for (const v of ['thumb', 'thumb-small'] as const) expect(existsSync(thumbPath(t.core.layout, png.sha256, v))).toBe(true);
+    // Ingest makes the 256 px thumbnail; the 512 px one is made on first request, then kept.
+    expect(existsSync(thumbPath(t.core.layout, png.sha256, 'thumb-small'))).toBe(true);
+    expect(existsSync(thumbPath(t.core.layout, png.sha256, 'thumb'))).toBe(false);
+    const large = await resolveMedia(t.core, png.id, 'thumb');
+    expect(large.file).toBe(thumbPath(t.core.layout, png.sha256, 'thumb'));
+    expect(await sharp(large.file).metadata()).toMatchObject({ format: 'webp', width: 300, height: 200 });
 
     // EXIF orientation 6 (rotate 90°): the library reports the upright size.
     const jpg = await t.call('assets.get', { id: byName['b.jpg']!.id });

@@ -70,7 +70,7 @@ describe('processing kinds with the real engines', () => {
       engine: 'realesrgan',
       params: { scale: 2, model: 'realesrgan-x4fast' },
     });
-    expect(existsSync(thumbPath(t!.core.layout, out.sha256, 'thumb'))).toBe(true);
+    expect(existsSync(thumbPath(t!.core.layout, out.sha256, 'thumb-small'))).toBe(true);
     expect((await sharp(out.path).metadata()).width).toBe(64);
     expect(execFileSync('sha256sum', [src]).toString()).toBe(before); // the source is never modified
     expect(progress.length).toBeGreaterThan(0);

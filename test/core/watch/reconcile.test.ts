@@ -95,9 +95,9 @@ describe('lifecycle through the pipeline', () => {
       expect(after.sha256).not.toBe(before.sha256);
       expect(after.thumb_key).toBe(after.sha256);
       expect(after.width).toBe(120);
-      expect(existsSync(thumbPath(app.core.layout, after.sha256, 'thumb'))).toBe(true);
+      expect(existsSync(thumbPath(app.core.layout, after.sha256, 'thumb-small'))).toBe(true);
       await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(thumbPath(app.core.layout, before.sha256, 'thumb'))).toBe(false);
+      expect(existsSync(thumbPath(app.core.layout, before.sha256, 'thumb-small'))).toBe(false);
       expect(curation(app.core, id)).toMatchObject({ rating: 5, status: 'approved', notes: 'keeper' });
       expect((await app.call<{ items: { folderId: string }[] }>('assets.list', {})).items[0]!.folderId).toBe(folderId);
     } finally {

@@ -8,6 +8,7 @@ import { thumbPath } from '../media/resolveMedia';
 import { uuidv7 } from '../util/ids';
 import { IngestError } from './ingestError';
 import { thumbsFromFile } from './probeImage';
+import { drawWaveform, readWavInfo } from './wav';
 
 export interface MediaProbe {
   durationSec: number | null;
@@ -121,6 +122,10 @@ async function run(file: string, args: string[], options: { reject?: boolean } =
  * for video, a waveform for audio, both turned into the usual WebP thumbnails under `key`.
  */
 export async function probeMedia(file: string, kind: 'audio' | 'video', key: string, layout: DataDirLayout): Promise<MediaProbe> {
+  if (kind === 'audio') {
+    const fast = await probePcmWav(file, key, layout);
+    if (fast) return fast;
+  }
   const ffprobe = tool('ffprobe');
   const ffmpeg = tool('ffmpeg');
   const tmp = path.join(layout.tmp, `${uuidv7()}.${kind === 'video' ? 'jpg' : 'png'}`);
@@ -169,6 +174,38 @@ export async function probeMedia(file: string, kind: 'audio' | 'video', key: str
     await wave;
     await rm(tmp, { force: true });
   }
+}
+
+/** PCM WAV without child processes (see wav.ts); null means "let ffprobe decide". */
+async function probePcmWav(file: string, key: string, layout: DataDirLayout): Promise<MediaProbe | null> {
+  if (!/\.wav$/i.test(file)) return null;
+  const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
+  if (!info) return null;
+  if (info.dataBytes === 0) throw new IngestError('corrupt', 'The WAV file has no audio samples');
+  const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
+  try {
+    await drawWaveform(file, info, tmp);
+    await thumbsFromFile(tmp, key, layout);
+    await moveInto(tmp, thumbPath(layout, key, 'waveform'));
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return {
+    durationSec: Math.round(info.durationSec * 1e6) / 1e6,
+    width: null,
+    height: null,
+    fps: null,
+    codec: info.codec,
+    audioCodec: info.codec,
+    sampleRate: info.sampleRate,
+    channels: info.channels,
+    bitRate: info.bitRate,
+    hasAudio: true,
+    hasVideo: false,
+    format: 'wav',
+    phash: null,
+    texts: info.texts,
+  };
 }
 
 async function extractFrame(ffmpeg: string, file: string, at: number, out: string): Promise<void> {

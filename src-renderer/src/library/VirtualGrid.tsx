@@ -65,12 +65,12 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
       const el = ref.current;
       if (!el) return;
       // Flying past more than a screen per frame: no picture would be seen, so none is fetched
-      // or decoded until the grid rests for 60 ms (the visible ones then load at once).
+      // or decoded until the grid rests for 30 ms, two frames (the visible ones then load at once).
       if (Math.abs(el.scrollTop - lastTop.current) > el.clientHeight) setSettled(false);
       lastTop.current = el.scrollTop;
       setScrollTop(el.scrollTop);
       if (settleTimer.current) clearTimeout(settleTimer.current);
-      settleTimer.current = setTimeout(() => setSettled(true), 60);
+      settleTimer.current = setTimeout(() => setSettled(true), 30);
     });
   }, []);
   useEffect(

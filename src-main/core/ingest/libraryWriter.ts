@@ -5,7 +5,7 @@ import type { IngestOutcomeKind } from '../../contract/library';
 import type { Provenance } from '../db/schema';
 import { nowIso, uuidv7 } from '../util/ids';
 import type { IngestError } from './ingestError';
-import type { PreparedFile, ProbeData } from './prepare';
+import { fileColumns, type PreparedFile, type ProbeData } from './prepare';
 
 export interface FolderDefaults {
   id: string;
@@ -185,26 +185,7 @@ export class LibraryWriter {
   private rowValues(f: PreparedFile, p: ProbeData, at: string) {
     const gen = p.generation;
     return {
-      type: f.type,
-      mime: f.mime,
-      sha256: f.sha256,
-      phash: p.phash,
-      size_bytes: f.size,
-      mtime_ms: f.mtimeMs,
-      width: p.width,
-      height: p.height,
-      duration_sec: p.durationSec,
-      sample_rate: p.sampleRate,
-      channels: p.channels,
-      fps: p.fps,
-      codec: p.codec,
-      audio_codec: p.audioCodec,
-      bit_rate: p.bitRate,
-      format: p.format,
-      has_alpha: p.hasAlpha ? 1 : 0,
-      has_audio: p.hasAudio ? 1 : 0,
-      is_animated: p.isAnimated ? 1 : 0,
-      orientation: p.orientation,
+      ...fileColumns(f, p),
       prompt: gen?.prompt ?? null,
       negative_prompt: gen?.negativePrompt ?? null,
       seed: gen?.seed ?? null,
@@ -212,7 +193,6 @@ export class LibraryWriter {
       model_hash: gen?.modelHash ?? null,
       generation_params: gen ? JSON.stringify(gen) : null,
       raw_metadata: p.raw ? JSON.stringify(p.raw) : null,
-      thumb_key: f.sha256,
       updated_at: at,
     };
   }

@@ -160,6 +160,36 @@ export async function prepareFile(
   };
 }
 
+/**
+ * The asset columns that describe the file itself (not its curation or generation facts):
+ * one mapping for ingest, job outputs and the refresh job kinds.
+ */
+export function fileColumns(f: PreparedFile, p: ProbeData) {
+  return {
+    type: f.type,
+    mime: f.mime,
+    sha256: f.sha256,
+    phash: p.phash,
+    size_bytes: f.size,
+    mtime_ms: f.mtimeMs,
+    width: p.width,
+    height: p.height,
+    duration_sec: p.durationSec,
+    sample_rate: p.sampleRate,
+    channels: p.channels,
+    fps: p.fps,
+    codec: p.codec,
+    audio_codec: p.audioCodec,
+    bit_rate: p.bitRate,
+    format: p.format,
+    has_alpha: p.hasAlpha ? 1 : 0,
+    has_audio: p.hasAudio ? 1 : 0,
+    is_animated: p.isAnimated ? 1 : 0,
+    orientation: p.orientation,
+    thumb_key: f.sha256,
+  };
+}
+
 function mimeFor(family: string, file: string): string {
   const byFamily: Record<string, string> = {
     png: 'image/png',

@@ -5,7 +5,7 @@ import type { Atelier } from '../app/atelier';
 import type { AssetRow } from '../db/schema';
 import { readEngineSettings } from '../engines/engineSettings';
 import { IngestError } from '../ingest/ingestError';
-import { prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
+import { fileColumns, prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
 import { nowIso, uuidv7 } from '../util/ids';
 import { outputName, placeOutput } from './placeOutput';
 
@@ -42,7 +42,6 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
   spec.signal?.throwIfAborted();
   const facts = prepared.probe;
   if (!facts) throw new AppError('internal', `Could not probe the output ${spec.tempFile}`);
-  const sha256 = prepared.sha256;
   const dir =
     settings.outputLocation === 'beside_source'
       ? path.dirname(spec.source.path)
@@ -65,26 +64,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
         project_id: src.project_id,
         filename: path.basename(finalPath),
         ext: spec.ext,
-        type: prepared.type,
-        mime: prepared.mime,
-        sha256,
-        phash: facts.phash,
-        size_bytes: prepared.size,
-        mtime_ms: prepared.mtimeMs,
-        width: facts.width,
-        height: facts.height,
-        duration_sec: facts.durationSec,
-        sample_rate: facts.sampleRate,
-        channels: facts.channels,
-        fps: facts.fps,
-        codec: facts.codec,
-        audio_codec: facts.audioCodec,
-        bit_rate: facts.bitRate,
-        format: facts.format,
-        has_alpha: facts.hasAlpha ? 1 : 0,
-        has_audio: facts.hasAudio ? 1 : 0,
-        is_animated: facts.isAnimated ? 1 : 0,
-        orientation: facts.orientation,
+        ...fileColumns(prepared, facts),
         title: src.title,
         theme: src.theme,
         source: src.source,
@@ -100,7 +80,6 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
         derivation: JSON.stringify(spec.derivation),
         is_upscaled: spec.isUpscaled ? 1 : 0,
         job_id: spec.jobId,
-        thumb_key: sha256,
         created_at: at,
         added_at: at,
         updated_at: at,

@@ -3,17 +3,8 @@ import type { PackAssetItem, PackSummary } from '@contract/index';
 import { api } from '../api/client';
 import { usePacks } from '../stores/packs';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+export { formatBytes } from '@contract/format';
+import { formatBytes } from '@contract/format';
 
 function details(a: PackAssetItem): string {
   const bits: string[] = [a.type];

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { emptyParams } from '../../../contract/process';
 import type { Atelier } from '../../app/atelier';
 import type { AssetRow } from '../../db/schema';
-import { prepareFile, stampOf } from '../../ingest/prepare';
+import { fileColumns, prepareFile, stampOf } from '../../ingest/prepare';
 import { registerJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { thumbPath } from '../../media/resolveMedia';
@@ -19,26 +19,7 @@ async function reprepare(core: Atelier, a: AssetRow) {
   await core.db
     .updateTable('assets')
     .set({
-      sha256: f.sha256,
-      thumb_key: f.sha256,
-      phash: p.phash,
-      mime: f.mime,
-      size_bytes: f.size,
-      mtime_ms: f.mtimeMs,
-      width: p.width,
-      height: p.height,
-      duration_sec: p.durationSec,
-      sample_rate: p.sampleRate,
-      channels: p.channels,
-      fps: p.fps,
-      codec: p.codec,
-      audio_codec: p.audioCodec,
-      bit_rate: p.bitRate,
-      format: p.format,
-      has_alpha: p.hasAlpha ? 1 : 0,
-      has_audio: p.hasAudio ? 1 : 0,
-      is_animated: p.isAnimated ? 1 : 0,
-      orientation: p.orientation,
+      ...fileColumns(f, p),
       updated_at: nowIso(),
     })
     .where('id', '=', a.id)

@@ -50,10 +50,14 @@ describe('the app in Chromium over serve mode', () => {
     await page.goto(serve.openUrl + '#/settings');
     await page.getByLabel('Theme').selectOption('dark');
     await page.getByLabel('Your name or studio').fill('Ada Studio');
-    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const saved = async () => {
+      const res = await fetch(`${serve.url}api/settings.get`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}` } });
+      return ((await res.json()) as { value: { theme: string; ownerName: string } }).value;
+    };
+    await expect.poll(saved).toMatchObject({ theme: 'dark', ownerName: 'Ada Studio' });
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    const res = await fetch(`${serve.url}api/settings.get`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}` } });
-    expect(await res.json()).toMatchObject({ ok: true, value: { theme: 'dark', ownerName: 'Ada Studio' } });
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppSettings } from '@contract/index';
 import { PageHeader } from '../components/PageHeader';
 import { WatchFoldersPanel } from '../components/WatchFoldersPanel';
@@ -51,7 +51,12 @@ function StatusPanel() {
 function ProfilePanel() {
   const { settings, update } = useSettings();
   const [draft, setDraft] = useState<AppSettings | null>(settings);
-  useEffect(() => setDraft(settings), [settings]);
+  // Follow saved settings (another window, a save) but never throw away edits in progress.
+  const shown = useRef(settings);
+  useEffect(() => {
+    setDraft((d) => (d === null || JSON.stringify(d) === JSON.stringify(shown.current) ? settings : d));
+    shown.current = settings;
+  }, [settings]);
   if (!draft) return null;
   const dirty = JSON.stringify(draft) !== JSON.stringify(settings);
   return (

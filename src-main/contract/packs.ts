@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { event, method } from './define';
 
-export const licenseTypes = ['personal', 'commercial', 'extended_commercial', 'royalty_free', 'attribution'] as const;
-export type PackLicenseType = (typeof licenseTypes)[number];
-
-export const licenseLabels: Record<PackLicenseType, string> = {
-  personal: 'Personal use',
-  commercial: 'Commercial (standard)',
-  extended_commercial: 'Extended commercial',
-  royalty_free: 'Royalty-free',
-  attribution: 'Attribution',
-};
+// Kept in a zod-free module so the renderer can import the labels without bundling zod.
+export { licenseLabels, licenseTypes, type PackLicenseType } from './licenses';
+import { licenseTypes, type PackLicenseType } from './licenses';
 
 export const presetIds = ['standard', 'gumroad', 'etsy', 'creative_market', 'itchio'] as const;
 export type PresetId = (typeof presetIds)[number];

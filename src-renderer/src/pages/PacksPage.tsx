@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { licenseLabels, licenseTypes, type PackLicenseType, type PackSummary } from '@contract/index';
+import type { PackSummary } from '@contract/index';
+import { licenseLabels, licenseTypes, type PackLicenseType } from '@contract/licenses';
 import { api } from '../api/client';
 import { EmptyState, PageHeader } from '../components/PageHeader';
 import { Icon } from '../components/Icon';

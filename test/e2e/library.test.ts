@@ -60,7 +60,7 @@ describe('the library in Chromium', () => {
     await page.keyboard.press('4');
     await page.keyboard.press('l');
     await expect.poll(() => row(b!.id)).toMatchObject({ status: 'rejected', rating: 4, liked: 1 });
-    expect(await card(b!.id).getAttribute('data-rating')).toBe('4');
+    await expect.poll(() => card(b!.id).getAttribute('data-rating')).toBe('4');
     await page.keyboard.press('Control+z');
     await expect.poll(() => row(b!.id).liked).toBe(0);
     await expect.poll(() => card(b!.id).getAttribute('data-liked')).toBe('0');

@@ -81,6 +81,14 @@ export interface LibraryState {
 
 const prefs = loadPrefs();
 
+/**
+ * Local edits are shown at once; a refresh fetched before an edit must not paint the old
+ * values back (fast keystrokes: X then 4 then L). Each edit bumps a sequence number, and a
+ * refresh skips items edited after it started: their own event refreshes them again.
+ */
+let editSeq = 0;
+const editedAt = new Map<string, number>();
+
 function savePrefs(s: LibraryState) {
   localStorage.setItem(prefsKey, JSON.stringify({ thumbSize: s.thumbSize, view: s.view === 'list' ? 'list' : 'grid', sort: s.sort }));
 }
@@ -180,8 +188,9 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     const inView = new Set(get().items.map((i) => i.id));
     const wanted = ids.filter((id) => inView.has(id)).slice(0, 1000);
     if (!wanted.length) return;
+    const startedAt = editSeq;
     const fresh = await api.call('library.items', { ids: wanted });
-    const byId = new Map(fresh.map((f) => [f.id, f]));
+    const byId = new Map(fresh.filter((f) => (editedAt.get(f.id) ?? -1) <= startedAt).map((f) => [f.id, f]));
     set({ items: get().items.map((i) => (byId.has(i.id) ? { ...byId.get(i.id)!, snippet: i.snippet } : i)) });
   },
 
@@ -261,6 +270,8 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     if (!selection) return;
     const touched = s.allMatching ? null : new Set(selection.ids);
     const before = s.items;
+    editSeq++;
+    for (const i of s.items) if (touched === null || touched.has(i.id)) editedAt.set(i.id, editSeq);
     set({ items: s.items.map((i) => (touched === null || touched.has(i.id) ? patchItem(i, patch) : i)) });
     try {
       await api.call('curation.set', { selection, patch });

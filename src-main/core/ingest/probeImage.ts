@@ -86,6 +86,15 @@ export async function thumbsFromFile(file: string, key: string, layout: DataDirL
   return thumbsFromRaw(raw, key, layout);
 }
 
+/** The same from pixels drawn in memory (a WAV's waveform), skipping an encode and a decode. */
+export async function thumbsFromPixels(pixels: { data: Buffer; width: number; height: number; channels: 3 | 4 }, key: string, layout: DataDirLayout): Promise<string> {
+  const raw = await sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } })
+    .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return thumbsFromRaw(raw, key, layout);
+}
+
 /** 256 px pixels → the 256 WebP and the 32 px greyscale the perceptual hash reads. */
 async function smallThumbFromRaw(raw: { data: Buffer; info: OutputInfo }, key: string, layout: DataDirLayout): Promise<string> {
   const input = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };

@@ -7,8 +7,9 @@ import { resolveFfTool } from '../engines/ffmpeg';
 import { thumbPath } from '../media/resolveMedia';
 import { uuidv7 } from '../util/ids';
 import { IngestError } from './ingestError';
-import { thumbsFromFile } from './probeImage';
-import { drawWaveform, readWavInfo } from './wav';
+import { thumbsFromFile, thumbsFromPixels } from './probeImage';
+import { writeThumb } from './thumbFiles';
+import { drawWaveform, readWavInfo, waveformPng } from './wav';
 
 export interface MediaProbe {
   durationSec: number | null;
@@ -182,14 +183,11 @@ async function probePcmWav(file: string, key: string, layout: DataDirLayout): Pr
   const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
   if (!info) return null;
   if (info.dataBytes === 0) throw new IngestError('corrupt', 'The WAV file has no audio samples');
-  const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
-  try {
-    await drawWaveform(file, info, tmp);
-    await thumbsFromFile(tmp, key, layout);
-    await moveInto(tmp, thumbPath(layout, key, 'waveform'));
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  const wave = await drawWaveform(file, info);
+  await Promise.all([
+    waveformPng(wave).then((png) => writeThumb(layout, key, 'waveform', png)),
+    thumbsFromPixels({ data: wave.pixels, width: wave.width, height: wave.height, channels: 4 }, key, layout),
+  ]);
   return {
     durationSec: Math.round(info.durationSec * 1e6) / 1e6,
     width: null,

@@ -200,6 +200,13 @@ export class JobRunner implements RunnerHandle, Disposable {
     const rc = row.resource_class;
     this.active[rc]++;
     const entry: Running = { controller, resourceClass: rc, done: Promise.resolve() };
+    let holdsSlot = true;
+    const releaseSlot = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      this.active[rc]--;
+      this.kick();
+    };
     this.running.set(row.id, entry);
     emitChanged(this.core, row.id);
     if (row.parent_id) refreshParent(this.core, row.parent_id);
@@ -207,16 +214,17 @@ export class JobRunner implements RunnerHandle, Disposable {
     entry.done = this.execute(
       { ...row, attempts: row.attempts + 1, status: 'running', started_at: at },
       controller,
+      releaseSlot,
     )
       .catch((err) => console.error(`[jobs] runner failed on ${row.id}`, err))
       .finally(() => {
         this.running.delete(row.id);
-        this.active[rc]--;
-        this.kick();
+        if (holdsSlot) releaseSlot();
+        else this.kick();
       });
   }
 
-  private async execute(row: JobRow, controller: AbortController): Promise<void> {
+  private async execute(row: JobRow, controller: AbortController, releaseSlot: () => void): Promise<void> {
     const core = this.core;
     const kind = findJobKind(row.kind);
     const log = new JobLog(
@@ -228,7 +236,7 @@ export class JobRunner implements RunnerHandle, Disposable {
     const t0 = performance.now();
     let outcome: JobOutcome | undefined;
     let error: unknown;
-    const ctx = this.context(row, controller, log, tempDir, t0);
+    const ctx = this.context(row, controller, log, tempDir, t0, releaseSlot);
     try {
       if (!kind)
         throw new AppError(
@@ -337,6 +345,7 @@ export class JobRunner implements RunnerHandle, Disposable {
     log: JobLog,
     tempDir: string,
     t0: number,
+    releaseSlot: () => void,
   ): JobContext & { close(): void } {
     const core = this.core;
     const interval = this.options.progressIntervalMs ?? 250;
@@ -380,6 +389,7 @@ export class JobRunner implements RunnerHandle, Disposable {
       signal: controller.signal,
       progress,
       log: (level, message) => log.write(level, message),
+      engineDone: releaseSlot,
       tempPath(name: string) {
         if (!tempMade) {
           mkdirSync(tempDir, { recursive: true });

@@ -35,6 +35,13 @@ export interface JobContext {
   /** fraction 0..1; throttled before it reaches the database and events. */
   progress(fraction: number, message?: string): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /**
+   * The heavy part (the engine run the resource class stands for) is over: the slot goes to the
+   * next queued job while this one finishes light work such as registering its outputs. A batch
+   * then keeps its engine busy back to back instead of idling through each registration.
+   * Calling it more than once is harmless; the job still counts as running until it ends.
+   */
+  engineDone(): void;
   /** A path in the data dir's tmp/ owned by this job: removed when the job ends, however it ends. */
   tempPath(name: string): string;
   /**

@@ -3,7 +3,7 @@ import { statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drawWaveform, readWavInfo } from '../../../src-main/core/ingest/wav';
+import { drawWaveform, readWavInfo, waveformPng } from '../../../src-main/core/ingest/wav';
 import { tempDir } from '../../helpers/tempDir';
 
 let t: ReturnType<typeof tempDir>;
@@ -47,9 +47,7 @@ describe('PCM WAV read without ffprobe', () => {
     // 10 s at 44.1 kHz: each of the 1,024 columns spans ~430 frames, two periods of 200 Hz.
     const file = makeWav('tone.wav', ['-af', 'volume=4', '-c:a', 'pcm_s16le'], 'sine=frequency=200:duration=10');
     const info = (await readWavInfo(file, statSync(file).size))!;
-    const out = path.join(t.dir, 'wave.png');
-    await drawWaveform(file, info, out);
-    const { data, info: img } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    const { data, info: img } = await sharp(await waveformPng(await drawWaveform(file, info))).raw().toBuffer({ resolveWithObject: true });
     expect([img.width, img.height, img.channels]).toEqual([1024, 256, 4]);
     // lavfi's sine is at 1/8 amplitude, so ×4 is a half-scale sine: it fills about the middle half of every column.
     const column = (x: number) => Array.from({ length: 256 }, (_, y) => data[(y * 1024 + x) * 4 + 3]!).filter((a) => a > 0).length;

@@ -6,7 +6,7 @@ import { enqueueBatch, enqueueJob } from '../../../src-main/core/jobs/queue';
 import { recoverInterrupted } from '../../../src-main/core/jobs/recovery';
 import { JobRunner, backoffMs } from '../../../src-main/core/jobs/runner';
 import { openTestCore, type TestCore } from '../../helpers/core';
-import './testKinds';
+import { engines } from './testKinds';
 
 let t: TestCore | undefined;
 afterEach(async () => {
@@ -49,6 +49,28 @@ describe('job queue', () => {
     await t.call('jobs.resume', {});
     await waitFor(async () => (await status(a.id)) === 'completed');
     expect(order.map((s) => s.split(' ')[2])).toEqual(['urgent', 'd', 'b', 'a']);
+    await runner.dispose();
+  });
+
+  it('hands the resource slot to the next job once the engine is done, never two engines at once', async () => {
+    t = await openTestCore();
+    await t.call('engines.update', { concurrency: { cpu: 1 } });
+    const started: string[] = [];
+    t.core.events.on('jobs.changed', ({ job }) => {
+      if (job.status === 'running') started.push(job.title.split(' ')[1]!);
+    });
+    await t.call('jobs.pause', {});
+    const jobs = [];
+    for (const tag of ['a', 'b', 'c']) jobs.push(await enqueueJob(t.core, 'test_pipelined', { engineMs: 150, tailMs: 400, tag }));
+    const runner = await new JobRunner(t.core).start();
+    await t.call('jobs.resume', {});
+    // b starts while a is still finishing its tail: the slot was handed over.
+    await waitFor(() => started.includes('b'));
+    expect(await status(jobs[0]!.id)).toBe('running');
+    await waitFor(async () => (await status(jobs[2]!.id)) === 'completed');
+    expect(started).toEqual(['a', 'b', 'c']);
+    // The class limit still holds for the engines (calling engineDone twice freed one slot).
+    expect(engines.most).toBe(1);
     await runner.dispose();
   });
 

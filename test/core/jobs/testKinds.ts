@@ -60,3 +60,26 @@ export const spawnKind = registerJobKind({
     return {};
   },
 });
+
+/** How many test_pipelined engines ran at once. */
+export const engines = { now: 0, most: 0 };
+
+/** A cpu job whose "engine" takes `engineMs`, then finishes light work for `tailMs` after engineDone. */
+export const pipelinedKind = registerJobKind({
+  kind: 'test_pipelined',
+  params: z.object({ engineMs: z.number(), tailMs: z.number(), tag: z.string() }),
+  resourceClass: 'cpu',
+  idempotent: true,
+  maxAttempts: 1,
+  title: (p) => `pipelined ${p.tag}`,
+  async run(ctx, p) {
+    engines.now++;
+    engines.most = Math.max(engines.most, engines.now);
+    await new Promise((r) => setTimeout(r, p.engineMs));
+    engines.now--;
+    ctx.engineDone();
+    ctx.engineDone(); // twice must not free two slots
+    await new Promise((r) => setTimeout(r, p.tailMs));
+    return { result: { tag: p.tag } };
+  },
+});

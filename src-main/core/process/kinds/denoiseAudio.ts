@@ -33,6 +33,8 @@ export const denoiseAudioKind: JobKind<typeof params> = registerJobKind({
       ['-i', source.path, '-map', '0:a:0', '-af', filter, '-y', out],
       source.duration_sec,
     );
+    // ffmpeg is done: the next cpu job may start while this output is hashed and thumbnailed.
+    ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
       tempFile: out,

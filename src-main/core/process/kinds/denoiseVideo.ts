@@ -78,6 +78,8 @@ export const denoiseVideoKind: JobKind<typeof params> = registerJobKind({
       ],
       source.duration_sec,
     );
+    // ffmpeg is done: the next cpu job may start while this output is hashed and thumbnailed.
+    ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
       tempFile: out,

@@ -146,6 +146,8 @@ export const enhanceKind: JobKind<typeof params> = registerJobKind({
       }
     }
     ctx.progress(0.96, 'Saving');
+    // ffmpeg is done: the next cpu job may start while this output is hashed and thumbnailed.
+    ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
       tempFile: out,

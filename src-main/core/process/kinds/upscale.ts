@@ -107,6 +107,8 @@ export const upscaleKind: JobKind<typeof params> = registerJobKind({
           `Real-ESRGAN wrote an unexpected image (${m4?.width ?? '?'}×${m4?.height ?? '?'}, expected ${w * 4}×${h * 4})`,
         );
       }
+      // The GPU is free: the next upscale may start while this one is encoded and registered.
+      ctx.engineDone();
       ctx.progress(0.92, p.scale === 4 ? 'Encoding' : `Resizing to ×${p.scale}`);
       await encode(
         p.scale === 4 ? sharp(x4) : sharp(x4).resize(outW, outH, { kernel: 'lanczos3' }),

@@ -9,6 +9,7 @@ import * as m0002 from './0002_ingest';
 import * as m0003 from './0003_jobs';
 import * as m0004 from './0004_packs';
 import * as m0005 from './0005_curation';
+import * as m0006 from './0006_forgotten_files';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -20,4 +21,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0003_jobs', m0003],
   ['0004_packs', m0004],
   ['0005_curation', m0005],
+  ['0006_forgotten_files', m0006],
 ];

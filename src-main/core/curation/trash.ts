@@ -54,6 +54,13 @@ export function restoreFromTrash(core: Atelier, selection: Selection): CurationR
  * disk unless deleteFiles was confirmed; then the asset's file and its known copies go, and
  * every file that could not be removed is reported rather than stopping the rest.
  */
+interface FileRow {
+  path: string;
+  sha256: string;
+  size_bytes: number;
+  mtime_ms: number;
+}
+
 export async function emptyTrash(
   core: Atelier,
   options: { ids?: string[]; deleteFiles: boolean },
@@ -61,26 +68,40 @@ export async function emptyTrash(
   const cache = statements(core.sqlite);
   const rows = (
     options.ids
-      ? cache.all('SELECT id, path FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))', [JSON.stringify(options.ids)])
-      : cache.all('SELECT id, path FROM assets WHERE deleted_at IS NOT NULL', [])
-  ) as { id: string; path: string }[];
+      ? cache.all('SELECT id, path, sha256, size_bytes, mtime_ms FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))', [JSON.stringify(options.ids)])
+      : cache.all('SELECT id, path, sha256, size_bytes, mtime_ms FROM assets WHERE deleted_at IS NOT NULL', [])
+  ) as (FileRow & { id: string })[];
   if (!rows.length) return { removed: 0, filesDeleted: 0, fileErrors: [] };
   const idsJson = JSON.stringify(rows.map((r) => r.id));
-  const copies = cache.all('SELECT path FROM asset_copies WHERE asset_id IN (SELECT value FROM json_each(?))', [idsJson]) as { path: string }[];
+  const copies = cache.all(
+    'SELECT c.path, a.sha256, c.size_bytes, c.mtime_ms FROM asset_copies c JOIN assets a ON a.id = c.asset_id WHERE c.asset_id IN (SELECT value FROM json_each(?))',
+    [idsJson],
+  ) as FileRow[];
+  const files = [...rows, ...copies];
+  const forget = core.sqlite.prepare(
+    'INSERT OR REPLACE INTO forgotten_files (path, sha256, size_bytes, mtime_ms, forgotten_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const at = nowIso();
   // Rows first: if the app dies while files are being removed, no row points at a deleted file.
+  // Every file is remembered as forgotten in the same transaction, so a rescan in between cannot
+  // bring one back; the ones really deleted below are then let go of.
   core.sqlite.transaction(() => {
     cache.get('DELETE FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))').run(idsJson);
+    for (const f of files) forget.run(f.path, f.sha256, f.size_bytes, f.mtime_ms, at);
   })();
   let filesDeleted = 0;
   const fileErrors: { path: string; reason: string }[] = [];
   if (options.deleteFiles) {
     const remove = removers.get(core) ?? defaultRemover;
-    for (const p of [...rows.map((r) => r.path), ...copies.map((c) => c.path)]) {
+    const gone = core.sqlite.prepare('DELETE FROM forgotten_files WHERE path = ?');
+    for (const { path: p } of files) {
       try {
         await remove(p);
         filesDeleted++;
+        gone.run(p);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ENOENT') gone.run(p);
         fileErrors.push({ path: p, reason: e.code === 'ENOENT' ? 'the file was already gone' : e.message });
       }
     }

@@ -310,6 +310,16 @@ export interface Database {
   ingest_failures: IngestFailuresTable;
   saved_searches: SavedSearchesTable;
   curation_undo: CurationUndoTable;
+  forgotten_files: ForgottenFilesTable;
+}
+
+/** Files kept on disk whose assets were emptied from the trash: rescans leave them out. */
+export interface ForgottenFilesTable {
+  path: string;
+  sha256: string;
+  size_bytes: number;
+  mtime_ms: number;
+  forgotten_at: string;
 }
 
 export interface SavedSearchesTable {

@@ -59,7 +59,11 @@ export class IngestPipeline {
   }
 
   /** Ingests (or re-checks) one file. Never rejects: failures come back as a `failed` outcome. */
-  ingest(file: string, options: { force?: boolean } = {}): Promise<IngestOutcome> {
+  /**
+   * `explicit`: the user named this file (an import), which brings back a file whose asset was
+   * emptied from the trash; the watcher and rescans leave such files out.
+   */
+  ingest(file: string, options: { force?: boolean; explicit?: boolean } = {}): Promise<IngestOutcome> {
     const { layout } = this.core;
     if (isInside(layout.thumbs, file) || isInside(layout.tmp, file)) {
       // A watched folder that contains the data directory must not ingest Atelier's own
@@ -73,7 +77,7 @@ export class IngestPipeline {
     this.scheduleProgress();
     const task = this.chain(file, async () => {
       this.queuedIngest.delete(file);
-      return this.run(file, options.force ?? false);
+      return this.run(file, options.force ?? false, options.explicit ?? false);
     });
     this.queuedIngest.set(file, task);
     return task;
@@ -83,6 +87,7 @@ export class IngestPipeline {
   remove(file: string): Promise<void> {
     return this.chain(file, async () => {
       if (this.disposed) return;
+      this.unforget(file);
       const r = this.writer.remove(file);
       if (r.assetId && (r.outcome === 'missing' || r.outcome === 'moved')) this.emitAsset('asset.updated', r.assetId);
       if (r.outcome !== 'none') this.scheduleStatus();
@@ -111,7 +116,7 @@ export class IngestPipeline {
     return next;
   }
 
-  private async run(file: string, force: boolean): Promise<IngestOutcome> {
+  private async run(file: string, force: boolean, explicit: boolean): Promise<IngestOutcome> {
     let stamp: FileStamp | null = null;
     await this.sem.acquire();
     this.counts.queued--;
@@ -127,6 +132,11 @@ export class IngestPipeline {
       if (this.disposed) throw new IngestError('io_error', 'Atelier was closing; try again');
       for (let attempt = 0; ; attempt++) {
         stamp = await stampOf(file);
+        const forgotten = this.forgotten(file, explicit);
+        if (forgotten && forgotten.size_bytes === stamp.size && forgotten.mtime_ms === stamp.mtimeMs) {
+          release();
+          return this.skipForgotten(file);
+        }
         if (!force && this.isUnchanged(file, stamp)) {
           release();
           this.counts.done++;
@@ -142,6 +152,15 @@ export class IngestPipeline {
           if (attempt + 1 >= MAX_RESTARTS) throw new IngestError('io_error', 'The file kept changing while it was being read');
           continue;
         }
+        if (forgotten) {
+          if (forgotten.sha256 === prepared.sha256) {
+            // Touched but the same bytes: still forgotten, now under its new stamps.
+            this.core.sqlite.prepare('UPDATE forgotten_files SET size_bytes = ?, mtime_ms = ? WHERE path = ?').run(stamp.size, stamp.mtimeMs, file);
+            release();
+            return this.skipForgotten(file);
+          }
+          this.unforget(file); // new bytes at that path: a new file
+        }
         let result = await this.commit(prepared);
         if (result.outcome === 'needsProbe') {
           prepared = await prepareFile(file, stamp, this.core.layout, () => false);
@@ -154,6 +173,27 @@ export class IngestPipeline {
       release();
       return this.fail(file, toIngestError(err), stamp);
     }
+  }
+
+  /** The forgotten-file row for this path, or null; an explicit import forgets the forgetting. */
+  private forgotten(file: string, explicit: boolean): { sha256: string; size_bytes: number; mtime_ms: number } | null {
+    if (explicit) {
+      this.unforget(file);
+      return null;
+    }
+    return (this.core.sqlite.prepare('SELECT sha256, size_bytes, mtime_ms FROM forgotten_files WHERE path = ?').get(file) as
+      | { sha256: string; size_bytes: number; mtime_ms: number }
+      | undefined) ?? null;
+  }
+
+  private unforget(file: string): void {
+    this.core.sqlite.prepare('DELETE FROM forgotten_files WHERE path = ?').run(file);
+  }
+
+  private skipForgotten(file: string): IngestOutcome {
+    this.counts.done++;
+    this.scheduleProgress();
+    return { path: file, outcome: 'skipped', assetId: null, reason: 'Removed from the library when the trash was emptied; import it to bring it back' };
   }
 
   /** Size and modification time unchanged and the asset present: no need to read it again. */

@@ -59,15 +59,19 @@ export async function reconcileFolder(core: Atelier, folder: FolderRef): Promise
   return summary;
 }
 
-/** Every library file (assets and their copies) under the folder, by a range scan on path. */
+/**
+ * Every library file (assets and their copies) under the folder, by a range scan on path, and
+ * the forgotten files: unchanged, they are passed over like known ones; gone, they are let go of.
+ */
 function knownUnder(core: Atelier, folder: FolderRef): KnownFile[] {
   const lo = folder.path + path.sep;
   const hi = folder.path + String.fromCharCode(path.sep.charCodeAt(0) + 1);
   const rows = core.sqlite
     .prepare(
       `SELECT path, size_bytes, mtime_ms, missing FROM assets WHERE path > ? AND path < ? AND deleted_at IS NULL
-       UNION ALL SELECT path, size_bytes, mtime_ms, missing FROM asset_copies WHERE path > ? AND path < ?`,
+       UNION ALL SELECT path, size_bytes, mtime_ms, missing FROM asset_copies WHERE path > ? AND path < ?
+       UNION ALL SELECT path, size_bytes, mtime_ms, 0 FROM forgotten_files WHERE path > ? AND path < ?`,
     )
-    .all(lo, hi, lo, hi) as KnownFile[];
+    .all(lo, hi, lo, hi, lo, hi) as KnownFile[];
   return folder.recursive ? rows : rows.filter((r) => path.dirname(r.path) === folder.path);
 }

@@ -60,7 +60,7 @@ describe('job queue', () => {
       if (job.status === 'running') started.push(job.title.split(' ')[1]!);
     });
     await t.call('jobs.pause', {});
-    const jobs = [];
+    const jobs: { id: string }[] = [];
     for (const tag of ['a', 'b', 'c']) jobs.push(await enqueueJob(t.core, 'test_pipelined', { engineMs: 150, tailMs: 400, tag }));
     const runner = await new JobRunner(t.core).start();
     await t.call('jobs.resume', {});

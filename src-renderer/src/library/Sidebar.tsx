@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import type { LibraryFilterInput } from '@contract/index';
 import { api } from '../api/client';
-import { toastError } from '../stores/toasts';
+import { toastError, useToasts } from '../stores/toasts';
+import { droppedAssets, isAssetDrag } from './dragAssets';
+import { SidebarPacks } from './SidebarPacks';
 import { LibIcon } from './LibIcon';
 import { useLibrary } from './libraryStore';
 
@@ -23,12 +25,15 @@ function Item({ label, count, active, onClick, icon, color, testId }: {
   );
 }
 
+const pushToast = (t: Parameters<ReturnType<typeof useToasts.getState>['push']>[0]) => useToasts.getState().push(t);
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The library's own sidebar: status and type shortcuts with live counts, saved searches, collections, tags. */
 export function Sidebar() {
   const { counts, filter, setFilter, savedSearches, collections, tags, view, setView } = useLibrary();
   const [dragId, setDragId] = useState<string | null>(null);
+  const [assetOver, setAssetOver] = useState<string | null>(null);
   const only = (f: LibraryFilterInput) => {
     if (view === 'duplicates') setView('grid');
     setFilter(f, true);
@@ -41,6 +46,15 @@ export function Sidebar() {
       await api.call('collections.create', { name: name.trim() });
     } catch (err) {
       toastError('Could not create the collection', err);
+    }
+  };
+  const addToCollection = async (id: string, ids: string[]) => {
+    try {
+      const r = await api.call('collections.addAssets', { id, selection: { ids } });
+      const name = collections.find((c) => c.id === id)?.name ?? 'the collection';
+      pushToast({ kind: 'success', title: `Added ${r.changed.toLocaleString()} to ${name}` });
+    } catch (err) {
+      toastError('Could not add to the collection', err);
     }
   };
   const dropCollection = async (targetId: string) => {
@@ -105,9 +119,21 @@ export function Sidebar() {
             key={c.id}
             draggable
             onDragStart={() => setDragId(c.id)}
+            onDragEnd={() => setDragId(null)}
+            onDragEnter={(e) => isAssetDrag(e) && setAssetOver(c.id)}
             onDragOver={(e) => e.preventDefault()}
-            onDrop={() => void dropCollection(c.id)}
-            className={dragId === c.id ? 'dragging' : ''}
+            onDragLeave={(e) => {
+              if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setAssetOver((o) => (o === c.id ? null : o));
+            }}
+            onDrop={(e) => {
+              e.preventDefault();
+              const ids = droppedAssets(e);
+              setAssetOver(null);
+              if (ids?.length) void addToCollection(c.id, ids);
+              else void dropCollection(c.id);
+            }}
+            className={`${dragId === c.id ? 'dragging' : ''}${assetOver === c.id ? ' drop-over' : ''}`}
+            data-testid="side-collection"
           >
             <Item
               label={c.name}
@@ -122,6 +148,7 @@ export function Sidebar() {
           </div>
         ))}
       </div>
+      <SidebarPacks />
       {tags.length > 0 && (
         <div className="lib-side-group">
           <h3>Tags</h3>

@@ -6,6 +6,7 @@ import { stmt } from './jobStore';
 import { refreshParent } from './parents';
 import { BATCH_KIND, findJobKind } from './registry';
 import { JobLog } from './jobLog';
+import { undoUnregisteredPlacement } from './placementJournal';
 
 export interface RecoveryReport {
   requeued: string[];
@@ -73,7 +74,10 @@ export function recoverInterrupted(core: Atelier): RecoveryReport {
   try {
     entries = readdirSync(tmpJobs);
   } catch {}
+  const registered = db.prepare('SELECT 1 FROM assets WHERE path = ?');
   for (const e of entries) {
+    const removed = undoUnregisteredPlacement(path.join(tmpJobs, e), (f) => registered.get(f) !== undefined);
+    if (removed) console.error(`[jobs] removed an output whose asset was never recorded: ${removed}`);
     rmSync(path.join(tmpJobs, e), { recursive: true, force: true });
     report.tempRemoved++;
   }

@@ -8,6 +8,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import path from 'node:path';
+import type { PlacementJournal } from '../jobs/placementJournal';
 
 /** `castle.png` + `x4` + `png` → `castle_x4.png`; the stem is kept readable and bounded. */
 export function outputName(sourceFile: string, suffix: string, ext: string): string {
@@ -26,11 +27,12 @@ function candidate(dir: string, name: string, n: number): string {
  * fails if the name exists (atomic, unlike check-then-rename), so two jobs cannot race for one
  * name. Across file systems the file is copied to a hidden partial name first, then linked.
  */
-export function placeOutput(tempFile: string, dir: string, name: string): string {
+export function placeOutput(tempFile: string, dir: string, name: string, journal?: PlacementJournal): string {
   mkdirSync(dir, { recursive: true });
   for (let n = 1; n < 10_000; n++) {
     const target = candidate(dir, name, n);
     try {
+      journal?.(target, tempFile);
       linkSync(tempFile, target);
       unlinkSync(tempFile);
       return target;
@@ -43,6 +45,7 @@ export function placeOutput(tempFile: string, dir: string, name: string): string
     const partial = path.join(dir, `.${path.basename(target)}.atelier-partial`);
     copyFileSync(tempFile, partial, constants.COPYFILE_EXCL);
     try {
+      journal?.(target, partial);
       try {
         linkSync(partial, target);
       } catch (err) {

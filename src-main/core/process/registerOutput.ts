@@ -7,6 +7,7 @@ import { readEngineSettings } from '../engines/engineSettings';
 import { IngestError } from '../ingest/ingestError';
 import { fileColumns, prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
 import { nowIso, uuidv7 } from '../util/ids';
+import { clearPlacementJournal, placementJournal } from '../jobs/placementJournal';
 import { outputName, placeOutput } from './placeOutput';
 
 export interface OutputSpec {
@@ -46,10 +47,12 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
     settings.outputLocation === 'beside_source'
       ? path.dirname(spec.source.path)
       : core.layout.outputs;
+  const jobDir = path.dirname(spec.tempFile);
   const finalPath = placeOutput(
     spec.tempFile,
     dir,
     outputName(spec.source.path, spec.suffix, spec.ext),
+    placementJournal(jobDir),
   );
   const id = uuidv7();
   const at = nowIso();
@@ -89,6 +92,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
     rmSync(finalPath, { force: true });
     throw err;
   }
+  clearPlacementJournal(jobDir);
   core.events.emit('status.changed', { reason: 'asset-added' });
   return id;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { UploadProgress } from '../../contract/library';
@@ -27,6 +27,36 @@ function uniqueIn(dir: string, name: string): string {
   return candidate;
 }
 
+/** A partial upload untouched this long was abandoned (a closed tab, a lost connection). */
+export const ABANDONED_UPLOAD_MS = 60 * 60 * 1000;
+
+/**
+ * Removes partial uploads nobody has appended to for an hour. Run whenever a new upload starts,
+ * so abandoned parts never pile up in tmp/ however long the app stays open.
+ */
+export async function sweepAbandoned(dir: string, now = Date.now()): Promise<number> {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const n of names) {
+    if (!n.endsWith('.part')) continue;
+    const f = path.join(dir, n);
+    try {
+      if (now - (await stat(f)).mtimeMs > ABANDONED_UPLOAD_MS) {
+        await rm(f, { force: true });
+        removed++;
+      }
+    } catch {
+      // Finished or removed meanwhile.
+    }
+  }
+  return removed;
+}
+
 /**
  * Browser upload in serve mode: chunks are appended to a file in tmp/uploads; the last chunk
  * moves it into the Inbox under a free name and ingests it. The file is the creator's from then
@@ -41,6 +71,7 @@ export async function receiveUpload(
   const uploadId = input.uploadId ?? uuidv7();
   const dir = path.join(core.layout.tmp, 'uploads');
   await mkdir(dir, { recursive: true });
+  if (!input.uploadId) await sweepAbandoned(dir);
   const part = path.join(dir, `${uploadId}.part`);
   if (input.uploadId && !existsSync(part)) throw new AppError('not_found', 'Unknown or expired upload; start it again');
   const chunk = Buffer.from(input.chunkBase64, 'base64');

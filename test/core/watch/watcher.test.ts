@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssetSummary, IngestFailure } from '../../../src-main/contract';
@@ -140,5 +140,19 @@ describe('watcher end to end', () => {
     expect(p2.result.outcome).toBe('added');
     expect(p2.result.path).toBe(path.join(root, 'data', 'Inbox', 'sun.png'));
     await expect(call('ingest.upload', { name: 'x.exe', chunkBase64: 'AA==', final: true })).rejects.toThrow(/Unsupported/);
+  });
+
+  it('sweeps partial uploads abandoned for an hour when a new upload starts, and keeps live ones', async () => {
+    const uploads = path.join(root, 'data', 'tmp', 'uploads');
+    const png = await pngBuffer(40, 40);
+    const stale = await call<{ uploadId: string }>('ingest.upload', { name: 'stale.png', chunkBase64: png.subarray(0, 100).toString('base64'), final: false });
+    const live = await call<{ uploadId: string }>('ingest.upload', { name: 'live.png', chunkBase64: png.subarray(0, 100).toString('base64'), final: false });
+    const twoHoursAgo = (Date.now() - 2 * 60 * 60 * 1000) / 1000;
+    utimesSync(path.join(uploads, `${stale.uploadId}.part`), twoHoursAgo, twoHoursAgo);
+    await call('ingest.upload', { name: 'next.png', chunkBase64: png.subarray(0, 100).toString('base64'), final: false });
+    expect(existsSync(path.join(uploads, `${stale.uploadId}.part`))).toBe(false);
+    await expect(call('ingest.upload', { uploadId: stale.uploadId, name: 'stale.png', chunkBase64: 'AA==', final: true })).rejects.toThrow(/start it again/);
+    const done = await call<{ result: { outcome: string } }>('ingest.upload', { uploadId: live.uploadId, name: 'live.png', chunkBase64: png.subarray(100).toString('base64'), final: true });
+    expect(done.result.outcome).toBe('added');
   });
 });

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
+import { makeAudio } from '../core/process/mediaFixtures';
 import { tempDir } from '../helpers/tempDir';
 
 const cleanups: Array<() => void> = [];
@@ -86,6 +88,26 @@ describe('atelier call / methods', () => {
     expect(await main(['call', 'system.status', '{oops', '--data-dir', t.dir], notJson.io)).toBe(2);
     expect(notJson.err.join('\n')).toMatch(/not valid JSON/);
   });
+
+  it('jobs retry --wait runs a failed job again here and exits 0 once it completes', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const wav = makeAudio(t.dir, 'clip.wav', 1);
+    const data = path.join(t.dir, 'data');
+    expect(await main(['ingest', wav, '--data-dir', data], capture().io)).toBe(0);
+    renameSync(wav, `${wav}.away`); // the source vanishes: the job fails
+    const failed = capture();
+    expect(await main(['process', 'transcode', wav, '--format', 'mp3', '--wait', '--json', '--data-dir', data], failed.io)).toBe(1);
+    const job = JSON.parse(failed.out.join('\n')) as { id: string; status: string; error: string };
+    expect(job.status).toBe('failed');
+    renameSync(`${wav}.away`, wav);
+    const retried = capture();
+    expect(await main(['jobs', 'retry', job.id, '--wait', '--data-dir', data], retried.io)).toBe(0);
+    expect(retried.out.join('\n')).toMatch(/completed/);
+    const bad = capture();
+    expect(await main(['jobs', 'cancel', job.id, '--wait', '--data-dir', data], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--wait goes with atelier jobs retry/);
+  }, 60_000);
 
   it('lists the methods with descriptions', async () => {
     const c = capture();

@@ -3,6 +3,8 @@ import type { JobDetail, JobPage, JobStatusName, JobSummary } from '../../contra
 import { jobStatuses } from '../../contract/jobs';
 import { call, createApi } from '../../core/api/dispatch';
 import { printJson, UsageError, type CliIO } from '../output';
+import { formatEta } from './progressText';
+import { runAndWait } from './runAndWait';
 import { existsSync } from 'node:fs';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../../core/app/atelier';
@@ -28,19 +30,6 @@ export async function openForJobs(dataDirFlag: string | undefined): Promise<Atel
   return openForCli(dataDir, 'cli', false);
 }
 
-export function formatEta(sec: number | null): string {
-  if (sec === null || !Number.isFinite(sec)) return '';
-  if (sec < 60) return `${Math.round(sec)}s left`;
-  const m = Math.floor(sec / 60);
-  return m < 60 ? `${m}m ${Math.round(sec % 60)}s left` : `${Math.floor(m / 60)}h ${m % 60}m left`;
-}
-
-export function progressBar(fraction: number, width = 24): string {
-  const f = Math.max(0, Math.min(1, fraction));
-  const full = Math.round(f * width);
-  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%`;
-}
-
 export function jobLine(j: JobSummary): string {
   const pct = j.status === 'running' ? ` ${(j.progress * 100).toFixed(0)}%` : '';
   const kids = j.children ? ` (${j.children.completed}/${j.children.total})` : '';
@@ -50,8 +39,9 @@ export function jobLine(j: JobSummary): string {
 export const jobsHelp = `atelier jobs list [--status queued,running,…] [--limit N] [--json]
 atelier jobs show JOB_ID [--log N] [--json]
 atelier jobs cancel JOB_ID
-atelier jobs retry JOB_ID
-  The job queue: list jobs, show one with its log tail, cancel or retry one.`;
+atelier jobs retry JOB_ID [--wait]
+  The job queue: list jobs, show one with its log tail, cancel or retry one. retry --wait runs
+  the job here with a progress bar and exits when it ends (0 if it completed).`;
 
 export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
@@ -63,6 +53,7 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
       status: { type: 'string' },
       limit: { type: 'string', default: '50' },
       log: { type: 'string', default: '20' },
+      wait: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -122,13 +113,18 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
       }
       return 0;
     }
-    const job = await call(api, sub === 'cancel' ? 'jobs.cancel' : 'jobs.retry', { id });
+    if (values.wait && sub !== 'retry') throw new UsageError('--wait goes with atelier jobs retry');
+    const job = (await call(api, sub === 'cancel' ? 'jobs.cancel' : 'jobs.retry', { id })) as JobSummary;
+    if (sub === 'retry' && values.wait) {
+      const final = await runAndWait(core, job.id, io, values.json);
+      if (values.json) printJson(io, final);
+      else io.out(jobLine(final));
+      return final.status === 'completed' ? 0 : 1;
+    }
     if (values.json) return (printJson(io, job), 0);
-    io.out(jobLine(job as never));
+    io.out(jobLine(job));
     if (sub === 'retry')
-      io.out(
-        'Queued again: it runs when the app or `atelier serve` is running, or with `atelier process … --wait`.',
-      );
+      io.out('Queued again: it runs when the app or `atelier serve` is running; add --wait to run it now.');
     return 0;
   } finally {
     await core.dispose();

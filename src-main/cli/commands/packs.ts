@@ -5,7 +5,8 @@ import { createApi } from '../../core/api/dispatch';
 import type { Atelier } from '../../core/app/atelier';
 import { exportPack } from '../../core/packs/exportPack';
 import { formatBytes, printJson, UsageError, type CliIO } from '../output';
-import { openForJobs, progressBar } from './jobs';
+import { openForJobs } from './jobs';
+import { progressBar } from './progressText';
 
 export const packsHelp = `atelier packs list [--json]
 atelier packs create NAME [--license TYPE] [--theme T] [--description D] [--version V] [--json]

@@ -118,10 +118,9 @@ describe('crash safety', () => {
         expect(existsSync(o.path)).toBe(true);
         await expect(probeMedia(o.path, 'ffprobe')).resolves.toBeTruthy(); // complete, decodable
       }
-      // Files in outputs/ are either registered or complete orphans from a kill between move and insert.
-      for (const f of readdirSync(core.layout.outputs)) {
-        expect(f.includes('.atelier-partial')).toBe(false);
-      }
+      // Every file in outputs/ is a registered asset: no partials, and no orphan from a kill
+      // between placing a file and writing its row (the placement journal undoes those).
+      expect(readdirSync(core.layout.outputs).sort()).toEqual(outputs.map((o) => path.basename(o.path)).sort());
       await core.dispose();
     } finally {
       cleanup();

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { AtelierBridge, Result } from '../src-main/contract';
 
 // Channel names duplicated from the contract on purpose: a sandboxed preload should import
@@ -15,6 +15,8 @@ const bridge: AtelierBridge = {
     ipcRenderer.on(channels.event, wrapped);
     return () => ipcRenderer.removeListener(channels.event, wrapped);
   },
+  // File.path is gone since Electron 32; webUtils is the supported way to a dropped file's path.
+  pathForFile: (file: Blob) => webUtils.getPathForFile(file as File),
 };
 
 contextBridge.exposeInMainWorld('atelier', bridge);

@@ -71,6 +71,11 @@ export function isMethodName(name: string): name is MethodName {
 export interface AtelierBridge {
   invoke(method: string, input: unknown): Promise<Result<unknown>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /**
+   * Desktop only: where a dropped or picked file lives on disk ("" when it has no path), so it
+   * can be ingested in place instead of copied into the Inbox. Serve mode has no such thing.
+   */
+  pathForFile?(file: Blob): string;
 }
 
 /** The IPC channel names; kept here so main and preload cannot drift apart. */

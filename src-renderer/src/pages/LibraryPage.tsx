@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { Icon } from '../components/Icon';
 import { LibraryView } from '../library/LibraryView';
-import { uploadFiles, useIngest } from '../stores/ingest';
+import { importFiles as importDropped, useIngest } from '../stores/ingest';
 import './LibraryPage.css';
 
 function IngestBanner() {
@@ -77,9 +77,9 @@ export function LibraryPage() {
 
   const importFiles = async (files: File[]) => {
     if (files.length === 0) return;
-    setUploading(`Uploading 0 of ${files.length}…`);
+    setUploading(`Importing 0 of ${files.length}…`);
     try {
-      await uploadFiles(files, (done, total) => setUploading(`Uploading ${done} of ${total}…`));
+      await importDropped(files, (done, total) => setUploading(`Importing ${done} of ${total}…`));
     } finally {
       setUploading(null);
     }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { IngestFailure, IngestProgress } from '@contract/index';
 import { api } from '../api/client';
+import { planImport } from '../lib/importPlan';
 import { useToasts } from './toasts';
 import { toastError } from './toasts';
 
@@ -12,16 +13,16 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-/**
- * Uploads dropped or picked files into the Inbox, in chunks (serve mode cannot see the
- * browser's paths; the desktop app goes the same way so both behave alike).
- */
-export async function uploadFiles(files: File[], onProgress?: (done: number, total: number) => void): Promise<void> {
-  let added = 0;
-  let duplicates = 0;
-  const failed: string[] = [];
+interface ImportTally {
+  added: number;
+  duplicates: number;
+  failed: string[];
+}
+
+/** Uploads files into the Inbox in chunks: serve mode cannot see the browser's paths. */
+async function uploadFiles(files: File[], tally: ImportTally, onProgress?: (done: number) => void): Promise<void> {
   for (const [n, file] of files.entries()) {
-    onProgress?.(n, files.length);
+    onProgress?.(n);
     try {
       let uploadId: string | undefined;
       let offset = 0;
@@ -33,19 +34,41 @@ export async function uploadFiles(files: File[], onProgress?: (done: number, tot
         uploadId = r.uploadId;
         offset = end;
         if (final) {
-          if (r.result?.outcome === 'added') added++;
-          else if (r.result?.outcome === 'duplicate') duplicates++;
-          else if (r.result?.outcome === 'failed') failed.push(`${file.name}: ${r.result.reason ?? 'failed'}`);
+          if (r.result?.outcome === 'added') tally.added++;
+          else if (r.result?.outcome === 'duplicate') tally.duplicates++;
+          else if (r.result?.outcome === 'failed') tally.failed.push(`${file.name}: ${r.result.reason ?? 'failed'}`);
           break;
         }
       }
     } catch (err) {
-      failed.push(`${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+      tally.failed.push(`${file.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+/**
+ * Imports dropped or picked files. The desktop app ingests them where they are (their paths come
+ * from the preload); anything without a path is uploaded into the Inbox.
+ */
+export async function importFiles(files: File[], onProgress?: (done: number, total: number) => void): Promise<void> {
+  const tally: ImportTally = { added: 0, duplicates: 0, failed: [] };
+  const bridge = window.atelier;
+  const { paths, uploads } = planImport(files, bridge?.pathForFile ? (f: File) => bridge.pathForFile!(f) : undefined);
+  onProgress?.(0, files.length);
+  if (paths.length) {
+    try {
+      const r = await api.call('ingest.importFiles', { paths });
+      tally.added += r.added;
+      tally.duplicates += r.duplicates;
+      for (const f of r.failed) tally.failed.push(`${f.path.split(/[\\/]/).pop()}: ${f.reason}`);
+    } catch (err) {
+      tally.failed.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  await uploadFiles(uploads, tally, (n) => onProgress?.(paths.length + n, files.length));
   onProgress?.(files.length, files.length);
-  const parts = [`${added} added`, duplicates ? `${duplicates} already in the library` : ''].filter(Boolean).join(', ');
-  if (failed.length) toastError(`${failed.length} of ${files.length} files could not be added`, new Error(failed.slice(0, 3).join('\n')));
+  const parts = [`${tally.added} added`, tally.duplicates ? `${tally.duplicates} already in the library` : ''].filter(Boolean).join(', ');
+  if (tally.failed.length) toastError(`${tally.failed.length} of ${files.length} files could not be added`, new Error(tally.failed.slice(0, 3).join('\n')));
   else useToasts.getState().push({ kind: 'success', title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`, detail: parts });
 }
 

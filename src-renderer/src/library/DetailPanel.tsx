@@ -1,12 +1,20 @@
 import { useEffect, useState } from 'react';
 import type { AssetDetail, AssetRelations, GridItem } from '@contract/index';
 import { api } from '../api/client';
+import { useNav } from '../stores/navigation';
+import { usePacks } from '../stores/packs';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsProcessActions } from '../components/JobsProcessActions';
 import { LibIcon } from './LibIcon';
 import { TagInput } from './TagInput';
 import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
 import { useLibrary } from './libraryStore';
+import './detailLinks.css';
+
+async function openPack(packId: string) {
+  useNav.getState().go('packs');
+  await usePacks.getState().select(packId);
+}
 
 async function copy(text: string, what: string) {
   try {
@@ -84,6 +92,16 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
   const g = d?.generation;
   const curate = (patch: Parameters<ReturnType<typeof useLibrary.getState>['curate']>[0]) =>
     api.call('curation.set', { selection: { ids: [id] }, patch }).catch((e) => toastError('Could not save', e));
+  const coverOf = (collectionId: string) => useLibrary.getState().collections.find((c) => c.id === collectionId)?.coverAssetId ?? null;
+  const makeCover = async (collectionId: string, name: string) => {
+    try {
+      await api.call('collections.update', { id: collectionId, coverAssetId: id });
+      useToasts.getState().push({ kind: 'success', title: `Cover of ${name} set` });
+      setVersion((v) => v + 1);
+    } catch (err) {
+      toastError('Could not set the cover', err);
+    }
+  };
   return (
     <aside className="detail-panel" aria-label="Details" data-testid="detail-panel">
       {shownId && (
@@ -282,10 +300,22 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
                 <button className="link" onClick={() => useLibrary.getState().setFilter({ collectionId: c.id }, true)}>
                   {c.name}
                 </button>
+                {coverOf(c.id) === id ? (
+                  <span className="muted"> · cover</span>
+                ) : (
+                  <button className="link subtle" onClick={() => void makeCover(c.id, c.name)} data-testid="make-cover">
+                    {' '}· make cover
+                  </button>
+                )}
               </li>
             ))}
             {rel.packs.map((p) => (
-              <li key={p.id}>Pack {p.name}</li>
+              <li key={p.id}>
+                Pack{' '}
+                <button className="link" onClick={() => void openPack(p.id)}>
+                  {p.name}
+                </button>
+              </li>
             ))}
             {rel.copies.map((c) => (
               <li key={c.path} className="mono">

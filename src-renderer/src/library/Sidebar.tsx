@@ -7,18 +7,26 @@ import { SidebarPacks } from './SidebarPacks';
 import { LibIcon } from './LibIcon';
 import { useLibrary } from './libraryStore';
 
-function Item({ label, count, active, onClick, icon, color, testId }: {
+function Item({ label, count, active, onClick, icon, color, coverId, testId }: {
   label: string;
   count?: number;
   active: boolean;
   onClick(): void;
   icon?: string;
   color?: string | null;
+  /** An asset whose small thumbnail stands in for the icon (a collection's cover). */
+  coverId?: string | null;
   testId?: string;
 }) {
   return (
     <button className={`lib-side-item${active ? ' active' : ''}`} onClick={onClick} data-testid={testId} aria-pressed={active}>
-      {color !== undefined ? <span className="tag-dot" style={{ background: color ?? 'var(--text-muted)' }} /> : icon ? <LibIcon name={icon} /> : null}
+      {coverId ? (
+        <img className="side-cover" src={api.mediaUrl(coverId, 'thumb-small')} alt="" draggable={false} />
+      ) : color !== undefined ? (
+        <span className="tag-dot" style={{ background: color ?? 'var(--text-muted)' }} />
+      ) : icon ? (
+        <LibIcon name={icon} />
+      ) : null}
       <span className="grow">{label}</span>
       {count !== undefined && <span className="count">{count.toLocaleString()}</span>}
     </button>
@@ -138,6 +146,7 @@ export function Sidebar() {
             <Item
               label={c.name}
               icon="folder"
+              coverId={c.coverAssetId}
               count={c.assetCount}
               active={view !== 'duplicates' && filter.collectionId === c.id}
               onClick={() => {

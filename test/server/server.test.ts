@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src-main/server/server';
+import { thumbPath } from '../../src-main/core/media/resolveMedia';
+import { asset, insertAssets } from '../core/browse/helpers';
 import { openTestCore, type TestCore } from '../helpers/core';
 
 let t: TestCore;
@@ -93,5 +95,46 @@ describe('serve mode', () => {
     const auth = { Authorization: `Bearer ${server.token}` };
     expect((await fetch(`${server.url}media/no-such-asset/file`, { headers: auth })).status).toBe(404);
     expect((await fetch(`${server.url}media/x/..%2F..%2Fetc%2Fpasswd`, { headers: auth })).status).toBe(400);
+  });
+
+  it('revalidates media by ETag: a picture the browser holds costs a 304, a changed one is sent again', async () => {
+    const auth = { Authorization: `Bearer ${server.token}` };
+    const key = 'ab'.repeat(32);
+    const thumb = thumbPath(t.core.layout, key, 'thumb-small');
+    mkdirSync(path.dirname(thumb), { recursive: true });
+    writeFileSync(thumb, Buffer.alloc(300, 1));
+    const file = path.join(t.root, 'clip.wav');
+    writeFileSync(file, Buffer.alloc(1000, 2));
+    const a = asset({ filename: 'clip.wav', path: file, thumb_key: key }, 0);
+    insertAssets(t.core.sqlite, [a]);
+    const url = `${server.url}media/${a.id}/thumb-small`;
+
+    const first = await fetch(url, { headers: auth });
+    expect(first.status).toBe(200);
+    expect((await first.arrayBuffer()).byteLength).toBe(300);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(first.headers.get('cache-control')).toContain('max-age');
+
+    const again = await fetch(url, { headers: { ...auth, 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect((await again.arrayBuffer()).byteLength).toBe(0);
+
+    writeFileSync(thumb, Buffer.alloc(500, 3));
+    const changed = await fetch(url, { headers: { ...auth, 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect((await changed.arrayBuffer()).byteLength).toBe(500);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+
+    // Ranges: honoured for the version the client names in If-Range, the whole file otherwise.
+    const fileUrl = `${server.url}media/${a.id}/file`;
+    const fileTag = (await fetch(fileUrl, { headers: auth, method: 'HEAD' })).headers.get('etag')!;
+    const part = await fetch(fileUrl, { headers: { ...auth, Range: 'bytes=0-99', 'If-Range': fileTag } });
+    expect(part.status).toBe(206);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+    const stale = await fetch(fileUrl, { headers: { ...auth, Range: 'bytes=0-99', 'If-Range': '"0-0"' } });
+    expect(stale.status).toBe(200);
+    expect((await stale.arrayBuffer()).byteLength).toBe(1000);
   });
 });

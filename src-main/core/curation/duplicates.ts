@@ -4,7 +4,7 @@ import type { DuplicateGroup } from '../../contract/curation';
 import { filterSql } from '../browse/filterSql';
 import { gridColumns, toGridItem, type GridRow } from '../browse/gridItem';
 import { statements } from '../browse/stmtCache';
-import { clusterNear, hamming, parsePhash, type HashedItem } from './nearDuplicates';
+import { clusterNear, hamming, parsePhash, type PackedHashes } from './nearDuplicates';
 
 type Row = GridRow & { phash: string | null; sha256: string };
 
@@ -71,26 +71,57 @@ export function exactDuplicates(sqlite: BetterSqlite3.Database, limit: number, s
   return { groups, scanned: keys.length };
 }
 
-/** Similar images by perceptual hash; biggest clusters first. */
-export function nearDuplicates(sqlite: BetterSqlite3.Database, threshold: number, limit: number, scope: LibraryFilter = defaultScope) {
+/**
+ * Rows of hashes read per query. Each read is a short task and the event loop turns between
+ * them, where one query over a 1,000,000-asset library would hold the main process for the
+ * whole read.
+ */
+const hashReadChunk = 25_000;
+
+function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** The scope's perceptual hashes, packed for clusterNear, with each one's asset rid. */
+async function readHashes(sqlite: BetterSqlite3.Database, scope: LibraryFilter): Promise<{ hashes: PackedHashes; rids: Float64Array }> {
   const where = filterSql(scope);
-  const hashed = statements(sqlite).all(`SELECT a.rid, a.phash FROM assets a WHERE ${where.sql} AND a.phash IS NOT NULL`, where.params) as {
-    rid: number;
-    phash: string;
-  }[];
-  const items: HashedItem[] = [];
-  for (const h of hashed) {
-    const p = parsePhash(h.phash);
-    if (p) items.push({ rid: h.rid, ...p });
+  const sql = `SELECT a.rid, a.phash FROM assets a WHERE ${where.sql} AND a.phash IS NOT NULL AND a.rid > ? ORDER BY a.rid LIMIT ${hashReadChunk}`;
+  let hi = new Uint32Array(1024);
+  let lo = new Uint32Array(1024);
+  let rids = new Float64Array(1024);
+  let n = 0;
+  let after = -Infinity;
+  for (;;) {
+    const rows = statements(sqlite).all(sql, [...where.params, after]) as { rid: number; phash: string }[];
+    for (const r of rows) {
+      const p = parsePhash(r.phash);
+      if (!p) continue;
+      if (n === hi.length) {
+        hi = grow(hi, new Uint32Array(n * 2));
+        lo = grow(lo, new Uint32Array(n * 2));
+        rids = grow(rids, new Float64Array(n * 2));
+      }
+      hi[n] = p.hi;
+      lo[n] = p.lo;
+      rids[n++] = r.rid;
+    }
+    if (rows.length < hashReadChunk) break;
+    after = rows[rows.length - 1]!.rid;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  const clusters = clusterNear(items, threshold)
-    .sort((a, b) => b.length - a.length)
-    .slice(0, limit);
+  return { hashes: { hi: hi.subarray(0, n), lo: lo.subarray(0, n) }, rids: rids.subarray(0, n) };
+}
+
+/** Similar images by perceptual hash; biggest clusters first. */
+export async function nearDuplicates(sqlite: BetterSqlite3.Database, threshold: number, limit: number, scope: LibraryFilter = defaultScope) {
+  const { hashes, rids } = await readHashes(sqlite, scope);
+  const scanned = rids.length;
+  const clusters = await clusterNear(hashes, threshold, limit);
   const groups = clusters.map((c) => {
-    const rids = c.map((i) => items[i]!.rid);
-    const rows = loadRows(sqlite, 'a.rid IN (SELECT value FROM json_each(?))', [JSON.stringify(rids)]);
+    const rows = loadRows(sqlite, 'a.rid IN (SELECT value FROM json_each(?))', [JSON.stringify(c.map((i) => rids[i]!))]);
     rows.sort(compareBest);
     return toGroup('near', rows[0]!.phash ?? '', rows, []);
   });
-  return { groups, scanned: items.length };
+  return { groups, scanned };
 }

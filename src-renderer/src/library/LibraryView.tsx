@@ -12,7 +12,7 @@ import { Sidebar } from './Sidebar';
 import { TagInput } from './TagInput';
 import { Toolbar } from './Toolbar';
 import { VirtualGrid, type GridLayout } from './VirtualGrid';
-import { subscribeLibraryEvents, useLibrary } from './libraryStore';
+import { pageSize, subscribeLibraryEvents, useLibrary } from './libraryStore';
 import { useLibraryKeys } from './useLibraryKeys';
 import './library.css';
 
@@ -77,10 +77,11 @@ export function LibraryView() {
                 gap={10}
                 focus={s.focus}
                 onNearEnd={loadMore}
+                aheadCells={pageSize}
                 onLayout={onLayout}
                 testId="asset-grid"
                 empty={empty && <Empty message={emptyMessage} />}
-                renderCell={(i, width, settled) => {
+                renderCell={(i, width, loadPicture) => {
                   const item = s.items[i]!;
                   return (
                     <AssetCard
@@ -91,7 +92,7 @@ export function LibraryView() {
                       focused={i === s.focus}
                       onClick={onClick}
                       onOpen={onOpen}
-                      settled={settled}
+                      loadPicture={loadPicture}
                     />
                   );
                 }}

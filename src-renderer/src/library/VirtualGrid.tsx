@@ -6,6 +6,13 @@ export interface GridLayout {
   rowHeight: number;
 }
 
+/**
+ * Which cells may load their pictures. `none` while the grid flies past rows (no picture would
+ * be seen); `visible` once it rests or moves slowly, for the rows on screen only, so their
+ * requests are first in the queue; `all` a little later, for the rows just off screen too.
+ */
+export type PicturePhase = 'none' | 'visible' | 'all';
+
 interface Props {
   count: number;
   /** The cell's target width; columns fill the width evenly. */
@@ -15,27 +22,33 @@ interface Props {
   gap: number;
   focus: number;
   onNearEnd(): void;
+  /** Ask for more (onNearEnd) once fewer than this many cells are left below the screen, or two screens, whichever is more. */
+  aheadCells?: number;
   onLayout?(layout: GridLayout): void;
-  /** `settled` is false while the grid flies past rows: cells skip loading their pictures. */
-  renderCell(index: number, width: number, settled: boolean): ReactNode;
+  /** `loadPicture` is false while the grid flies past, and for off-screen rows until the visible ones have had their turn. */
+  renderCell(index: number, width: number, loadPicture: boolean): ReactNode;
   empty?: ReactNode;
   testId?: string;
 }
+
+/** How long rows just off screen wait after the visible ones before asking for their pictures. */
+const overscanDelayMs = 150;
 
 /**
  * A windowed grid: only the rows in view (plus a few above and below) exist in the DOM, so
  * 100,000 assets cost what 40 rows cost. Rows are absolutely positioned inside one tall spacer;
  * scrolling only changes which slice renders.
  */
-export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, onLayout, renderCell, empty, testId }: Props) {
+export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, aheadCells = 0, onLayout, renderCell, empty, testId }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [height, setHeight] = useState(0);
   const [scrollTop, setScrollTop] = useState(0);
-  const [settled, setSettled] = useState(true);
+  const [phase, setPhase] = useState<PicturePhase>('all');
   const frame = useRef(0);
-  const settleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const overscanTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastTop = useRef(0);
+  const phaseRef = useRef<PicturePhase>('all');
 
   useLayoutEffect(() => {
     const el = ref.current!;
@@ -57,26 +70,43 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
 
   useEffect(() => onLayout?.({ columns, cellWidth, rowHeight }), [columns, cellWidth, rowHeight, onLayout]);
 
-  const onScroll = useCallback(() => {
-    // One state update per frame however fast the wheel spins.
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      const el = ref.current;
-      if (!el) return;
-      // Flying past more than a screen per frame: no picture would be seen, so none is fetched
-      // or decoded until the grid rests for 30 ms, two frames (the visible ones then load at once).
-      if (Math.abs(el.scrollTop - lastTop.current) > el.clientHeight) setSettled(false);
-      lastTop.current = el.scrollTop;
-      setScrollTop(el.scrollTop);
-      if (settleTimer.current) clearTimeout(settleTimer.current);
-      settleTimer.current = setTimeout(() => setSettled(true), 30);
-    });
+  const changePhase = useCallback((next: PicturePhase) => {
+    if (phaseRef.current === next) return;
+    phaseRef.current = next;
+    setPhase(next);
+    if (overscanTimer.current) clearTimeout(overscanTimer.current);
+    overscanTimer.current = next === 'visible' ? setTimeout(() => changePhase('all'), overscanDelayMs) : null;
   }, []);
+
+  /**
+   * One state update per frame however fast the wheel spins, and one more frame after the last
+   * movement: a frame without movement is how the grid learns it has stopped (there is no event
+   * for "no more scroll events"), so pictures are asked for one frame after the grid rests.
+   */
+  const tick = useCallback(() => {
+    frame.current = 0;
+    const el = ref.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    const moved = Math.abs(top - lastTop.current);
+    lastTop.current = top;
+    if (moved === 0) {
+      if (phaseRef.current === 'none') changePhase('visible');
+      return;
+    }
+    setScrollTop(top);
+    // More than a screen per frame: nothing on screen would be seen, so nothing is fetched or decoded.
+    if (moved > el.clientHeight) changePhase('none');
+    else if (phaseRef.current === 'none') changePhase('visible');
+    frame.current = requestAnimationFrame(tick);
+  }, [changePhase]);
+  const onScroll = useCallback(() => {
+    if (!frame.current) frame.current = requestAnimationFrame(tick);
+  }, [tick]);
   useEffect(
     () => () => {
       cancelAnimationFrame(frame.current);
-      if (settleTimer.current) clearTimeout(settleTimer.current);
+      if (overscanTimer.current) clearTimeout(overscanTimer.current);
     },
     [],
   );
@@ -92,16 +122,22 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
   }, [focus, columns, rowHeight, gap]);
 
   const overscan = 3;
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(rows - 1, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  const firstVisible = Math.floor(scrollTop / rowHeight);
+  const lastVisible = Math.ceil((scrollTop + height) / rowHeight);
+  const first = Math.max(0, firstVisible - overscan);
+  const last = Math.min(rows - 1, lastVisible + overscan);
+  // Ask for the next page while a page's worth is still ahead, so a fast scroll finds it loaded
+  // instead of reaching the end and waiting for the round trip.
+  const aheadRows = Math.max((lastVisible - firstVisible) * 2, Math.ceil(aheadCells / columns));
 
   useEffect(() => {
-    if (rows && last >= rows - overscan * 3) onNearEnd();
-  }, [last, rows, onNearEnd]);
+    if (rows && lastVisible + aheadRows >= rows) onNearEnd();
+  }, [lastVisible, rows, aheadRows, onNearEnd]);
 
   const cells: ReactNode[] = [];
   if (width > 0) {
     for (let r = first; r <= last; r++) {
+      const load = phase === 'all' || (phase === 'visible' && r >= firstVisible && r <= lastVisible);
       for (let c = 0; c < columns; c++) {
         const i = r * columns + c;
         if (i >= count) break;
@@ -111,7 +147,7 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, on
             className="vgrid-cell"
             style={{ transform: `translate(${gap + c * (cellWidth + gap)}px, ${gap + r * rowHeight}px)`, width: cellWidth, height: cellWidth + footer }}
           >
-            {renderCell(i, cellWidth, settled)}
+            {renderCell(i, cellWidth, load)}
           </div>,
         );
       }

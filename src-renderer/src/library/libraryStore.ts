@@ -15,7 +15,9 @@ import { toastError, useToasts } from '../stores/toasts';
 
 export type ViewMode = 'grid' | 'list' | 'duplicates';
 
-const pageSize = 200;
+/** The first page fills a screen quickly; later pages are bigger, so a long scroll takes fewer round trips and renders. */
+const firstPageSize = 200;
+export const pageSize = 400;
 const prefsKey = 'atelier.library.prefs';
 
 function loadPrefs(): { thumbSize: number; view: 'grid' | 'list'; sort: LibrarySort } {
@@ -35,8 +37,14 @@ export interface LibraryState {
   view: ViewMode;
   filter: LibraryFilterInput;
   sort: LibrarySort;
+  /**
+   * The loaded pages in order. Pages are appended in place (see loadMore): copying 100,000
+   * items for every page made a long scroll allocate hundreds of MB and stall on GC. Edits
+   * replace the array, as before.
+   */
   items: GridItem[];
   cursor: string | null;
+  /** The first page of the current query is on its way (the grid shows no "empty" message meanwhile). */
   loading: boolean;
   done: boolean;
   /** Bumped on every new query so late pages of an old query are dropped. */
@@ -88,6 +96,9 @@ const prefs = loadPrefs();
  */
 let editSeq = 0;
 const editedAt = new Map<string, number>();
+
+/** The generation whose next page is being fetched, or -1: kept out of the state so a page costs one render, not two. */
+let fetchingGeneration = -1;
 
 function savePrefs(s: LibraryState) {
   localStorage.setItem(prefsKey, JSON.stringify({ thumbSize: s.thumbSize, view: s.view === 'list' ? 'list' : 'grid', sort: s.sort }));
@@ -171,16 +182,27 @@ export const useLibrary = create<LibraryState>((set, get) => ({
 
   async loadMore() {
     const s = get();
-    if (s.loading || s.done) return;
     const generation = s.generation;
-    set({ loading: true });
+    if (fetchingGeneration === generation || s.done) return;
+    fetchingGeneration = generation;
+    const first = s.items.length === 0;
+    if (first) set({ loading: true });
     try {
-      const page = await api.call('library.query', { filter: s.filter, sort: s.sort, cursor: s.cursor ?? undefined, limit: pageSize });
+      const page = await api.call('library.query', {
+        filter: s.filter,
+        sort: s.sort,
+        cursor: s.cursor ?? undefined,
+        limit: first ? firstPageSize : pageSize,
+      });
       if (get().generation !== generation) return;
-      set({ items: [...get().items, ...page.items], cursor: page.nextCursor, done: page.nextCursor === null, loading: false });
+      const items = get().items;
+      for (const item of page.items) items.push(item);
+      set({ items, cursor: page.nextCursor, done: page.nextCursor === null, loading: false });
     } catch (err) {
       if (get().generation === generation) set({ loading: false, done: true });
       toastError('Could not load the library', err);
+    } finally {
+      if (fetchingGeneration === generation) fetchingGeneration = -1;
     }
   },
 
@@ -269,14 +291,19 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     const selection = s.selection();
     if (!selection) return;
     const touched = s.allMatching ? null : new Set(selection.ids);
-    const before = s.items;
+    const before = new Map<string, GridItem>();
     editSeq++;
-    for (const i of s.items) if (touched === null || touched.has(i.id)) editedAt.set(i.id, editSeq);
-    set({ items: s.items.map((i) => (touched === null || touched.has(i.id) ? patchItem(i, patch) : i)) });
+    for (const i of s.items) {
+      if (touched !== null && !touched.has(i.id)) continue;
+      editedAt.set(i.id, editSeq);
+      before.set(i.id, i);
+    }
+    set({ items: s.items.map((i) => (before.has(i.id) ? patchItem(i, patch) : i)) });
     try {
       await api.call('curation.set', { selection, patch });
     } catch (err) {
-      set({ items: before });
+      // Put back only what this edit changed: pages loaded meanwhile stay.
+      set({ items: get().items.map((i) => before.get(i.id) ?? i) });
       toastError('Could not save', err);
     }
   },

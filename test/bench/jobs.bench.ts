@@ -4,11 +4,15 @@
  *  2. ffmpeg audio denoise: the same.
  *  3. Dispatch overhead per job with 10,000 no-op jobs queued, and jobs.list page times.
  *  4. Event-loop delay p99 while 4 cpu jobs run.
+ *  5. The Jobs page in Chromium over 10,000 queued jobs: long tasks (> 50 ms) while it loads,
+ *     while the list is scrolled end to end, while the status tabs are switched, and while
+ *     progress streams from running jobs. `--skip-browser` / `--browser-only` pick the parts.
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { openAtelier } from '../../src-main/core/app/atelier';
 import { createApi } from '../../src-main/core/api/dispatch';
@@ -31,6 +35,15 @@ registerJobKind({
 });
 
 const fmt = (n: number, d = 2) => n.toFixed(d);
+
+const { values: flags } = parseArgs({
+  options: {
+    'skip-browser': { type: 'boolean', default: false },
+    'browser-only': { type: 'boolean', default: false },
+    /** Measure another renderer build (e.g. one built from the previous commit) in part 5. */
+    'renderer-dir': { type: 'string' },
+  },
+});
 
 async function main() {
   const { dir, cleanup } = tempDir('atelier-bench-');
@@ -138,4 +151,8 @@ async function main() {
   }
 }
 
-await main();
+if (!flags['browser-only']) await main();
+if (!flags['skip-browser']) {
+  const { jobsPageBench } = await import('./jobsPageBrowser');
+  await jobsPageBench(flags['renderer-dir'] ? path.resolve(flags['renderer-dir']) : undefined);
+}

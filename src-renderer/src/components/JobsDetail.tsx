@@ -1,14 +1,31 @@
 import type { JobDetail } from '@contract/index';
 import { api } from '../api/client';
-import { useJobs } from '../stores/jobs';
+import { useJobProgress, useJobs, withProgress } from '../stores/jobs';
 import { Icon } from './Icon';
 import { formatEta, JobsBar, statusLabel } from './JobsProgress';
 
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
 function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
+  return iso ? dateTime.format(new Date(iso)) : '—';
 }
 
-export function JobsDetail({ job }: { job: JobDetail }) {
+/** A job's settings as a person reads them; ids are left out (the title names the file). */
+function settingsText(params: unknown): string {
+  if (!params || typeof params !== 'object') return 'Defaults';
+  const parts = Object.entries(params as Record<string, unknown>)
+    .filter(
+      ([k, v]) => !/Id$|Ids$/.test(k) && v !== null && v !== undefined && typeof v !== 'object',
+    )
+    .map(([k, v]) => `${k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} ${String(v)}`);
+  return parts.length ? parts.join(' · ') : 'Defaults';
+}
+
+export function JobsDetail({ job: shown }: { job: JobDetail }) {
+  const job = withProgress(
+    shown,
+    useJobProgress((s) => s.byId.get(shown.id)),
+  );
   const act = useJobs((s) => s.act);
   const refresh = useJobs((s) => s.refreshDetail);
   const select = useJobs((s) => s.select);
@@ -25,13 +42,21 @@ export function JobsDetail({ job }: { job: JobDetail }) {
         {statusLabel[job.status]} · {job.kind} · {job.resourceClass.toUpperCase()}
         {job.attempts > 0 ? ` · attempt ${job.attempts} of ${job.maxAttempts}` : ''}
       </div>
-      {job.status !== 'queued' && (
+      {(job.status === 'running' || job.status === 'completed') && (
         <div style={{ marginTop: 10 }}>
           <JobsBar progress={job.progress} status={job.status} />
-          <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
-            {Math.round(job.progress * 100)}% {job.message ? `· ${job.message}` : ''}{' '}
-            {job.status === 'running' ? formatEta(job.etaSec) : ''}
-          </div>
+          {job.status === 'running' && (
+            <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
+              {[`${Math.round(job.progress * 100)}%`, job.message, formatEta(job.etaSec)]
+                .filter(Boolean)
+                .join(' · ')}
+            </div>
+          )}
+        </div>
+      )}
+      {(job.status === 'failed' || job.status === 'cancelled') && job.progress > 0 && (
+        <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
+          Stopped at {Math.round(job.progress * 100)}%
         </div>
       )}
       {job.runAfter && job.status === 'queued' && (
@@ -94,7 +119,7 @@ export function JobsDetail({ job }: { job: JobDetail }) {
         <dt>Finished</dt>
         <dd>{when(job.finishedAt)}</dd>
         <dt>Settings</dt>
-        <dd className="mono">{JSON.stringify(job.params)}</dd>
+        <dd>{settingsText(job.params)}</dd>
       </dl>
       {job.outputAssetIds.length > 0 && (
         <>

@@ -8,7 +8,8 @@ export function formatEta(sec: number | null): string {
 }
 
 export function JobsBar({ progress, status }: { progress: number; status?: JobStatusName }) {
-  const pct = Math.round(Math.max(0, Math.min(1, progress)) * 100);
+  const f = Math.max(0, Math.min(1, progress));
+  const pct = Math.round(f * 100);
   return (
     <div
       className={`jobs-bar ${status ?? ''}`}
@@ -17,7 +18,7 @@ export function JobsBar({ progress, status }: { progress: number; status?: JobSt
       aria-valuemax={100}
       aria-valuenow={pct}
     >
-      <span style={{ width: `${pct}%` }} />
+      <span style={{ transform: `scaleX(${f.toFixed(3)})` }} />
     </div>
   );
 }

@@ -8,14 +8,16 @@ const css = `
 .jobs-tab { border: 1px solid var(--border); background: var(--bg-elev); border-radius: 999px; padding: 4px 12px; cursor: pointer; color: var(--text-muted); }
 .jobs-tab.active { background: var(--accent-soft); color: var(--text); border-color: var(--accent); }
 .jobs-tab .n { margin-left: 6px; font-variant-numeric: tabular-nums; opacity: 0.8; }
-.jobs-list { height: calc(100vh - 190px); min-height: 240px; overflow-y: auto; position: relative; background: var(--bg-elev); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); }
-.jobs-row { position: absolute; left: 0; right: 0; height: 60px; display: grid; grid-template-columns: 22px minmax(0, 1fr) auto; gap: 10px; align-items: center; padding: 0 14px; border-bottom: 1px solid var(--border); cursor: pointer; }
+.jobs-list { height: calc(100vh - 190px); min-height: 240px; overflow-y: auto; position: relative; contain: strict; background: var(--bg-elev); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); }
+.jobs-row { position: absolute; left: 0; right: 0; height: 60px; display: grid; grid-template-columns: 22px minmax(0, 1fr) auto; gap: 10px; align-items: center; padding: 0 14px; border-bottom: 1px solid var(--border); cursor: pointer; contain: strict; }
+.jobs-row-text { min-width: 0; }
 .jobs-row:hover { background: var(--bg-sunken); }
 .jobs-row.selected { background: var(--accent-soft); }
 .jobs-row .title { font-weight: 550; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .jobs-row .sub { font-size: 12px; color: var(--text-muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .jobs-bar { height: 5px; border-radius: 3px; background: var(--bg-sunken); overflow: hidden; margin-top: 5px; }
-.jobs-bar > span { display: block; height: 100%; background: var(--accent); border-radius: 3px; transition: width 0.25s linear; }
+/* scaleX, not width: the compositor animates it, so bars moving never lay out or repaint the page. */
+.jobs-bar > span { display: block; height: 100%; background: var(--accent); transform-origin: left center; transition: transform 0.25s linear; }
 .jobs-bar.failed > span { background: var(--bad); }
 .jobs-bar.completed > span { background: var(--ok); }
 .jobs-status { width: 10px; height: 10px; border-radius: 50%; background: var(--text-muted); opacity: 0.6; }
@@ -47,6 +49,11 @@ const css = `
 @media (max-width: 980px) { .jobs-layout { grid-template-columns: 1fr; } .jobs-detail { position: static; } }
 `;
 
+/** Rendered by each jobs component; React hoists it into <head> once (by href), however many render it. */
 export function JobsStyles() {
-  return <style>{css}</style>;
+  return (
+    <style href="atelier-jobs" precedence="default">
+      {css}
+    </style>
+  );
 }

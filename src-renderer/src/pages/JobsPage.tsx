@@ -1,13 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { JobSummary } from '@contract/index';
 import { EmptyState, PageHeader } from '../components/PageHeader';
 import { Icon } from '../components/Icon';
 import { JobsDetail } from '../components/JobsDetail';
 import { formatEta, JobsBar, statusLabel } from '../components/JobsProgress';
 import { JobsStyles } from '../components/JobsStyles';
-import { useJobs, type JobsFilter } from '../stores/jobs';
+import { useJobProgress, useJobs, withProgress, type JobsFilter } from '../stores/jobs';
 
-const ROW = 60;
 const tabs: { id: JobsFilter; label: string }[] = [
   { id: 'all', label: 'All' },
   { id: 'active', label: 'Active' },
@@ -17,117 +17,189 @@ const tabs: { id: JobsFilter; label: string }[] = [
   { id: 'cancelled', label: 'Cancelled' },
 ];
 
+const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "5:57 PM" today, "Nov 21, 2026, 5:57 PM" before. Formatters are built once: 10,000 rows scroll past. */
+function when(iso: string): string {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? time.format(d) : dateTime.format(d);
+}
+
+function took(j: JobSummary): string {
+  if (!j.startedAt || !j.finishedAt) return '';
+  const s = (Date.parse(j.finishedAt) - Date.parse(j.startedAt)) / 1000;
+  return s < 1
+    ? ' · under a second'
+    : s < 60
+      ? ` · took ${Math.round(s)} s`
+      : ` · took ${Math.round(s / 60)} min`;
+}
+
 function subline(j: JobSummary): string {
   if (j.status === 'running')
     return `${Math.round(j.progress * 100)}%${j.message ? ` · ${j.message}` : ''}${j.etaSec !== null ? ` · ${formatEta(j.etaSec)}` : ''}`;
   if (j.status === 'failed') return j.error ?? 'Failed';
   if (j.status === 'queued')
     return j.runAfter
-      ? `Retrying at ${new Date(j.runAfter).toLocaleTimeString()}`
+      ? `Retrying at ${time.format(new Date(j.runAfter))}${j.error ? ` after: ${j.error}` : ''}`
       : j.children
-        ? `${j.children.total} items queued`
+        ? `${j.children.total.toLocaleString()} items waiting`
         : 'Waiting';
   const kids = j.children ? ` · ${j.children.completed}/${j.children.total} done` : '';
-  return `${statusLabel[j.status]} ${j.finishedAt ? new Date(j.finishedAt).toLocaleString() : ''}${kids}`;
+  return `${statusLabel[j.status]}${j.finishedAt ? ` ${when(j.finishedAt)}` : ''}${kids}${took(j)}`;
 }
+
+/** One row. Memoised and fed its own progress, so a progress event re-renders only its row. */
+const JobRow = memo(function JobRow({
+  job,
+  top,
+  selected,
+}: {
+  job: JobSummary;
+  top: number;
+  selected: boolean;
+}) {
+  const j = withProgress(
+    job,
+    useJobProgress((s) => s.byId.get(job.id)),
+  );
+  const { select, act } = useJobs.getState();
+  return (
+    <div
+      role="listitem"
+      className={`jobs-row${selected ? ' selected' : ''}`}
+      style={{ top }}
+      onClick={() => select(j.id)}
+      data-testid="job-row"
+      data-id={j.id}
+      data-status={j.status}
+    >
+      <span className={`jobs-status ${j.status}`} role="img" aria-label={statusLabel[j.status]} />
+      <div className="jobs-row-text">
+        <div className="title">{j.title || j.kind}</div>
+        <div className="sub">{subline(j)}</div>
+        {j.status === 'running' && <JobsBar progress={j.progress} />}
+      </div>
+      <div className="jobs-row-actions" onClick={(e) => e.stopPropagation()}>
+        {j.status === 'queued' && !j.children && (
+          <>
+            <button
+              className="icon-button"
+              title="Move up"
+              aria-label="Move up"
+              onClick={() => void act('up', j.id)}
+            >
+              ↑
+            </button>
+            <button
+              className="icon-button"
+              title="Move down"
+              aria-label="Move down"
+              onClick={() => void act('down', j.id)}
+            >
+              ↓
+            </button>
+          </>
+        )}
+        {(j.status === 'queued' || j.status === 'running') && (
+          <button
+            className="icon-button"
+            title="Cancel"
+            aria-label="Cancel"
+            onClick={() => void act('cancel', j.id)}
+          >
+            <Icon name="close" size={15} />
+          </button>
+        )}
+        {(j.status === 'failed' || j.status === 'cancelled') && (
+          <button
+            className="icon-button"
+            title="Retry"
+            aria-label="Retry"
+            onClick={() => void act('retry', j.id)}
+          >
+            <Icon name="refresh" size={15} />
+          </button>
+        )}
+      </div>
+    </div>
+  );
+});
+
+const ROW = 60;
+/** Rows rendered beyond each edge of the view, so a fast wheel never shows blank space. */
+const OVERSCAN = 6;
 
 /** A windowed list: only the rows in view exist in the DOM, so 10,000 jobs scroll smoothly. */
 function JobsList() {
-  const { items, selectedId, select, loadMore, nextCursor, act } = useJobs();
+  const { items, selectedId, nextCursor } = useJobs(
+    useShallow((s) => ({ items: s.items, selectedId: s.selectedId, nextCursor: s.nextCursor })),
+  );
   const ref = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600 });
+  const [range, setRange] = useState({ first: 0, last: 30 });
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const update = () => setView({ top: el.scrollTop, height: el.clientHeight });
-    update();
-    const ro = new ResizeObserver(update);
+    let frame = 0;
+    // Measured once per frame, and React told only when the rows in view change: scroll events
+    // come faster than frames, and most move the list by less than a row.
+    const rangeNow = () => {
+      const first = Math.max(0, Math.floor(el.scrollTop / ROW) - OVERSCAN);
+      const last = Math.ceil((el.scrollTop + el.clientHeight) / ROW) + OVERSCAN;
+      return (r: { first: number; last: number }) =>
+        r.first === first && r.last === last ? r : { first, last };
+    };
+    const onFrame = () => {
+      frame = 0;
+      // Not flushSync: React renders in a task of its own, so no task carries a frame's layout,
+      // paint and render at once; the overscan covers the one frame the new rows wait.
+      setRange(rangeNow());
+    };
+    const onScroll = () => {
+      if (!frame) frame = requestAnimationFrame(onFrame);
+    };
+    setRange(rangeNow());
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const ro = new ResizeObserver(onScroll);
     ro.observe(el);
-    return () => ro.disconnect();
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      ro.disconnect();
+      cancelAnimationFrame(frame);
+    };
   }, []);
-  const first = Math.max(0, Math.floor(view.top / ROW) - 5);
-  const last = Math.min(items.length, Math.ceil((view.top + view.height) / ROW) + 5);
+  const first = Math.min(range.first, items.length);
+  const last = Math.min(items.length, range.last);
   useEffect(() => {
-    if (nextCursor && last >= items.length - 20) void loadMore();
-  }, [last, items.length, nextCursor, loadMore]);
+    if (nextCursor && last >= items.length - 40) void useJobs.getState().loadMore();
+  }, [last, items.length, nextCursor]);
   return (
-    <div
-      className="jobs-list"
-      ref={ref}
-      onScroll={(e) =>
-        setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })
-      }
-      data-testid="jobs-list"
-      role="list"
-    >
+    <div className="jobs-list" ref={ref} data-testid="jobs-list" role="list" aria-label="Jobs">
       <div style={{ height: items.length * ROW }} />
       {items.slice(first, last).map((j, i) => (
-        <div
-          key={j.id}
-          role="listitem"
-          className={`jobs-row${selectedId === j.id ? ' selected' : ''}`}
-          style={{ top: (first + i) * ROW }}
-          onClick={() => select(j.id)}
-          data-testid="job-row"
-          data-status={j.status}
-        >
-          <span className={`jobs-status ${j.status}`} aria-label={statusLabel[j.status]} />
-          <div style={{ minWidth: 0 }}>
-            <div className="title">{j.title || j.kind}</div>
-            <div className="sub">{subline(j)}</div>
-            {j.status === 'running' && <JobsBar progress={j.progress} />}
-          </div>
-          <div className="jobs-row-actions" onClick={(e) => e.stopPropagation()}>
-            {j.status === 'queued' && !j.children && (
-              <>
-                <button
-                  className="icon-button"
-                  title="Move up"
-                  aria-label="Move up"
-                  onClick={() => void act('up', j.id)}
-                >
-                  ↑
-                </button>
-                <button
-                  className="icon-button"
-                  title="Move down"
-                  aria-label="Move down"
-                  onClick={() => void act('down', j.id)}
-                >
-                  ↓
-                </button>
-              </>
-            )}
-            {(j.status === 'queued' || j.status === 'running') && (
-              <button
-                className="icon-button"
-                title="Cancel"
-                aria-label="Cancel"
-                onClick={() => void act('cancel', j.id)}
-              >
-                <Icon name="close" size={15} />
-              </button>
-            )}
-            {(j.status === 'failed' || j.status === 'cancelled') && (
-              <button
-                className="icon-button"
-                title="Retry"
-                aria-label="Retry"
-                onClick={() => void act('retry', j.id)}
-              >
-                <Icon name="refresh" size={15} />
-              </button>
-            )}
-          </div>
-        </div>
+        <JobRow key={j.id} job={j} top={(first + i) * ROW} selected={selectedId === j.id} />
       ))}
     </div>
   );
 }
 
 export function JobsPage() {
-  const { filter, setFilter, counts, items, loading, load, queue, setPaused, detail, selectedId } =
-    useJobs();
+  const { filter, setFilter, counts, empty, loading, load, queue, setPaused, detail, selectedId } =
+    useJobs(
+      useShallow((s) => ({
+        filter: s.filter,
+        setFilter: s.setFilter,
+        counts: s.counts,
+        empty: s.items.length === 0,
+        loading: s.loading,
+        load: s.load,
+        queue: s.queue,
+        setPaused: s.setPaused,
+        detail: s.detail,
+        selectedId: s.selectedId,
+      })),
+    );
   useEffect(() => {
     void load();
   }, [load]);
@@ -173,7 +245,7 @@ export function JobsPage() {
           </button>
         ))}
       </div>
-      {items.length === 0 && !loading ? (
+      {empty && !loading ? (
         <EmptyState
           icon={<Icon name="jobs" size={32} />}
           title={filter === 'all' ? 'Nothing has run yet' : 'No jobs here'}

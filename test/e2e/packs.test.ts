@@ -87,4 +87,43 @@ describe('packs in the browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('adds Library cards to a pack and a collection by dragging them onto the sidebar', async () => {
+    const pack = await api<{ id: string }>('packs.create', { name: 'Sidebar Drops' });
+    const coll = await api<{ id: string }>('collections.create', { name: 'Dragged Here' });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl + '#/library');
+    const cards = page.getByTestId('lib-card');
+    await expect.poll(() => cards.count()).toBe(6);
+    const ids = await Promise.all([0, 1, 2, 3, 4].map((i) => cards.nth(i).getAttribute('data-id')));
+
+    // A selection of three travels together when one of its cards is dragged.
+    await cards.nth(0).click();
+    await cards.nth(2).click({ modifiers: ['Shift'] });
+    const target = page.locator(`[data-testid="side-pack"][data-pack-id="${pack.id}"]`);
+    await cards.nth(1).dragTo(target);
+    await expect.poll(async () => (await api<{ assetCount: number }>('packs.get', { id: pack.id })).assetCount).toBe(3);
+    const inPack = await api<{ items: { assetId: string }[] }>('packs.assets', { packId: pack.id });
+    expect(inPack.items.map((i) => i.assetId).sort()).toEqual(ids.slice(0, 3).sort());
+    await expect.poll(() => target.locator('.count').textContent()).toBe('3');
+
+    // A card outside the selection goes alone; dropping onto a collection adds it there.
+    const collection = page.getByTestId('side-collection').filter({ hasText: 'Dragged Here' });
+    await cards.nth(3).dragTo(collection);
+    await cards.nth(4).dragTo(collection);
+    const members = async () =>
+      (await api<{ items: { id: string }[] }>('library.query', { filter: { collectionId: coll.id }, sort: { key: 'position', dir: 'asc' }, limit: 10 })).items.map((i) => i.id);
+    await expect.poll(members).toEqual([ids[3], ids[4]]);
+
+    // Make the second one the collection's cover from the detail panel.
+    await cards.nth(4).click();
+    await page.getByTestId('detail-panel').getByTestId('make-cover').click();
+    await expect
+      .poll(async () => (await api<{ id: string; coverAssetId: string | null }[]>('collections.list', {})).find((c) => c.id === coll.id)?.coverAssetId)
+      .toBe(ids[4]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

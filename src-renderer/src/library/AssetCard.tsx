@@ -2,6 +2,8 @@ import { memo, useState } from 'react';
 import type { GridItem } from '@contract/index';
 import { api } from '../api/client';
 import { LibIcon } from './LibIcon';
+import { startAssetDrag } from './dragAssets';
+import { useLibrary } from './libraryStore';
 import { displayName, formatDuration } from './format';
 
 interface Props {
@@ -12,8 +14,8 @@ interface Props {
   focused: boolean;
   onClick(index: number, e: React.MouseEvent): void;
   onOpen(index: number): void;
-  /** False while the grid scrolls fast; a card that has shown its picture keeps it. */
-  settled?: boolean;
+  /** False while the grid scrolls fast (or the card waits its turn off screen); a card that has asked for its picture keeps it. */
+  loadPicture?: boolean;
 }
 
 export function Stars({ rating }: { rating: number }) {
@@ -35,9 +37,9 @@ export function Snippet({ snippet }: { snippet: GridItem['snippet'] }) {
 }
 
 /** One thumbnail: memoised so moving the focus re-renders two cards, not the page. */
-export const AssetCard = memo(function AssetCard({ item, index, width, selected, focused, onClick, onOpen, settled = true }: Props) {
-  const [armed, setArmed] = useState(settled);
-  if (settled && !armed) setArmed(true);
+export const AssetCard = memo(function AssetCard({ item, index, width, selected, focused, onClick, onOpen, loadPicture = true }: Props) {
+  const [armed, setArmed] = useState(loadPicture);
+  if (loadPicture && !armed) setArmed(true);
   const src = item.hasThumb && armed ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
   return (
     <div
@@ -56,10 +58,18 @@ export const AssetCard = memo(function AssetCard({ item, index, width, selected,
       }}
       onClick={(e) => onClick(index, e)}
       onDoubleClick={() => onOpen(index)}
+      draggable
+      onDragStart={(e) => {
+        // A card inside the selection carries the whole selection; any other card goes alone.
+        const { selected } = useLibrary.getState();
+        startAssetDrag(e, selected.has(item.id) ? [...selected] : [item.id]);
+      }}
     >
       <div className="thumb" style={{ height: width }}>
         {src ? (
-          <img src={src} alt="" decoding="async" draggable={false} />
+          // elementtiming: the paint of each thumbnail is observable (PerformanceElementTiming),
+          // which is how the library bench measures when pictures are shown.
+          <img src={src} alt="" decoding="async" draggable={false} {...{ elementtiming: 'thumb' }} />
         ) : item.hasThumb ? null : (
           <div className="thumb-placeholder">
             <LibIcon name={item.type === 'image' ? 'image' : item.type === 'audio' ? 'audio' : 'video'} size={Math.min(48, width / 4)} />

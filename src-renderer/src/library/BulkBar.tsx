@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { LibIcon } from './LibIcon';
@@ -7,8 +8,10 @@ import { TagInput } from './TagInput';
 import { useLibrary } from './libraryStore';
 
 /** Shown while several assets are selected: every curation field for all of them at once. */
-export function BulkBar() {
-  const { selected, allMatching, curate, addTags, toTrash, restore, collections, filter, clearSelection } = useLibrary();
+export const BulkBar = memo(function BulkBar() {
+  const { selected, allMatching, curate, addTags, toTrash, restore, collections, filter, clearSelection } = useLibrary(
+    useShallow((s) => ({ selected: s.selected, allMatching: s.allMatching, curate: s.curate, addTags: s.addTags, toTrash: s.toTrash, restore: s.restore, collections: s.collections, filter: s.filter, clearSelection: s.clearSelection })),
+  );
   const [tagging, setTagging] = useState(false);
   const [theme, setTheme] = useState('');
   const packs = usePacks((p) => p.packs);
@@ -117,4 +120,4 @@ export function BulkBar() {
       </button>
     </div>
   );
-}
+});

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { LibraryFilterInput } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
@@ -38,8 +39,11 @@ const pushToast = (t: Parameters<ReturnType<typeof useToasts.getState>['push']>[
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The library's own sidebar: status and type shortcuts with live counts, saved searches, collections, tags. */
-export function Sidebar() {
-  const { counts, filter, setFilter, savedSearches, collections, tags, view, setView } = useLibrary();
+export const Sidebar = memo(function Sidebar() {
+  // Only the fields it shows: a page of grid items arriving must not re-render the sidebar.
+  const { counts, filter, setFilter, savedSearches, collections, tags, view, setView } = useLibrary(
+    useShallow((s) => ({ counts: s.counts, filter: s.filter, setFilter: s.setFilter, savedSearches: s.savedSearches, collections: s.collections, tags: s.tags, view: s.view, setView: s.setView })),
+  );
   const [dragId, setDragId] = useState<string | null>(null);
   const [assetOver, setAssetOver] = useState<string | null>(null);
   const only = (f: LibraryFilterInput) => {
@@ -188,4 +192,4 @@ export function Sidebar() {
       </div>
     </aside>
   );
-}
+});

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { FacetValues, LibraryFilterInput, SortKey } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
@@ -16,8 +17,10 @@ const sortLabels: Record<SortKey, string> = {
 };
 
 /** Search box (debounced), sort, view and size, and the less common filters in a panel. */
-export function Toolbar() {
-  const { filter, sort, setFilter, setSort, view, setView, thumbSize, setThumbSize, items, done } = useLibrary();
+export const Toolbar = memo(function Toolbar() {
+  const { filter, sort, setFilter, setSort, view, setView, thumbSize, setThumbSize, itemCount, done } = useLibrary(
+    useShallow((s) => ({ filter: s.filter, sort: s.sort, setFilter: s.setFilter, setSort: s.setSort, view: s.view, setView: s.setView, thumbSize: s.thumbSize, setThumbSize: s.setThumbSize, itemCount: s.items.length, done: s.done })),
+  );
   const [text, setText] = useState(filter.search ?? '');
   const [open, setOpen] = useState(false);
   useEffect(() => setText(filter.search ?? ''), [filter.search]);
@@ -64,7 +67,7 @@ export function Toolbar() {
       </button>
       <span className="grow" />
       <span className="muted shown" data-testid="shown-count">
-        {items.length.toLocaleString()}
+        {itemCount.toLocaleString()}
         {done ? '' : '+'} shown
       </span>
       <select
@@ -113,7 +116,7 @@ export function Toolbar() {
       {open && <FilterPanel onClose={() => setOpen(false)} />}
     </div>
   );
-}
+});
 
 function countExtraFilters(f: LibraryFilterInput): number {
   const keys: (keyof LibraryFilterInput)[] = ['minRating', 'themes', 'sources', 'provenances', 'models', 'hasPrompt', 'from', 'to', 'duplicates', 'folderId'];
@@ -121,7 +124,7 @@ function countExtraFilters(f: LibraryFilterInput): number {
 }
 
 function FilterPanel({ onClose }: { onClose(): void }) {
-  const { filter, setFilter } = useLibrary();
+  const { filter, setFilter } = useLibrary(useShallow((s) => ({ filter: s.filter, setFilter: s.setFilter })));
   const [facets, setFacets] = useState<FacetValues | null>(null);
   useEffect(() => {
     api.call('library.facets', { limit: 50 }).then(setFacets, (e) => toastError('Could not load filter values', e));

@@ -85,7 +85,7 @@ export const jobsMethods = {
         cursor: z.string().max(500).optional(),
       })
       .strict(),
-    'A page of jobs (keyset-paginated) with counts per status.',
+    'A page of jobs (keyset-paginated) with counts per status over the same jobs: top-level ones for parentId null, one batch’s children for its id, all otherwise.',
   )<JobPage>(),
   'jobs.get': method(
     z.object({ id, logLines: z.number().int().min(0).max(2000).default(200) }).strict(),

@@ -4,6 +4,7 @@ import { AppError } from '../../contract/errors';
 import type { enginesMethods } from '../../contract/engines';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../api/types';
+import { runnerOf } from '../jobs/runnerRegistry';
 import { writeEngineSettings } from './engineSettings';
 import { enginesStatus } from './probeEngines';
 
@@ -44,6 +45,8 @@ export function enginesHandlers(core: Atelier): HandlersFor<keyof typeof engines
           );
       }
       await writeEngineSettings(core.db, patch as never);
+      // The running queue picks up new concurrency limits now, not at the next start.
+      if (patch.concurrency) await runnerOf(core)?.reloadSettings();
       return enginesStatus(core, true);
     },
   };

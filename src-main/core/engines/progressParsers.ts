@@ -11,6 +11,12 @@ export interface ParsedProgress {
 export interface ProgressParser {
   /** Returns progress when this line completes a progress report, else null. */
   feed(line: string): ParsedProgress | null;
+  /**
+   * Whether the line belongs to the progress stream (and so is neither logged nor kept for the
+   * error message): ffmpeg's `-progress` blocks are a dozen lines a tick that would push the real
+   * error out of a job's log tail.
+   */
+  isProgressLine?(line: string): boolean;
 }
 
 const clamp01 = (n: number) => (n < 0 ? 0 : n > 1 ? 1 : n);
@@ -76,8 +82,12 @@ export function ffmpegProgressParser(durationSec: number | null): ProgressParser
       state = r.state;
       return r.progress;
     },
+    isProgressLine: (line) => ffmpegProgressKey.test(line),
   };
 }
+
+/** `frame=12`, `out_time_us=1000000`, `speed= 342x`, `progress=continue`… */
+const ffmpegProgressKey = /^[a-z][a-z0-9_]*= *\S*$/;
 
 /** stable-diffusion.cpp: `|====>   | 3/20 - 1.52s/it`. */
 export function parseSdCppLine(line: string): ParsedProgress | null {

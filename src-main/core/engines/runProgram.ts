@@ -92,6 +92,7 @@ export async function runProgram(
       onProgress?.(p);
       return;
     }
+    if (stream === 'stdout' && parser?.isProgressLine?.(line)) return;
     if (stream === 'stderr') {
       tail.push(line);
       if (tail.length > tailMax) tail.shift();

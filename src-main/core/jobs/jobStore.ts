@@ -89,7 +89,11 @@ export function summaryOf(db: BetterSqlite3.Database, id: string): JobSummary | 
   return row ? toSummary(db, row) : null;
 }
 
-export function statusCounts(db: BetterSqlite3.Database): Record<JobStatusName, number> {
+/**
+ * Jobs per status. `parentId` scopes them like the list they head: null counts top-level jobs
+ * (a batch counts once, not once per file), an id counts that batch's children.
+ */
+export function statusCounts(db: BetterSqlite3.Database, parentId?: string | null): Record<JobStatusName, number> {
   const counts: Record<JobStatusName, number> = {
     queued: 0,
     running: 0,
@@ -97,7 +101,8 @@ export function statusCounts(db: BetterSqlite3.Database): Record<JobStatusName, 
     failed: 0,
     cancelled: 0,
   };
-  for (const r of stmt(db, 'SELECT status, count(*) n FROM jobs GROUP BY status').all() as {
+  const scope = parentId === null ? 'WHERE parent_id IS NULL' : parentId ? 'WHERE parent_id = ?' : '';
+  for (const r of stmt(db, `SELECT status, count(*) n FROM jobs ${scope} GROUP BY status`).all(...(parentId ? [parentId] : [])) as {
     status: JobStatusName;
     n: number;
   }[]) {

@@ -411,7 +411,7 @@ export function listJobs(core: Atelier, input: ListInput): JobPage {
               : [last.created_at, last.id],
           )
         : null,
-    counts: statusCounts(core.sqlite),
+    counts: statusCounts(core.sqlite, input.parentId),
   };
 }
 

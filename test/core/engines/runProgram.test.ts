@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-main/contract/errors';
 import { resolveFfTool } from '../../../src-main/core/engines/ffmpeg';
-import { lineParser, parseRealEsrganLine } from '../../../src-main/core/engines/progressParsers';
+import { ffmpegProgressParser, lineParser, parseRealEsrganLine } from '../../../src-main/core/engines/progressParsers';
 import { listModels, resolveRealEsrgan } from '../../../src-main/core/engines/realesrgan';
 import { runProgram } from '../../../src-main/core/engines/runProgram';
 
@@ -30,6 +30,27 @@ describe('runProgram', () => {
       label: 'tool',
     }).catch((e) => e);
     expect(err.message).toBe('tool exited with code 3: one | two');
+  });
+
+  it('keeps a real ffmpeg run’s -progress blocks out of the logged lines, and its errors in', async () => {
+    const ffmpeg = resolveFfTool('ffmpeg', null).path!;
+    const lines: string[] = [];
+    const fractions: number[] = [];
+    await runProgram(ffmpeg, ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-f', 'lavfi', '-i', 'sine=d=2', '-f', 'null', '-'], {
+      label: 'ffmpeg',
+      parser: ffmpegProgressParser(2),
+      onProgress: (p) => fractions.push(p.fraction),
+      onLine: (_s, l) => lines.push(l),
+    });
+    expect(fractions.at(-1)).toBe(1);
+    expect(lines).toEqual([]);
+    const err = await runProgram(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-i', '/nonexistent.wav', '-f', 'null', '-'], {
+      label: 'ffmpeg',
+      parser: ffmpegProgressParser(2),
+      onLine: (_s, l) => lines.push(l),
+    }).catch((e) => e);
+    expect(err.message).toMatch(/No such file/);
+    expect(lines.join('\n')).toMatch(/No such file/);
   });
 
   it('kills the whole process tree on abort, grandchildren included', async () => {

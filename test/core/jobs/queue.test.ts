@@ -74,6 +74,16 @@ describe('job queue', () => {
     await runner.dispose();
   });
 
+  it('applies new concurrency limits to the running queue at once', async () => {
+    t = await openTestCore();
+    await t.call('engines.update', { concurrency: { cpu: 1 } });
+    const runner = await new JobRunner(t.core).start();
+    expect(runner.limits.cpu).toBe(1);
+    await t.call('engines.update', { concurrency: { cpu: 3, io: 4 } });
+    expect(runner.limits).toMatchObject({ cpu: 3, io: 4 });
+    await runner.dispose();
+  });
+
   it('reports throttled progress, ETA-ready fields and a log tail', async () => {
     t = await openTestCore();
     const runner = await new JobRunner(t.core).start();
@@ -164,6 +174,11 @@ describe('job queue', () => {
     expect(final.childJobs).toHaveLength(4);
     const top = await t.call('jobs.list', { parentId: null });
     expect(top.items.map((j) => j.id)).toEqual([parent.id]);
+    // Counts head the list they come with: the batch once at the top, its children inside it.
+    expect(top.counts).toMatchObject({ completed: 1, cancelled: 0 });
+    const inside = await t.call('jobs.list', { parentId: parent.id });
+    expect(inside.counts).toMatchObject({ completed: 3, cancelled: 1 });
+    expect((await t.call('jobs.list', {})).counts).toMatchObject({ completed: 4, cancelled: 1 });
     await runner.dispose();
   });
 

@@ -15,7 +15,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: path.join(root, 'src-main/electron/main.ts') },
+        input: {
+          index: path.join(root, 'src-main/electron/main.ts'),
+          // Forked by core/packs/previewProcess.ts, which looks for it beside the main bundle.
+          previewProcess: path.join(root, 'src-main/core/packs/previewProcessMain.ts'),
+        },
       },
     },
   },

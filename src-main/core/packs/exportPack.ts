@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../contract/errors';
@@ -15,7 +15,8 @@ import { checkPack } from './checks';
 import { buildManifest, renderChecksums, renderPrompt, renderReadme, renderStoreCopy, suggestedTags, type ExportedAsset } from './docs';
 import { effectiveNames, packMembers, requirePack, stmt, type PackMemberRow } from './packStore';
 import { licenseHeading, renderLicense } from './licenses';
-import { contactSheets, heroShots, listingCollage, TILES_PER_SHEET, type PreviewFile } from './previews';
+import { previewDir, sheetName, TILES_PER_SHEET, type PreviewOnDisk, type PreviewSet } from './previews';
+import { makePreviews, removeStalePreviewDirs } from './previewProcess';
 import { planParts, type PartPlan } from './parts';
 import { getPreset } from './presets';
 import { exportStamp } from './slug';
@@ -108,8 +109,13 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
   const temps: string[] = [];
   const skipped: SkippedAsset[] = [];
   const verifiersOf: TrailVerifier[] = [];
+  const previewsDir = previewDir(core.layout.tmp, exportId);
+  // Stops the preview process when the export fails for any reason, not only a cancel.
+  const previewsStop = new AbortController();
+  let previewsPromise: Promise<PreviewSet> | null = null;
   try {
     removeStalePartials(outDir);
+    removeStalePreviewDirs(core.layout.tmp, isExportRunning);
     progress(0, 'Checking the pack');
     const report = await checkPack(core, packId, { preset: preset.id });
     const skipCodes = new Set(['missing_file', 'corrupt_media']);
@@ -136,18 +142,25 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     const stamp = exportStamp(startedAt);
     const root = `${pack.slug}_${stamp}`;
     const settings = await core.settings.getAll();
-    const pctx = { layout: core.layout, tmpDir: core.layout.tmp, signal, watermark: options.watermarkPreviews ? `${settings.ownerName || pack.name} · preview` : null };
-    // Previews are image work in libvips threads: made while the assets stream, unless a size
-    // cap needs their size to plan the parts first.
-    const previewsPromise = (async () => {
-      const sheets = await contactSheets(members, pctx);
-      const heroes = await heroShots(members, pack.cover_asset_id, pctx);
-      return { sheets, heroes, all: [...sheets, ...heroes] as PreviewFile[] };
-    })();
+    // Previews are image work in libvips threads, done in a process of their own (see
+    // previewProcess.ts) while the assets stream, unless a size cap needs their size to plan the
+    // parts first.
+    previewsPromise = makePreviews(
+      {
+        members,
+        coverId: pack.cover_asset_id,
+        layout: core.layout,
+        watermark: options.watermarkPreviews ? `${settings.ownerName || pack.name} · preview` : null,
+        collage: preset.collage,
+        dir: previewsDir,
+      },
+      signal ? AbortSignal.any([signal, previewsStop.signal]) : previewsStop.signal,
+    );
     previewsPromise.catch(() => undefined);
+    const inZip = (set: PreviewSet): PreviewOnDisk[] => [...set.sheets, ...set.heroes];
     const capped = !!(options.maxPartBytes ?? preset.maxPartBytes);
     if (capped) progress(0.01, 'Making previews');
-    const previewBytes = capped ? (await previewsPromise).all.reduce((s, p) => s + p.data.length, 0) : 0;
+    const previewBytes = capped ? inZip(await previewsPromise).reduce((s, p) => s + p.bytes, 0) : 0;
 
     const byId = new Map(members.map((m) => [m.asset_id, m]));
     const plan = planParts(
@@ -184,9 +197,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     const order = [...plan.filter((p) => !p.docs), ...plan.filter((p) => p.docs)];
     // Names are fixed by count (the sheets and heroes to come), so a README can be written before they exist.
     const sheetCount = Math.ceil(members.length / TILES_PER_SHEET);
-    const previewNames = [
-      ...Array.from({ length: sheetCount }, (_, i) => `previews/${i === 0 ? 'preview_grid.jpg' : `preview_grid_${String(i + 1).padStart(2, '0')}.jpg`}`),
-    ];
+    const previewNames = Array.from({ length: sheetCount }, (_, i) => `previews/${sheetName(i)}`);
     const readmeFor = (assets: ExportedAsset[]) =>
       Buffer.from(
         renderReadme({
@@ -261,10 +272,10 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
           await zw.addBuffer(`${root}/${rel}`, data, { method: methodFor(rel) });
           docsEntries.push({ relPath: rel, sha256: createHash('sha256').update(data).digest('hex'), sizeBytes: data.length });
         };
-        let previews: PreviewFile[] = [];
+        let previews: PreviewOnDisk[] = [];
         if (part.docs) {
           progress(Math.min(0.99, 0.05 + (doneBytes / Math.max(1, totalBytes * 1.05)) * 0.94), 'Finishing previews and checksums');
-          previews = (await previewsPromise).all;
+          previews = inZip(await previewsPromise);
           previewNames.splice(0, previewNames.length, ...previews.map((p) => `previews/${p.name}`));
           await Promise.all(shaPending);
         }
@@ -272,7 +283,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
         await addDoc('LICENSE.txt', licenseBuf);
         if (part.docs) {
           await zw.addDirectory(`${root}/previews/`);
-          for (const p of previews) await addDoc(`previews/${p.name}`, p.data);
+          for (const p of previews) await addDoc(`previews/${p.name}`, await readFile(p.file));
           for (const a of exported.filter((x) => x.promptRelPath)) {
             const data = Buffer.from(renderPrompt(a), 'utf8');
             if (!inPart.includes(a)) {
@@ -318,15 +329,14 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     files.sort((a, b) => a.path.localeCompare(b.path));
 
     let collage: PackExportFile | null = null;
-    if (preset.collage) {
-      const data = await listingCollage((await previewsPromise).heroes, pctx);
-      if (data) {
-        const final = path.join(outDir, `${root}_listing.jpg`);
-        const temp = `${final}.${exportId}${PARTIAL_SUFFIX}`;
-        temps.push(temp);
-        await writeFile(temp, data, { flag: 'wx' });
-        collage = { path: final, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), entries: 0, kind: 'collage' };
-      }
+    const collageFile = (await previewsPromise).collage;
+    if (collageFile) {
+      const data = await readFile(collageFile.file);
+      const final = path.join(outDir, `${root}_listing.jpg`);
+      const temp = `${final}.${exportId}${PARTIAL_SUFFIX}`;
+      temps.push(temp);
+      await writeFile(temp, data, { flag: 'wx' });
+      collage = { path: final, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), entries: 0, kind: 'collage' };
     }
     for (const w of writtenParts) await rename(w.temp, w.final);
     if (collage) await rename(`${collage.path}.${exportId}${PARTIAL_SUFFIX}`, collage.path);
@@ -368,6 +378,9 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     if (status === 'cancelled') throw new AppError('cancelled', message);
     throw new AppError('io_error', message, { cause: (err as Error)?.message });
   } finally {
+    previewsStop.abort(new Error('The export ended'));
+    await previewsPromise?.catch(() => undefined);
+    await rm(previewsDir, { recursive: true, force: true }).catch(() => undefined);
     running.delete(exportId);
   }
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import type { DataDirLayout } from '../datadir/dataDir';
 import { resolveFfTool } from '../engines/ffmpeg';
 import { thumbPath } from '../media/resolveMedia';
@@ -17,7 +18,6 @@ const HERO_EDGE = 1600;
 
 export interface PreviewContext {
   layout: DataDirLayout;
-  tmpDir: string;
   signal?: AbortSignal;
   watermark: string | null;
 }
@@ -61,12 +61,27 @@ function watermarkSvg(text: string, w: number, h: number): Buffer {
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><g transform="rotate(-30 ${w / 2} ${h / 2})">${rows.join('')}</g></svg>`);
 }
 
-async function finishJpeg(img: Sharp, ctx: PreviewContext, quality = 82): Promise<Buffer> {
-  if (!ctx.watermark) return img.jpeg({ quality, mozjpeg: false }).toBuffer();
-  const { data, info } = await img.png().toBuffer({ resolveWithObject: true });
-  return sharp(data)
-    .composite([{ input: watermarkSvg(ctx.watermark, info.width, info.height) }])
-    .jpeg({ quality })
+/**
+ * JPEG options for the big pictures (a contact sheet is ~2400 px square, the collage 2000):
+ * Huffman-table optimisation makes libjpeg hold every DCT coefficient of the image (a sheet's
+ * encode peaks at +~47 MB, against +~19 MB without) for a file 3-10% smaller. The pixels are
+ * the same either way.
+ */
+const bigJpeg = (quality: number): JpegOptions => ({ quality, optimiseCoding: false });
+
+/** JPEG bytes of `img`, watermarked when the export asks; `size` is the image's, where known before it runs. */
+async function finishJpeg(img: Sharp, ctx: PreviewContext, jpeg: JpegOptions, size?: { width: number; height: number }): Promise<Buffer> {
+  if (!ctx.watermark) return img.jpeg(jpeg).toBuffer();
+  let base = img;
+  if (!size) {
+    // The watermark is drawn to the size a resize produces, known only once it has run.
+    const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+    base = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+    size = info;
+  }
+  return base
+    .composite([{ input: watermarkSvg(ctx.watermark, size.width, size.height) }])
+    .jpeg(jpeg)
     .toBuffer();
 }
 
@@ -94,14 +109,14 @@ export interface PreviewFile {
 }
 
 /**
- * Contact sheets of every asset, in pack order; assets with no picture get a blank tile.
+ * Contact sheets of every asset, in pack order, yielded one at a time so a caller can write each
+ * out before the next is drawn; assets with no picture get a blank tile.
  * Note on memory: libvips decoding on the libuv thread pool leaves glibc arenas holding memory
- * after ~1,000 tiles (RSS +~200 MB on glibc, not on macOS/Windows); MALLOC_ARENA_MAX=2 in the
- * host's environment keeps it near +100 MB. An ffmpeg xstack sheet kept memory flat but took
- * ~2 s per 100 tiles against ~0.3 s here, so sharp stays.
+ * after ~1,000 tiles (RSS +~200 MB on glibc, not on macOS/Windows), which is why an export draws
+ * its previews in a short-lived process of their own (previewProcess.ts). An ffmpeg xstack sheet
+ * kept memory flat but took ~2 s per 100 tiles against ~0.3 s here, so sharp stays.
  */
-export async function contactSheets(members: PackMemberRow[], ctx: PreviewContext): Promise<PreviewFile[]> {
-  const out: PreviewFile[] = [];
+export async function* contactSheets(members: PackMemberRow[], ctx: PreviewContext): AsyncGenerator<PreviewFile> {
   let sheetBuf: Buffer | null = null;
   for (let s = 0; s * TILES_PER_SHEET < members.length; s++) {
     const slice = members.slice(s * TILES_PER_SHEET, (s + 1) * TILES_PER_SHEET);
@@ -146,10 +161,13 @@ export async function contactSheets(members: PackMemberRow[], ctx: PreviewContex
       }),
     );
     const sheet = sharp(sheetRaw, { raw: { width, height, channels: 3 } });
-    const data = ctx.watermark ? await finishJpeg(sheet, ctx, 85) : await sheet.jpeg({ quality: 85 }).toBuffer();
-    out.push({ name: s === 0 ? 'preview_grid.jpg' : `preview_grid_${String(s + 1).padStart(2, '0')}.jpg`, data });
+    const data = await finishJpeg(sheet, ctx, bigJpeg(85), { width, height });
+    yield { name: sheetName(s), data };
   }
-  return out;
+}
+
+export function sheetName(index: number): string {
+  return index === 0 ? 'preview_grid.jpg' : `preview_grid_${String(index + 1).padStart(2, '0')}.jpg`;
 }
 
 /** Up to five large stills: the cover first, then images and videos in pack order. */
@@ -164,7 +182,7 @@ export async function heroShots(members: PackMemberRow[], coverId: string | null
       const src = await stillOf(m, ctx, true);
       if (!src) continue;
       const img = sharp(src, { failOn: 'none' }).rotate().resize(HERO_EDGE, HERO_EDGE, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' });
-      out.push({ name: `hero_${String(out.length + 1).padStart(2, '0')}.jpg`, data: await finishJpeg(img, ctx) });
+      out.push({ name: `hero_${String(out.length + 1).padStart(2, '0')}.jpg`, data: await finishJpeg(img, ctx, { quality: 82 }) });
     } catch {
       // A hero that cannot be decoded is simply not a hero; corrupt files are reported by the checks.
     }
@@ -173,7 +191,7 @@ export async function heroShots(members: PackMemberRow[], coverId: string | null
 }
 
 /** Etsy's listing image: a square collage of the heroes, beside the ZIPs rather than in them. */
-export async function listingCollage(heroes: PreviewFile[], ctx: PreviewContext): Promise<Buffer | null> {
+export async function listingCollage(heroes: PreviewFile[]): Promise<Buffer | null> {
   if (heroes.length === 0) return null;
   const size = 2000;
   const n = heroes.length;
@@ -181,17 +199,63 @@ export async function listingCollage(heroes: PreviewFile[], ctx: PreviewContext)
   const rows = Math.ceil(n / cols);
   const cw = Math.floor(size / cols);
   const ch = Math.floor(size / rows);
-  const tiles = await Promise.all(
-    heroes.map(async (h, i) => ({
-      input: await sharp(h.data).resize(cw - 12, ch - 12, { fit: 'cover' }).toBuffer(),
-      left: (i % cols) * cw + 6,
-      top: Math.floor(i / cols) * ch + 6,
-    })),
-  );
-  const base = await sharp({ create: { width: size, height: size, channels: 3, background: '#ffffff' } }).composite(tiles).png().toBuffer();
-  return finishJpeg(sharp(base), { ...ctx, watermark: null }, 88);
+  const tiles: { input: Buffer; left: number; top: number }[] = [];
+  // One hero at a time, and straight to JPEG (no PNG in between): the collage is the largest
+  // picture an export draws, and its peak is the preview process's.
+  for (const [i, h] of heroes.entries()) {
+    tiles.push({ input: await sharp(h.data).resize(cw - 12, ch - 12, { fit: 'cover' }).toBuffer(), left: (i % cols) * cw + 6, top: Math.floor(i / cols) * ch + 6 });
+  }
+  return sharp({ create: { width: size, height: size, channels: 3, background: '#ffffff' } }).composite(tiles).jpeg(bigJpeg(88)).toBuffer();
 }
 
-export function previewDir(tmp: string): string {
-  return path.join(tmp, 'previews');
+/** Where an export's previews are drawn: one folder per export under the data dir's tmp/. */
+export function previewDir(tmp: string, exportId?: string): string {
+  return exportId ? path.join(tmp, 'previews', exportId) : path.join(tmp, 'previews');
+}
+
+/** What an export asks the preview process to draw; plain data, so it crosses the IPC channel. */
+export interface PreviewJob {
+  members: PackMemberRow[];
+  coverId: string | null;
+  layout: DataDirLayout;
+  watermark: string | null;
+  /** Etsy's listing collage, made from the heroes. */
+  collage: boolean;
+  /** Folder the files are written to; created if missing. */
+  dir: string;
+}
+
+export interface PreviewOnDisk {
+  name: string;
+  file: string;
+  bytes: number;
+}
+
+export interface PreviewSet {
+  sheets: PreviewOnDisk[];
+  heroes: PreviewOnDisk[];
+  collage: PreviewOnDisk | null;
+}
+
+/** Draws every preview of a job and writes each to the job's folder as soon as it is made. */
+export async function writePreviews(job: PreviewJob, signal?: AbortSignal): Promise<PreviewSet> {
+  const ctx: PreviewContext = { layout: job.layout, watermark: job.watermark, signal };
+  await mkdir(job.dir, { recursive: true });
+  const save = async (f: PreviewFile): Promise<PreviewOnDisk> => {
+    if (signal?.aborted) throw signal.reason;
+    const file = path.join(job.dir, f.name);
+    await writeFile(file, f.data);
+    return { name: f.name, file, bytes: f.data.length };
+  };
+  const sheets: PreviewOnDisk[] = [];
+  for await (const sheet of contactSheets(job.members, ctx)) sheets.push(await save(sheet));
+  const heroFiles = await heroShots(job.members, job.coverId, ctx);
+  const heroes: PreviewOnDisk[] = [];
+  for (const h of heroFiles) heroes.push(await save(h));
+  let collage: PreviewOnDisk | null = null;
+  if (job.collage) {
+    const data = await listingCollage(heroFiles);
+    if (data) collage = await save({ name: 'listing.jpg', data });
+  }
+  return { sheets, heroes, collage };
 }

@@ -1,10 +1,11 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAtelier } from '../../../src-main/core/app/atelier';
 import { createApi } from '../../../src-main/core/api/dispatch';
 import { exportPack, PARTIAL_SUFFIX } from '../../../src-main/core/packs/exportPack';
+import { previewDir } from '../../../src-main/core/packs/previews';
 import { tempDir } from '../../helpers/tempDir';
 import { unzipTest } from '../zip/readers';
 import { insertAsset } from './helpers';
@@ -13,6 +14,32 @@ const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
+
+/** Direct children of a process (Linux /proc; elsewhere none are found and the check is skipped). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Alive and not a zombie (an orphan's zombie may linger where PID 1 does not reap). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 describe('export crash safety', () => {
   it('kill -9 mid-export leaves nothing under the final name; the next export cleans up and succeeds', async () => {
@@ -44,12 +71,14 @@ describe('export crash safety', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let previewPids: number[] = [];
     child.stderr.on('data', (d) => (stderr += d));
     const killed = await new Promise<boolean>((resolve) => {
       let buf = '';
       child.stdout.on('data', (d) => {
         buf += d;
         if (/progress 0\.[1-9]\d* Writing/.test(buf) || /progress 0\.0[5-9]\d* Writing/.test(buf)) {
+          previewPids = childrenOf(child.pid!);
           child.kill('SIGKILL');
           resolve(true);
         }
@@ -62,6 +91,8 @@ describe('export crash safety', () => {
     const left = readdirSync(out);
     expect(left.filter((n) => n.endsWith('.zip'))).toEqual([]);
     expect(left.every((n) => n.endsWith(PARTIAL_SUFFIX))).toBe(true);
+    // A preview process still drawing when its export died notices and goes too.
+    for (const pid of previewPids) await until(() => !running(pid), 10_000);
 
     core = await openAtelier({ dataDir, host: 'cli', services: false });
     api = createApi(core);
@@ -71,6 +102,8 @@ describe('export crash safety', () => {
       const rec = await exportPack(core, packId, { outDir: out });
       unzipTest(rec.files[0]!.path);
       expect(readdirSync(out)).toEqual([path.basename(rec.files[0]!.path)]);
+      // The killed export's preview folder is cleaned up by this one.
+      expect(existsSync(previewDir(core.layout.tmp)) ? readdirSync(previewDir(core.layout.tmp)) : []).toEqual([]);
     } finally {
       await core.dispose();
     }

@@ -1,0 +1,239 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportPack } from '../../../src-main/core/packs/exportPack';
+import { packMembers, type PackMemberRow } from '../../../src-main/core/packs/packStore';
+import { makePreviews } from '../../../src-main/core/packs/previewProcess';
+import { previewDir, type PreviewJob } from '../../../src-main/core/packs/previews';
+import { openTestCore, type TestCore } from '../../helpers/core';
+import { insertAsset, makeJpeg, makePng, setOwner } from './helpers';
+
+const TILE = 240;
+const GAP = 8;
+
+let t: TestCore;
+afterEach(async () => {
+  await t?.close();
+});
+
+/** A pack of a solid-colour JPEG, an undecodable "PNG" and a noise PNG, in that order. */
+async function smallPack() {
+  t = await openTestCore();
+  await setOwner(t.call);
+  const media = path.join(t.root, 'media');
+  mkdirSync(media);
+  const good = path.join(media, 'good.jpg');
+  await makeJpeg(good, 7, 300); // rgb(25, 120, 200)
+  const bad = path.join(media, 'bad.png');
+  writeFileSync(
+    bad,
+    Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(2000, 0x5a)]),
+  );
+  const noise = path.join(media, 'noise.png');
+  await makePng(noise, 3, 300);
+  const ids = [
+    insertAsset(t.core, good, 'image'),
+    insertAsset(t.core, bad, 'image'),
+    insertAsset(t.core, noise, 'image'),
+  ];
+  const pack = await t.call('packs.create', { name: 'Tiles', description: 'Three tiles.' });
+  await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
+  return { pack, members: packMembers(t.core, pack.id) };
+}
+
+function job(members: PackMemberRow[], over: Partial<PreviewJob> = {}): PreviewJob {
+  return {
+    members,
+    coverId: null,
+    layout: t.core.layout,
+    watermark: null,
+    collage: false,
+    dir: path.join(t.core.layout.tmp, 'previews', 'test'),
+    ...over,
+  };
+}
+
+/** Mean colour of a 40 px square inside tile `i` of a sheet `cols` tiles wide. */
+async function tileColour(sheet: string, i: number, cols: number): Promise<number[]> {
+  const left = GAP + (i % cols) * (TILE + GAP) + 20;
+  const top = GAP + Math.floor(i / cols) * (TILE + GAP) + 20;
+  const { data, info } = await sharp(sheet)
+    .extract({ left, top, width: 40, height: 40 })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const sums = [0, 0, 0];
+  for (let p = 0; p < data.length; p += info.channels)
+    for (let c = 0; c < 3; c++) sums[c]! += data[p + c]!;
+  return sums.map((v) => Math.round(v / (info.width * info.height)));
+}
+
+/** Children of this process whose command line names the preview process (Linux /proc). */
+function previewChildren(): number[] {
+  const pids: number[] = [];
+  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
+    let kids = '';
+    try {
+      kids = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const pid of kids.split(' ').filter(Boolean).map(Number)) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('previewProcessMain'))
+          pids.push(pid);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return pids;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('previews in their own process', () => {
+  it('writes the contact sheet, heroes and collage; a file that cannot be decoded gets the blank tile', async () => {
+    const { members } = await smallPack();
+    const dir = path.join(t.core.layout.tmp, 'previews', 'a');
+    const set = await makePreviews(job(members, { dir, collage: true }));
+
+    expect(set.sheets.map((s) => s.name)).toEqual(['preview_grid.jpg']);
+    const sheet = set.sheets[0]!;
+    expect(sheet.file).toBe(path.join(dir, 'preview_grid.jpg'));
+    expect(statSync(sheet.file).size).toBe(sheet.bytes);
+    const meta = await sharp(sheet.file).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect([meta.width, meta.height]).toEqual([3 * TILE + 4 * GAP, TILE + 2 * GAP]);
+    // The solid JPEG keeps its colour; the corrupt file shows the light grey blank tile.
+    const [good, blank] = [await tileColour(sheet.file, 0, 3), await tileColour(sheet.file, 1, 3)];
+    good.forEach((v, c) =>
+      expect(Math.abs(v - [25, 120, 200][c]!), `good tile channel ${c}`).toBeLessThan(8),
+    );
+    blank.forEach((v) => expect(Math.abs(v - 0xdd)).toBeLessThan(6));
+
+    // Heroes: the two decodable images, in pack order; the corrupt one is no hero.
+    expect(set.heroes.map((h) => h.name)).toEqual(['hero_01.jpg', 'hero_02.jpg']);
+    expect((await sharp(set.heroes[0]!.file).metadata()).width).toBe(300);
+    expect(set.collage?.name).toBe('listing.jpg');
+    expect(await sharp(set.collage!.file).metadata()).toMatchObject({
+      width: 2000,
+      height: 2000,
+      format: 'jpeg',
+    });
+  });
+
+  it('watermarks sheets and heroes when asked, at the same size', async () => {
+    const { members } = await smallPack();
+    const plain = await makePreviews(
+      job(members, { dir: path.join(t.core.layout.tmp, 'previews', 'plain') }),
+    );
+    const marked = await makePreviews(
+      job(members, {
+        dir: path.join(t.core.layout.tmp, 'previews', 'marked'),
+        watermark: 'Ada · preview',
+      }),
+    );
+    for (const [a, b] of [
+      [plain.sheets[0]!, marked.sheets[0]!],
+      [plain.heroes[0]!, marked.heroes[0]!],
+    ] as const) {
+      const [ra, rb] = await Promise.all([
+        sharp(a.file).raw().toBuffer({ resolveWithObject: true }),
+        sharp(b.file).raw().toBuffer({ resolveWithObject: true }),
+      ]);
+      expect([rb.info.width, rb.info.height]).toEqual([ra.info.width, ra.info.height]);
+      let changed = 0;
+      for (let i = 0; i < ra.data.length; i++)
+        if (Math.abs(ra.data[i]! - rb.data[i]!) > 24) changed++;
+      // The diagonal text covers a good share of the picture, not a few JPEG-noise pixels.
+      expect(changed / ra.data.length, b.name).toBeGreaterThan(0.01);
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'a cancel kills the preview process and removes what it wrote',
+    async () => {
+      const { members } = await smallPack();
+      // Thirty sheets of the noise picture: several seconds of work, cancelled after the first sheet.
+      const many = Array.from({ length: 3000 }, (_, i) => ({
+        ...members[2]!,
+        asset_id: `noise-${i}`,
+        position: i,
+      }));
+      const dir = path.join(t.core.layout.tmp, 'previews', 'c');
+      const ac = new AbortController();
+      const p = makePreviews(job(many, { dir }), ac.signal);
+      p.catch(() => undefined);
+      await until(() => previewChildren().length > 0);
+      const [pid] = previewChildren();
+      await until(() => existsSync(path.join(dir, 'preview_grid.jpg')));
+      const abortedAt = Date.now();
+      ac.abort(new Error('Cancelled by the test'));
+      await expect(p).rejects.toThrow('Cancelled by the test');
+      // Killed, not left to finish the other 29 sheets.
+      expect(Date.now() - abortedAt).toBeLessThan(1500);
+      expect(alive(pid!)).toBe(false);
+      expect(existsSync(dir)).toBe(false);
+    },
+  );
+
+  it('a process that cannot write its files fails with the reason and leaves no folder', async () => {
+    const { members } = await smallPack();
+    const file = path.join(t.root, 'not-a-folder');
+    writeFileSync(file, '');
+    await expect(makePreviews(job(members, { dir: path.join(file, 'previews') }))).rejects.toThrow(
+      /^Making the previews failed: .*ENOTDIR/,
+    );
+  });
+
+  it('an export puts the previews in the ZIP and leaves no preview folder behind, done or cancelled', async () => {
+    const { pack } = await smallPack();
+    const stale = previewDir(t.core.layout.tmp, '01a20000-0000-7000-8000-000000000000');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(path.join(stale, 'preview_grid.jpg'), 'left by a crashed export');
+
+    const rec = await exportPack(t.core, pack.id, {
+      outDir: path.join(t.root, 'out'),
+      watermarkPreviews: true,
+    });
+    expect(rec.status).toBe('completed');
+    const { execFileSync } = await import('node:child_process');
+    const listing = execFileSync('unzip', ['-l', rec.files[0]!.path], { encoding: 'utf8' });
+    expect(listing).toMatch(/previews\/preview_grid\.jpg/);
+    expect(listing).toMatch(/previews\/hero_02\.jpg/);
+    expect(readdirSync(previewDir(t.core.layout.tmp))).toEqual([]);
+
+    const ac = new AbortController();
+    const p = exportPack(
+      t.core,
+      pack.id,
+      { outDir: path.join(t.root, 'out2') },
+      { signal: ac.signal },
+    );
+    await until(
+      () =>
+        existsSync(previewDir(t.core.layout.tmp)) &&
+        readdirSync(previewDir(t.core.layout.tmp)).length > 0,
+    );
+    ac.abort(new Error('Cancelled'));
+    await expect(p).rejects.toThrow(/Cancelled/);
+    expect(readdirSync(previewDir(t.core.layout.tmp))).toEqual([]);
+    if (process.platform === 'linux') expect(previewChildren()).toEqual([]);
+  });
+});

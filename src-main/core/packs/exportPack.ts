@@ -231,6 +231,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
       temps.push(temp);
       const verifier = new TrailVerifier(temp);
       verifiersOf.push(verifier);
+      const needHash = new Set<string>();
       const zw = await ZipWriter.create(temp, {
         signal,
         sink: run.sink,
@@ -238,7 +239,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
           doneBytes += n;
           report01(`Writing ${zipName(part)}`);
         },
-        onFinal: (entries, durable) => verifier.advance(entries.map(toTrail), durable),
+        onFinal: (entries, durable) => verifier.advance(entries.map((e) => toTrail(e, needHash)), durable),
       });
       try {
         await zw.addDirectory(`${root}/`);
@@ -246,7 +247,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
         const inPart: ExportedAsset[] = [];
         for (const id of part.assetIds) {
           const m = byId.get(id)!;
-          const ea = await addAsset(zw, root, m, options, signal);
+          const ea = await addAsset(zw, root, m, options, needHash, signal);
           // The hash comes from the verifier's re-read of the ZIP: checksums.txt then vouches for
           // the bytes the buyer gets, and the writer's core never spends time on SHA-256.
           if (!ea.sha256) {
@@ -385,7 +386,8 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
   }
 }
 
-async function addAsset(zw: ZipWriter, root: string, m: Member, options: ReturnType<typeof exportOptionsSchema.parse>, signal?: AbortSignal): Promise<ExportedAsset> {
+/** `needHash` collects the entries whose SHA-256 the verifier must compute while re-reading. */
+async function addAsset(zw: ZipWriter, root: string, m: Member, options: ReturnType<typeof exportOptionsSchema.parse>, needHash: Set<string>, signal?: AbortSignal): Promise<ExportedAsset> {
   if (options.reencode && m.type === 'image') {
     const r = options.reencode;
     let img = sharp(m.path, { failOn: 'error' }).rotate();
@@ -399,14 +401,19 @@ async function addAsset(zw: ZipWriter, root: string, m: Member, options: ReturnT
   }
   const st = await stat(m.path);
   const method = methodFor(m.exportName);
-  await zw.addFile(`${root}/assets/${m.exportName}`, m.path, {
+  // A file whose size and modification time still match what ingest hashed has that hash (the
+  // same trust ingest's rescans place in them); any other is hashed by the verifier's re-read,
+  // as it is now. Hashing 2 GB twice (entries and archive) was most of an export's CPU.
+  const unchanged = st.size === m.size_bytes && Math.floor(st.mtimeMs) === m.mtime_ms;
+  const entryName = `${root}/assets/${m.exportName}`;
+  if (!unchanged) needHash.add(entryName);
+  await zw.addFile(entryName, m.path, {
     method,
     level: method === 'deflate' && m.type === 'audio' ? 3 : 6,
     mtime: st.mtime,
     expectedSize: st.size,
   });
-  // sha256 is filled in from the verifier's re-read (a file changed since import is hashed as it is now).
-  return { member: m, filename: m.exportName, relPath: `assets/${m.exportName}`, sizeBytes: st.size, sha256: '', reencodedTo: null, tags: [], promptRelPath: null };
+  return { member: m, filename: m.exportName, relPath: `assets/${m.exportName}`, sizeBytes: st.size, sha256: unchanged ? m.sha256 : '', reencodedTo: null, tags: [], promptRelPath: null };
 }
 
 function tagsOf(core: Atelier, ids: string[]): Map<string, string[]> {
@@ -416,8 +423,8 @@ function tagsOf(core: Atelier, ids: string[]): Map<string, string[]> {
   return out;
 }
 
-function toTrail(e: WrittenEntry): TrailEntry {
-  return { name: e.name, localOffset: e.offset, dataOffset: e.dataOffset, compressedSize: e.compressedSize, size: e.size, crc: e.crc, method: e.method };
+function toTrail(e: WrittenEntry, needHash: Set<string>): TrailEntry {
+  return { name: e.name, localOffset: e.offset, dataOffset: e.dataOffset, compressedSize: e.compressedSize, size: e.size, crc: e.crc, method: e.method, hash: needHash.has(e.name) };
 }
 
 /** The central directory read back from disk must describe exactly the entries that were written. */

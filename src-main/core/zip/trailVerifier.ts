@@ -8,6 +8,8 @@ export interface TrailEntry {
   size: number;
   crc: number;
   method: 'store' | 'deflate';
+  /** False when the caller already knows the content's SHA-256: the CRC is still checked. */
+  hash?: boolean;
 }
 
 export interface TrailResult {
@@ -21,7 +23,8 @@ export interface TrailResult {
  * The worker re-reads the archive from disk (the page cache) a step behind the writer: every
  * byte goes into the archive's SHA-256, every entry's data is checked against its CRC and size
  * (inflating deflated entries), its local header against what was written, and the SHA-256 of
- * its uncompressed content is reported back, which is what checksums.txt lists. Running on the
+ * its uncompressed content is reported back (unless the caller knows it already), which is what
+ * checksums.txt lists. Running on the
  * second core while the first one writes, verification costs little extra wall time.
  *
  * Plain JavaScript evaluated in the worker, so it runs the same under tsx, vitest and a bundle.
@@ -62,10 +65,10 @@ function checkHeader(e) {
 
 function start(e) {
   checkHeader(e);
-  const c = { e, crc: 0, got: 0, hash: crypto.createHash('sha256'), inflater: null, ended: null };
+  const c = { e, crc: 0, got: 0, hash: e.hash === false ? null : crypto.createHash('sha256'), inflater: null, ended: null };
   if (e.method === 'deflate') {
     const inf = zlib.createInflateRaw();
-    inf.on('data', (d) => { c.crc = zlib.crc32(d, c.crc); c.got += d.length; c.hash.update(d); });
+    inf.on('data', (d) => { c.crc = zlib.crc32(d, c.crc); c.got += d.length; if (c.hash) c.hash.update(d); });
     c.ended = new Promise((resolve, reject) => { inf.on('end', resolve); inf.on('error', reject); });
     c.ended.catch(() => {});
     c.inflater = inf;
@@ -78,7 +81,7 @@ async function end(c) {
   const e = c.e;
   if (c.got !== e.size) throw new Error(e.name + ': ' + c.got + ' bytes read back, ' + e.size + ' written');
   if ((c.crc >>> 0) !== (e.crc >>> 0)) throw new Error(e.name + ': CRC mismatch on re-read');
-  parentPort.postMessage({ type: 'entry', name: e.name, sha256: c.hash.digest('hex') });
+  if (c.hash) parentPort.postMessage({ type: 'entry', name: e.name, sha256: c.hash.digest('hex') });
 }
 
 async function feed(chunk, at) {
@@ -102,7 +105,7 @@ async function feed(chunk, at) {
         } else {
           cur.crc = zlib.crc32(part, cur.crc);
           cur.got += part.length;
-          cur.hash.update(part);
+          if (cur.hash) cur.hash.update(part);
         }
       }
       if (dEnd > chunkEnd) return;

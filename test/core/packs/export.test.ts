@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportPack } from '../../../src-main/core/packs/exportPack';
@@ -92,6 +92,28 @@ describe('exportPack', () => {
     expect(after.exportPath).toBe(zip);
     const history = await t.call('packs.exports', { packId: pack.id });
     expect(history[0]!.status).toBe('completed');
+  });
+
+  it('lists the bytes actually exported in checksums.txt when a file changed after import', async () => {
+    const { pack } = await packWithLibrary();
+    const changed = path.join(t.root, 'media', 'img_0.png');
+    const before = createHash('sha256').update(readFileSync(changed)).digest('hex');
+    await makePng(changed, 7, 80); // other pixels, other size: ingest's hash no longer holds
+    const now = createHash('sha256').update(readFileSync(changed)).digest('hex');
+    expect(now).not.toBe(before);
+    const rec = await exportPack(t.core, pack.id, { outDir: path.join(t.root, 'out') });
+    expect(rec.status).toBe('completed');
+    const zip = rec.files[0]!.path;
+    const root = path.basename(zip, '.zip');
+    const entries = await yauzlRead(zip, (n) => n.endsWith('checksums.txt') || n.endsWith('manifest.json') || n.includes('/assets/'));
+    const sums = entries.find((e) => e.name === `${root}/checksums.txt`)!.data!.toString('utf8');
+    expect(sums).toContain(`SHA256 (assets/img_0.png) = ${now}`);
+    const manifest = JSON.parse(entries.find((e) => e.name === `${root}/manifest.json`)!.data!.toString('utf8'));
+    expect(manifest.assets.find((a: { filename: string }) => a.filename === 'img_0.png').sha256).toBe(now);
+    // Unchanged files keep ingest's hash, which is still the hash of their bytes.
+    for (const e of entries.filter((x) => x.name.includes('/assets/') && x.data)) {
+      expect(sums).toContain(`SHA256 (${e.name.slice(root.length + 1)}) = ${createHash('sha256').update(e.data!).digest('hex')}`);
+    }
   });
 
   it('skips a vanished file with a reason and exports the rest, or blocks when asked to', async () => {

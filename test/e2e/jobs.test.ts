@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDetail, JobPage } from '../../src-main/contract/jobs';
 import { launchChromium } from './support/browser';
-import { startServe, type ServeProcess } from './support/serve';
+import { callServe, startServe, type ServeProcess } from './support/serve';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -14,16 +14,7 @@ const errors: string[] = [];
 const ids: Record<string, string> = {};
 const media = () => path.join(serve.root, 'media');
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
-  return r.value;
-}
+const api = <T>(method: string, input: unknown) => callServe<T>(serve, method, input);
 
 /** Waits on a condition (never a fixed sleep); generous because each step waits on real ffmpeg work. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });

@@ -3,23 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
-import { startServe, type ServeProcess } from './support/serve';
+import { callServe, startServe, type ServeProcess } from './support/serve';
 import { makeJpeg, makePng, makeWav } from '../core/packs/helpers';
 import { pythonZip, unzipTest, yauzlRead } from '../core/zip/readers';
 
 let serve: ServeProcess;
 let browser: Browser;
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
-  return r.value;
-}
+const api = <T>(method: string, input: unknown) => callServe<T>(serve, method, input);
 
 beforeAll(async () => {
   serve = await startServe();

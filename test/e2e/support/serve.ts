@@ -59,3 +59,15 @@ export async function startServe(extraArgs: string[] = [], env: NodeJS.ProcessEn
     },
   };
 }
+
+/** Calls an api method on a serve process the way any HTTP client would; throws the api's message. */
+export async function callServe<T>(serve: ServeProcess, method: string, input: unknown): Promise<T> {
+  const res = await fetch(`${serve.url}api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
+  return r.value;
+}

@@ -1,17 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { JobChildCounts, JobStatusName, JobSummary } from '../../contract/jobs';
+import { statements } from '../browse/stmtCache';
 import type { JobRow } from '../db/schema';
 import { BATCH_KIND } from './registry';
 
-/** Statements prepared once per database: the scheduler runs them per job. */
-const cache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
-
+/** Statements prepared once per database (the one statement cache): the scheduler runs them per job. */
 export function stmt(db: BetterSqlite3.Database, sqlText: string): BetterSqlite3.Statement {
-  let m = cache.get(db);
-  if (!m) cache.set(db, (m = new Map()));
-  let s = m.get(sqlText);
-  if (!s) m.set(sqlText, (s = db.prepare(sqlText)));
-  return s;
+  return statements(db).get(sqlText);
 }
 
 export const finalStatuses: readonly JobStatusName[] = ['completed', 'failed', 'cancelled'];

@@ -30,6 +30,15 @@ export interface EnginesStatus {
 
 const optionalPath = z.string().trim().min(1).max(4096).nullable();
 
+/** Jobs run at once per resource class; unset classes keep their defaults (gpu 1, cpu cores − 1, io 2). */
+const concurrencyLimits = z
+  .object({
+    gpu: z.number().int().min(1).max(16).optional(),
+    cpu: z.number().int().min(1).max(64).optional(),
+    io: z.number().int().min(1).max(16).optional(),
+  })
+  .strict();
+
 export const engineSettingsSchema = z.object({
   ffmpegPath: optionalPath.default(null),
   ffprobePath: optionalPath.default(null),
@@ -37,14 +46,7 @@ export const engineSettingsSchema = z.object({
   realesrganModelsDir: optionalPath.default(null),
   /** Where outputs go: the data dir's outputs/ folder, or beside each source file. */
   outputLocation: z.enum(['outputs', 'beside_source']).default('outputs'),
-  concurrency: z
-    .object({
-      gpu: z.number().int().min(1).max(16).optional(),
-      cpu: z.number().int().min(1).max(64).optional(),
-      io: z.number().int().min(1).max(16).optional(),
-    })
-    .strict()
-    .default({}),
+  concurrency: concurrencyLimits.default({}),
 });
 export type EngineSettings = z.output<typeof engineSettingsSchema>;
 
@@ -61,14 +63,7 @@ export const enginesMethods = {
         realesrganPath: optionalPath.optional(),
         realesrganModelsDir: optionalPath.optional(),
         outputLocation: z.enum(['outputs', 'beside_source']).optional(),
-        concurrency: z
-          .object({
-            gpu: z.number().int().min(1).max(16).optional(),
-            cpu: z.number().int().min(1).max(64).optional(),
-            io: z.number().int().min(1).max(16).optional(),
-          })
-          .strict()
-          .optional(),
+        concurrency: concurrencyLimits.optional(),
       })
       .strict(),
     'Override engine paths (null clears an override) and processing settings.',

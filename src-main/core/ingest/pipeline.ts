@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestFailure, IngestOutcome, IngestProgress } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
+import { statements } from '../browse/stmtCache';
 import { assetSummaryById } from '../library/assetRows';
 import { isInside } from '../media/resolveMedia';
 import { IngestError, toIngestError } from './ingestError';
@@ -155,7 +156,7 @@ export class IngestPipeline {
         if (forgotten) {
           if (forgotten.sha256 === prepared.sha256) {
             // Touched but the same bytes: still forgotten, now under its new stamps.
-            this.core.sqlite.prepare('UPDATE forgotten_files SET size_bytes = ?, mtime_ms = ? WHERE path = ?').run(stamp.size, stamp.mtimeMs, file);
+            statements(this.core.sqlite).get('UPDATE forgotten_files SET size_bytes = ?, mtime_ms = ? WHERE path = ?').run(stamp.size, stamp.mtimeMs, file);
             release();
             return this.skipForgotten(file);
           }
@@ -175,19 +176,22 @@ export class IngestPipeline {
     }
   }
 
-  /** The forgotten-file row for this path, or null; an explicit import forgets the forgetting. */
+  /**
+   * The forgotten-file row for this path, or null; an explicit import forgets the forgetting.
+   * Looked up per file, so through the statement cache, and written to only when a row exists.
+   */
   private forgotten(file: string, explicit: boolean): { sha256: string; size_bytes: number; mtime_ms: number } | null {
-    if (explicit) {
-      this.unforget(file);
-      return null;
-    }
-    return (this.core.sqlite.prepare('SELECT sha256, size_bytes, mtime_ms FROM forgotten_files WHERE path = ?').get(file) as
+    const row = statements(this.core.sqlite).get('SELECT sha256, size_bytes, mtime_ms FROM forgotten_files WHERE path = ?').get(file) as
       | { sha256: string; size_bytes: number; mtime_ms: number }
-      | undefined) ?? null;
+      | undefined;
+    if (!row) return null;
+    if (!explicit) return row;
+    this.unforget(file);
+    return null;
   }
 
   private unforget(file: string): void {
-    this.core.sqlite.prepare('DELETE FROM forgotten_files WHERE path = ?').run(file);
+    statements(this.core.sqlite).get('DELETE FROM forgotten_files WHERE path = ?').run(file);
   }
 
   private skipForgotten(file: string): IngestOutcome {

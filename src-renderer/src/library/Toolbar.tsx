@@ -143,39 +143,9 @@ function FilterPanel({ onClose }: { onClose(): void }) {
           ))}
         </select>
       </label>
-      <label>
-        Theme
-        <select value={filter.themes?.[0] ?? ''} onChange={(e) => one('themes', e.target.value)}>
-          <option value="">Any</option>
-          {facets?.themes.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.value} ({t.count})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Source
-        <select value={filter.sources?.[0] ?? ''} onChange={(e) => one('sources', e.target.value)}>
-          <option value="">Any</option>
-          {facets?.sources.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.value} ({t.count})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Model
-        <select value={filter.models?.[0] ?? ''} onChange={(e) => one('models', e.target.value)}>
-          <option value="">Any</option>
-          {facets?.models.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.value} ({t.count})
-            </option>
-          ))}
-        </select>
-      </label>
+      <FacetSelect label="Theme" value={filter.themes?.[0]} values={facets?.themes} onChange={(v) => one('themes', v)} />
+      <FacetSelect label="Source" value={filter.sources?.[0]} values={facets?.sources} onChange={(v) => one('sources', v)} />
+      <FacetSelect label="Model" value={filter.models?.[0]} values={facets?.models} onChange={(v) => one('models', v)} />
       <label>
         Provenance
         <select value={filter.provenances?.[0] ?? ''} onChange={(e) => one('provenances', e.target.value)}>
@@ -225,5 +195,22 @@ function FilterPanel({ onClose }: { onClose(): void }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/** One remembered-values filter (theme, source, model): the library's values with their counts. */
+function FacetSelect({ label, value, values, onChange }: { label: string; value: string | undefined; values: { value: string; count: number }[] | undefined; onChange(v: string): void }) {
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Any</option>
+        {values?.map((t) => (
+          <option key={t.value} value={t.value}>
+            {t.value} ({t.count})
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -84,43 +84,19 @@ const JobRow = memo(function JobRow({
       <div className="jobs-row-actions" onClick={(e) => e.stopPropagation()}>
         {j.status === 'queued' && !j.children && (
           <>
-            <button
-              className="icon-button"
-              title="Move up"
-              aria-label="Move up"
-              onClick={() => void act('up', j.id)}
-            >
-              ↑
-            </button>
-            <button
-              className="icon-button"
-              title="Move down"
-              aria-label="Move down"
-              onClick={() => void act('down', j.id)}
-            >
-              ↓
-            </button>
+            <RowAction label="Move up" onClick={() => void act('up', j.id)}>↑</RowAction>
+            <RowAction label="Move down" onClick={() => void act('down', j.id)}>↓</RowAction>
           </>
         )}
         {(j.status === 'queued' || j.status === 'running') && (
-          <button
-            className="icon-button"
-            title="Cancel"
-            aria-label="Cancel"
-            onClick={() => void act('cancel', j.id)}
-          >
+          <RowAction label="Cancel" onClick={() => void act('cancel', j.id)}>
             <Icon name="close" size={15} />
-          </button>
+          </RowAction>
         )}
         {(j.status === 'failed' || j.status === 'cancelled') && (
-          <button
-            className="icon-button"
-            title="Retry"
-            aria-label="Retry"
-            onClick={() => void act('retry', j.id)}
-          >
+          <RowAction label="Retry" onClick={() => void act('retry', j.id)}>
             <Icon name="refresh" size={15} />
-          </button>
+          </RowAction>
         )}
       </div>
     </div>
@@ -265,5 +241,13 @@ export function JobsPage() {
         </div>
       )}
     </div>
+  );
+}
+
+function RowAction({ label, onClick, children }: { label: string; onClick(): void; children: React.ReactNode }) {
+  return (
+    <button className="icon-button" title={label} aria-label={label} onClick={onClick}>
+      {children}
+    </button>
   );
 }

@@ -80,6 +80,8 @@ export async function prepareFile(
   stamp: FileStamp,
   layout: DataDirLayout,
   hasProbedAsset: (sha256: string) => boolean,
+  /** `pictures: false`: audio and video get their facts only, no waveform or poster (images always get thumbnails). */
+  options: { pictures?: boolean } = {},
 ): Promise<PreparedFile> {
   if (stamp.size === 0) throw new IngestError('empty', 'The file is empty (0 bytes)');
   const head = await readHead(file);
@@ -133,7 +135,7 @@ export async function prepareFile(
   const { sha256, bytes } = await sha256OfFile(file);
   if (bytes !== stamp.size) throw new IngestError('vanished', 'The file changed while it was being read');
   if (hasProbedAsset(sha256)) return { ...base, sha256, probe: null };
-  const media = await probeMedia(file, check.type, sha256, layout);
+  const media = await probeMedia(file, check.type, sha256, layout, options);
   const generation = parseGeneration(media.texts);
   return {
     ...base,

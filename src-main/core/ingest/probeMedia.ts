@@ -9,7 +9,7 @@ import { uuidv7 } from '../util/ids';
 import { IngestError } from './ingestError';
 import { thumbsFromFile, thumbsFromPixels } from './probeImage';
 import { writeThumb } from './thumbFiles';
-import { drawWaveform, readWavInfo, waveformPng } from './wav';
+import { drawWaveform, readWavInfo, waveformPng, type WavInfo } from './wav';
 
 export interface MediaProbe {
   durationSec: number | null;
@@ -121,73 +121,131 @@ async function run(file: string, args: string[], options: { reject?: boolean } =
 /**
  * Probes audio or video with ffprobe, then makes the picture the library shows: a poster frame
  * for video, a waveform for audio, both turned into the usual WebP thumbnails under `key`.
+ * With `pictures: false` only the facts are read; drawMediaPictures makes the pictures later
+ * (job outputs: see media/deferredPictures.ts).
  */
-export async function probeMedia(file: string, kind: 'audio' | 'video', key: string, layout: DataDirLayout): Promise<MediaProbe> {
+export async function probeMedia(
+  file: string,
+  kind: 'audio' | 'video',
+  key: string,
+  layout: DataDirLayout,
+  options: { pictures?: boolean } = {},
+): Promise<MediaProbe> {
+  const pictures = options.pictures !== false;
   if (kind === 'audio') {
-    const fast = await probePcmWav(file, key, layout);
+    const fast = await probePcmWav(file, key, layout, pictures);
     if (fast) return fast;
   }
-  const ffprobe = tool('ffprobe');
-  const ffmpeg = tool('ffmpeg');
-  const tmp = path.join(layout.tmp, `${uuidv7()}.${kind === 'video' ? 'jpg' : 'png'}`);
+  if (!pictures) return { ...(await probeFacts(file, kind)), phash: null };
+  if (kind === 'video') {
+    const parsed = await probeFacts(file, kind);
+    return { ...parsed, phash: await drawVideoPictures(file, parsed.durationSec, key, layout) };
+  }
   // An audio waveform does not depend on the probe: draw it while ffprobe reads the file. The
-  // promise settles to an error value rather than rejecting, so nothing is left unhandled.
-  const wave: Promise<unknown> | null =
-    kind === 'audio'
-      ? run(ffmpeg, [
-          '-v', 'error', '-y', '-vn', '-i', file,
-          '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
-          '-frames:v', '1', tmp,
-        ]).then(
-          () => null,
-          (err) => new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`),
-        )
-      : null;
-  try {
-    let parsed: Omit<MediaProbe, 'phash'>;
-    try {
-      const r = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-      parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
-    } catch (err) {
-      throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
-    }
-    if (kind === 'video' && !parsed.hasVideo) throw new IngestError('corrupt', 'No video stream found in the file');
-    if (kind === 'audio' && !parsed.hasAudio) throw new IngestError('corrupt', 'No audio stream found in the file');
+  // waveform's failure is reported only once the probe has succeeded (its message is clearer).
+  const wave = drawAudioPicturesWithFfmpeg(file, key, layout).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  const parsed = await probeFacts(file, kind).catch(async (err: unknown) => {
+    await wave;
+    throw err;
+  });
+  const waveError = await wave;
+  if (waveError) throw waveError;
+  // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
+  return { ...parsed, phash: null };
+}
 
-    if (kind === 'video') {
-      // A frame a little in, so fades from black do not make every poster black.
-      const at = parsed.durationSec ? Math.min(1, parsed.durationSec / 3) : 0;
-      await extractFrame(ffmpeg, file, at, tmp);
-      if (!(await nonEmpty(tmp)) && at > 0) await extractFrame(ffmpeg, file, 0, tmp);
-      if (!(await nonEmpty(tmp))) throw new IngestError('corrupt', 'ffmpeg could not decode a frame of this video');
-      const phash = await thumbsFromFile(tmp, key, layout);
-      await moveInto(tmp, thumbPath(layout, key, 'poster'));
-      return { ...parsed, phash };
+/**
+ * The pictures probeMedia makes, for a file whose facts are already known; resolves with the
+ * perceptual hash (video posters have one, waveforms do not).
+ */
+export async function drawMediaPictures(
+  file: string,
+  kind: 'audio' | 'video',
+  durationSec: number | null,
+  key: string,
+  layout: DataDirLayout,
+): Promise<string | null> {
+  if (kind === 'video') return drawVideoPictures(file, durationSec, key, layout);
+  if (/\.wav$/i.test(file)) {
+    const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
+    if (info && info.dataBytes > 0) {
+      await drawPcmWavPictures(file, info, key, layout);
+      return null;
     }
-    const waveError = await wave;
-    if (waveError) throw waveError;
+  }
+  await drawAudioPicturesWithFfmpeg(file, key, layout);
+  return null;
+}
+
+async function probeFacts(file: string, kind: 'audio' | 'video'): Promise<Omit<MediaProbe, 'phash'>> {
+  let parsed: Omit<MediaProbe, 'phash'>;
+  try {
+    const r = await run(tool('ffprobe'), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+    parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
+  } catch (err) {
+    if (err instanceof IngestError) throw err;
+    throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
+  }
+  if (kind === 'video' && !parsed.hasVideo) throw new IngestError('corrupt', 'No video stream found in the file');
+  if (kind === 'audio' && !parsed.hasAudio) throw new IngestError('corrupt', 'No audio stream found in the file');
+  return parsed;
+}
+
+async function drawAudioPicturesWithFfmpeg(file: string, key: string, layout: DataDirLayout): Promise<void> {
+  const ffmpeg = tool('ffmpeg');
+  const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
+  try {
+    try {
+      await run(ffmpeg, [
+        '-v', 'error', '-y', '-vn', '-i', file,
+        '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
+        '-frames:v', '1', tmp,
+      ]);
+    } catch (err) {
+      throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
+    }
     await thumbsFromFile(tmp, key, layout);
     await moveInto(tmp, thumbPath(layout, key, 'waveform'));
-    // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
-    return { ...parsed, phash: null };
   } finally {
-    // Never remove the temp file under a waveform still being drawn.
-    await wave;
     await rm(tmp, { force: true });
   }
 }
 
-/** PCM WAV without child processes (see wav.ts); null means "let ffprobe decide". */
-async function probePcmWav(file: string, key: string, layout: DataDirLayout): Promise<MediaProbe | null> {
-  if (!/\.wav$/i.test(file)) return null;
-  const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
-  if (!info) return null;
-  if (info.dataBytes === 0) throw new IngestError('corrupt', 'The WAV file has no audio samples');
+async function drawVideoPictures(file: string, durationSec: number | null, key: string, layout: DataDirLayout): Promise<string> {
+  const ffmpeg = tool('ffmpeg');
+  const tmp = path.join(layout.tmp, `${uuidv7()}.jpg`);
+  try {
+    // A frame a little in, so fades from black do not make every poster black.
+    const at = durationSec ? Math.min(1, durationSec / 3) : 0;
+    await extractFrame(ffmpeg, file, at, tmp);
+    if (!(await nonEmpty(tmp)) && at > 0) await extractFrame(ffmpeg, file, 0, tmp);
+    if (!(await nonEmpty(tmp))) throw new IngestError('corrupt', 'ffmpeg could not decode a frame of this video');
+    const phash = await thumbsFromFile(tmp, key, layout);
+    await moveInto(tmp, thumbPath(layout, key, 'poster'));
+    return phash;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+async function drawPcmWavPictures(file: string, info: WavInfo, key: string, layout: DataDirLayout): Promise<void> {
   const wave = await drawWaveform(file, info);
   await Promise.all([
     waveformPng(wave).then((png) => writeThumb(layout, key, 'waveform', png)),
     thumbsFromPixels({ data: wave.pixels, width: wave.width, height: wave.height, channels: 4 }, key, layout),
   ]);
+}
+
+/** PCM WAV without child processes (see wav.ts); null means "let ffprobe decide". */
+async function probePcmWav(file: string, key: string, layout: DataDirLayout, pictures: boolean): Promise<MediaProbe | null> {
+  if (!/\.wav$/i.test(file)) return null;
+  const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
+  if (!info) return null;
+  if (info.dataBytes === 0) throw new IngestError('corrupt', 'The WAV file has no audio samples');
+  if (pictures) await drawPcmWavPictures(file, info, key, layout);
   return {
     durationSec: Math.round(info.durationSec * 1e6) / 1e6,
     width: null,

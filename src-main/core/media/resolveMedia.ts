@@ -4,6 +4,7 @@ import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import { statements } from '../browse/stmtCache';
 import type { DataDirLayout } from '../datadir/dataDir';
+import { ensureMediaPictures } from './deferredPictures';
 import { ensureLargeThumb } from './largeThumb';
 
 export const mediaVariants = ['file', 'thumb', 'thumb-small', 'poster', 'waveform'] as const;
@@ -67,8 +68,10 @@ export async function resolveMedia(
   // A prepared statement, not the query builder: the grid asks for dozens of thumbnails a
   // second while scrolling, and building the query each time was half of serving one.
   const asset = statements(core.sqlite)
-    .get('SELECT path, type, thumb_key, deleted_at FROM assets WHERE id = ?')
-    .get(assetId) as { path: string; type: string; thumb_key: string | null; deleted_at: string | null } | undefined;
+    .get('SELECT id, path, type, thumb_key, duration_sec, phash, deleted_at FROM assets WHERE id = ?')
+    .get(assetId) as
+    | { id: string; path: string; type: string; thumb_key: string | null; duration_sec: number | null; phash: string | null; deleted_at: string | null }
+    | undefined;
   if (!asset) throw new AppError('not_found', `No asset ${assetId}`);
   if (variant === 'file') return { file: asset.path, mime: mimeOf(asset.path) };
   if (!asset.thumb_key) throw new AppError('not_found', `Asset ${assetId} has no thumbnail yet`);
@@ -77,6 +80,14 @@ export async function resolveMedia(
   if (variant === 'thumb' && asset.type === 'image' && !existsSync(file)) {
     // Made on first request; if the original is gone the small one stands in.
     file = (await ensureLargeThumb(core.layout, asset.thumb_key, asset.path)) ?? thumbPath(core.layout, asset.thumb_key, 'thumb-small');
+  } else if ((asset.type === 'audio' || asset.type === 'video') && !existsSync(file)) {
+    // A job output whose waveform or poster is still waiting (deferredPictures.ts), or one lost
+    // in a crash: drawn now, for whoever is looking.
+    try {
+      await ensureMediaPictures(core, asset);
+    } catch (err) {
+      throw new AppError('not_found', `No picture for asset ${assetId}: ${(err as Error).message}`);
+    }
   }
   return { file, mime: mimeOf(file) };
 }

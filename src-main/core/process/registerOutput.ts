@@ -8,6 +8,7 @@ import { IngestError } from '../ingest/ingestError';
 import { fileColumns, prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
 import { nowIso, uuidv7 } from '../util/ids';
 import { clearPlacementJournal, placementJournal } from '../jobs/placementJournal';
+import { deferPictures } from '../media/deferredPictures';
 import { outputName, placeOutput } from './placeOutput';
 
 export interface OutputSpec {
@@ -25,8 +26,8 @@ export interface OutputSpec {
 
 /**
  * Turns a job's finished temp file into an asset linked to its source: probe (which also proves
- * it decodes), hash, thumbnails, then a no-clobber move to outputs/ (or beside the source), then
- * the row. The source is never touched. If the row cannot be written the placed file is removed,
+ * it decodes), hash, thumbnails (deferred for audio and video), then a no-clobber move to
+ * outputs/ (or beside the source), then the row. The source is never touched. If the row cannot be written the placed file is removed,
  * so there is never a registered partial output nor an output without its lineage.
  */
 export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<string> {
@@ -35,7 +36,8 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
   // thumbnails, perceptual hash), so outputs look and search exactly like imported assets.
   let prepared: PreparedFile;
   try {
-    prepared = await prepareFile(spec.tempFile, await stampOf(spec.tempFile), core.layout, () => false);
+    // Audio and video pictures wait until the engines are idle (media/deferredPictures.ts).
+    prepared = await prepareFile(spec.tempFile, await stampOf(spec.tempFile), core.layout, () => false, { pictures: false });
   } catch (err) {
     if (err instanceof IngestError) throw new AppError('internal', `The output is not a valid file: ${err.message}`);
     throw err;
@@ -93,6 +95,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
     throw err;
   }
   clearPlacementJournal(jobDir);
+  if (prepared.type !== 'image') deferPictures(core, id);
   core.events.emit('status.changed', { reason: 'asset-added' });
   return id;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
+import { drainPictures } from '../../../src-main/core/media/deferredPictures';
 import { thumbPath } from '../../../src-main/core/media/resolveMedia';
 import { writeEngineSettings } from '../../../src-main/core/engines/engineSettings';
 import { openTestCore, type TestCore } from '../../helpers/core';
@@ -123,6 +124,8 @@ describe('processing kinds with the real engines', () => {
     const out = await asset(d.outputAssetIds[0]!);
     expect(out.filename).toBe('voice_denoised.wav');
     expect(JSON.parse(out.derivation!).filter).toBe('afftdn=nr=7.0:nf=-50:tn=1');
+    // The waveform is drawn once the engines are idle (deferredPictures.ts).
+    await drainPictures(t!.core);
     expect(existsSync(thumbPath(t!.core.layout, out.sha256, 'waveform'))).toBe(true);
     const e = await finished(
       (
@@ -166,7 +169,9 @@ describe('processing kinds with the real engines', () => {
       height: 60,
       has_audio: 1,
     });
+    await drainPictures(t!.core);
     expect(existsSync(thumbPath(t!.core.layout, out.sha256, 'poster'))).toBe(true);
+    expect((await asset(out.id)).phash).not.toBeNull();
     const imgs = [
       await addAsset(t!.core, await makeImage(t!.root, 'a.png')),
       await addAsset(t!.core, await makeImage(t!.root, 'b.png')),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../../../contract/errors';
@@ -109,10 +110,15 @@ export const upscaleKind: JobKind<typeof params> = registerJobKind({
       }
       // The GPU is free: the next upscale may start while this one is encoded and registered.
       ctx.engineDone();
-      ctx.progress(0.92, p.scale === 4 ? 'Encoding' : `Resizing to ×${p.scale}`);
-      await encode(
-        p.scale === 4 ? sharp(x4) : sharp(x4).resize(outW, outH, { kernel: 'lanczos3' }),
-      ).toFile(out);
+      if (p.scale === 4 && p.format === 'png') {
+        // Already the file wanted: the engine's own PNG, not a second encode of it.
+        await rename(x4, out);
+      } else {
+        ctx.progress(0.92, p.scale === 4 ? 'Encoding' : `Resizing to ×${p.scale}`);
+        await encode(
+          p.scale === 4 ? sharp(x4) : sharp(x4).resize(outW, outH, { kernel: 'lanczos3' }),
+        ).toFile(out);
+      }
     } else {
       ctx.progress(0.1, engine === 'lanczos' ? 'Lanczos resize' : 'Lanczos resize (no AI engine)');
       await encode(sharp(source.path).resize(outW, outH, { kernel: 'lanczos3' })).toFile(out);

@@ -8,8 +8,15 @@ import { resolveFfTool } from '../engines/ffmpeg';
 import { thumbPath } from '../media/resolveMedia';
 import type { PackMemberRow } from './packStore';
 
-const TILE = 240;
+/**
+ * A tile is as big as the library's small thumbnail (256 px on its long edge), so an image tile
+ * is that thumbnail decoded and pasted as it is: no resize, and the buyer sees the whole picture
+ * rather than a centre crop. Anything larger is fitted inside the cell, centred.
+ */
+const TILE = 256;
 const GAP = 8;
+const SHEET_GREY = 0xf4;
+const SHEET_BG = '#f4f4f4';
 const COLS = 10;
 /** A sheet of 100 tiles stays readable; bigger packs get preview_grid_02.jpg and so on. */
 export const TILES_PER_SHEET = 100;
@@ -128,7 +135,7 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
     // costs far more native memory (and time) than copying 100 small tiles row by row.
     // One buffer reused for every sheet: a fresh 19 MB buffer per sheet piles up until GC runs.
     if (!sheetBuf || sheetBuf.length < width * height * 3) sheetBuf = Buffer.allocUnsafe(fullSheetBytes(members.length));
-    const sheetRaw = sheetBuf.subarray(0, width * height * 3).fill(0xf4);
+    const sheetRaw = sheetBuf.subarray(0, width * height * 3).fill(SHEET_GREY);
     const blankTile = await blankTileRaw();
     let next = 0;
     await Promise.all(
@@ -142,8 +149,8 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
             if (src) {
               const { data, info } = await sharp(src, { failOn: 'none' })
                 .rotate()
-                .resize(TILE, TILE, { fit: 'cover' })
-                .flatten({ background: '#ffffff' })
+                .resize(TILE, TILE, { fit: 'inside', withoutEnlargement: true })
+                .flatten({ background: SHEET_BG })
                 .removeAlpha()
                 .raw()
                 .toBuffer({ resolveWithObject: true });
@@ -152,8 +159,8 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
           } catch {
             // An undecodable asset gets the blank tile; the checks report it.
           }
-          const left = GAP + (i % cols) * (TILE + GAP);
-          const top = GAP + Math.floor(i / cols) * (TILE + GAP);
+          const left = GAP + (i % cols) * (TILE + GAP) + ((TILE - tile.w) >> 1);
+          const top = GAP + Math.floor(i / cols) * (TILE + GAP) + ((TILE - tile.h) >> 1);
           for (let y = 0; y < tile.h; y++) {
             tile.data.copy(sheetRaw, ((top + y) * width + left) * 3, y * tile.w * 3, (y + 1) * tile.w * 3);
           }

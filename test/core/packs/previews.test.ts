@@ -9,7 +9,7 @@ import { previewDir, type PreviewJob } from '../../../src-main/core/packs/previe
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { insertAsset, makeJpeg, makePng, setOwner } from './helpers';
 
-const TILE = 240;
+const TILE = 256;
 const GAP = 8;
 
 let t: TestCore;
@@ -108,6 +108,35 @@ async function until(cond: () => boolean, ms = 30_000): Promise<void> {
 }
 
 describe('previews in their own process', () => {
+  it('shows each picture whole: a wide image is fitted inside its tile, not cropped', async () => {
+    t = await openTestCore();
+    const media = path.join(t.root, 'media');
+    mkdirSync(media);
+    // 512×128, left half red and right half blue: a centre crop would show only the seam.
+    const wide = path.join(media, 'wide.png');
+    const half = (r: number, b: number) => ({ create: { width: 256, height: 128, channels: 3 as const, background: { r, g: 0, b } } });
+    await sharp(half(255, 0))
+      .extend({ right: 256, background: { r: 0, g: 0, b: 255 } })
+      .png()
+      .toFile(wide);
+    const pack = await t.call('packs.create', { name: 'Wide', description: 'One wide picture.' });
+    await t.call('packs.addAssets', { packId: pack.id, assetIds: [insertAsset(t.core, wide, 'image')] });
+    const set = await makePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'w') }));
+    const sheet = set.sheets[0]!.file;
+    expect(await sharp(sheet).metadata()).toMatchObject({ width: TILE + 2 * GAP, height: TILE + 2 * GAP });
+    const at = async (x: number, y: number) => {
+      const { data } = await sharp(sheet).extract({ left: x, top: y, width: 8, height: 8 }).raw().toBuffer({ resolveWithObject: true });
+      return [0, 1, 2].map((c) => Math.round(data.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / 64));
+    };
+    // 256×64 in the middle of the 256 px cell: grey above, red on the left, blue on the right.
+    const [above, left, right] = [await at(GAP + 124, GAP + 20), await at(GAP + 20, GAP + 124), await at(GAP + 228, GAP + 124)];
+    above.forEach((v) => expect(Math.abs(v - 0xf4)).toBeLessThan(6));
+    expect(left[0]).toBeGreaterThan(200);
+    expect(left[2]).toBeLessThan(50);
+    expect(right[2]).toBeGreaterThan(200);
+    expect(right[0]).toBeLessThan(50);
+  });
+
   it('writes the contact sheet, heroes and collage; a file that cannot be decoded gets the blank tile', async () => {
     const { members } = await smallPack();
     const dir = path.join(t.core.layout.tmp, 'previews', 'a');

@@ -18,6 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { openAtelier } from '../../src-main/core/app/atelier';
+import { drawMediaPictures } from '../../src-main/core/ingest/probeMedia';
+import { probeImage } from '../../src-main/core/ingest/probeImage';
 import { thumbPath } from '../../src-main/core/media/resolveMedia';
 import { exportPack } from '../../src-main/core/packs/exportPack';
 import { nowIso, uuidv7 } from '../../src-main/core/util/ids';
@@ -247,21 +249,14 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   const core = await openAtelier({ dataDir, host: 'cli', services: false });
   await core.settings.update({ ownerName: 'Bench Studio', supportContact: 'bench@example.com' });
-  // Thumbnails as ingest would have made them (the contact sheet reads these, not the originals):
+  // Thumbnails made by ingest's own functions (the contact sheet reads these, not the originals):
   // drawn once per base file, then copied under each asset's own key. One file shared by many
   // assets would let libvips' operation cache answer most tiles, which no real pack does.
-  const thumbVariants = { image: ['thumb', 'thumb-small'], video: ['poster'], audio: ['waveform'] } as const;
+  const thumbVariants = { image: ['thumb-small'], video: ['poster', 'thumb', 'thumb-small'], audio: ['waveform', 'thumb', 'thumb-small'] } as const;
   const bases = new Map(corpus.files.map((f) => [f.base.sha, f.base]));
   for (const b of bases.values()) {
-    const key = b.sha;
-    const thumb = thumbPath(core.layout, key, b.type === 'image' ? 'thumb' : b.type === 'video' ? 'poster' : 'waveform');
-    mkdirSync(path.dirname(thumb), { recursive: true });
-    if (b.type === 'image') {
-      await sharp(b.file).resize(512, 512, { fit: 'inside' }).webp().toFile(thumb);
-      await sharp(b.file).resize(256, 256, { fit: 'inside' }).webp().toFile(thumbPath(core.layout, key, 'thumb-small'));
-    }
-    else if (b.type === 'video') execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', b.file, '-frames:v', '1', thumb]);
-    else execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', b.file, '-filter_complex', 'showwavespic=s=512x160', '-frames:v', '1', thumb]);
+    if (b.type === 'image') await probeImage(readFileSync(b.file), b.sha, core.layout);
+    else await drawMediaPictures(b.file, b.type, b.type === 'video' ? 3 : 5, b.sha, core.layout);
   }
   const insert = core.sqlite.prepare(
     `INSERT INTO assets (id, path, filename, ext, type, sha256, size_bytes, mtime_ms, width, height, duration_sec, status, thumb_key, created_at, added_at, updated_at)
@@ -292,7 +287,7 @@ async function main(): Promise<void> {
 
   const outRoot = path.join(dir, 'out');
   const runs: { zipMs: number; zipSyncMs: number; ours: Awaited<ReturnType<typeof runExportChild>> }[] = [];
-  const rounds = Number(process.env.EXPORT_BENCH_ROUNDS ?? 2);
+  const rounds = Number(process.env.EXPORT_BENCH_ROUNDS ?? 3);
   for (let r = 0; r < rounds; r++) {
     rmSync(outRoot, { recursive: true, force: true });
     mkdirSync(outRoot, { recursive: true });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { selection } from './curation';
 import { event, method } from './define';
 
 // Kept in a zod-free module so the renderer can import the labels without bundling zod.
@@ -217,9 +218,11 @@ export const packsMethods = {
         assetIds: z.array(id).max(10_000).optional(),
         /** A saved search (full-text) whose matches are added, at most 10,000. */
         query: z.string().trim().min(1).max(500).optional(),
+        /** A Library selection: its ids, or everything a grid filter matches ("select all"). */
+        selection: selection.optional(),
       })
       .strict()
-      .refine((v) => (v.assetIds?.length ?? 0) > 0 || !!v.query, 'give assetIds or a query'),
+      .refine((v) => (v.assetIds?.length ?? 0) > 0 || !!v.query || !!v.selection, 'give assetIds, a query or a selection'),
     'Add assets to the end of a pack; ones already in it are left where they are.',
   )<{ added: number; pack: PackSummary }>(),
   'packs.removeAssets': method(

@@ -117,4 +117,24 @@ describe('packs in the browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('"select all" adds every matching asset to a pack, dragged or from the bulk bar', async () => {
+    const dragged = await api<{ id: string }>('packs.create', { name: 'All Dragged' });
+    const bulk = await api<{ id: string }>('packs.create', { name: 'All From Bar' });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl + '#/library');
+    const cards = page.getByTestId('lib-card');
+    await expect.poll(() => cards.count()).toBe(6);
+    await cards.nth(0).click();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.getByText('All matching assets').count()).toBe(1);
+    // The drag carries the grid's filter, not the ids that happen to be loaded.
+    await cards.nth(2).dragTo(page.locator(`[data-testid="side-pack"][data-pack-id="${dragged.id}"]`));
+    await expect.poll(async () => (await api<{ assetCount: number }>('packs.get', { id: dragged.id })).assetCount).toBe(6);
+    await page.getByTestId('bulk-pack').selectOption(bulk.id);
+    await expect.poll(async () => (await api<{ assetCount: number }>('packs.get', { id: bulk.id })).assetCount).toBe(6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

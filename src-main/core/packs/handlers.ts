@@ -38,7 +38,7 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
     'packs.update': (input) => updatePack(core, input),
     'packs.delete': ({ id }) => deletePack(core, id),
     'packs.assets': ({ packId, after, limit }) => listPackAssets(core, packId, after, limit),
-    'packs.addAssets': ({ packId, assetIds, query }) => addAssets(core, packId, assetIds, query),
+    'packs.addAssets': ({ packId, assetIds, query, selection }) => addAssets(core, packId, assetIds, query, selection),
     'packs.removeAssets': ({ packId, assetIds }) => removeAssets(core, packId, assetIds),
     'packs.moveAsset': ({ packId, assetId, toIndex }) => moveAsset(core, packId, assetId, toIndex),
     'packs.setExportName': ({ packId, assetId, exportFilename }) => setExportName(core, packId, assetId, exportFilename),

@@ -1,7 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../contract/errors';
 import type { PackAssetItem, PackAssetPage, PackLicenseType, PackSummary, PresetId } from '../../contract/packs';
+import type { Selection } from '../../contract/curation';
 import type { Atelier } from '../app/atelier';
+import { resolveSelection } from '../curation/selection';
 import { nowIso, uuidv7 } from '../util/ids';
 import { assignUniqueNames, fileNameProblems, wantedName } from './fileNames';
 import { slugify } from './slug';
@@ -301,9 +303,25 @@ function queryAssetIds(core: Atelier, query: string): string[] {
   }
 }
 
-export function addAssets(core: Atelier, packId: string, assetIds: string[] | undefined, query: string | undefined): { added: number; pack: PackSummary } {
+/** What one call may add: a pack of more is built in steps, and a stray "select all" stops here. */
+export const MAX_ADD = 10_000;
+
+export function addAssets(
+  core: Atelier,
+  packId: string,
+  assetIds: string[] | undefined,
+  query: string | undefined,
+  selection?: Selection,
+): { added: number; pack: PackSummary } {
   requirePack(core, packId);
-  const ids = [...new Set([...(assetIds ?? []), ...(query ? queryAssetIds(core, query) : [])])];
+  const selected = selection ? resolveSelection(core.sqlite, selection).map((r) => r.id) : [];
+  const ids = [...new Set([...(assetIds ?? []), ...(query ? queryAssetIds(core, query) : []), ...selected])];
+  if (ids.length > MAX_ADD) {
+    throw new AppError(
+      'invalid_input',
+      `That is ${ids.length.toLocaleString('en')} assets; a pack takes at most ${MAX_ADD.toLocaleString('en')} at a time. Narrow the filter and add them in parts.`,
+    );
+  }
   const exists = stmt(core.sqlite, 'SELECT 1 FROM assets WHERE id = ? AND deleted_at IS NULL');
   const missing = ids.filter((id) => !exists.get(id));
   if (missing.length > 0) {

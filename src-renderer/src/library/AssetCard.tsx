@@ -61,8 +61,10 @@ export const AssetCard = memo(function AssetCard({ item, index, width, selected,
       draggable
       onDragStart={(e) => {
         // A card inside the selection carries the whole selection; any other card goes alone.
-        const { selected } = useLibrary.getState();
-        startAssetDrag(e, selected.has(item.id) ? [...selected] : [item.id]);
+        // With "select all", the drag carries the filter, so every match is added, loaded or not.
+        const { selected, allMatching, filter } = useLibrary.getState();
+        if (!selected.has(item.id)) startAssetDrag(e, { ids: [item.id] });
+        else startAssetDrag(e, allMatching ? { query: filter } : { ids: [...selected] });
       }}
     >
       <div className="thumb" style={{ height: width }}>

@@ -94,12 +94,15 @@ export const BulkBar = memo(function BulkBar() {
               ))}
             </select>
           )}
-          {!allMatching && packs.length > 0 && (
+          {packs.length > 0 && (
             <select
               aria-label="Add the selection to a pack"
               value=""
               data-testid="bulk-pack"
-              onChange={(e) => e.target.value && void usePacks.getState().addAssets(e.target.value, [...selected])}
+              onChange={(e) => {
+                const sel = useLibrary.getState().selection();
+                if (e.target.value && sel) void usePacks.getState().addSelection(e.target.value, sel);
+              }}
             >
               <option value="">Add to pack…</option>
               {packs.map((p) => (

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { LibraryFilterInput } from '@contract/index';
+import type { LibraryFilterInput, SelectionInput } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { droppedAssets, isAssetDrag } from './dragAssets';
@@ -60,9 +60,9 @@ export const Sidebar = memo(function Sidebar() {
       toastError('Could not create the collection', err);
     }
   };
-  const addToCollection = async (id: string, ids: string[]) => {
+  const addToCollection = async (id: string, selection: SelectionInput) => {
     try {
-      const r = await api.call('collections.addAssets', { id, selection: { ids } });
+      const r = await api.call('collections.addAssets', { id, selection });
       const name = collections.find((c) => c.id === id)?.name ?? 'the collection';
       pushToast({ kind: 'success', title: `Added ${r.changed.toLocaleString()} to ${name}` });
     } catch (err) {
@@ -139,9 +139,9 @@ export const Sidebar = memo(function Sidebar() {
             }}
             onDrop={(e) => {
               e.preventDefault();
-              const ids = droppedAssets(e);
+              const dropped = droppedAssets(e);
               setAssetOver(null);
-              if (ids?.length) void addToCollection(c.id, ids);
+              if (dropped) void addToCollection(c.id, dropped);
               else void dropCollection(c.id);
             }}
             className={`${dragId === c.id ? 'dragging' : ''}${assetOver === c.id ? ' drop-over' : ''}`}

@@ -31,10 +31,10 @@ export function SidebarPacks() {
   const drop = async (e: React.DragEvent, packId: string) => {
     e.preventDefault();
     setOver(null);
-    const ids = droppedAssets(e);
-    if (!ids?.length) return;
+    const dropped = droppedAssets(e);
+    if (!dropped) return;
     try {
-      await usePacks.getState().addAssets(packId, ids);
+      await usePacks.getState().addSelection(packId, dropped);
     } catch (err) {
       toastError('Could not add to the pack', err);
     }

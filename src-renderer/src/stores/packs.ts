@@ -6,6 +6,7 @@ import type {
   PackExportRecord,
   PackPreset,
   PackSummary,
+  SelectionInput,
 } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from './toasts';
@@ -35,6 +36,9 @@ interface PacksState {
   remove(id: string): Promise<void>;
   /** Also the entry point for the Library: add its selection to a pack. */
   addAssets(packId: string, assetIds: string[], query?: string): Promise<number>;
+  /** Adds a Library selection: its ids, or every asset its filter matches ("select all"). */
+  addSelection(packId: string, selection: SelectionInput): Promise<number>;
+  add(packId: string, what: { assetIds?: string[]; query?: string; selection?: SelectionInput }): Promise<number>;
   removeAssets(assetIds: string[]): Promise<void>;
   move(assetId: string, toIndex: number): Promise<void>;
   setExportName(assetId: string, name: string | null): Promise<void>;
@@ -125,9 +129,15 @@ export const usePacks = create<PacksState>((set, get) => ({
       toastError('Could not delete the pack', err);
     }
   },
-  async addAssets(packId, assetIds, query) {
+  addAssets(packId, assetIds, query) {
+    return get().add(packId, { assetIds: assetIds.length ? assetIds : undefined, query });
+  },
+  addSelection(packId, selection) {
+    return get().add(packId, { selection });
+  },
+  async add(packId, what) {
     try {
-      const r = await api.call('packs.addAssets', { packId, assetIds: assetIds.length ? assetIds : undefined, query });
+      const r = await api.call('packs.addAssets', { packId, ...what });
       useToasts.getState().push({ kind: 'success', title: `Added ${r.added} to ${r.pack.name}` });
       if (get().selectedId === packId) {
         await get().refreshDetail();

@@ -20,6 +20,35 @@ async function setup() {
 }
 
 describe('packs api', () => {
+  it('adds a Library selection: its ids, or every asset a grid filter matches, with a clear limit', async () => {
+    const { ids } = await setup();
+    const p = await t.call('packs.create', { name: 'Selected' });
+    const byFilter = await t.call('packs.addAssets', { packId: p.id, selection: { query: { types: ['image'] }, exceptIds: [ids[1]!] } });
+    // Three PNGs and the JPEG match "images"; one was deselected.
+    expect(byFilter.added).toBe(3);
+    const inPack = (await t.call('packs.assets', { packId: p.id })).items.map((i) => i.assetId);
+    expect(new Set(inPack)).toEqual(new Set([ids[0], ids[2], ids[3]]));
+    const byIds = await t.call('packs.addAssets', { packId: p.id, selection: { ids: [ids[4]!, ids[0]!] } });
+    expect(byIds).toMatchObject({ added: 1, pack: { assetCount: 4 } });
+    const none = await t.api.invoke('packs.addAssets', { packId: p.id });
+    expect(none).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/assetIds, a query or a selection/) } });
+
+    // More than one call may add: the message says so and what to do, and nothing is added.
+    const insert = t.core.sqlite.prepare(
+      `INSERT INTO assets (id, path, filename, ext, type, sha256, size_bytes, mtime_ms, status, created_at, added_at, updated_at)
+       VALUES (?, ?, ?, 'png', 'image', ?, 1, 0, 'pending', '2026-01-01', '2026-01-01', '2026-01-01')`,
+    );
+    t.core.sqlite.transaction(() => {
+      for (let i = 0; i < 10_001; i++) {
+        const id = `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`;
+        insert.run(id, `/nowhere/many_${i}.png`, `many_${i}.png`, i.toString(16).padStart(64, '0'));
+      }
+    })();
+    const tooMany = await t.api.invoke('packs.addAssets', { packId: p.id, selection: { query: { types: ['image'] } } });
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/10,00\d assets; a pack takes at most 10,000 at a time/) } });
+    expect((await t.call('packs.get', { id: p.id })).assetCount).toBe(4);
+  });
+
   it('creates, edits, orders and removes, keeping counts and sizes current', async () => {
     const { ids } = await setup();
     const p = await t.call('packs.create', { name: 'Forest Sprites' });

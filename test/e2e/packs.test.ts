@@ -28,6 +28,17 @@ afterAll(async () => {
   await serve?.stop();
 });
 
+/** The Library page with its six seeded cards shown, and the page errors it collects. */
+async function openLibrary() {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(serve.openUrl + '#/library');
+  const cards = page.getByTestId('lib-card');
+  await expect.poll(() => cards.count()).toBe(6);
+  return { page, cards, errors };
+}
+
 describe('packs in the browser', () => {
   it('builds a pack from the Library, exports it for Gumroad, and the ZIP is whole', async () => {
     const page = await browser.newPage();
@@ -82,12 +93,7 @@ describe('packs in the browser', () => {
   it('adds Library cards to a pack and a collection by dragging them onto the sidebar', async () => {
     const pack = await api<{ id: string }>('packs.create', { name: 'Sidebar Drops' });
     const coll = await api<{ id: string }>('collections.create', { name: 'Dragged Here' });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl + '#/library');
-    const cards = page.getByTestId('lib-card');
-    await expect.poll(() => cards.count()).toBe(6);
+    const { page, cards, errors } = await openLibrary();
     const ids = await Promise.all([0, 1, 2, 3, 4].map((i) => cards.nth(i).getAttribute('data-id')));
 
     // A selection of three travels together when one of its cards is dragged.
@@ -117,15 +123,11 @@ describe('packs in the browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
   it('"select all" adds every matching asset to a pack, dragged or from the bulk bar', async () => {
     const dragged = await api<{ id: string }>('packs.create', { name: 'All Dragged' });
     const bulk = await api<{ id: string }>('packs.create', { name: 'All From Bar' });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl + '#/library');
-    const cards = page.getByTestId('lib-card');
-    await expect.poll(() => cards.count()).toBe(6);
+    const { page, cards, errors } = await openLibrary();
     await cards.nth(0).click();
     await page.keyboard.press('Control+a');
     await expect.poll(() => page.getByText('All matching assets').count()).toBe(1);

@@ -91,10 +91,16 @@ class PictureBacklog {
     if (this.timer || this.draining || this.waiting.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.enginesBusy() && Date.now() - Math.min(...this.waiting.values()) < MAX_WAIT_MS) return this.schedule();
-      void this.drain();
+      if (this.mayDraw()) void this.drain(false);
+      else this.schedule();
     }, POLL_MS);
     this.timer.unref();
+  }
+
+  /** Whether the oldest waiting picture may be drawn now: the engines are idle, or it waited long enough. */
+  private mayDraw(): boolean {
+    const [oldest] = this.waiting.values();
+    return oldest !== undefined && (Date.now() - oldest >= MAX_WAIT_MS || !this.enginesBusy());
   }
 
   private enginesBusy(): boolean {
@@ -104,35 +110,44 @@ class PictureBacklog {
     return !!row;
   }
 
-  /** Draws everything waiting now, one asset at a time. */
-  drain(): Promise<void> {
-    this.draining ??= (async () => {
-      while (this.waiting.size) {
-        const [id] = this.waiting.keys();
-        this.waiting.delete(id!);
-        const asset = loadAsset(this.core, id!);
-        if (!asset) continue;
-        try {
-          await ensureMediaPictures(this.core, asset);
-        } catch (err) {
-          // The file was removed or damaged since its job: the grid shows the type's icon, and
-          // a request for the picture answers "not found" with the reason.
-          console.warn(`[pictures] ${asset.path}: ${(err as Error).message}`);
-        }
-      }
-    })().finally(() => {
+  /**
+   * Draws waiting pictures one asset at a time, oldest first; unless `all`, it stops when a job
+   * starts and what is left has not waited MAX_WAIT_MS yet (a long batch gets each picture about
+   * that long after its output, not all of them beside its remaining jobs).
+   */
+  async drain(all = true): Promise<void> {
+    // One drawing at a time: wait out a drain under way, then go on from where it stopped.
+    while (this.draining) await this.draining;
+    if (this.waiting.size === 0) return;
+    this.draining = this.drawWaiting(all).finally(() => {
       this.draining = null;
       if (!this.disposed) this.schedule();
     });
-    return this.draining;
+    await this.draining;
+  }
+
+  private async drawWaiting(all: boolean): Promise<void> {
+    while (this.waiting.size && (all || this.mayDraw())) {
+      const [id] = this.waiting.keys();
+      this.waiting.delete(id!);
+      const asset = loadAsset(this.core, id!);
+      if (!asset) continue;
+      try {
+        await ensureMediaPictures(this.core, asset);
+      } catch (err) {
+        // The file was removed or damaged since its job: the grid shows the type's icon, and
+        // a request for the picture answers "not found" with the reason.
+        console.warn(`[pictures] ${asset.path}: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async dispose(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.disposed = true;
     // A CLI run that exits right after its job still leaves the pictures made.
     await this.drain();
-    this.disposed = true;
   }
 }
 

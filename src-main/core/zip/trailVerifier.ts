@@ -37,7 +37,7 @@ const zlib = require('node:zlib');
 // Opened on first use: the writer may not have created the file yet when the worker starts.
 let fd = -1;
 const zipHash = crypto.createHash('sha256');
-const buf = Buffer.allocUnsafe(4 << 20);
+const buf = Buffer.allocUnsafe(1 << 20);
 const queue = [];
 let qi = 0;
 let pos = 0;

@@ -107,7 +107,8 @@ export interface ZipWriterOptions {
   onFinal?: (entries: WrittenEntry[], durable: number) => void;
 }
 
-const DEFAULT_CHUNK = 4 << 20;
+/** 1 MB: larger chunks were no faster (reads come from the page cache) and held 6 MB more. */
+const DEFAULT_CHUNK = 1 << 20;
 const SMALL_WRITE = 64 << 10;
 const COALESCE_LIMIT = 1 << 20;
 /** Deflate can expand incompressible input slightly; reserve Zip64 well before the limit. */

@@ -169,5 +169,31 @@ describe('ZipWriter', () => {
     await expect(zw.addFile('a.bin', src)).rejects.toMatchObject({ code: 'ENOSPC' });
     await zw.abort();
     expect(closed).toBe(true);
+
+    // The same through deflate (a WAV's path): the disk's error, not a destroyed stream, and no hang.
+    written = 0;
+    closed = false;
+    const zd = await ZipWriter.create(path.join(d, 'full2.zip'), { sink: fullDisk, chunkSize: 256 << 10 });
+    await expect(zd.addFile('a.wav', src, { method: 'deflate', level: 3 })).rejects.toMatchObject({ code: 'ENOSPC' });
+    await zd.abort();
+    expect(closed).toBe(true);
+  });
+
+  it('deflates a file larger than its read buffer into a valid entry', async () => {
+    const d = dir();
+    const src = path.join(d, 'tone.raw');
+    // Compressible and not periodic in the buffer size, so a reused buffer read into too early shows.
+    const data = Buffer.alloc(3 * (1 << 20) + 12345);
+    for (let i = 0; i < data.length; i++) data[i] = (Math.sin(i / 7) * 100 + (i % 251)) & 0xff;
+    writeFileSync(src, data);
+    const out = path.join(d, 'deflated.zip');
+    const zw = await ZipWriter.create(out, { chunkSize: 256 << 10 });
+    const e = await zw.addFile('tone.raw', src, { method: 'deflate' });
+    await zw.finish();
+    expect(e.compressedSize).toBeLessThan(e.size);
+    unzipTest(out);
+    const py = pythonZip(out);
+    expect(py.bad).toBeNull();
+    expect(py.entries.find((x) => x[0] === 'tone.raw')![1]).toBe(data.length);
   });
 });

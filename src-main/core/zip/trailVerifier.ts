@@ -170,7 +170,9 @@ export class TrailVerifier {
   verifiedBytes = 0;
 
   constructor(file: string) {
-    this.worker = new Worker(workerSource, { eval: true, workerData: { file } });
+    // Its garbage is a few small objects per entry: a 2 MB young generation instead of V8's
+    // default growth (to 48 MB) keeps ~13 MB off an export's peak.
+    this.worker = new Worker(workerSource, { eval: true, workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     let resolveDone!: (r: TrailResult) => void;
     this.donePromise = new Promise<TrailResult>((resolve, reject) => {
       resolveDone = resolve;

@@ -40,7 +40,10 @@ function pictureVariant(type: string): 'waveform' | 'poster' | null {
 function hasPictures(core: Atelier, a: PictureAsset): boolean {
   const v = pictureVariant(a.type);
   if (!v || !a.thumb_key) return true;
-  return existsSync(thumbPath(core.layout, a.thumb_key, v)) && existsSync(thumbPath(core.layout, a.thumb_key, 'thumb-small'));
+  return (
+    existsSync(thumbPath(core.layout, a.thumb_key, v)) &&
+    existsSync(thumbPath(core.layout, a.thumb_key, 'thumb-small'))
+  );
 }
 
 function loadAsset(core: Atelier, id: string): PictureAsset | undefined {
@@ -56,14 +59,17 @@ function loadAsset(core: Atelier, id: string): PictureAsset | undefined {
  */
 export function ensureMediaPictures(core: Atelier, asset: PictureAsset): Promise<void> {
   const kind = asset.type;
-  if ((kind !== 'audio' && kind !== 'video') || !asset.thumb_key || hasPictures(core, asset)) return Promise.resolve();
+  if ((kind !== 'audio' && kind !== 'video') || !asset.thumb_key || hasPictures(core, asset))
+    return Promise.resolve();
   const key = asset.thumb_key;
   let job = inFlight.get(key);
   if (!job) {
     job = (async () => {
       const phash = await drawMediaPictures(asset.path, kind, asset.duration_sec, key, core.layout);
       if (phash && !asset.phash) {
-        statements(core.sqlite).get('UPDATE assets SET phash = ? WHERE thumb_key = ? AND phash IS NULL').run(phash, key);
+        statements(core.sqlite)
+          .get('UPDATE assets SET phash = ? WHERE thumb_key = ? AND phash IS NULL')
+          .run(phash, key);
       }
     })().finally(() => inFlight.delete(key));
     inFlight.set(key, job);
@@ -105,7 +111,9 @@ class PictureBacklog {
 
   private enginesBusy(): boolean {
     const row = statements(this.core.sqlite)
-      .get("SELECT 1 AS busy FROM jobs WHERE status = 'running' AND resource_class IN ('cpu', 'gpu') LIMIT 1")
+      .get(
+        "SELECT 1 AS busy FROM jobs WHERE status = 'running' AND resource_class IN ('cpu', 'gpu') LIMIT 1",
+      )
       .get() as { busy: number } | undefined;
     return !!row;
   }

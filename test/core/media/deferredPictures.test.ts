@@ -1,6 +1,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferPictures, drainPictures, ensureMediaPictures } from '../../../src-main/core/media/deferredPictures';
+import {
+  deferPictures,
+  drainPictures,
+  ensureMediaPictures,
+} from '../../../src-main/core/media/deferredPictures';
 import { resolveMedia, thumbPath } from '../../../src-main/core/media/resolveMedia';
 import { nowIso, uuidv7 } from '../../../src-main/core/util/ids';
 import { openTestCore, type TestCore } from '../../helpers/core';
@@ -13,7 +17,9 @@ afterEach(async () => {
 });
 
 const row = (id: string) =>
-  t!.core.sqlite.prepare('SELECT id, path, type, thumb_key, duration_sec, phash FROM assets WHERE id = ?').get(id) as {
+  t!.core.sqlite
+    .prepare('SELECT id, path, type, thumb_key, duration_sec, phash FROM assets WHERE id = ?')
+    .get(id) as {
     id: string;
     path: string;
     type: string;
@@ -27,7 +33,8 @@ async function bareAsset(kind: 'audio' | 'video', name: string): Promise<string>
   const file = kind === 'audio' ? makeAudio(t!.root, name) : makeVideo(t!.root, name);
   const id = await addAsset(t!.core, file);
   t!.core.sqlite.prepare('UPDATE assets SET thumb_key = sha256, phash = NULL WHERE id = ?').run(id);
-  for (const v of ['waveform', 'poster', 'thumb', 'thumb-small'] as const) rmSync(thumbPath(t!.core.layout, row(id).thumb_key, v), { force: true });
+  for (const v of ['waveform', 'poster', 'thumb', 'thumb-small'] as const)
+    rmSync(thumbPath(t!.core.layout, row(id).thumb_key, v), { force: true });
   return id;
 }
 
@@ -35,7 +42,9 @@ function runningCpuJob(): string {
   const id = uuidv7();
   const at = nowIso();
   t!.core.sqlite
-    .prepare("INSERT INTO jobs (id, kind, status, resource_class, created_at, started_at, updated_at) VALUES (?, 'denoise_audio', 'running', 'cpu', ?, ?, ?)")
+    .prepare(
+      "INSERT INTO jobs (id, kind, status, resource_class, created_at, started_at, updated_at) VALUES (?, 'denoise_audio', 'running', 'cpu', ?, ?, ?)",
+    )
     .run(id, at, at, at);
   return id;
 }
@@ -52,7 +61,9 @@ describe('pictures of job outputs, drawn off the critical path', () => {
     await sleep(600);
     expect(existsSync(thumbPath(t.core.layout, key, 'waveform'))).toBe(false);
     t.core.sqlite.prepare("UPDATE jobs SET status = 'completed' WHERE id = ?").run(job);
-    const drawn = () => existsSync(thumbPath(t!.core.layout, key, 'waveform')) && existsSync(thumbPath(t!.core.layout, key, 'thumb-small'));
+    const drawn = () =>
+      existsSync(thumbPath(t!.core.layout, key, 'waveform')) &&
+      existsSync(thumbPath(t!.core.layout, key, 'thumb-small'));
     const end = Date.now() + 10_000;
     while (!drawn() && Date.now() < end) await sleep(50);
     expect(existsSync(thumbPath(t.core.layout, key, 'waveform'))).toBe(true);

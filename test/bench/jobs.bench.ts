@@ -2,7 +2,7 @@
  * `npm run bench -- jobs`: the queue's cost against running the same work directly.
  *  1. Real-ESRGAN upscale of a fixed image: through the queue vs the bare command (ratio).
  *  2. ffmpeg audio denoise: one job's latency the same way, then the throughput of four in a row
- *     through the queue vs four direct commands (JOBS_BENCH_ROUNDS rounds, default 5).
+ *     through the queue vs four direct commands (JOBS_BENCH_ROUNDS paired runs, default 7).
  *  3. Dispatch overhead per job with 10,000 no-op jobs queued, and jobs.list page times.
  *  4. Event-loop delay p99 while 4 cpu jobs run.
  *  5. The Jobs page in Chromium over 10,000 queued jobs: long tasks (> 50 ms) while it loads,
@@ -85,18 +85,24 @@ async function main() {
     };
     const upD: number[] = [];
     const upQ: number[] = [];
-    // Each run starts lavapipe afresh (~4 s, most of it shader compilation), whose time varies
-    // more than the queue's cost: alternate, and compare each side's fastest run.
-    const upRounds = Number(process.env.JOBS_BENCH_UPSCALE_ROUNDS ?? 4);
+    // Each run starts lavapipe afresh (~4 s, most of it shader compilation), and this machine's
+    // speed drifts by more than the queue costs: the runs are paired, each pair run back to back
+    // in alternating order, and the headline is the median of the pairs' ratios.
+    const upRounds = Number(process.env.JOBS_BENCH_UPSCALE_ROUNDS ?? 6);
     for (let i = 0; i < upRounds; i++) {
-      upD.push(direct(path.join(dir, `direct${i}.png`)));
-      upQ.push(await queued());
+      if (i % 2 === 0) {
+        upD.push(direct(path.join(dir, `direct${i}.png`)));
+        upQ.push(await queued());
+      } else {
+        upQ.push(await queued());
+        upD.push(direct(path.join(dir, `direct${i}.png`)));
+      }
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-    const upRatio = Math.min(...upD) / Math.min(...upQ);
+    const upRatios = upD.map((d, i) => d / upQ[i]!);
     console.log(
-      `upscale 48px x4fast (${upRounds} rounds): direct ${fmt(Math.min(...upD))} ms, queue ${fmt(Math.min(...upQ))} ms → throughput ratio ${fmt(upRatio, 3)} (target ≥ 0.95); ` +
-        `median of the rounds' ratios ${fmt(med(upD.map((d, i) => d / upQ[i]!)), 3)}`,
+      `upscale 48px x4fast (${upRounds} paired runs): throughput ratio ${fmt(med(upRatios), 3)} (median of the pairs; target ≥ 0.95) ` +
+        `[${upRatios.map((r) => fmt(r, 3)).join(', ')}]; fastest direct ${fmt(Math.min(...upD))} ms vs fastest queued ${fmt(Math.min(...upQ))} ms = ${fmt(Math.min(...upD) / Math.min(...upQ), 3)}`,
     );
 
     // 2. Audio denoise.
@@ -121,39 +127,48 @@ async function main() {
     // 2b. Throughput proper: a run of 4 denoises, one ffmpeg at a time on both sides (cpu limit 1,
     // like the direct loop). The queue registers each output (probe, hash, row) after handing the
     // cpu slot to the next job (ctx.engineDone); the waveform pictures wait until the engines are
-    // idle (media/deferredPictures.ts) and are timed apart. This machine's run-to-run noise is
-    // larger than the queue's cost, so the rounds alternate direct and queued runs and the ratio
-    // is taken from each side's fastest round, with the median of the rounds' ratios beside it.
+    // idle (media/deferredPictures.ts) and are timed apart. Paired like the upscale above.
     await call('engines.update', { concurrency: { cpu: 1 } });
     const strengths = [0.3, 0.4, 0.5, 0.6];
     const batchD: number[] = [];
     const batchQ: number[] = [];
     const pictureMs: number[] = [];
-    const rounds = Number(process.env.JOBS_BENCH_ROUNDS ?? 5);
-    for (let round = 0; round < rounds; round++) {
-      let t1 = performance.now();
+    const directBatch = () => {
+      const t1 = performance.now();
       for (const st of strengths) {
         const out = path.join(dir, `dnb${st}.wav`);
         execFileSync('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', wav, '-map', '0:a:0', '-af', audioDenoiseFilter('afftdn', st), '-y', out]);
         rmSync(out);
       }
-      batchD.push(performance.now() - t1);
-      t1 = performance.now();
+      return performance.now() - t1;
+    };
+    const queuedBatch = async () => {
+      const t1 = performance.now();
       const jobIds: string[] = [];
       for (const st of strengths) jobIds.push(((await call('process.run', { kind: 'denoise_audio', assetIds: [wavId], params: { method: 'afftdn', strength: st } })) as { jobId: string }).jobId);
       await Promise.all(jobIds.map(waitJob));
-      batchQ.push(performance.now() - t1);
-      // Equal outputs share content-addressed pictures, so only the first round draws any.
+      const ms = performance.now() - t1;
+      // Equal outputs share content-addressed pictures, so only the first batch draws any.
       const p0 = performance.now();
       await drainPictures(core);
       pictureMs.push(performance.now() - p0);
+      return ms;
+    };
+    const rounds = Number(process.env.JOBS_BENCH_ROUNDS ?? 7);
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        batchD.push(directBatch());
+        batchQ.push(await queuedBatch());
+      } else {
+        batchQ.push(await queuedBatch());
+        batchD.push(directBatch());
+      }
     }
-    const dnBatchRatio = Math.min(...batchD) / Math.min(...batchQ);
     const roundRatios = batchD.map((d, i) => d / batchQ[i]!);
     console.log(
-      `denoise 4 × 120 s WAV afftdn in a row (${rounds} rounds): direct ${fmt(Math.min(...batchD))} ms, queue ${fmt(Math.min(...batchQ))} ms → throughput ratio ${fmt(dnBatchRatio, 3)} (target ≥ 0.95); ` +
-        `median of the rounds' ratios ${fmt(med(roundRatios), 3)} [${roundRatios.map((r) => fmt(r, 3)).join(', ')}]; ` +
-        `the 4 waveforms drawn after the batch in ${fmt(pictureMs[0]!)} ms`,
+      `denoise 4 × 120 s WAV afftdn in a row (${rounds} paired runs): throughput ratio ${fmt(med(roundRatios), 3)} (median of the pairs; target ≥ 0.95) ` +
+        `[${roundRatios.map((r) => fmt(r, 3)).join(', ')}]; fastest direct ${fmt(Math.min(...batchD))} ms vs fastest queued ${fmt(Math.min(...batchQ))} ms = ${fmt(Math.min(...batchD) / Math.min(...batchQ), 3)}; ` +
+        `the 4 waveforms drawn after the first batch in ${fmt(pictureMs[0]!)} ms`,
     );
 
     // 4. Event-loop delay while 4 cpu jobs run (before the 10k no-ops fill the table).

@@ -141,20 +141,27 @@ export async function probeMedia(
     const parsed = await probeFacts(file, kind);
     return { ...parsed, phash: await drawVideoPictures(file, parsed.durationSec, key, layout) };
   }
-  // An audio waveform does not depend on the probe: draw it while ffprobe reads the file. The
-  // waveform's failure is reported only once the probe has succeeded (its message is clearer).
-  const wave = drawAudioPicturesWithFfmpeg(file, key, layout).then(
+  // An audio waveform does not depend on the probe: ffmpeg draws it while ffprobe reads the file,
+  // and it becomes thumbnails only once the probe has accepted the file (its message is clearer
+  // than the waveform's, and a rejected file leaves nothing under its hash).
+  const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
+  const wave = renderWaveformWithFfmpeg(file, tmp).then(
     () => null,
     (err: unknown) => err,
   );
-  const parsed = await probeFacts(file, kind).catch(async (err: unknown) => {
+  try {
+    const parsed = await probeFacts(file, kind);
+    const waveError = await wave;
+    if (waveError) throw waveError;
+    await thumbsFromFile(tmp, key, layout);
+    await moveInto(tmp, thumbPath(layout, key, 'waveform'));
+    // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
+    return { ...parsed, phash: null };
+  } finally {
+    // Never remove the temp file under a waveform still being drawn.
     await wave;
-    throw err;
-  });
-  const waveError = await wave;
-  if (waveError) throw waveError;
-  // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
-  return { ...parsed, phash: null };
+    await rm(tmp, { force: true });
+  }
 }
 
 /**
@@ -195,22 +202,26 @@ async function probeFacts(file: string, kind: 'audio' | 'video'): Promise<Omit<M
 }
 
 async function drawAudioPicturesWithFfmpeg(file: string, key: string, layout: DataDirLayout): Promise<void> {
-  const ffmpeg = tool('ffmpeg');
   const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
   try {
-    try {
-      await run(ffmpeg, [
-        '-v', 'error', '-y', '-vn', '-i', file,
-        '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
-        '-frames:v', '1', tmp,
-      ]);
-    } catch (err) {
-      throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
-    }
+    await renderWaveformWithFfmpeg(file, tmp);
     await thumbsFromFile(tmp, key, layout);
     await moveInto(tmp, thumbPath(layout, key, 'waveform'));
   } finally {
     await rm(tmp, { force: true });
+  }
+}
+
+async function renderWaveformWithFfmpeg(file: string, out: string): Promise<void> {
+  const ffmpeg = tool('ffmpeg');
+  try {
+    await run(ffmpeg, [
+      '-v', 'error', '-y', '-vn', '-i', file,
+      '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
+      '-frames:v', '1', out,
+    ]);
+  } catch (err) {
+    throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
   }
 }
 

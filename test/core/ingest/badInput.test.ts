@@ -1,7 +1,9 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPipeline } from '../../../src-main/core/ingest/pipeline';
+import { thumbPath } from '../../../src-main/core/media/resolveMedia';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { bombPng, pngBuffer, writePng } from './fixtures';
 
@@ -55,6 +57,9 @@ describe('bad input never stops the pipeline', () => {
       expect(f!.reason, name).toMatch(c.reason);
       expect(f!.code, name).toBe(c.code);
     }
+    // A rejected file leaves no pictures under its hash.
+    const brokenSha = createHash('sha256').update(readFileSync(path.join(dir, 'broken.wav'))).digest('hex');
+    for (const v of ['waveform', 'thumb', 'thumb-small'] as const) expect(existsSync(thumbPath(t.core.layout, brokenSha, v)), v).toBe(false);
     expect(failures.find((f) => f.path.endsWith('does-not-exist.png'))!.reason).toMatch(/moved or deleted/);
     expect(failures.find((f) => f.path.length > 5000)!.reason).toMatch(/too long/);
     // Every failed path of the summary has a non-empty reason.

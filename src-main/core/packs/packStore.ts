@@ -322,10 +322,19 @@ export function addAssets(
       `That is ${ids.length.toLocaleString('en')} assets; a pack takes at most ${MAX_ADD.toLocaleString('en')} at a time. Narrow the filter and add them in parts.`,
     );
   }
-  const exists = stmt(core.sqlite, 'SELECT 1 FROM assets WHERE id = ? AND deleted_at IS NULL');
-  const missing = ids.filter((id) => !exists.get(id));
+  const state = stmt(core.sqlite, 'SELECT deleted_at FROM assets WHERE id = ?');
+  const missing: string[] = [];
+  const trashed: string[] = [];
+  for (const id of ids) {
+    const row = state.get(id) as { deleted_at: string | null } | undefined;
+    if (!row) missing.push(id);
+    else if (row.deleted_at) trashed.push(id);
+  }
   if (missing.length > 0) {
     throw new AppError('not_found', `${missing.length} of the assets do not exist (first: ${missing[0]})`, { missing: missing.slice(0, 50) });
+  }
+  if (trashed.length > 0) {
+    throw new AppError('conflict', `${trashed.length} of the assets are in the trash: restore them before adding them to a pack.`, { trashed: trashed.slice(0, 50) });
   }
   let pos = lastPosition(core, packId);
   let added = 0;

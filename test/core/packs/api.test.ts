@@ -30,6 +30,9 @@ describe('packs api', () => {
     expect(new Set(inPack)).toEqual(new Set([ids[0], ids[2], ids[3]]));
     const byIds = await t.call('packs.addAssets', { packId: p.id, selection: { ids: [ids[4]!, ids[0]!] } });
     expect(byIds).toMatchObject({ added: 1, pack: { assetCount: 4 } });
+    await t.call('trash.move', { selection: { ids: [ids[5]!] } });
+    const trashed = await t.api.invoke('packs.addAssets', { packId: p.id, selection: { ids: [ids[5]!] } });
+    expect(trashed).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/1 of the assets are in the trash: restore them/) } });
     const none = await t.api.invoke('packs.addAssets', { packId: p.id });
     expect(none).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/assetIds, a query or a selection/) } });
 

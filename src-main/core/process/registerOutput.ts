@@ -27,8 +27,9 @@ export interface OutputSpec {
 /**
  * Turns a job's finished temp file into an asset linked to its source: probe (which also proves
  * it decodes), hash, thumbnails (deferred for audio and video), then a no-clobber move to
- * outputs/ (or beside the source), then the row. The source is never touched. If the row cannot be written the placed file is removed,
- * so there is never a registered partial output nor an output without its lineage.
+ * outputs/ (or beside the source), then the row. The source is never touched. If the row cannot
+ * be written the placed file is removed, so there is never a registered partial output nor an
+ * output without its lineage.
  */
 export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<string> {
   const settings = await readEngineSettings(core.db);

@@ -11,7 +11,8 @@ import type { PackMemberRow } from './packStore';
 /**
  * A tile is as big as the library's small thumbnail (256 px on its long edge), so an image tile
  * is that thumbnail decoded and pasted as it is: no resize, and the buyer sees the whole picture
- * rather than a centre crop. Anything larger is fitted inside the cell, centred.
+ * rather than a centre crop. Anything else is fitted inside the cell (smaller pictures enlarged),
+ * centred.
  */
 const TILE = 256;
 const GAP = 8;
@@ -148,11 +149,15 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
           if (ctx.signal?.aborted) throw ctx.signal.reason;
           let tile: { data: Buffer; w: number; h: number } = blankTile;
           try {
-            const src = await stillOf(slice[i]!, ctx, false);
+            const m = slice[i]!;
+            const src = await stillOf(m, ctx, false);
             if (src) {
+              // Small images fill the cell too; pixel art (half the cell or less) is enlarged
+              // with hard edges, as its buyers expect to see it, rather than blurred.
+              const pixelArt = m.type === 'image' && !!m.width && !!m.height && Math.max(m.width, m.height) * 2 <= TILE;
               const { data, info } = await sharp(src, { failOn: 'none' })
                 .rotate()
-                .resize(TILE, TILE, { fit: 'inside', withoutEnlargement: true })
+                .resize(TILE, TILE, { fit: 'inside', kernel: pixelArt ? 'nearest' : 'lanczos3' })
                 .flatten({ background: SHEET_BG })
                 .removeAlpha()
                 .raw()

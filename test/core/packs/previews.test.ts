@@ -108,6 +108,28 @@ async function until(cond: () => boolean, ms = 30_000): Promise<void> {
 }
 
 describe('previews in their own process', () => {
+  it('enlarges a small sprite to fill its tile, with hard edges', async () => {
+    t = await openTestCore();
+    const media = path.join(t.root, 'media');
+    mkdirSync(media);
+    // 16×16 black and white checkerboard of 1 px squares: ×16 in the tile.
+    const raw = Buffer.alloc(16 * 16 * 3);
+    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) raw.fill((x + y) % 2 ? 255 : 0, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+    const sprite = path.join(media, 'sprite.png');
+    await sharp(raw, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(sprite);
+    const pack = await t.call('packs.create', { name: 'Sprites', description: 'One sprite.' });
+    await t.call('packs.addAssets', { packId: pack.id, assetIds: [insertAsset(t.core, sprite, 'image', { width: 16, height: 16 })] });
+    const set = await makePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 's') }));
+    const { data, info } = await sharp(set.sheets[0]!.file).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const grey = (x: number, y: number) => data[(GAP + y) * info.width + GAP + x]!;
+    // Near the edges of source pixel (0,0) (black) and (1,0) (white): a blurring enlargement
+    // would mix them there.
+    for (const x of [2, 13]) expect(grey(x, 8), `x ${x}`).toBeLessThan(40);
+    for (const x of [18, 29]) expect(grey(x, 8), `x ${x}`).toBeGreaterThan(215);
+    // And the sprite fills the cell: the last source pixel (15,15) is black at the far corner.
+    expect(grey(250, 250)).toBeLessThan(40);
+  });
+
   it('shows each picture whole: a wide image is fitted inside its tile, not cropped', async () => {
     t = await openTestCore();
     const media = path.join(t.root, 'media');

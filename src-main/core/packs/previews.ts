@@ -137,7 +137,7 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
     const height = rows * TILE + (rows + 1) * GAP;
     // The sheet is assembled in one raw buffer in JavaScript: a libvips composite of 100 overlays
     // costs far more native memory (and time) than copying 100 small tiles row by row.
-    // One buffer reused for every sheet: a fresh 19 MB buffer per sheet piles up until GC runs.
+    // One buffer reused for every sheet: a fresh 21 MB buffer per sheet piles up until GC runs.
     if (!sheetBuf || sheetBuf.length < width * height * 3) sheetBuf = Buffer.allocUnsafe(fullSheetBytes(members.length));
     const sheetRaw = sheetBuf.subarray(0, width * height * 3).fill(SHEET_GREY);
     const blankTile = await blankTileRaw();

@@ -153,8 +153,7 @@ export async function probeMedia(
     const parsed = await probeFacts(file, kind);
     const waveError = await wave;
     if (waveError) throw waveError;
-    await thumbsFromFile(tmp, key, layout);
-    await moveInto(tmp, thumbPath(layout, key, 'waveform'));
+    await keepWaveform(tmp, key, layout);
     // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
     return { ...parsed, phash: null };
   } finally {
@@ -205,11 +204,16 @@ async function drawAudioPicturesWithFfmpeg(file: string, key: string, layout: Da
   const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
   try {
     await renderWaveformWithFfmpeg(file, tmp);
-    await thumbsFromFile(tmp, key, layout);
-    await moveInto(tmp, thumbPath(layout, key, 'waveform'));
+    await keepWaveform(tmp, key, layout);
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+/** A rendered waveform PNG becomes the asset's thumbnails and its `waveform` picture. */
+async function keepWaveform(png: string, key: string, layout: DataDirLayout): Promise<void> {
+  await thumbsFromFile(png, key, layout);
+  await moveInto(png, thumbPath(layout, key, 'waveform'));
 }
 
 async function renderWaveformWithFfmpeg(file: string, out: string): Promise<void> {

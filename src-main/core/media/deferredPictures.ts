@@ -12,8 +12,9 @@ import { thumbPath } from './resolveMedia';
  * encodes per WAV, a poster extraction per video) ran beside the next ffmpeg on the other core
  * and slowed it more than the drawing cost: afftdn and the video filters run on both cores.
  * So pictures wait until no cpu or gpu job is running (at most MAX_WAIT_MS), and anything that
- * asks for one before then (the grid, the detail panel, a pack's contact sheet) has it drawn on
- * the spot by ensureMediaPictures. Nothing is persisted: after a crash the pictures are simply
+ * asks for one before then through resolveMedia (the grid, the detail panel) has it drawn on the
+ * spot by ensureMediaPictures; a pack's contact sheet draws its own from the file when the
+ * thumbnail is missing (packs/previews.ts). Nothing is persisted: after a crash the pictures are simply
  * drawn on first request, as for any asset whose thumbnails were removed.
  */
 

@@ -304,7 +304,7 @@ function queryAssetIds(core: Atelier, query: string): string[] {
 }
 
 /** What one call may add: a pack of more is built in steps, and a stray "select all" stops here. */
-export const MAX_ADD = 10_000;
+const MAX_ADD = 10_000;
 
 export function addAssets(
   core: Atelier,

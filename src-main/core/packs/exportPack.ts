@@ -7,6 +7,8 @@ import { AppError } from '../../contract/errors';
 import { exportOptionsSchema, type ExportOptionsInput, type PackExportFile, type PackExportRecord, type PresetId } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { appVersion } from '../util/version';
+import { resolveFfTool } from '../engines/ffmpeg';
+import { readEngineSettings } from '../engines/engineSettings';
 import { uuidv7 } from '../util/ids';
 import { readCentralDirectory, type ZipEntryInfo } from '../zip/zipVerify';
 import { TrailVerifier, type TrailEntry } from '../zip/trailVerifier';
@@ -153,6 +155,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
         watermark: options.watermarkPreviews ? `${settings.ownerName || pack.name} · preview` : null,
         collage: preset.collage,
         dir: previewsDir,
+        ffmpeg: resolveFfTool('ffmpeg', (await readEngineSettings(core.db)).ffmpegPath).path,
       },
       signal ? AbortSignal.any([signal, previewsStop.signal]) : previewsStop.signal,
     );

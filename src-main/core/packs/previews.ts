@@ -4,8 +4,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import type { DataDirLayout } from '../datadir/dataDir';
-import { resolveFfTool } from '../engines/ffmpeg';
 import { thumbPath } from '../media/resolveMedia';
+import { decodeWebpTiles, TILE, type TileSource } from './tileDecoder';
+import { pasteTile } from './tilePixels';
 import type { PackMemberRow } from './packStore';
 
 /**
@@ -14,7 +15,6 @@ import type { PackMemberRow } from './packStore';
  * rather than a centre crop. Anything else is fitted inside the cell (smaller pictures enlarged),
  * centred.
  */
-const TILE = 256;
 const GAP = 8;
 const SHEET_GREY = 0xf4;
 const SHEET_BG = '#f4f4f4';
@@ -28,6 +28,8 @@ export interface PreviewContext {
   layout: DataDirLayout;
   signal?: AbortSignal;
   watermark: string | null;
+  /** ffmpeg for decoding thumbnails and drawing stills; null: libvips does it all, more slowly. */
+  ffmpeg: string | null;
 }
 
 /**
@@ -52,7 +54,7 @@ async function stillOf(m: PackMemberRow, ctx: PreviewContext, large: boolean): P
     const t = thumbPath(ctx.layout, m.thumb_key, m.type === 'video' ? 'poster' : 'waveform');
     if (existsSync(t)) return t;
   }
-  const ffmpeg = resolveFfTool('ffmpeg', null).path;
+  const ffmpeg = ctx.ffmpeg;
   if (!ffmpeg || !existsSync(m.path)) return null;
   const args =
     m.type === 'video'
@@ -122,63 +124,81 @@ export interface PreviewFile {
 /**
  * Contact sheets of every asset, in pack order, yielded one at a time so a caller can write each
  * out before the next is drawn; assets with no picture get a blank tile.
- * Note on memory: libvips decoding on the libuv thread pool leaves glibc arenas holding memory
- * after ~1,000 tiles (RSS +~200 MB on glibc, not on macOS/Windows), which is why an export draws
- * its previews in a short-lived process of their own (previewProcess.ts). An ffmpeg xstack sheet
- * kept memory flat but took ~2 s per 100 tiles against ~0.3 s here, so sharp stays.
+ * The Library's small thumbnails are decoded by one ffmpeg process (tileDecoder.ts) and pasted
+ * in JavaScript (tilePixels.ts): a libvips pipeline per tile cost three times the CPU, and left
+ * glibc arenas holding ~200 MB after ~1,000 tiles. Sharp draws only what ffmpeg cannot: assets
+ * without a thumbnail (from the original, a poster frame or a waveform) and broken thumbnails.
  */
 export async function* contactSheets(members: PackMemberRow[], ctx: PreviewContext): AsyncGenerator<PreviewFile> {
+  const sources: TileSource[] = [];
+  members.forEach((m, index) => {
+    if (!m.thumb_key) return;
+    const file = thumbPath(ctx.layout, m.thumb_key, 'thumb-small');
+    if (existsSync(file)) sources.push({ index, file });
+  });
+  const decoded = decodeWebpTiles(sources, ctx.ffmpeg, ctx.signal);
+  let pending = await decoded.next();
   let sheetBuf: Buffer | null = null;
-  for (let s = 0; s * TILES_PER_SHEET < members.length; s++) {
-    const slice = members.slice(s * TILES_PER_SHEET, (s + 1) * TILES_PER_SHEET);
-    const cols = Math.min(COLS, slice.length);
-    const rows = Math.ceil(slice.length / cols);
-    const width = cols * TILE + (cols + 1) * GAP;
-    const height = rows * TILE + (rows + 1) * GAP;
-    // The sheet is assembled in one raw buffer in JavaScript: a libvips composite of 100 overlays
-    // costs far more native memory (and time) than copying 100 small tiles row by row.
-    // One buffer reused for every sheet: a fresh 21 MB buffer per sheet piles up until GC runs.
-    if (!sheetBuf || sheetBuf.length < width * height * 3) sheetBuf = Buffer.allocUnsafe(fullSheetBytes(members.length));
-    const sheetRaw = sheetBuf.subarray(0, width * height * 3).fill(SHEET_GREY);
-    const blankTile = await blankTileRaw();
-    let next = 0;
-    await Promise.all(
-      [0, 1].map(async () => {
-        while (next < slice.length) {
-          const i = next++;
-          if (ctx.signal?.aborted) throw ctx.signal.reason;
-          let tile: { data: Buffer; w: number; h: number } = blankTile;
-          try {
-            const m = slice[i]!;
-            const src = await stillOf(m, ctx, false);
-            if (src) {
-              // Small images fill the cell too; pixel art (half the cell or less) is enlarged
-              // with hard edges, as its buyers expect to see it, rather than blurred.
-              const pixelArt = m.type === 'image' && !!m.width && !!m.height && Math.max(m.width, m.height) * 2 <= TILE;
-              const { data, info } = await sharp(src, { failOn: 'none' })
-                .rotate()
-                .resize(TILE, TILE, { fit: 'inside', kernel: pixelArt ? 'nearest' : 'lanczos3' })
-                .flatten({ background: SHEET_BG })
-                .removeAlpha()
-                .raw()
-                .toBuffer({ resolveWithObject: true });
-              if (info.channels === 3) tile = { data, w: info.width, h: info.height };
-            }
-          } catch {
-            // An undecodable asset gets the blank tile; the checks report it.
+  try {
+    for (let s = 0; s * TILES_PER_SHEET < members.length; s++) {
+      const first = s * TILES_PER_SHEET;
+      const slice = members.slice(first, first + TILES_PER_SHEET);
+      const cols = Math.min(COLS, slice.length);
+      const rows = Math.ceil(slice.length / cols);
+      const width = cols * TILE + (cols + 1) * GAP;
+      const height = rows * TILE + (rows + 1) * GAP;
+      // One raw buffer reused for every sheet: a fresh 21 MB buffer per sheet piles up until GC runs.
+      if (!sheetBuf || sheetBuf.length < width * height * 3) sheetBuf = Buffer.allocUnsafe(fullSheetBytes(members.length));
+      const sheet = { data: sheetBuf.subarray(0, width * height * 3).fill(SHEET_GREY), width, grey: SHEET_GREY };
+      for (let i = 0; i < slice.length; i++) {
+        if (ctx.signal?.aborted) throw ctx.signal.reason;
+        const m = slice[i]!;
+        const cellLeft = GAP + (i % cols) * (TILE + GAP);
+        const cellTop = GAP + Math.floor(i / cols) * (TILE + GAP);
+        // Small images fill the cell too; pixel art (half the cell or less) is enlarged with
+        // hard edges, as its buyers expect to see it, rather than blurred.
+        const pixelArt = m.type === 'image' && !!m.width && !!m.height && Math.max(m.width, m.height) * 2 <= TILE;
+        if (!pending.done && pending.value.index === first + i) {
+          const tile = pending.value;
+          if (tile.rgba) {
+            pasteTile(sheet, cellLeft, cellTop, tile.rgba, tile.width, tile.height, pixelArt);
+            pending = await decoded.next();
+            continue;
           }
-          const left = GAP + (i % cols) * (TILE + GAP) + ((TILE - tile.w) >> 1);
-          const top = GAP + Math.floor(i / cols) * (TILE + GAP) + ((TILE - tile.h) >> 1);
-          for (let y = 0; y < tile.h; y++) {
-            tile.data.copy(sheetRaw, ((top + y) * width + left) * 3, y * tile.w * 3, (y + 1) * tile.w * 3);
-          }
+          pending = await decoded.next();
         }
-      }),
-    );
-    const sheet = sharp(sheetRaw, { raw: { width, height, channels: 3 } });
-    const data = await finishJpeg(sheet, ctx, bigJpeg(85), { width, height });
-    yield { name: sheetName(s), data };
+        const tile = await tileWithSharp(m, ctx, pixelArt);
+        const left = cellLeft + ((TILE - tile.w) >> 1);
+        const top = cellTop + ((TILE - tile.h) >> 1);
+        for (let y = 0; y < tile.h; y++) tile.data.copy(sheet.data, ((top + y) * width + left) * 3, y * tile.w * 3, (y + 1) * tile.w * 3);
+      }
+      const img = sharp(sheet.data, { raw: { width, height, channels: 3 } });
+      const data = await finishJpeg(img, ctx, bigJpeg(85), { width, height });
+      yield { name: sheetName(s), data };
+    }
+  } finally {
+    await decoded.return(undefined);
   }
+}
+
+/** A tile drawn by libvips, from whatever still stands for the asset; the blank tile if none decodes. */
+async function tileWithSharp(m: PackMemberRow, ctx: PreviewContext, pixelArt: boolean): Promise<{ data: Buffer; w: number; h: number }> {
+  try {
+    const src = await stillOf(m, ctx, false);
+    if (src) {
+      const { data, info } = await sharp(src, { failOn: 'none' })
+        .rotate()
+        .resize(TILE, TILE, { fit: 'inside', kernel: pixelArt ? 'nearest' : 'lanczos3' })
+        .flatten({ background: SHEET_BG })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      if (info.channels === 3) return { data, w: info.width, h: info.height };
+    }
+  } catch {
+    // An undecodable asset gets the blank tile; the checks report it.
+  }
+  return blankTileRaw();
 }
 
 export function sheetName(index: number): string {
@@ -238,6 +258,8 @@ export interface PreviewJob {
   collage: boolean;
   /** Folder the files are written to; created if missing. */
   dir: string;
+  /** The ffmpeg the Settings point at (or the one found); null when there is none. */
+  ffmpeg: string | null;
 }
 
 export interface PreviewOnDisk {
@@ -254,7 +276,7 @@ export interface PreviewSet {
 
 /** Draws every preview of a job and writes each to the job's folder as soon as it is made. */
 export async function writePreviews(job: PreviewJob, signal?: AbortSignal): Promise<PreviewSet> {
-  const ctx: PreviewContext = { layout: job.layout, watermark: job.watermark, signal };
+  const ctx: PreviewContext = { layout: job.layout, watermark: job.watermark, ffmpeg: job.ffmpeg, signal };
   await mkdir(job.dir, { recursive: true });
   const save = async (f: PreviewFile): Promise<PreviewOnDisk> => {
     if (signal?.aborted) throw signal.reason;

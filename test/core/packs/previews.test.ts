@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resolveFfTool } from '../../../src-main/core/engines/ffmpeg';
+import { probeImage } from '../../../src-main/core/ingest/probeImage';
 import { exportPack } from '../../../src-main/core/packs/exportPack';
 import { packMembers, type PackMemberRow } from '../../../src-main/core/packs/packStore';
 import { makePreviews } from '../../../src-main/core/packs/previewProcess';
@@ -50,6 +53,7 @@ function job(members: PackMemberRow[], over: Partial<PreviewJob> = {}): PreviewJ
     watermark: null,
     collage: false,
     dir: path.join(t.core.layout.tmp, 'previews', 'test'),
+    ffmpeg: resolveFfTool('ffmpeg', null).path,
     ...over,
   };
 }
@@ -157,6 +161,62 @@ describe('previews in their own process', () => {
     expect(left[2]).toBeLessThan(50);
     expect(right[2]).toBeGreaterThan(200);
     expect(right[0]).toBeLessThan(50);
+  });
+
+  it('draws tiles from the Library thumbnails through ffmpeg: colours, whole pictures, transparency, pixel art', async () => {
+    t = await openTestCore();
+    const media = path.join(t.root, 'media');
+    mkdirSync(media);
+    const ids: string[] = [];
+    /** An asset with its thumbnails made by ingest's own code, as the Library has them. */
+    const add = async (name: string, img: sharp.Sharp, w: number, h: number) => {
+      const file = path.join(media, name);
+      await img.png().toFile(file);
+      const key = createHash('sha256').update(name).digest('hex');
+      await probeImage(readFileSync(file), key, t.core.layout);
+      const id = insertAsset(t.core, file, 'image', { width: w, height: h });
+      t.core.sqlite.prepare('UPDATE assets SET thumb_key = ? WHERE id = ?').run(key, id);
+      ids.push(id);
+    };
+    const solid = (w: number, h: number, r: number, g: number, b: number, alpha = 1) =>
+      sharp({ create: { width: w, height: h, channels: 4, background: { r, g, b, alpha } } });
+    await add('red.png', solid(600, 600, 220, 30, 30).removeAlpha(), 600, 600);
+    // Wide: fitted whole inside the cell, grey above and below.
+    await add('wide.png', solid(800, 200, 30, 30, 220).removeAlpha(), 800, 200);
+    // Half-transparent green over the sheet's grey.
+    await add('glass.png', solid(400, 400, 0, 200, 0, 0.5), 400, 400);
+    // 16 px checkerboard sprite: enlarged ×16 with hard edges.
+    const raw = Buffer.alloc(16 * 16 * 3);
+    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) raw.fill((x + y) % 2 ? 255 : 0, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+    await add('sprite.png', sharp(raw, { raw: { width: 16, height: 16, channels: 3 } }), 16, 16);
+    // 200×100 photo-sized-down: enlarged smoothly to 256×128.
+    await add('small.png', solid(200, 100, 240, 200, 40).removeAlpha(), 200, 100);
+    const pack = await t.call('packs.create', { name: 'Thumbs', description: 'Five thumbnails.' });
+    await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
+    const set = await makePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'th') }));
+    const sheet = set.sheets[0]!.file;
+    const { data, info } = await sharp(sheet).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([5 * TILE + 6 * GAP, TILE + 2 * GAP]);
+    const at = (tile: number, x: number, y: number) => {
+      const o = ((GAP + y) * info.width + GAP + tile * (TILE + GAP) + x) * 3;
+      return [data[o]!, data[o + 1]!, data[o + 2]!];
+    };
+    // Lossy twice (the WebP thumbnail, then the JPEG sheet): saturated colours move a little.
+    const near = (got: number[], want: number[], tol = 16) => got.forEach((v, c) => expect(Math.abs(v - want[c]!), `${got} vs ${want}`).toBeLessThan(tol));
+    near(at(0, 128, 128), [220, 30, 30]);
+    near(at(0, 3, 3), [220, 30, 30]);
+    near(at(1, 128, 128), [30, 30, 220]);
+    near(at(1, 128, 20), [0xf4, 0xf4, 0xf4]);
+    near(at(2, 128, 128), [Math.round((0 + 0xf4) / 2), Math.round((200 + 0xf4) / 2), Math.round((0 + 0xf4) / 2)], 20);
+    // Sprite: source pixels (0,0) black and (1,0) white, each 16 px wide; no blur at their edges.
+    expect(Math.max(...at(3, 2, 8))).toBeLessThan(50);
+    expect(Math.max(...at(3, 13, 8))).toBeLessThan(50);
+    expect(Math.min(...at(3, 18, 8))).toBeGreaterThan(200);
+    expect(Math.max(...at(3, 250, 250))).toBeLessThan(50);
+    // Small picture: fills the cell's width, centred vertically (256×128 from row 64).
+    near(at(4, 3, 128), [240, 200, 40]);
+    near(at(4, 252, 70), [240, 200, 40]);
+    near(at(4, 128, 40), [0xf4, 0xf4, 0xf4]);
   });
 
   it('writes the contact sheet, heroes and collage; a file that cannot be decoded gets the blank tile', async () => {

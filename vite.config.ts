@@ -17,8 +17,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: path.join(root, 'src-main/electron/main.ts'),
-          // Forked by core/packs/previewProcess.ts, which looks for it beside the main bundle.
-          previewProcess: path.join(root, 'src-main/core/packs/previewProcessMain.ts'),
+          // Forked by core/packs/exportProcess.ts, which looks for it beside the main bundle.
+          exportProcess: path.join(root, 'src-main/core/packs/exportProcessMain.ts'),
         },
       },
     },

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -295,4 +295,16 @@ export async function writePreviews(job: PreviewJob, signal?: AbortSignal): Prom
     if (data) collage = await save({ name: 'listing.jpg', data });
   }
   return { sheets, heroes, collage };
+}
+
+/** Preview folders left by exports that died (crash, kill -9) are removed by the next export. */
+export function removeStalePreviewDirs(tmp: string, isRunning: (exportId: string) => boolean): void {
+  const root = previewDir(tmp);
+  let names: string[] = [];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const n of names) if (!isRunning(n)) rmSync(path.join(root, n), { recursive: true, force: true });
 }

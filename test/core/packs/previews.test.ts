@@ -7,8 +7,7 @@ import { resolveFfTool } from '../../../src-main/core/engines/ffmpeg';
 import { probeImage } from '../../../src-main/core/ingest/probeImage';
 import { exportPack } from '../../../src-main/core/packs/exportPack';
 import { packMembers, type PackMemberRow } from '../../../src-main/core/packs/packStore';
-import { makePreviews } from '../../../src-main/core/packs/previewProcess';
-import { previewDir, type PreviewJob } from '../../../src-main/core/packs/previews';
+import { previewDir, writePreviews, type PreviewJob } from '../../../src-main/core/packs/previews';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { insertAsset, makeJpeg, makePng, setOwner } from './helpers';
 
@@ -72,8 +71,8 @@ async function tileColour(sheet: string, i: number, cols: number): Promise<numbe
   return sums.map((v) => Math.round(v / (info.width * info.height)));
 }
 
-/** Children of this process whose command line names the preview process (Linux /proc). */
-function previewChildren(): number[] {
+/** Children of this process whose command line names the export process (Linux /proc). */
+function exportChildren(): number[] {
   const pids: number[] = [];
   for (const task of readdirSync(`/proc/${process.pid}/task`)) {
     let kids = '';
@@ -84,7 +83,7 @@ function previewChildren(): number[] {
     }
     for (const pid of kids.split(' ').filter(Boolean).map(Number)) {
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('previewProcessMain'))
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('exportProcess'))
           pids.push(pid);
       } catch {
         // exited meanwhile
@@ -111,7 +110,7 @@ async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
-describe('previews in their own process', () => {
+describe('contact sheets, heroes and collage', () => {
   it('enlarges a small sprite to fill its tile, with hard edges', async () => {
     t = await openTestCore();
     const media = path.join(t.root, 'media');
@@ -123,7 +122,7 @@ describe('previews in their own process', () => {
     await sharp(raw, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(sprite);
     const pack = await t.call('packs.create', { name: 'Sprites', description: 'One sprite.' });
     await t.call('packs.addAssets', { packId: pack.id, assetIds: [insertAsset(t.core, sprite, 'image', { width: 16, height: 16 })] });
-    const set = await makePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 's') }));
+    const set = await writePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 's') }));
     const { data, info } = await sharp(set.sheets[0]!.file).greyscale().raw().toBuffer({ resolveWithObject: true });
     const grey = (x: number, y: number) => data[(GAP + y) * info.width + GAP + x]!;
     // Near the edges of source pixel (0,0) (black) and (1,0) (white): a blurring enlargement
@@ -147,7 +146,7 @@ describe('previews in their own process', () => {
       .toFile(wide);
     const pack = await t.call('packs.create', { name: 'Wide', description: 'One wide picture.' });
     await t.call('packs.addAssets', { packId: pack.id, assetIds: [insertAsset(t.core, wide, 'image')] });
-    const set = await makePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'w') }));
+    const set = await writePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'w') }));
     const sheet = set.sheets[0]!.file;
     expect(await sharp(sheet).metadata()).toMatchObject({ width: TILE + 2 * GAP, height: TILE + 2 * GAP });
     const at = async (x: number, y: number) => {
@@ -169,7 +168,7 @@ describe('previews in their own process', () => {
     mkdirSync(media);
     const ids: string[] = [];
     /** An asset with its thumbnails made by ingest's own code, as the Library has them. */
-    const add = async (name: string, img: sharp.Sharp, w: number, h: number) => {
+    const add = async (name: string, img: ReturnType<typeof sharp>, w: number, h: number) => {
       const file = path.join(media, name);
       await img.png().toFile(file);
       const key = createHash('sha256').update(name).digest('hex');
@@ -193,7 +192,7 @@ describe('previews in their own process', () => {
     await add('small.png', solid(200, 100, 240, 200, 40).removeAlpha(), 200, 100);
     const pack = await t.call('packs.create', { name: 'Thumbs', description: 'Five thumbnails.' });
     await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
-    const set = await makePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'th') }));
+    const set = await writePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'th') }));
     const sheet = set.sheets[0]!.file;
     const { data, info } = await sharp(sheet).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([5 * TILE + 6 * GAP, TILE + 2 * GAP]);
@@ -222,7 +221,7 @@ describe('previews in their own process', () => {
   it('writes the contact sheet, heroes and collage; a file that cannot be decoded gets the blank tile', async () => {
     const { members } = await smallPack();
     const dir = path.join(t.core.layout.tmp, 'previews', 'a');
-    const set = await makePreviews(job(members, { dir, collage: true }));
+    const set = await writePreviews(job(members, { dir, collage: true }));
 
     expect(set.sheets.map((s) => s.name)).toEqual(['preview_grid.jpg']);
     const sheet = set.sheets[0]!;
@@ -251,10 +250,10 @@ describe('previews in their own process', () => {
 
   it('watermarks sheets and heroes when asked, at the same size', async () => {
     const { members } = await smallPack();
-    const plain = await makePreviews(
+    const plain = await writePreviews(
       job(members, { dir: path.join(t.core.layout.tmp, 'previews', 'plain') }),
     );
-    const marked = await makePreviews(
+    const marked = await writePreviews(
       job(members, {
         dir: path.join(t.core.layout.tmp, 'previews', 'marked'),
         watermark: 'Ada · preview',
@@ -277,43 +276,31 @@ describe('previews in their own process', () => {
     }
   });
 
-  it.skipIf(process.platform !== 'linux')(
-    'a cancel kills the preview process and removes what it wrote',
-    async () => {
-      const { members } = await smallPack();
-      // Thirty sheets of the noise picture: several seconds of work, cancelled after the first sheet.
-      const many = Array.from({ length: 3000 }, (_, i) => ({
-        ...members[2]!,
-        asset_id: `noise-${i}`,
-        position: i,
-      }));
-      const dir = path.join(t.core.layout.tmp, 'previews', 'c');
-      const ac = new AbortController();
-      const p = makePreviews(job(many, { dir }), ac.signal);
-      p.catch(() => undefined);
-      await until(() => previewChildren().length > 0);
-      const [pid] = previewChildren();
-      await until(() => existsSync(path.join(dir, 'preview_grid.jpg')));
-      const abortedAt = Date.now();
-      ac.abort(new Error('Cancelled by the test'));
-      await expect(p).rejects.toThrow('Cancelled by the test');
-      // Killed, not left to finish the other 29 sheets.
-      expect(Date.now() - abortedAt).toBeLessThan(1500);
-      expect(alive(pid!)).toBe(false);
-      expect(existsSync(dir)).toBe(false);
-    },
-  );
+  it('a cancel stops the drawing at once', async () => {
+    const { members } = await smallPack();
+    // Thirty sheets of the noise picture: several seconds of work, cancelled after the first sheet.
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...members[2]!, asset_id: `noise-${i}`, position: i }));
+    const dir = path.join(t.core.layout.tmp, 'previews', 'c');
+    const ac = new AbortController();
+    const p = writePreviews(job(many, { dir }), ac.signal);
+    p.catch(() => undefined);
+    await until(() => existsSync(path.join(dir, 'preview_grid.jpg')));
+    const abortedAt = Date.now();
+    ac.abort(new Error('Cancelled by the test'));
+    await expect(p).rejects.toThrow('Cancelled by the test');
+    // Stopped, not left to finish the other 29 sheets.
+    expect(Date.now() - abortedAt).toBeLessThan(1500);
+    expect(existsSync(path.join(dir, 'preview_grid_02.jpg'))).toBe(false);
+  });
 
-  it('a process that cannot write its files fails with the reason and leaves no folder', async () => {
+  it('a folder that cannot be written fails with the reason', async () => {
     const { members } = await smallPack();
     const file = path.join(t.root, 'not-a-folder');
     writeFileSync(file, '');
-    await expect(makePreviews(job(members, { dir: path.join(file, 'previews') }))).rejects.toThrow(
-      /^Making the previews failed: .*ENOTDIR/,
-    );
+    await expect(writePreviews(job(members, { dir: path.join(file, 'previews') }))).rejects.toThrow(/ENOTDIR/);
   });
 
-  it('an export puts the previews in the ZIP and leaves no preview folder behind, done or cancelled', async () => {
+  it('an export draws its previews in its own process, puts them in the ZIP and leaves no preview folder behind, done or cancelled', async () => {
     const { pack } = await smallPack();
     const stale = previewDir(t.core.layout.tmp, '01a20000-0000-7000-8000-000000000000');
     mkdirSync(stale, { recursive: true });
@@ -342,9 +329,12 @@ describe('previews in their own process', () => {
         existsSync(previewDir(t.core.layout.tmp)) &&
         readdirSync(previewDir(t.core.layout.tmp)).length > 0,
     );
+    const workers = process.platform === 'linux' ? exportChildren() : [];
+    if (process.platform === 'linux') expect(workers.length).toBe(1);
     ac.abort(new Error('Cancelled'));
     await expect(p).rejects.toThrow(/Cancelled/);
     expect(readdirSync(previewDir(t.core.layout.tmp))).toEqual([]);
-    if (process.platform === 'linux') expect(previewChildren()).toEqual([]);
+    // The export process is gone, not left writing in the background.
+    for (const pid of workers) expect(alive(pid)).toBe(false);
   });
 });

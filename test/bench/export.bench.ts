@@ -327,7 +327,10 @@ async function main(): Promise<void> {
     rmSync(path.join(outRoot, 'infozip.zip'));
 
     spawnSync('sync');
+    const sampler0 = process.cpuUsage();
     const ours = await runExportChild(dataDir, packId, path.join(outRoot, 'atelier'));
+    const samplerCpu = process.cpuUsage(sampler0);
+    console.log(`  (this process, sampling memory, used ${((samplerCpu.user + samplerCpu.system) / 1000).toFixed(0)} ms of CPU meanwhile)`);
     runs.push({ zipMs, zipSyncMs, ours });
     const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
     console.log(

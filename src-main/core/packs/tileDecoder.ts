@@ -85,18 +85,35 @@ function startFfmpeg(ffmpeg: string): Ffmpeg {
 }
 
 /**
- * Cuts ffmpeg's output into frames. Data events, not read(n): waiting on 'readable' for a size
+ * Cuts ffmpeg's output into frames, copied into a few reused buffers: a fresh 256 KB buffer per
+ * frame made V8 run a full garbage collection every ~100 ms to account for them. A frame handed
+ * out is valid until the next call. Data events, not read(n): waiting on 'readable' for a size
  * not yet buffered re-fires on the next tick and starves the event loop.
  */
 function frameReader(out: Readable): () => Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let have = 0;
+  const free: Buffer[] = [];
+  const ready: Buffer[] = [];
+  let filling: Buffer | null = null;
+  let filled = 0;
+  let lent: Buffer | null = null;
   let ended = false;
   let wake: (() => void) | null = null;
   out.on('data', (c: Buffer) => {
-    chunks.push(c);
-    have += c.length;
-    if (have >= 2 * FRAME_BYTES) out.pause();
+    for (let off = 0; off < c.length; ) {
+      if (!filling) {
+        filling = free.pop() ?? Buffer.allocUnsafe(FRAME_BYTES);
+        filled = 0;
+      }
+      const n = Math.min(c.length - off, FRAME_BYTES - filled);
+      c.copy(filling, filled, off, off + n);
+      filled += n;
+      off += n;
+      if (filled === FRAME_BYTES) {
+        ready.push(filling);
+        filling = null;
+      }
+    }
+    if (ready.length >= 2) out.pause();
     wake?.();
   });
   const onEnd = () => {
@@ -107,19 +124,17 @@ function frameReader(out: Readable): () => Promise<Buffer | null> {
   out.on('close', onEnd);
   out.on('error', onEnd);
   return async () => {
-    while (have < FRAME_BYTES) {
+    if (lent) free.push(lent);
+    lent = null;
+    while (ready.length === 0) {
       if (ended) return null;
       out.resume();
       await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
     }
-    const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, have);
-    const rest = all.subarray(FRAME_BYTES);
-    chunks.length = 0;
-    if (rest.length) chunks.push(rest);
-    have = rest.length;
-    if (have < 2 * FRAME_BYTES) out.resume();
-    return all.subarray(0, FRAME_BYTES);
+    lent = ready.shift()!;
+    if (ready.length < 2) out.resume();
+    return lent;
   };
 }
 

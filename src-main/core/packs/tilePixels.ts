@@ -42,21 +42,7 @@ export function pasteTile(sheet: SheetRaw, cellLeft: number, cellTop: number, fr
     }
   };
   if (ow === w && oh === h) {
-    // The common case (a 256 px thumbnail), kept free of calls: ~0.2 ms a tile.
-    for (let y = 0; y < h; y++) {
-      let s = ((srcTop + y) * TILE + srcLeft) * 4;
-      let d = ((top + y) * sheet.width + left) * 3;
-      for (let x = 0; x < w; x++, s += 4, d += 3) {
-        const a = frame[s + 3]!;
-        if (a === 255) {
-          out[d] = frame[s]!;
-          out[d + 1] = frame[s + 1]!;
-          out[d + 2] = frame[s + 2]!;
-        } else if (a !== 0) {
-          put(d, frame[s]!, frame[s + 1]!, frame[s + 2]!, a);
-        }
-      }
-    }
+    pasteUnscaled(out, sheet.width, g, left, top, frame, srcLeft, srcTop, w, h);
     return;
   }
   for (let y = 0; y < oh; y++) {
@@ -95,6 +81,28 @@ export function pasteTile(sheet: SheetRaw, cellLeft: number, cellTop: number, fr
         a += pa;
       }
       if (a > 0) put(d, Math.round(r / a), Math.round(gr / a), Math.round(b / a), Math.round(a));
+    }
+  }
+}
+
+/** The common case, a picture pasted at its own size, in a function of its own so V8 optimises it on its own. */
+function pasteUnscaled(out: Buffer, sheetWidth: number, grey: number, left: number, top: number, frame: Buffer, srcLeft: number, srcTop: number, w: number, h: number): void {
+  for (let y = 0; y < h; y++) {
+    let s = ((srcTop + y) * TILE + srcLeft) * 4;
+    let d = ((top + y) * sheetWidth + left) * 3;
+    const end = s + w * 4;
+    for (; s < end; s += 4, d += 3) {
+      const a = frame[s + 3]!;
+      if (a === 255) {
+        out[d] = frame[s]!;
+        out[d + 1] = frame[s + 1]!;
+        out[d + 2] = frame[s + 2]!;
+      } else if (a !== 0) {
+        const k = 255 - a;
+        out[d] = (frame[s]! * a + grey * k + 127) / 255;
+        out[d + 1] = (frame[s + 1]! * a + grey * k + 127) / 255;
+        out[d + 2] = (frame[s + 2]! * a + grey * k + 127) / 255;
+      }
     }
   }
 }

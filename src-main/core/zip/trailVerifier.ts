@@ -131,7 +131,6 @@ async function pump() {
       zipHash.update(chunk);
       await feed(chunk, pos);
       pos += n;
-      parentPort.postMessage({ type: 'progress', pos });
     }
     if (finalSize >= 0 && pos >= finalSize) {
       await feed(Buffer.alloc(0), pos);
@@ -167,7 +166,6 @@ export class TrailVerifier {
   private readonly errorWaiters = new Set<(e: Error) => void>();
   private donePromise: Promise<TrailResult>;
   private lastDurable = 0;
-  verifiedBytes = 0;
 
   constructor(file: string) {
     // Its garbage is a few small objects per entry: a 2 MB young generation instead of V8's
@@ -179,13 +177,11 @@ export class TrailVerifier {
       this.errorWaiters.add(reject);
     });
     this.donePromise.catch(() => undefined);
-    this.worker.on('message', (m: { type: string; name?: string; sha256?: string; message?: string; bytes?: number; entries?: number; pos?: number }) => {
+    this.worker.on('message', (m: { type: string; name?: string; sha256?: string; message?: string; bytes?: number; entries?: number }) => {
       if (m.type === 'entry') {
         this.shas.set(m.name!, m.sha256!);
         this.waiters.get(m.name!)?.(m.sha256!);
         this.waiters.delete(m.name!);
-      } else if (m.type === 'progress') {
-        this.verifiedBytes = m.pos!;
       } else if (m.type === 'done') {
         resolveDone({ sha256: m.sha256!, bytes: m.bytes!, entries: m.entries! });
       } else if (m.type === 'error') {

@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   const targetMb = Number(process.env.EXPORT_BENCH_MB ?? 2048);
   const root = process.env.EXPORT_BENCH_DIR ?? path.join(os.tmpdir(), 'atelier-bench-export');
   const dir = path.join(root, `${targetMb}mb`);
-  let t = performance.now();
+  const t = performance.now();
   const corpus = await makeCorpus(dir, targetMb * MB);
   console.log(`corpus: ${corpus.files.length} files, ${(corpus.bytes / MB).toFixed(0)} MB (${((performance.now() - t) / 1000).toFixed(1)} s to prepare)`);
 

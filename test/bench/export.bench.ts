@@ -122,11 +122,9 @@ interface TreeMemory {
   /** The app process's RSS just before the export process started, and its largest while it ran. */
   hostBeforeKb: number;
   hostPeakKb: number;
-  /** Each process's own peak (VmHWM) as last seen, by its command line. */
-  peaks: { pid: number; cmd: string; hwmKb: number }[];
 }
 
-type StatusField = 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile' | 'RssShmem';
+type StatusField = 'VmRSS' | 'RssAnon' | 'RssFile' | 'RssShmem';
 function procStatus(pid: number): Record<StatusField, number> | null {
   let text: string;
   try {
@@ -135,10 +133,11 @@ function procStatus(pid: number): Record<StatusField, number> | null {
     return null; // it exited between listing and reading
   }
   const kb = (f: StatusField) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-  return { VmRSS: kb('VmRSS'), VmHWM: kb('VmHWM'), RssAnon: kb('RssAnon'), RssFile: kb('RssFile'), RssShmem: kb('RssShmem') };
+  return { VmRSS: kb('VmRSS'), RssAnon: kb('RssAnon'), RssFile: kb('RssFile'), RssShmem: kb('RssShmem') };
 }
 
-function descendants(pid: number): number[] {
+/** Every process below `pid`; `parents`, when given, gets each one's parent. */
+function descendants(pid: number, parents?: Map<number, number>): number[] {
   const out: number[] = [];
   let tasks: string[] = [];
   try {
@@ -153,7 +152,10 @@ function descendants(pid: number): number[] {
     } catch {
       continue;
     }
-    for (const k of kids.split(' ').filter(Boolean).map(Number)) out.push(k, ...descendants(k));
+    for (const k of kids.split(' ').filter(Boolean).map(Number)) {
+      parents?.set(k, pid);
+      out.push(k, ...descendants(k, parents));
+    }
   }
   return out;
 }
@@ -165,7 +167,6 @@ function sampleTree(root: number, everyMs = 40): () => TreeMemory {
   let peakExportKb = 0;
   let hostBeforeKb = 0;
   let hostPeakKb = 0;
-  const peaks = new Map<number, { pid: number; cmd: string; hwmKb: number }>();
   const sample = () => {
     let total = 0;
     let anon = 0;
@@ -173,7 +174,8 @@ function sampleTree(root: number, everyMs = 40): () => TreeMemory {
     let rootCmd = '';
     let exporting = 0;
     const rss = new Map<number, number>();
-    const all = [root, ...descendants(root)];
+    const parents = new Map<number, number>();
+    const all = [root, ...descendants(root, parents)];
     for (const pid of all) {
       let cmd: string;
       try {
@@ -192,16 +194,13 @@ function sampleTree(root: number, everyMs = 40): () => TreeMemory {
       if (cmd.includes(EXPORT_PROCESS)) exporting = pid;
       anon += st.RssAnon + st.RssShmem;
       file = Math.max(file, st.RssFile);
-      const p = peaks.get(pid) ?? { pid, cmd, hwmKb: 0 };
-      if (cmd) p.cmd = cmd; // a process that has exited shows an empty one
-      p.hwmKb = Math.max(p.hwmKb, st.VmHWM);
-      peaks.set(pid, p);
     }
     peakTotalKb = Math.max(peakTotalKb, total);
     peakHeldKb = Math.max(peakHeldKb, anon + file);
     const host = rss.get(root) ?? 0;
     if (exporting) {
-      const sub = [exporting, ...descendants(exporting)].reduce((sum, pid) => sum + (rss.get(pid) ?? 0), 0);
+      const under = (pid: number): boolean => pid === exporting || (parents.has(pid) && under(parents.get(pid)!));
+      const sub = [...rss].reduce((sum, [pid, kb]) => sum + (under(pid) ? kb : 0), 0);
       peakExportKb = Math.max(peakExportKb, sub);
       hostPeakKb = Math.max(hostPeakKb, host);
     } else if (!peakExportKb) {
@@ -211,7 +210,7 @@ function sampleTree(root: number, everyMs = 40): () => TreeMemory {
   const timer = setInterval(sample, everyMs);
   return () => {
     clearInterval(timer);
-    return { peakTotalKb, peakHeldKb, peakExportKb, hostBeforeKb, hostPeakKb, peaks: [...peaks.values()] };
+    return { peakTotalKb, peakHeldKb, peakExportKb, hostBeforeKb, hostPeakKb };
   };
 }
 
@@ -220,7 +219,7 @@ async function runExportChild(
   dataDir: string,
   packId: string,
   outDir: string,
-): Promise<{ ms: number; verifyMs: number; bytes: number; maxRssKb: number; cpuMs: number; childCpuMs: number; tree: TreeMemory }> {
+): Promise<{ ms: number; verifyMs: number; bytes: number; cpuMs: number; childCpuMs: number; tree: TreeMemory }> {
   const c = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'bench', 'export.bench.ts'), '--child', dataDir, packId, outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = sampleTree(c.pid!);
   let stdout = '';
@@ -257,7 +256,7 @@ async function child(dataDir: string, packId: string, outDir: string): Promise<v
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const childCpuMs = childrenCpuMs() - children0;
   await core.dispose();
-  process.stdout.write(JSON.stringify({ ms, verifyMs: rec.verifyMs, bytes: rec.totalBytes, files: rec.files.length, maxRssKb: process.resourceUsage().maxRSS, cpuMs, childCpuMs }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, verifyMs: rec.verifyMs, bytes: rec.totalBytes, files: rec.files.length, cpuMs, childCpuMs }) + '\n');
 }
 
 async function main(): Promise<void> {

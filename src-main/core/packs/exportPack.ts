@@ -11,7 +11,7 @@ import { appVersion } from '../util/version';
 import type { SinkFactory } from '../zip/zipWriter';
 import { checkPack } from './checks';
 import { finishExportRecord, insertExportRecord, listExports, markInterrupted, type SkippedAsset } from './exportHistory';
-import { writeExportInProcess } from './exportProcess';
+import { writeExportInOwnProcess } from './exportProcess';
 import { licenseHeading, renderLicense } from './licenses';
 import { effectiveNames, packMembers, requirePack, stmt } from './packStore';
 import { getPreset } from './presets';
@@ -38,19 +38,12 @@ export function isExportRunning(id: string): boolean {
   return running.has(id);
 }
 
-/** The temp files of one export, after it failed or was cancelled. */
-function removePartialsOf(dir: string, exportId: string): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) if (n.endsWith(`.${exportId}${PARTIAL_SUFFIX}`)) rmSync(path.join(dir, n), { force: true });
-}
-
-/** Temp files from exports that died (crash, kill -9) are removed by the next export to the same folder. */
-function removeStalePartials(dir: string): void {
+/**
+ * Removes the temp files in `dir` whose export `remove` names: one export's after it failed or
+ * was cancelled, or those of exports that died (crash, kill -9), removed by the next export to
+ * the same folder.
+ */
+function removePartials(dir: string, remove: (owner: string | null) => boolean): void {
   let names: string[] = [];
   try {
     names = readdirSync(dir);
@@ -59,9 +52,8 @@ function removeStalePartials(dir: string): void {
   }
   for (const n of names) {
     if (!n.endsWith(PARTIAL_SUFFIX)) continue;
-    const owner = /\.([0-9a-f-]{36})\.atelier-partial$/.exec(n)?.[1];
-    if (owner && running.has(owner)) continue;
-    rmSync(path.join(dir, n), { force: true });
+    const owner = /\.([0-9a-f-]{36})\.atelier-partial$/.exec(n)?.[1] ?? null;
+    if (remove(owner)) rmSync(path.join(dir, n), { force: true });
   }
 }
 
@@ -109,7 +101,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
   const skipped: SkippedAsset[] = [];
   const previewsDir = previewDir(core.layout.tmp, exportId);
   try {
-    removeStalePartials(outDir);
+    removePartials(outDir, (owner) => !owner || !running.has(owner));
     removeStalePreviewDirs(core.layout.tmp, isExportRunning);
     progress(0, 'Checking the pack');
     const report = await checkPack(core, packId, { preset: preset.id });
@@ -165,7 +157,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
       },
     };
     progress(0.02, 'Writing');
-    const written = run.sink ? await writeExport(work, { signal, onProgress: progress, sink: run.sink }) : await writeExportInProcess(work, { signal, onProgress: progress });
+    const written = run.sink ? await writeExport(work, { signal, onProgress: progress, sink: run.sink }) : await writeExportInOwnProcess(work, { signal, onProgress: progress });
     if (signal?.aborted) throw signal.reason;
 
     // Every file is complete and verified under its temp name: only now do final names appear.
@@ -196,7 +188,7 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     core.events.emit('packs.changed', { packId });
     return record;
   } catch (err) {
-    removePartialsOf(outDir, exportId);
+    removePartials(outDir, (owner) => owner === exportId);
     const { status, message } = err instanceof AppError ? { status: 'failed' as const, message: err.message } : describeFailure(err, signal);
     const record = finishExportRecord(core, exportId, { status, files: [], sha256: null, totalBytes: 0, assetCount: 0, skipped, error: message, verifyMs: null });
     core.events.emit('packs.exportFinished', { exportId, packId, record });

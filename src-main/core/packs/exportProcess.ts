@@ -41,7 +41,7 @@ async function exportEntry(): Promise<string> {
  * buffers go back to the OS when freed (unless the user set these themselves).
  * An abort kills it (SIGTERM, then SIGKILL if it does not go); the caller removes its temp files.
  */
-export async function writeExportInProcess(work: ExportWork, run: Omit<WriteRunOptions, 'sink'> = {}): Promise<WrittenExport> {
+export async function writeExportInOwnProcess(work: ExportWork, run: Omit<WriteRunOptions, 'sink'> = {}): Promise<WrittenExport> {
   const { signal } = run;
   const entry = await exportEntry();
   if (signal?.aborted) throw signal.reason;

@@ -160,12 +160,10 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
         const pixelArt = m.type === 'image' && !!m.width && !!m.height && Math.max(m.width, m.height) * 2 <= TILE;
         if (!pending.done && pending.value.index === first + i) {
           const tile = pending.value;
-          if (tile.rgba) {
-            pasteTile(sheet, cellLeft, cellTop, tile.rgba, tile.width, tile.height, pixelArt);
-            pending = await decoded.next();
-            continue;
-          }
+          // Pasted before asking for the next: the decoder reuses the frame's buffer.
+          if (tile.rgba) pasteTile(sheet, cellLeft, cellTop, tile.rgba, tile.width, tile.height, pixelArt);
           pending = await decoded.next();
+          if (tile.rgba) continue;
         }
         const tile = await tileWithSharp(m, ctx, pixelArt);
         const left = cellLeft + ((TILE - tile.w) >> 1);
@@ -248,7 +246,11 @@ export function previewDir(tmp: string, exportId?: string): string {
   return exportId ? path.join(tmp, 'previews', exportId) : path.join(tmp, 'previews');
 }
 
-/** What an export asks the preview process to draw; plain data, so it crosses the IPC channel. */
+/**
+ * What an export asks to be drawn. The files go to `dir` rather than staying in memory: the
+ * export reads each back only when it writes it into the ZIP, so a pack of many sheets does not
+ * hold them all at once.
+ */
 export interface PreviewJob {
   members: PackMemberRow[];
   coverId: string | null;

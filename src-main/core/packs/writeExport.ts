@@ -3,13 +3,12 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ExportOptions, PackExportFile, PackPreset } from '../../contract/packs';
-import type { DataDirLayout } from '../datadir/dataDir';
 import { readCentralDirectory, type ZipEntryInfo } from '../zip/zipVerify';
 import { TrailVerifier, type TrailEntry } from '../zip/trailVerifier';
 import { ZipWriter, type SinkFactory, type WrittenEntry } from '../zip/zipWriter';
 import { buildManifest, renderChecksums, renderPrompt, renderReadme, renderStoreCopy, suggestedTags, type ExportedAsset, type HistoryEntry } from './docs';
 import type { PackDbRow, PackMemberRow } from './packStore';
-import { sheetName, TILES_PER_SHEET, writePreviews, type PreviewOnDisk, type PreviewSet } from './previews';
+import { sheetName, TILES_PER_SHEET, writePreviews, type PreviewJob, type PreviewOnDisk, type PreviewSet } from './previews';
 import { planParts, type PartPlan } from './parts';
 import { splitExt } from './fileNames';
 
@@ -47,7 +46,8 @@ export interface ExportWork {
   license: string;
   tags: Record<string, string[]>;
   history: HistoryEntry[];
-  previews: { dir: string; layout: DataDirLayout; coverId: string | null; watermark: string | null; ffmpeg: string | null };
+  /** What the previews need besides the members, and the preset's collage. */
+  previews: Omit<PreviewJob, 'members' | 'collage'>;
 }
 
 export interface WrittenFile extends PackExportFile {
@@ -84,7 +84,7 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
   // unless a size cap needs their size to plan the parts first.
   const previewsStop = new AbortController();
   const previewsPromise = writePreviews(
-    { members, coverId: work.previews.coverId, layout: work.previews.layout, watermark: work.previews.watermark, collage: preset.collage, dir: work.previews.dir, ffmpeg: work.previews.ffmpeg },
+    { ...work.previews, members, collage: preset.collage },
     signal ? AbortSignal.any([signal, previewsStop.signal]) : previewsStop.signal,
   );
   previewsPromise.catch(() => undefined);

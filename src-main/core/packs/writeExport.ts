@@ -191,6 +191,8 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
           progress(fraction(), 'Finishing previews and checksums');
           previews = inZip(await previewsPromise);
           previewNames.splice(0, previewNames.length, ...previews.map((p) => `previews/${p.name}`));
+          // The verifier reads only what is on the disk: the last assets may still be in the writer's block.
+          if (shaPending.length) await zw.flush();
           await Promise.all(shaPending);
         }
         await addDoc('README.md', readmeFor(part.docs ? exported : prelimAssets));

@@ -20,12 +20,21 @@ export interface TrailResult {
 }
 
 /**
- * The worker re-reads the archive from disk (the page cache) a step behind the writer: every
- * byte goes into the archive's SHA-256, every entry's data is checked against its CRC and size
- * (inflating deflated entries), its local header against what was written, and the SHA-256 of
- * its uncompressed content is reported back (unless the caller knows it already), which is what
- * checksums.txt lists. Running on the
- * second core while the first one writes, verification costs little extra wall time.
+ * The worker re-reads the archive a step behind the writer: every byte goes into the archive's
+ * SHA-256, every entry's local header is checked against what was written, its data against its
+ * CRC and size (inflating deflated entries), and the SHA-256 of its uncompressed content is
+ * reported back (unless the caller knows it already), which is what checksums.txt lists.
+ * Running on the second core while the first one writes, verification costs little extra wall
+ * time.
+ *
+ * It reads with O_DIRECT where the file system allows, as the writer writes (fileSink.ts): the
+ * bytes checked are the ones on the disk, not a copy in the page cache, and reading gigabytes
+ * back through the cache would allocate a page for each. Direct reads need page-aligned
+ * offsets, lengths and memory: the worker reads whole pages into a WebAssembly.Memory (see
+ * alignedMemory.ts) and only up to the last whole page the writer has declared final, and takes
+ * each local header from the stream rather than reading it apart. The next chunk is read while
+ * the current one is hashed. A file system without direct I/O answers EINVAL and the worker
+ * reads through the page cache instead.
  *
  * Plain JavaScript evaluated in the worker, so it runs the same under tsx, vitest and a bundle.
  */
@@ -34,10 +43,15 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
 const zlib = require('node:zlib');
+const PAGE = 4096;
+const CHUNK = 1 << 20;
+const O_DIRECT = fs.constants.O_DIRECT;
+const mem = new WebAssembly.Memory({ initial: (2 * CHUNK) / 65536 });
+const bufs = [Buffer.from(mem.buffer, 0, CHUNK), Buffer.from(mem.buffer, CHUNK, CHUNK)];
 // Opened on first use: the writer may not have created the file yet when the worker starts.
 let fd = -1;
+let direct = false;
 const zipHash = crypto.createHash('sha256');
-const buf = Buffer.allocUnsafe(1 << 20);
 const queue = [];
 let qi = 0;
 let pos = 0;
@@ -53,19 +67,56 @@ function fail(err) {
   parentPort.postMessage({ type: 'error', message: err && err.message ? err.message : String(err) });
 }
 
-function checkHeader(e) {
-  const h = Buffer.alloc(30 + Buffer.byteLength(e.name));
-  fs.readSync(fd, h, 0, h.length, e.localOffset);
+function openArchive() {
+  if (O_DIRECT !== undefined) {
+    try {
+      fd = fs.openSync(workerData.file, fs.constants.O_RDONLY | O_DIRECT);
+      direct = true;
+      return;
+    } catch (err) {
+      if (err.code !== 'EINVAL') throw err;
+    }
+  }
+  fd = fs.openSync(workerData.file, 'r');
+  direct = false;
+}
+
+function readAt(buf, length, position) {
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buf, 0, length, position, (err, n) => {
+      if (!err) return resolve(n);
+      if (err.code === 'EINVAL' && direct) {
+        // The device wants a larger alignment than ours: read through the page cache from here on.
+        try {
+          fs.closeSync(fd);
+          fd = fs.openSync(workerData.file, 'r');
+          direct = false;
+        } catch (e) {
+          return reject(e);
+        }
+        return readAt(buf, length, position).then(resolve, reject);
+      }
+      reject(err);
+    });
+  });
+}
+
+function checkHeader(e, h) {
   if (h.readUInt32LE(0) !== 0x04034b50) throw new Error(e.name + ': bad local header signature');
   if (h.readUInt16LE(8) !== (e.method === 'deflate' ? 8 : 0)) throw new Error(e.name + ': local header method differs');
   if (h.readUInt32LE(14) !== (e.crc >>> 0)) throw new Error(e.name + ': local header CRC differs');
-  if (h.toString('utf8', 30) !== e.name) throw new Error(e.name + ': local header name differs');
-  if (e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28) !== e.dataOffset) throw new Error(e.name + ': data offset differs');
+  const csize = h.readUInt32LE(18);
+  const size = h.readUInt32LE(22);
+  // 0xffffffff: the sizes are in the Zip64 extra, which the name and offsets below pin down.
+  if ((csize !== 0xffffffff && csize !== e.compressedSize) || (size !== 0xffffffff && size !== e.size)) throw new Error(e.name + ': local header sizes differ');
+  const nameLen = h.readUInt16LE(26);
+  if (h.toString('utf8', 30, 30 + nameLen) !== e.name) throw new Error(e.name + ': local header name differs');
+  if (30 + nameLen + h.readUInt16LE(28) !== h.length) throw new Error(e.name + ': data offset differs');
 }
 
 function start(e) {
-  checkHeader(e);
-  const c = { e, crc: 0, got: 0, hash: e.hash === false ? null : crypto.createHash('sha256'), inflater: null, ended: null };
+  const c = { e, head: Buffer.allocUnsafe(e.dataOffset - e.localOffset), headGot: 0, dataGot: 0, crc: 0, got: 0, hash: e.hash === false ? null : crypto.createHash('sha256'), inflater: null, ended: null };
+  if (c.head.length < 30) throw new Error(e.name + ': data offset differs');
   if (e.method === 'deflate') {
     const inf = zlib.createInflateRaw();
     inf.on('data', (d) => { c.crc = zlib.crc32(d, c.crc); c.got += d.length; if (c.hash) c.hash.update(d); });
@@ -84,53 +135,76 @@ async function end(c) {
   if (c.hash) parentPort.postMessage({ type: 'entry', name: e.name, sha256: c.hash.digest('hex') });
 }
 
+/** Hands each queued entry the bytes of this chunk that are its header or its data. */
 async function feed(chunk, at) {
-  let cursor = at;
   const chunkEnd = at + chunk.length;
   while (qi < queue.length) {
     const e = queue[qi];
-    const dEnd = e.dataOffset + e.compressedSize;
     if (!cur) {
-      if (e.dataOffset > chunkEnd) return;
+      if (e.localOffset >= chunkEnd) return;
       cur = start(e);
     }
-    if (e.compressedSize > 0) {
-      const from = Math.max(cursor, e.dataOffset);
-      const to = Math.min(chunkEnd, dEnd);
+    const c = cur;
+    if (c.headGot < c.head.length) {
+      const from = Math.max(at, e.localOffset + c.headGot);
+      const to = Math.min(chunkEnd, e.dataOffset);
+      if (to > from) {
+        chunk.copy(c.head, from - e.localOffset, from - at, to - at);
+        c.headGot += to - from;
+      }
+      if (c.headGot < c.head.length) return;
+      checkHeader(e, c.head);
+    }
+    if (c.dataGot < e.compressedSize) {
+      const from = Math.max(at, e.dataOffset + c.dataGot);
+      const to = Math.min(chunkEnd, e.dataOffset + e.compressedSize);
       if (to > from) {
         const part = chunk.subarray(from - at, to - at);
-        if (cur.inflater) {
-          const inf = cur.inflater;
+        c.dataGot += part.length;
+        if (c.inflater) {
+          const inf = c.inflater;
+          // A copy: the read buffer is refilled while zlib may still hold the bytes.
           if (!inf.write(Buffer.from(part))) await new Promise((r) => inf.once('drain', r));
         } else {
-          cur.crc = zlib.crc32(part, cur.crc);
-          cur.got += part.length;
-          if (cur.hash) cur.hash.update(part);
+          c.crc = zlib.crc32(part, c.crc);
+          c.got += part.length;
+          if (c.hash) c.hash.update(part);
         }
       }
-      if (dEnd > chunkEnd) return;
-      cursor = Math.max(cursor, dEnd);
+      if (c.dataGot < e.compressedSize) return;
     }
-    await end(cur);
+    await end(c);
     cur = null;
     qi++;
   }
+}
+
+/** How far the worker may read: the end, once known, else the last whole page declared final. */
+const limit = () => (finalSize >= 0 ? finalSize : Math.floor(durable / PAGE) * PAGE);
+
+function readNext(which, at) {
+  const length = Math.min(CHUNK, Math.ceil((limit() - at) / PAGE) * PAGE);
+  return readAt(bufs[which], length, at);
 }
 
 async function pump() {
   if (busy || failed) return;
   busy = true;
   try {
-    if (fd < 0) fd = fs.openSync(workerData.file, 'r');
-    for (;;) {
-      const limit = finalSize >= 0 ? finalSize : durable;
-      if (pos >= limit) break;
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, limit - pos), pos);
-      if (n <= 0) throw new Error('archive is shorter than written (at ' + pos + ')');
-      const chunk = buf.subarray(0, n);
+    if (fd < 0) openArchive();
+    let which = 0;
+    let ahead = pos < limit() ? readNext(which, pos) : null;
+    while (ahead) {
+      const n = await ahead;
+      const use = Math.min(n, limit() - pos);
+      if (use <= 0) throw new Error('archive is shorter than written (at ' + pos + ')');
+      const chunk = bufs[which].subarray(0, use);
+      const at = pos;
+      pos += use;
+      which = 1 - which;
+      ahead = pos < limit() ? readNext(which, pos) : null;
       zipHash.update(chunk);
-      await feed(chunk, pos);
-      pos += n;
+      await feed(chunk, at);
     }
     if (finalSize >= 0 && pos >= finalSize) {
       await feed(Buffer.alloc(0), pos);
@@ -146,8 +220,7 @@ async function pump() {
   } finally {
     busy = false;
   }
-  const limit = finalSize >= 0 ? finalSize : durable;
-  if (pos < limit || finalSize >= 0) setImmediate(pump);
+  if (pos < limit()) setImmediate(pump);
 }
 
 parentPort.on('message', (m) => {

@@ -197,6 +197,7 @@ describe('exportPack', () => {
         async write(buf) {
           if ((written += buf.length) > 20_000) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
         },
+        async truncate() {},
         async sync() {},
         async close() {},
       };

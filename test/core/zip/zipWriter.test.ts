@@ -124,6 +124,7 @@ describe('ZipWriter', () => {
           if (buf.length <= zero.length && buf.equals(zero.subarray(0, buf.length))) return;
           await fh.write(buf, 0, buf.length, position);
         },
+        truncate: (n) => fh.truncate(n),
         sync: () => fh.sync(),
         close: () => fh.close(),
       };
@@ -160,6 +161,7 @@ describe('ZipWriter', () => {
         }
         written += buf.length;
       },
+      async truncate() {},
       async sync() {},
       async close() {
         closed = true;

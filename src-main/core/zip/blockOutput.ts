@@ -66,7 +66,13 @@ export class BlockOutput {
     const bufs = alignedBuffers([...Array<number>(n).fill(this.blockSize), savedBytes, savedBytes]);
     this.ring = bufs.slice(0, n);
     this.slotWrites = this.ring.map(() => Promise.resolve());
-    const saved = (buf: Buffer): Saved => ({ buf, at: 0, len: 0, dirty: false, written: Promise.resolve() });
+    const saved = (buf: Buffer): Saved => ({
+      buf,
+      at: 0,
+      len: 0,
+      dirty: false,
+      written: Promise.resolve(),
+    });
     this.saved = [saved(bufs[n]!), saved(bufs[n + 1]!)];
   }
 
@@ -109,14 +115,16 @@ export class BlockOutput {
 
   /** Bytes in [start, end) (already streamed or about to be) may be patched until `release`. */
   hold(start: number, end: number): void {
-    if (end - start > this.options.maxHold) throw new Error(`Cannot hold ${end - start} bytes (at most ${this.options.maxHold})`);
+    if (end - start > this.options.maxHold)
+      throw new Error(`Cannot hold ${end - start} bytes (at most ${this.options.maxHold})`);
     this.held = { start, end };
   }
 
   /** Changes held bytes at `position`: in the block being filled, or in the saved copy of pages already written. */
   async patch(buf: Buffer, position: number): Promise<void> {
     const held = this.held;
-    if (!held || position < held.start || position + buf.length > held.end) throw new Error('patch outside the held range');
+    if (!held || position < held.start || position + buf.length > held.end)
+      throw new Error('patch outside the held range');
     const inBlock = Math.max(0, position + buf.length - Math.max(position, this.blockStart));
     const before = buf.length - inBlock;
     if (inBlock > 0) {
@@ -127,7 +135,8 @@ export class BlockOutput {
     }
     if (before > 0) {
       const s = this.saved[this.savedCur]!;
-      if (position < s.at || position + before > s.at + s.len) throw new Error('patch of a page that was not saved');
+      if (position < s.at || position + before > s.at + s.len)
+        throw new Error('patch of a page that was not saved');
       buf.copy(s.buf, position - s.at, 0, before);
       s.dirty = true;
     }

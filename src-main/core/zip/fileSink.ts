@@ -41,7 +41,11 @@ export const fileSink: SinkFactory = async (file) => {
   if (O_DIRECT !== undefined) {
     let fh: FileHandle | null = null;
     try {
-      fh = await open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | O_DIRECT, 0o666);
+      fh = await open(
+        file,
+        fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | O_DIRECT,
+        0o666,
+      );
     } catch (err) {
       if (!isInvalid(err)) throw err;
       // O_EXCL is checked first (an existing file is EEXIST, not EINVAL), but Linux may create

@@ -30,8 +30,8 @@ export interface TrailResult {
  * It reads with O_DIRECT where the file system allows, as the writer writes (fileSink.ts): the
  * bytes checked are the ones on the disk, not a copy in the page cache, and reading gigabytes
  * back through the cache would allocate a page for each. Direct reads need page-aligned
- * offsets, lengths and memory: the worker reads whole pages into a WebAssembly.Memory (see
- * alignedMemory.ts) and only up to the last whole page the writer has declared final, and takes
+ * offsets, lengths and memory: the worker reads 4 MB of whole pages at a time into a
+ * WebAssembly.Memory (see alignedMemory.ts; 1 MB reads left it waiting on the disk) and only up to the last whole page the writer has declared final, and takes
  * each local header from the stream rather than reading it apart. The next chunk is read while
  * the current one is hashed. A file system without direct I/O answers EINVAL and the worker
  * reads through the page cache instead.
@@ -44,7 +44,7 @@ const fs = require('node:fs');
 const crypto = require('node:crypto');
 const zlib = require('node:zlib');
 const PAGE = 4096;
-const CHUNK = 1 << 20;
+const CHUNK = 4 << 20;
 const O_DIRECT = fs.constants.O_DIRECT;
 const mem = new WebAssembly.Memory({ initial: (2 * CHUNK) / 65536 });
 const bufs = [Buffer.from(mem.buffer, 0, CHUNK), Buffer.from(mem.buffer, CHUNK, CHUNK)];

@@ -10,6 +10,7 @@ import * as m0003 from './0003_jobs';
 import * as m0004 from './0004_packs';
 import * as m0005 from './0005_curation';
 import * as m0006 from './0006_forgotten_files';
+import * as m0007 from './0007_models';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -22,4 +23,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0004_packs', m0004],
   ['0005_curation', m0005],
   ['0006_forgotten_files', m0006],
+  ['0007_models', m0007],
 ];

@@ -7,6 +7,7 @@ import { assetsCommand, assetsHelp } from './commands/assets';
 import { jobsCommand, jobsHelp } from './commands/jobs';
 import { processCommand, processHelp } from './commands/process';
 import { curateCommand, curateHelp } from './commands/curate';
+import { modelsCommand, modelsHelp } from './commands/models';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
 type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<number> };
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   jobs: { help: jobsHelp, run: jobsCommand },
   process: { help: processHelp, run: processCommand },
   curate: { help: curateHelp, run: curateCommand },
+  models: { help: modelsHelp, run: modelsCommand },
 };
 
 function usage(): string {

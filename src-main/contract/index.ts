@@ -14,6 +14,7 @@ import { processMethods } from './process';
 import { enginesMethods } from './engines';
 import { browseEvents, browseMethods } from './browse';
 import { curationEvents, curationMethods } from './curation';
+import { modelsEvents, modelsMethods } from './models';
 
 export * from './define';
 export * from './errors';
@@ -25,6 +26,7 @@ export * from './process';
 export * from './engines';
 export * from './browse';
 export * from './curation';
+export * from './models';
 
 export const methods = {
   ...systemMethods,
@@ -35,6 +37,7 @@ export const methods = {
   ...enginesMethods,
   ...browseMethods,
   ...curationMethods,
+  ...modelsMethods,
 } as const;
 
 export const events = {
@@ -44,6 +47,7 @@ export const events = {
   ...jobsEvents,
   ...browseEvents,
   ...curationEvents,
+  ...modelsEvents,
 } as const;
 
 export type Methods = typeof methods;

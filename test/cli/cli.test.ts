@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import { makeAudio } from '../core/process/mediaFixtures';
+import { writePng } from '../core/ingest/fixtures';
 import { tempDir } from '../helpers/tempDir';
 
 const cleanups: Array<() => void> = [];
@@ -108,6 +109,28 @@ describe('atelier call / methods', () => {
     expect(await main(['jobs', 'cancel', job.id, '--wait', '--data-dir', data], bad.io)).toBe(2);
     expect(bad.err.join('\n')).toMatch(/--wait goes with atelier jobs retry/);
   }, 60_000);
+
+  it('models list and mark: what AI images were made with, and which licenses forbid selling it', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const data = path.join(t.dir, 'data');
+    const png = path.join(t.dir, 'cabin.png');
+    const parameters = 'a cabin, <lora:filmGrain:0.6>\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 64x48, Model hash: 31e35c80fc, Model: sdxl_base, Version: v1.9.4';
+    await writePng(png, { texts: [{ key: 'parameters', text: parameters, kind: 'tEXt' }] });
+    expect(await main(['ingest', png, '--data-dir', data], capture().io)).toBe(0);
+    const listed = capture();
+    expect(await main(['models', 'list', '--json', '--data-dir', data], listed.io)).toBe(0);
+    expect((JSON.parse(listed.out.join('\n')) as { matchKey: string }[]).map((m) => m.matchKey).sort()).toEqual(['filmgrain', 'sdxl_base']);
+    const marked = capture();
+    expect(await main(['models', 'mark', 'SDXL_base.safetensors', '--non-commercial', '--note', 'research only', '--data-dir', data], marked.io)).toBe(0);
+    expect(marked.out.join('\n')).toBe('sdxl_base: marked non-commercial (1 asset)');
+    const text = capture();
+    expect(await main(['models', 'list', '--search', 'sdxl', '--data-dir', data], text.io)).toBe(0);
+    expect(text.out.join('\n')).toMatch(/^sdxl_base\s+checkpoint\s+1 assets\s+NON-COMMERCIAL\s+\(research only\)$/);
+    const bad = capture();
+    expect(await main(['models', 'mark', 'sdxl_base', '--data-dir', data], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/Say --non-commercial or --commercial/);
+  });
 
   it('lists the methods with descriptions', async () => {
     const c = capture();

@@ -23,7 +23,7 @@ async function api<T>(core: Atelier, method: string, input: unknown): Promise<T>
   return r.value as T;
 }
 
-function resolvePack(core: Atelier, ref: string): string {
+export function resolvePack(core: Atelier, ref: string): string {
   const row = core.sqlite.prepare('SELECT id FROM packs WHERE (id = ? OR slug = ?) AND deleted_at IS NULL').get(ref, ref) as { id: string } | undefined;
   if (!row) throw new AppError('not_found', `No pack with id or slug "${ref}" (see: atelier packs list)`);
   return row.id;

@@ -7,6 +7,7 @@ import { curationHandlers } from '../curation/handlers';
 import { jobsHandlers } from '../jobs/handlers';
 import { processHandlers } from '../process/handlers';
 import { enginesHandlers } from '../engines/handlers';
+import { modelsHandlers } from '../models/handlers';
 import type { Handlers } from './types';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -20,5 +21,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...jobsHandlers(core),
     ...processHandlers(core),
     ...enginesHandlers(core),
+    ...modelsHandlers(core),
   } satisfies Handlers;
 }

@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import type { PackCheckReport, PackIssue, PackPreset, PresetId } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { resolveFfTool } from '../engines/ffmpeg';
+import { modelsOfAsset } from '../models/modelNames';
+import { nonCommercialModels, sameModelHash } from '../models/modelStore';
 import { nowIso } from '../util/ids';
 import { clashKey, fileNameProblems, wantedName } from './fileNames';
 import { findPlaceholders, renderLicense } from './licenses';
@@ -85,57 +87,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
     }),
   );
   return out;
-}
-
-/**
- * Models the library marks as non-commercial. The models table belongs to the models domain; it
- * is read only when it exists with a column saying so, so packs work before that domain does.
- */
-function nonCommercialModels(core: Atelier): { names: Set<string>; hashes: Set<string> } {
-  const names = new Set<string>();
-  const hashes = new Set<string>();
-  try {
-    const cols = (core.sqlite.prepare("SELECT name FROM pragma_table_info('models')").all() as { name: string }[]).map((c) => c.name);
-    const flag = ['non_commercial', 'noncommercial', 'is_non_commercial'].find((c) => cols.includes(c));
-    const license = cols.includes('license') ? 'license' : null;
-    if (!flag && !license) return { names, hashes };
-    const where = [flag ? `${flag} = 1` : null, license ? `lower(${license}) LIKE '%non%commercial%'` : null].filter(Boolean).join(' OR ');
-    const hasHash = cols.includes('sha256');
-    const hasFile = cols.includes('filename');
-    const rows = core.sqlite
-      .prepare(`SELECT name${hasHash ? ', sha256' : ''}${hasFile ? ', filename' : ''} FROM models WHERE ${where}`)
-      .all() as { name?: string; sha256?: string; filename?: string }[];
-    for (const r of rows) {
-      for (const n of [r.name, r.filename]) if (n) names.add(stem(n));
-      if (r.sha256) hashes.add(r.sha256.toLowerCase().slice(0, 10));
-    }
-  } catch {
-    // No models table yet.
-  }
-  return { names, hashes };
-}
-
-function stem(n: string): string {
-  return n
-    .toLowerCase()
-    .replace(/\.(safetensors|ckpt|pt|bin|gguf)$/, '')
-    .trim();
-}
-
-/** Model and LoRA names an AI-generated asset was made with, from its fields and A1111-style params. */
-export function modelsUsed(m: PackMemberRow): string[] {
-  const out = new Set<string>();
-  if (m.model) out.add(stem(m.model));
-  const texts = [m.prompt ?? '', m.generation_params ?? ''];
-  for (const t of texts) for (const x of t.matchAll(/<lora:([^:>]+)/gi)) out.add(stem(x[1]!));
-  try {
-    const p = JSON.parse(m.generation_params ?? 'null') as Record<string, unknown> | null;
-    const loras = p && (p.loras ?? p.lora);
-    if (Array.isArray(loras)) for (const l of loras) out.add(stem(typeof l === 'string' ? l : String((l as { name?: string }).name ?? '')));
-    if (p && typeof p.model === 'string') out.add(stem(p.model));
-  } catch {}
-  out.delete('');
-  return [...out];
 }
 
 export interface CheckOptions {
@@ -227,16 +178,26 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
 
   if (pack.license_type !== 'personal') {
     const nc = nonCommercialModels(core);
-    const flagged = members.filter(
-      (m) =>
-        m.provenance === 'ai_generated' &&
-        (modelsUsed(m).some((n) => nc.names.has(n)) || (m.model_hash && nc.hashes.has(m.model_hash.toLowerCase().slice(0, 10)))),
-    );
+    const culprits = new Set<string>();
+    const flagged = members.filter((m) => {
+      if (m.provenance !== 'ai_generated') return false;
+      let hit = false;
+      for (const used of modelsOfAsset(m)) {
+        const byName = nc.keys.get(used.key);
+        const byHash = used.hash ? nc.hashes.find((h) => sameModelHash(h.hash, used.hash!))?.name : undefined;
+        const name = byName ?? byHash;
+        if (name) {
+          culprits.add(name);
+          hit = true;
+        }
+      }
+      return hit;
+    });
     if (flagged.length) {
       add({
         code: 'noncommercial_model',
         severity: 'error',
-        message: `${flagged.length} AI-generated asset${flagged.length === 1 ? ' was' : 's were'} made with a model or LoRA marked non-commercial, in a ${pack.license_type.replace('_', ' ')} pack: ${label(flagged)}`,
+        message: `${flagged.length} AI-generated asset${flagged.length === 1 ? ' was' : 's were'} made with ${[...culprits].join(', ')}, marked non-commercial, in a ${pack.license_type.replace('_', ' ')} pack: ${label(flagged)}`,
         assetIds: flagged.map((m) => m.asset_id),
       });
     }

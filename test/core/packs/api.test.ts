@@ -120,8 +120,7 @@ describe('packs api', () => {
     const corrupt = path.join(media, 'broken.png');
     (await import('node:fs')).writeFileSync(corrupt, 'not a png at all');
     const c = insertAsset(t.core, corrupt, 'image');
-    t.core.sqlite.exec(`CREATE TABLE IF NOT EXISTS models (id TEXT, name TEXT, non_commercial INTEGER)`);
-    t.core.sqlite.prepare(`INSERT INTO models VALUES ('m', 'sdxl_base', 1)`).run();
+    await t.call('models.setLicense', { name: 'sdxl_base', nonCommercial: true, licenseNote: 'research only' });
     await t.call('packs.addAssets', { packId: p.id, assetIds: [...ids, rejected, clash, n1, n2, c] });
     const r = await t.call('packs.check', { packId: p.id });
     const codes = r.issues.map((i) => i.code);
@@ -132,6 +131,7 @@ describe('packs api', () => {
     expect(r.blocking).toBeGreaterThan(0);
     const nc = r.issues.find((i) => i.code === 'noncommercial_model')!;
     expect(nc.assetIds).toEqual([ids[3]]);
+    expect(nc.message).toMatch(/made with sdxl_base, marked non-commercial/);
     const after = await t.call('packs.acceptIssue', { packId: p.id, key: nc.key, accepted: true });
     expect(after.issues.find((i) => i.key === nc.key)!.accepted).toBe(true);
     expect(after.blocking).toBe(r.blocking - 1);

@@ -6,6 +6,7 @@ import { EmptyState, PageHeader } from '../components/PageHeader';
 import { Icon } from '../components/Icon';
 import { PackAddAssets } from '../components/PackAddAssets';
 import { formatBytes, PackAssetList } from '../components/PackAssetList';
+import { ModelLicenses } from '../components/ModelLicenses';
 import { PackChecks } from '../components/PackChecks';
 import { PackExportPanel } from '../components/PackExportPanel';
 import { PackStyles } from '../components/PackStyles';
@@ -155,6 +156,7 @@ export function PacksPage() {
                 <PackAssetList pack={pack} />
               </section>
               <PackChecks />
+              <ModelLicenses key={`models-${pack.id}`} packId={pack.id} onChange={() => void usePacks.getState().check()} />
               <PackExportPanel key={pack.id} pack={pack} />
             </div>
           ) : (

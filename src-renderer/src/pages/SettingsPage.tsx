@@ -4,6 +4,7 @@ import { PageHeader } from '../components/PageHeader';
 import { WatchFoldersPanel } from '../components/WatchFoldersPanel';
 import { Icon } from '../components/Icon';
 import { EnginesPanel } from '../components/EnginesPanel';
+import { ModelLicenses } from '../components/ModelLicenses';
 import { useSettings } from '../stores/settings';
 import { useStatus } from '../stores/status';
 
@@ -110,6 +111,7 @@ export function SettingsPage() {
         <StatusPanel />
         <WatchFoldersPanel />
         <ProfilePanel />
+        <ModelLicenses />
         <EnginesPanel />
       </div>
     </div>

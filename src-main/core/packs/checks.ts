@@ -6,8 +6,7 @@ import sharp from 'sharp';
 import type { PackCheckReport, PackIssue, PackPreset, PresetId } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { resolveFfTool } from '../engines/ffmpeg';
-import { modelsOfAsset } from '../models/modelNames';
-import { nonCommercialModels, sameModelHash } from '../models/modelStore';
+import { nonCommercialModels, packModelUses, sameModelHash } from '../models/modelStore';
 import { nowIso } from '../util/ids';
 import { clashKey, fileNameProblems, wantedName } from './fileNames';
 import { findPlaceholders, renderLicense } from './licenses';
@@ -179,25 +178,20 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
   if (pack.license_type !== 'personal') {
     const nc = nonCommercialModels(core);
     const culprits = new Set<string>();
-    const flagged = members.filter((m) => {
-      if (m.provenance !== 'ai_generated') return false;
-      let hit = false;
-      for (const used of modelsOfAsset(m)) {
-        const byName = nc.keys.get(used.key);
-        const byHash = used.hash ? nc.hashes.find((h) => sameModelHash(h.hash, used.hash!))?.name : undefined;
-        const name = byName ?? byHash;
-        if (name) {
-          culprits.add(name);
-          hit = true;
-        }
-      }
-      return hit;
-    });
+    const flaggedIds = new Set<string>();
+    for (const use of packModelUses(core, packId)) {
+      const name = nc.keys.get(use.matchKey) ?? (use.hash ? nc.hashes.find((h) => sameModelHash(h.hash, use.hash!))?.name : undefined);
+      if (!name) continue;
+      culprits.add(name);
+      flaggedIds.add(use.assetId);
+    }
+    // Any asset whose metadata names the model: an upscale of a generated image carries its source's.
+    const flagged = members.filter((m) => flaggedIds.has(m.asset_id));
     if (flagged.length) {
       add({
         code: 'noncommercial_model',
         severity: 'error',
-        message: `${flagged.length} AI-generated asset${flagged.length === 1 ? ' was' : 's were'} made with ${[...culprits].join(', ')}, marked non-commercial, in a ${pack.license_type.replace('_', ' ')} pack: ${label(flagged)}`,
+        message: `${flagged.length} AI-generated asset${flagged.length === 1 ? ' was' : 's were'} made with ${[...culprits].sort().join(', ')}, marked non-commercial, in a ${pack.license_type.replace('_', ' ')} pack: ${label(flagged)}`,
         assetIds: flagged.map((m) => m.asset_id),
       });
     }

@@ -1,8 +1,13 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { matchKey, modelsOfAsset } from '../../../src-main/core/models/modelNames';
+import { migrations } from '../../../migrations';
+import { migrateToLatest } from '../../../src-main/core/db/migrate';
+import { openDatabase } from '../../../src-main/core/db/open';
+import { matchKey } from '../../../src-main/core/models/modelNames';
 import { sameModelHash } from '../../../src-main/core/models/modelStore';
+import { nowIso, uuidv7 } from '../../../src-main/core/util/ids';
 import { openTestCore, type TestCore } from '../../helpers/core';
+import { tempDir } from '../../helpers/tempDir';
 import { writePng } from '../ingest/fixtures';
 
 let t: TestCore;
@@ -78,9 +83,10 @@ async function library() {
 describe('models', () => {
   it('match keys drop folders, weight extensions and case; hashes match by prefix', () => {
     expect(matchKey('SDXL/JuggernautXL_v9.safetensors')).toBe('juggernautxl_v9');
-    expect(matchKey('C:\\models\\Lora\\detail.ckpt')).toBe('detail');
+    expect(matchKey('C:\\models\\Lora\\detail.CKPT')).toBe('detail');
     expect(matchKey('  flux1-dev  ')).toBe('flux1-dev');
     expect(matchKey('v1.5-pruned')).toBe('v1.5-pruned');
+    expect(matchKey('models/')).toBe('');
     expect(
       sameModelHash(
         '31e35c80fc',
@@ -89,21 +95,92 @@ describe('models', () => {
     ).toBe(true);
     expect(sameModelHash('31e35c80fc', '31e35c80fd')).toBe(false);
     expect(sameModelHash('31e3', '31e35c80fc')).toBe(false);
-    expect(
-      modelsOfAsset({
-        model: 'a.safetensors',
-        model_hash: 'ABCDEF1234',
-        prompt: 'x <lora:Grain:0.5> <lora:grain:1>',
-        generation_params: JSON.stringify({ loras: [{ name: 'Other' }], model: 'a' }),
-      }),
-    ).toEqual([
-      { name: 'a.safetensors', key: 'a', kind: 'checkpoint', hash: 'abcdef1234' },
-      { name: 'Grain', key: 'grain', kind: 'lora', hash: null },
-      { name: 'Other', key: 'other', kind: 'lora', hash: null },
+  });
+
+  it('asset_models follows every write of an asset’s generation metadata', async () => {
+    t = await openTestCore();
+    const at = nowIso();
+    const insert = t.core.sqlite.prepare(
+      `INSERT INTO assets (id, path, filename, ext, type, sha256, size_bytes, mtime_ms, status, provenance, model, model_hash, generation_params, created_at, added_at, updated_at)
+       VALUES (?, ?, 'x.png', 'png', 'image', ?, 1, 1, 'approved', 'ai_generated', ?, ?, ?, ?, ?, ?)`,
+    );
+    const rows = (id: string) =>
+      t.core.sqlite
+        .prepare('SELECT name, kind, hash FROM asset_models WHERE asset_id = ? ORDER BY kind, name')
+        .all(id);
+    // The params' checkpoint when the column is empty, LoRAs as objects or plain names, exact repeats once, bad entries skipped.
+    const gp = {
+      model: 'SD15/dreamshaper_8.safetensors',
+      loras: [
+        { name: 'Watercolor_v2', weight: 0.8 },
+        'grain',
+        { name: 'grain' },
+        { weight: 1 },
+        42,
+        { name: '  ' },
+        { name: ['x'] },
+      ],
+    };
+    const id = uuidv7();
+    insert.run(
+      id,
+      '/m/gp.png',
+      'f'.repeat(64),
+      null,
+      ' 31E35C80FC ',
+      JSON.stringify(gp),
+      at,
+      at,
+      at,
+    );
+    expect(rows(id)).toEqual([
+      { name: 'SD15/dreamshaper_8.safetensors', kind: 'checkpoint', hash: '31e35c80fc' },
+      { name: 'Watercolor_v2', kind: 'lora', hash: null },
+      { name: 'grain', kind: 'lora', hash: null },
     ]);
-    expect(
-      modelsOfAsset({ model: null, model_hash: null, prompt: null, generation_params: 'not json' }),
-    ).toEqual([]);
+    // A rewrite replaces them; metadata that is not JSON never fails the write.
+    t.core.sqlite
+      .prepare('UPDATE assets SET model = ?, generation_params = ? WHERE id = ?')
+      .run(' other ', '{not json', id);
+    expect(rows(id)).toEqual([{ name: 'other', kind: 'checkpoint', hash: '31e35c80fc' }]);
+    t.core.sqlite
+      .prepare(
+        'UPDATE assets SET model = NULL, model_hash = NULL, generation_params = NULL WHERE id = ?',
+      )
+      .run(id);
+    expect(rows(id)).toEqual([]);
+    // Deleting the asset takes its rows with it.
+    const gone = uuidv7();
+    insert.run(gone, '/m/gone.png', 'e'.repeat(64), 'base', null, null, at, at, at);
+    expect(rows(gone)).toHaveLength(1);
+    t.core.sqlite.prepare('DELETE FROM assets WHERE id = ?').run(gone);
+    expect(rows(gone)).toEqual([]);
+  });
+
+  it('an upgrade from the previous schema fills asset_models from the assets already there', async () => {
+    const d = tempDir();
+    const file = path.join(d.dir, 'atelier.db');
+    try {
+      const old = openDatabase(file);
+      await migrateToLatest(old.db, file, migrations.slice(0, 6));
+      const at = nowIso();
+      old.sqlite
+        .prepare(
+          `INSERT INTO assets (id, path, filename, ext, type, sha256, size_bytes, mtime_ms, status, provenance, model, model_hash, generation_params, created_at, added_at, updated_at)
+           VALUES ('a1', '/a.png', 'a.png', 'png', 'image', ?, 1, 1, 'approved', 'ai_generated', 'Base.safetensors', 'ABCDEF1234', ?, ?, ?, ?)`,
+        )
+        .run('0'.repeat(64), JSON.stringify({ loras: [{ name: 'Grain' }] }), at, at, at);
+      await migrateToLatest(old.db, file);
+      expect(
+        old.sqlite.prepare('SELECT name, kind, hash FROM asset_models ORDER BY kind').all(),
+      ).toEqual([
+        { name: 'Base.safetensors', kind: 'checkpoint', hash: 'abcdef1234' },
+        { name: 'Grain', kind: 'lora', hash: null },
+      ]);
+      await old.close();
+    } finally {
+      d.cleanup();
+    }
   });
 
   it('lists the models and LoRAs the Library’s AI images were made with, from their generation metadata', async () => {

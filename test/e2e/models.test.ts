@@ -1,22 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { callServe, startServe, type ServeProcess } from './support/serve';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serveWithBrowser } from './support/session';
 import { writePng } from '../core/ingest/fixtures';
 import type { ModelInfo, PackSummary } from '../../src-main/contract';
 
-let serve: ServeProcess;
-let browser: Browser;
+const e2e = serveWithBrowser();
+const api = e2e.api;
 let pack: PackSummary;
 
-const api = <T>(method: string, input: unknown) => callServe<T>(serve, method, input);
-
 beforeAll(async () => {
-  serve = await startServe();
-  browser = await launchChromium();
-  const media = path.join(serve.root, 'media');
+  const media = path.join(e2e.serve.root, 'media');
   mkdirSync(media);
   const parameters = (seed: number) =>
     `a cabin in the woods, <lora:filmGrain:0.6>\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: ${seed}, Size: 256x192, Model hash: 31e35c80fc, Model: sdxl_base, Version: v1.9.4`;
@@ -38,17 +32,13 @@ beforeAll(async () => {
   const assets = await api<{ items: { id: string }[] }>('assets.list', { limit: 10 });
   await api('packs.addAssets', { packId: pack.id, assetIds: assets.items.map((a) => a.id) });
 });
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
 
 describe('model licenses in the browser', () => {
   it('marking a model non-commercial in the pack blocks the commercial export, and unmarking clears it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+    const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 1100 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl + '#/packs');
+    await page.goto(e2e.serve.openUrl + '#/packs');
     await page.locator(`[data-pack-id="${pack.id}"]`).click();
     const card = page.getByTestId('model-licenses');
     await expect.poll(() => card.locator('.model-row').count()).toBe(2);
@@ -101,10 +91,10 @@ describe('model licenses in the browser', () => {
       nonCommercial: true,
       licenseNote: 'CC BY-NC 4.0',
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 1400 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl + '#/settings');
+    await page.goto(e2e.serve.openUrl + '#/settings');
     const card = page.getByTestId('model-licenses');
     await expect.poll(() => card.locator('.model-row').count()).toBe(2);
     expect(

@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAGE } from '../../../src-main/core/zip/alignedMemory';
 import { BlockOutput } from '../../../src-main/core/zip/blockOutput';
 import type { ZipSink } from '../../../src-main/core/zip/fileSink';
-import { tempDir } from '../../helpers/tempDir';
+import { tempDirsPerTest } from '../../helpers/tempDir';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const dir = tempDirsPerTest('atelier-block-');
 
 /**
  * A sink in memory that holds every write until the test lets it go (or at once with `auto`),
@@ -81,7 +78,7 @@ describe('BlockOutput', () => {
     const header = Buffer.alloc(10_000, 0xaa);
     out.hold(headerAt, headerAt + header.length);
     await put(header);
-    const d = path.join(tempDir('atelier-block-').dir);
+    const d = dir();
     const src = path.join(d, 'src.bin');
     const data = randomBytes(3 * PAGE + 123);
     writeFileSync(src, data);

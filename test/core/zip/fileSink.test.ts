@@ -10,20 +10,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alignedBuffers, PAGE } from '../../../src-main/core/zip/alignedMemory';
 import { fileSink } from '../../../src-main/core/zip/fileSink';
-import { tempDir } from '../../helpers/tempDir';
+import { tempDirsPerTest } from '../../helpers/tempDir';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function dir(): string {
-  const t = tempDir('atelier-sink-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest('atelier-sink-');
 
 /** Whether this folder's file system takes O_DIRECT at all (tmpfs before Linux 6.6, some FUSE ones do not). */
 function takesDirectIo(folder: string): boolean {

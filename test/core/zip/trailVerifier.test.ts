@@ -1,22 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alignedBuffers } from '../../../src-main/core/zip/alignedMemory';
 import { fileSink, type SinkFactory } from '../../../src-main/core/zip/fileSink';
 import { TrailVerifier } from '../../../src-main/core/zip/trailVerifier';
 import { ZipWriter } from '../../../src-main/core/zip/zipWriter';
-import { tempDir } from '../../helpers/tempDir';
+import { tempDirsPerTest } from '../../helpers/tempDir';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function dir(): string {
-  const t = tempDir('atelier-trail-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest('atelier-trail-');
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

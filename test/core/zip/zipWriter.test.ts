@@ -2,22 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZipWriter, type ZipSink } from '../../../src-main/core/zip/zipWriter';
 import { readCentralDirectory, verifyZip } from '../../../src-main/core/zip/zipVerify';
 import { assertSafeEntryName } from '../../../src-main/core/zip/entryName';
-import { tempDir } from '../../helpers/tempDir';
+import { tempDirsPerTest } from '../../helpers/tempDir';
 import { pythonZip, unzipList, unzipTest, yauzlRead } from './readers';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function dir(): string {
-  const t = tempDir('atelier-zip-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const dir = tempDirsPerTest('atelier-zip-');
 
 describe('ZipWriter', () => {
   it('writes stored and deflated entries with UTF-8 names that unzip, Python and yauzl all accept', async () => {
@@ -32,9 +24,14 @@ describe('ZipWriter', () => {
     const zw = await ZipWriter.create(out, { chunkSize: 1 << 20 });
     await zw.addDirectory('pack/');
     const hash = createHash('sha256');
-    await zw.addFile('pack/assets/noise.bin', media, { expectedSize: noise.length, onData: (c) => hash.update(c) });
+    await zw.addFile('pack/assets/noise.bin', media, {
+      expectedSize: noise.length,
+      onData: (c) => hash.update(c),
+    });
     await zw.addFile('pack/assets/tone.wav', wav, { method: 'deflate', level: 3 });
-    await zw.addBuffer('pack/README.md', Buffer.from('# Café ☕ pack\n'.repeat(100)), { method: 'deflate' });
+    await zw.addBuffer('pack/README.md', Buffer.from('# Café ☕ pack\n'.repeat(100)), {
+      method: 'deflate',
+    });
     await zw.addBuffer('pack/assets/naïve 日本語.txt', Buffer.from('hello'));
     await zw.addBuffer('pack/empty.txt', Buffer.alloc(0), { method: 'deflate' });
     const { entries } = await zw.finish();
@@ -70,7 +67,8 @@ describe('ZipWriter', () => {
       'pack/trailing.',
       'pack/cafe\u0301.txt', // NFD: would clash with an NFC twin on macOS
     ];
-    for (const name of hostile) expect(() => assertSafeEntryName(name), name).toThrow(/Refused ZIP entry name/);
+    for (const name of hostile)
+      expect(() => assertSafeEntryName(name), name).toThrow(/Refused ZIP entry name/);
     const zw = await ZipWriter.create(path.join(dir(), 'x.zip'));
     await expect(zw.addBuffer('../x', Buffer.from('x'))).rejects.toThrow(/Refused/);
     await zw.addBuffer('a/Readme.txt', Buffer.from('x'));
@@ -157,7 +155,9 @@ describe('ZipWriter', () => {
     const fullDisk = async (): Promise<ZipSink> => ({
       async write(buf) {
         if (written + buf.length > 1 << 20) {
-          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+            code: 'ENOSPC',
+          });
         }
         written += buf.length;
       },
@@ -167,7 +167,10 @@ describe('ZipWriter', () => {
         closed = true;
       },
     });
-    const zw = await ZipWriter.create(path.join(d, 'full.zip'), { sink: fullDisk, chunkSize: 256 << 10 });
+    const zw = await ZipWriter.create(path.join(d, 'full.zip'), {
+      sink: fullDisk,
+      chunkSize: 256 << 10,
+    });
     await expect(zw.addFile('a.bin', src)).rejects.toMatchObject({ code: 'ENOSPC' });
     await zw.abort();
     expect(closed).toBe(true);
@@ -175,8 +178,13 @@ describe('ZipWriter', () => {
     // The same through deflate (a WAV's path): the disk's error, not a destroyed stream, and no hang.
     written = 0;
     closed = false;
-    const zd = await ZipWriter.create(path.join(d, 'full2.zip'), { sink: fullDisk, chunkSize: 256 << 10 });
-    await expect(zd.addFile('a.wav', src, { method: 'deflate', level: 3 })).rejects.toMatchObject({ code: 'ENOSPC' });
+    const zd = await ZipWriter.create(path.join(d, 'full2.zip'), {
+      sink: fullDisk,
+      chunkSize: 256 << 10,
+    });
+    await expect(zd.addFile('a.wav', src, { method: 'deflate', level: 3 })).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
     await zd.abort();
     expect(closed).toBe(true);
   });

@@ -1,31 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startServe, type ServeProcess } from './support/serve';
+import { describe, expect, it } from 'vitest';
+import { serveWithBrowser } from './support/session';
 
-let serve: ServeProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  serve = await startServe();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+const e2e = serveWithBrowser();
 
 describe('the app in Chromium over serve mode', () => {
   it('loads from the printed URL and shows the live status', async () => {
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
+    await page.goto(e2e.serve.openUrl);
     // The token moved into a cookie and out of the address bar.
     expect(page.url()).not.toContain('token=');
-    await expect.poll(() => page.getByTestId('sidebar-status').textContent()).toMatch(/0 assets · v\d/);
+    await expect
+      .poll(() => page.getByTestId('sidebar-status').textContent())
+      .toMatch(/0 assets · v\d/);
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    await expect.poll(() => page.getByTestId('status-datadir').textContent()).toBe(serve.dataDir);
+    await expect
+      .poll(() => page.getByTestId('status-datadir').textContent())
+      .toBe(e2e.serve.dataDir);
     expect(await page.getByTestId('status-schema').textContent()).toMatch(/version \d+ of \d+/);
     expect(await page.getByTestId('status-version').textContent()).toMatch(/Atelier \d+\.\d+\.\d+/);
     expect(errors).toEqual([]);
@@ -33,10 +25,10 @@ describe('the app in Chromium over serve mode', () => {
   });
 
   it('keeps every page free of render errors', async () => {
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
+    await page.goto(e2e.serve.openUrl);
     for (const name of ['Library', 'Packs', 'Jobs', 'Settings']) {
       await page.getByRole('button', { name, exact: true }).click();
       await expect.poll(() => page.locator('h1').first().textContent()).toBe(name);
@@ -46,28 +38,33 @@ describe('the app in Chromium over serve mode', () => {
   });
 
   it('saves settings through the api and applies the dark theme', async () => {
-    const page = await browser.newPage();
-    await page.goto(serve.openUrl + '#/settings');
+    const page = await e2e.browser.newPage();
+    await page.goto(e2e.serve.openUrl + '#/settings');
     await page.getByLabel('Theme').selectOption('dark');
     await page.getByLabel('Your name or studio').fill('Ada Studio');
     expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const saved = async () => {
-      const res = await fetch(`${serve.url}api/settings.get`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}` } });
+      const res = await fetch(`${e2e.serve.url}api/settings.get`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${e2e.serve.token}` },
+      });
       return ((await res.json()) as { value: { theme: string; ownerName: string } }).value;
     };
     await expect.poll(saved).toMatchObject({ theme: 'dark', ownerName: 'Ada Studio' });
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.dataset.theme))
+      .toBe('dark');
     await page.close();
   });
 
   it('answers 401 to a browser without the token', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(serve.url);
+    const response = await page.goto(e2e.serve.url);
     expect(response?.status()).toBe(401);
     expect(await page.textContent('h1')).toMatch(/needs its access token/);
-    const api = await page.request.post(`${serve.url}api/system.status`, { data: {} });
+    const api = await page.request.post(`${e2e.serve.url}api/system.status`, { data: {} });
     expect(api.status()).toBe(401);
     await context.close();
   });

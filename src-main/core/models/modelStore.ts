@@ -103,7 +103,10 @@ export function listModels(
   core: Atelier,
   opts: { packId?: string; search?: string; limit: number },
 ): ModelInfo[] {
-  if (opts.packId && !core.sqlite.prepare('SELECT 1 FROM packs WHERE id = ?').get(opts.packId))
+  if (
+    opts.packId &&
+    statements(core.sqlite).all('SELECT 1 FROM packs WHERE id = ?', [opts.packId]).length === 0
+  )
     throw new AppError('not_found', `No pack ${opts.packId}`);
   const seen = uses(core.sqlite, opts.packId);
   const rows = recorded(core.sqlite);

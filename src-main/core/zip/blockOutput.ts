@@ -121,7 +121,7 @@ export class BlockOutput {
   }
 
   /** Changes held bytes at `position`: in the block being filled, or in the saved copy of pages already written. */
-  async patch(buf: Buffer, position: number): Promise<void> {
+  patch(buf: Buffer, position: number): void {
     const held = this.held;
     if (!held || position < held.start || position + buf.length > held.end)
       throw new Error('patch outside the held range');

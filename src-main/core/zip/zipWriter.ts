@@ -210,9 +210,13 @@ export class ZipWriter {
     this.out.hold(e.offset, e.offset + header.length);
     await this.out.append(header);
     const dataStart = this.offset;
-    const { crc, size } = deflate ? await this.copyDeflated(source, opts) : await this.copyStored(source, opts);
+    const { crc, size } = deflate
+      ? await this.copyDeflated(source, opts)
+      : await this.copyStored(source, opts);
     if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
-      throw new Error(`${source} changed while it was being exported (${opts.expectedSize} → ${size} bytes)`);
+      throw new Error(
+        `${source} changed while it was being exported (${opts.expectedSize} → ${size} bytes)`,
+      );
     }
     e.crc = crc;
     e.size = size;
@@ -220,9 +224,12 @@ export class ZipWriter {
     if (!zip64 && (e.size >= U32_MAX || e.compressedSize >= U32_MAX)) {
       throw new Error(`${source} grew past 4 GiB while it was being exported`);
     }
-    await this.out.patch(localSizesPatch({ ...e, zip64 }), e.offset + 14);
+    this.out.patch(localSizesPatch({ ...e, zip64 }), e.offset + 14);
     if (zip64) {
-      await this.out.patch(zip64LocalExtraPatch(e.size, e.compressedSize), e.offset + LOCAL_HEADER_FIXED + nameBuf.length + 4);
+      this.out.patch(
+        zip64LocalExtraPatch(e.size, e.compressedSize),
+        e.offset + LOCAL_HEADER_FIXED + nameBuf.length + 4,
+      );
     }
     const w = this.record(e);
     this.out.release();
@@ -230,7 +237,10 @@ export class ZipWriter {
   }
 
   /** Store: the source is read straight into the output's blocks, which are written behind it. */
-  private async copyStored(source: string, opts: AddFileOptions): Promise<{ crc: number; size: number }> {
+  private async copyStored(
+    source: string,
+    opts: AddFileOptions,
+  ): Promise<{ crc: number; size: number }> {
     const fh = await open(source, 'r');
     try {
       let crc = 0;
@@ -255,7 +265,10 @@ export class ZipWriter {
    * which piled up as garbage outside the V8 heap (up to ~30 MB between collections over a pack
    * of WAVs); zlib's output comes in 64 KB pieces for the same reason, copied into the blocks.
    */
-  private async copyDeflated(source: string, opts: AddFileOptions): Promise<{ crc: number; size: number }> {
+  private async copyDeflated(
+    source: string,
+    opts: AddFileOptions,
+  ): Promise<{ crc: number; size: number }> {
     const fh = await open(source, 'r');
     const z = zlib.createDeflateRaw({ level: opts.level ?? 6, chunkSize: 64 << 10 });
     const drained = (async () => {
@@ -280,7 +293,9 @@ export class ZipWriter {
         this.options.onBytes?.(bytesRead);
         // zlib holds on to the chunk until it has consumed it, which is when this callback runs:
         // only then may the buffer be read into again.
-        await new Promise<void>((resolve, reject) => z.write(chunk, (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          z.write(chunk, (err) => (err ? reject(err) : resolve())),
+        );
       }
       z.end();
       await drained;
@@ -289,7 +304,12 @@ export class ZipWriter {
       z.destroy();
       // A failed write of the output (a full disk) shows here only as a destroyed stream: the
       // writer's own error is the one to report.
-      throw (await drained.then(() => null, (e: unknown) => e)) ?? err;
+      throw (
+        (await drained.then(
+          () => null,
+          (e: unknown) => e,
+        )) ?? err
+      );
     } finally {
       await fh.close();
     }

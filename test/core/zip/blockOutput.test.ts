@@ -89,9 +89,9 @@ describe('BlockOutput', () => {
     expect(Buffer.concat(read).equals(data)).toBe(true);
     expected.push(data);
     // One patch at the very start (long written), one straddling two written pages, one at the end.
-    await out.patch(Buffer.from('START'), headerAt);
-    await out.patch(Buffer.from('MIDDLE'), PAGE * 2 - 3);
-    await out.patch(Buffer.from('END'), headerAt + header.length - 3);
+    out.patch(Buffer.from('START'), headerAt);
+    out.patch(Buffer.from('MIDDLE'), PAGE * 2 - 3);
+    out.patch(Buffer.from('END'), headerAt + header.length - 3);
     out.release();
     await put(Buffer.from('tail'));
     const total = await out.finish();
@@ -128,7 +128,7 @@ describe('BlockOutput', () => {
     await out.append(Buffer.alloc(4 * PAGE, 2));
     await m.drain();
     expect(Math.max(...durable)).toBeLessThanOrEqual(at);
-    await out.patch(Buffer.from('patched'), at + 10);
+    out.patch(Buffer.from('patched'), at + 10);
     out.release();
     // The page holding the header is written again: until that write is done, durable stays put.
     expect(Math.max(...durable)).toBeLessThanOrEqual(at);
@@ -168,7 +168,7 @@ describe('BlockOutput', () => {
     await out.append(Buffer.alloc(30, 8));
     await out.flush(); // writes the unpatched header, but keeps it out of durable
     expect(durable.at(-1)).toBe(PAGE);
-    await out.patch(Buffer.from('CRC!'), at + 14);
+    out.patch(Buffer.from('CRC!'), at + 14);
     out.release();
     expect(durable.at(-1)).toBe(PAGE);
     const total = await out.finish();

@@ -14,8 +14,8 @@ export function renderApiDocs(): string {
     '(`{"ok":true,"value":…}` or `{"ok":false,"error":{"code","message","details"}}`):',
     '',
     '- HTTP (serve mode): `POST /api/<method>` with a JSON body, authorised by the session cookie or `Authorization: Bearer <token>`.',
-    '- Electron: `window.atelier.invoke(method, input)` (the renderer\'s typed `api.call`).',
-    '- CLI: `npm run atelier -- call <method> \'<json>\'`.',
+    "- Electron: `window.atelier.invoke(method, input)` (the renderer's typed `api.call`).",
+    "- CLI: `npm run atelier -- call <method> '<json>'`.",
     '',
     'Events arrive over the WebSocket at `/events` as `{"event": name, "payload": …}` (serve mode) or through `window.atelier.on` (Electron).',
     '',
@@ -37,11 +37,21 @@ export function renderApiDocs(): string {
       } catch {
         schema = { description: 'schema not representable as JSON Schema' };
       }
-      lines.push(`#### \`${name}\``, '', def.description, '', '```json', JSON.stringify(schema, null, 2), '```', '');
+      lines.push(
+        `#### \`${name}\``,
+        '',
+        def.description,
+        '',
+        '```json',
+        JSON.stringify(schema, null, 2),
+        '```',
+        '',
+      );
     }
   }
   lines.push('## Events', '');
-  for (const name of [...eventNames].sort()) lines.push(`- \`${name}\`: ${events[name].description}`);
+  for (const name of [...eventNames].sort())
+    lines.push(`- \`${name}\`: ${events[name].description}`);
   lines.push('');
   return lines.join('\n');
 }

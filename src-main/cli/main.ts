@@ -55,7 +55,8 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    const isUsage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const isUsage =
+      err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     io.err(`atelier ${name}: ${describeError(err)}`);
     if (isUsage) io.err(`\n${command.help}`);
     return isUsage ? 2 : 1;

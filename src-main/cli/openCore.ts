@@ -6,6 +6,10 @@ export function resolveDataDir(flag: string | undefined): string {
   return flag ? flag : defaultDataDir();
 }
 
-export async function openForCli(dataDir: string, host: HostKind, services: boolean): Promise<Atelier> {
+export async function openForCli(
+  dataDir: string,
+  host: HostKind,
+  services: boolean,
+): Promise<Atelier> {
   return openAtelier({ dataDir, host, services });
 }

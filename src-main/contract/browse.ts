@@ -9,7 +9,15 @@ const assetTypeValues = ['image', 'audio', 'video'] as const;
 const statusValues = ['pending', 'approved', 'rejected'] as const;
 const provenanceValues = ['unknown', 'ai_generated', 'user_provided', 'enhanced'] as const;
 
-export const sortKeys = ['added', 'created', 'name', 'rating', 'size', 'duration', 'position'] as const;
+export const sortKeys = [
+  'added',
+  'created',
+  'name',
+  'rating',
+  'size',
+  'duration',
+  'position',
+] as const;
 export type SortKey = (typeof sortKeys)[number];
 
 const id = z.string().min(1).max(100);
@@ -81,7 +89,10 @@ export interface GridItem {
   createdAt: string;
   deletedAt: string | null;
   /** With a search: where the words matched, split into plain and highlighted runs. */
-  snippet?: { field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags'; parts: { text: string; hit: boolean }[] };
+  snippet?: {
+    field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags';
+    parts: { text: string; hit: boolean }[];
+  };
 }
 
 export interface LibraryPageResult {

@@ -102,7 +102,10 @@ export const curationMethods = {
     z.object({ selection, patch: curationPatch }).strict(),
     'Set status, rating, liked, theme, source, provenance, notes or title on the selected assets.',
   )<CurationResult>(),
-  'curation.undo': method(z.object({}).strict(), 'Undo the most recent curation action (bulk included).')<{
+  'curation.undo': method(
+    z.object({}).strict(),
+    'Undo the most recent curation action (bulk included).',
+  )<{
     undone: UndoEntryInfo | null;
   }>(),
   'curation.history': method(
@@ -112,16 +115,24 @@ export const curationMethods = {
 
   'tags.list': method(
     z
-      .object({ prefix: z.string().trim().max(64).optional(), limit: z.number().int().min(1).max(1000).default(20) })
+      .object({
+        prefix: z.string().trim().max(64).optional(),
+        limit: z.number().int().min(1).max(1000).default(20),
+      })
       .strict(),
     'Tags by name prefix (autocomplete), most used first.',
   )<TagInfo[]>(),
-  'tags.create': method(z.object({ name: tagName, color: color.optional() }).strict(), 'A new tag (or the existing one with that name).')<TagInfo>(),
+  'tags.create': method(
+    z.object({ name: tagName, color: color.optional() }).strict(),
+    'A new tag (or the existing one with that name).',
+  )<TagInfo>(),
   'tags.update': method(
     z.object({ id, name: tagName.optional(), color: color.optional() }).strict(),
     'Rename or recolour a tag.',
   )<TagInfo>(),
-  'tags.delete': method(z.object({ id }).strict(), 'Delete a tag and remove it from every asset.')<{ deleted: true }>(),
+  'tags.delete': method(z.object({ id }).strict(), 'Delete a tag and remove it from every asset.')<{
+    deleted: true;
+  }>(),
   'curation.addTags': method(
     z.object({ selection, tags: z.array(tagName).min(1).max(50) }).strict(),
     'Add tags by name to the selected assets; unknown names become new tags.',
@@ -131,9 +142,16 @@ export const curationMethods = {
     'Remove tags from the selected assets.',
   )<CurationResult>(),
 
-  'collections.list': method(z.object({}).strict(), 'Collections in sidebar order.')<CollectionInfo[]>(),
+  'collections.list': method(z.object({}).strict(), 'Collections in sidebar order.')<
+    CollectionInfo[]
+  >(),
   'collections.create': method(
-    z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict(),
+    z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        description: z.string().max(2000).optional(),
+      })
+      .strict(),
     'A new, empty collection at the end of the sidebar.',
   )<CollectionInfo>(),
   'collections.update': method(
@@ -147,7 +165,10 @@ export const curationMethods = {
       .strict(),
     'Rename a collection, change its description or cover.',
   )<CollectionInfo>(),
-  'collections.delete': method(z.object({ id }).strict(), 'Delete a collection; its assets stay in the library.')<{ deleted: true }>(),
+  'collections.delete': method(
+    z.object({ id }).strict(),
+    'Delete a collection; its assets stay in the library.',
+  )<{ deleted: true }>(),
   'collections.reorder': method(
     z.object({ ids: z.array(id).min(1).max(10_000) }).strict(),
     'Put collections in this order in the sidebar (drag and drop).',
@@ -156,23 +177,44 @@ export const curationMethods = {
     z.object({ id, selection }).strict(),
     'Append the selected assets to a collection (ones already in it keep their place).',
   )<CurationResult>(),
-  'collections.removeAssets': method(z.object({ id, selection }).strict(), 'Take the selected assets out of a collection.')<CurationResult>(),
+  'collections.removeAssets': method(
+    z.object({ id, selection }).strict(),
+    'Take the selected assets out of a collection.',
+  )<CurationResult>(),
   'collections.moveAssets': method(
-    z.object({ id, assetIds: z.array(id).min(1).max(10_000), beforeAssetId: id.nullable() }).strict(),
+    z
+      .object({ id, assetIds: z.array(id).min(1).max(10_000), beforeAssetId: id.nullable() })
+      .strict(),
     'Move assets inside a collection before another one (null: to the end), as a drag does.',
   )<{ moved: number }>(),
 
-  'savedSearches.list': method(z.object({}).strict(), 'Saved searches (smart collections) in sidebar order.')<SavedSearchInfo[]>(),
+  'savedSearches.list': method(
+    z.object({}).strict(),
+    'Saved searches (smart collections) in sidebar order.',
+  )<SavedSearchInfo[]>(),
   'savedSearches.save': method(
     z
-      .object({ id: id.optional(), name: z.string().trim().min(1).max(200), filter: libraryFilter, sort: librarySort.optional() })
+      .object({
+        id: id.optional(),
+        name: z.string().trim().min(1).max(200),
+        filter: libraryFilter,
+        sort: librarySort.optional(),
+      })
       .strict(),
     'Save a query as a smart collection (or update one by id).',
   )<SavedSearchInfo>(),
-  'savedSearches.delete': method(z.object({ id }).strict(), 'Delete a saved search.')<{ deleted: true }>(),
+  'savedSearches.delete': method(z.object({ id }).strict(), 'Delete a saved search.')<{
+    deleted: true;
+  }>(),
 
-  'trash.move': method(z.object({ selection }).strict(), 'Move assets to the trash (undoable; files untouched).')<CurationResult>(),
-  'trash.restore': method(z.object({ selection }).strict(), 'Bring assets back from the trash.')<CurationResult>(),
+  'trash.move': method(
+    z.object({ selection }).strict(),
+    'Move assets to the trash (undoable; files untouched).',
+  )<CurationResult>(),
+  'trash.restore': method(
+    z.object({ selection }).strict(),
+    'Bring assets back from the trash.',
+  )<CurationResult>(),
   'trash.empty': method(
     z
       .object({
@@ -182,7 +224,10 @@ export const curationMethods = {
         confirm: z.literal('delete files').optional(),
       })
       .strict()
-      .refine((v) => !v.deleteFiles || v.confirm === 'delete files', 'deleting files from disk needs confirm: "delete files"'),
+      .refine(
+        (v) => !v.deleteFiles || v.confirm === 'delete files',
+        'deleting files from disk needs confirm: "delete files"',
+      ),
     'Remove trashed assets (all, or some) from the library for good; files stay on disk unless deleteFiles is confirmed.',
   )<{ removed: number; filesDeleted: number; fileErrors: { path: string; reason: string }[] }>(),
 
@@ -199,7 +244,14 @@ export const curationMethods = {
     'Groups of exact duplicates (same bytes) or near-duplicates (similar images), best first in each.',
   )<{ groups: DuplicateGroup[]; scanned: number }>(),
   'duplicates.keepBest': method(
-    z.object({ groups: z.array(z.object({ keepId: id, otherIds: z.array(id).min(1).max(1000) }).strict()).min(1).max(2000) }).strict(),
+    z
+      .object({
+        groups: z
+          .array(z.object({ keepId: id, otherIds: z.array(id).min(1).max(1000) }).strict())
+          .min(1)
+          .max(2000),
+      })
+      .strict(),
     'Approve the kept asset of each group and reject the rest (one undo step).',
   )<CurationResult>(),
 } as const;
@@ -208,7 +260,9 @@ export const curationEvents = {
   'assets.curated': event<{ ids: string[] | null; fields: string[] }>(
     'Curation changed on these assets (null: too many to list; refetch).',
   ),
-  'tags.changed': event<{ id: string | null }>('A tag was created, renamed, recoloured or deleted.'),
+  'tags.changed': event<{ id: string | null }>(
+    'A tag was created, renamed, recoloured or deleted.',
+  ),
   'collections.changed': event<{ id: string | null }>('A collection or its contents changed.'),
   'savedSearches.changed': event<{ id: string | null }>('A saved search was saved or deleted.'),
 } as const;

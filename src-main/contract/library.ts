@@ -91,7 +91,15 @@ export interface AssetPage {
   nextCursor: string | null;
 }
 
-export type IngestOutcomeKind = 'added' | 'duplicate' | 'updated' | 'moved' | 'restored' | 'unchanged' | 'failed' | 'skipped';
+export type IngestOutcomeKind =
+  | 'added'
+  | 'duplicate'
+  | 'updated'
+  | 'moved'
+  | 'restored'
+  | 'unchanged'
+  | 'failed'
+  | 'skipped';
 
 export interface IngestOutcome {
   path: string;
@@ -183,7 +191,10 @@ export const libraryMethods = {
     assetListInput,
     'A page of assets, newest first (or by relevance with `search`); filters combine with AND.',
   )<AssetPage>(),
-  'assets.get': method(z.object({ id: z.string().min(1).max(100) }).strict(), 'One asset with all its metadata.')<AssetDetail>(),
+  'assets.get': method(
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    'One asset with all its metadata.',
+  )<AssetDetail>(),
   'assets.reveal': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     "Shows the asset's file in the system file manager (desktop and CLI); returns its path either way.",
@@ -229,7 +240,13 @@ export const libraryMethods = {
     'Watch a folder: its files are ingested now and whenever they change.',
   )<WatchFolderDetail>(),
   'watchFolders.update': method(
-    z.object({ id: z.string().min(1).max(100), enabled: z.boolean().optional(), ...folderDefaults }).strict(),
+    z
+      .object({
+        id: z.string().min(1).max(100),
+        enabled: z.boolean().optional(),
+        ...folderDefaults,
+      })
+      .strict(),
     'Pause/resume a folder or change its defaults for new assets.',
   )<WatchFolderDetail>(),
   'watchFolders.remove': method(
@@ -246,6 +263,10 @@ export const libraryEvents = {
   'ingest.progress': event<IngestProgress>('The ingest queue moved (throttled).'),
   'ingest.failed': event<IngestFailure>('A file could not be ingested.'),
   'asset.added': event<AssetSummary>('A new asset is in the library, thumbnail included.'),
-  'asset.updated': event<AssetSummary>('An asset changed: moved, renamed, missing, restored or re-probed.'),
-  'watchFolders.changed': event<{ id: string | null }>('A watch folder was added, removed, paused or changed state.'),
+  'asset.updated': event<AssetSummary>(
+    'An asset changed: moved, renamed, missing, restored or re-probed.',
+  ),
+  'watchFolders.changed': event<{ id: string | null }>(
+    'A watch folder was added, removed, paused or changed state.',
+  ),
 } as const;

@@ -176,7 +176,11 @@ export const exportOptionsSchema = z
     watermarkPreviews: z.boolean().default(false),
     storeCopy: z.boolean().optional(),
     /** Overrides the preset's part size cap, in bytes. */
-    maxPartBytes: z.number().int().min(1 << 20).optional(),
+    maxPartBytes: z
+      .number()
+      .int()
+      .min(1 << 20)
+      .optional(),
     /** A file that vanished: skip it and export the rest (default), or refuse the export. */
     onMissing: z.enum(['skip', 'block']).default('skip'),
   })
@@ -185,9 +189,14 @@ export type ExportOptions = z.output<typeof exportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
 
 export const packsMethods = {
-  'packs.list': method(z.object({}).strict(), 'Every pack, most recently changed first.')<PackSummary[]>(),
+  'packs.list': method(z.object({}).strict(), 'Every pack, most recently changed first.')<
+    PackSummary[]
+  >(),
   'packs.get': method(z.object({ id }).strict(), 'One pack.')<PackSummary>(),
-  'packs.create': method(z.object(packFields).strict(), 'A new empty pack; the slug comes from the name unless given.')<PackSummary>(),
+  'packs.create': method(
+    z.object(packFields).strict(),
+    'A new empty pack; the slug comes from the name unless given.',
+  )<PackSummary>(),
   'packs.update': method(
     z
       .object({
@@ -204,10 +213,17 @@ export const packsMethods = {
       .strict(),
     'Change some fields of a pack.',
   )<PackSummary>(),
-  'packs.delete': method(z.object({ id }).strict(), 'Move a pack to the trash (its exports stay on disk).')<{ id: string }>(),
+  'packs.delete': method(
+    z.object({ id }).strict(),
+    'Move a pack to the trash (its exports stay on disk).',
+  )<{ id: string }>(),
   'packs.assets': method(
     z
-      .object({ packId: id, after: z.number().optional(), limit: z.number().int().min(1).max(500).default(200) })
+      .object({
+        packId: id,
+        after: z.number().optional(),
+        limit: z.number().int().min(1).max(500).default(200),
+      })
       .strict(),
     'A page of a pack’s assets in pack order.',
   )<PackAssetPage>(),
@@ -222,7 +238,10 @@ export const packsMethods = {
         selection: selection.optional(),
       })
       .strict()
-      .refine((v) => (v.assetIds?.length ?? 0) > 0 || !!v.query || !!v.selection, 'give assetIds, a query or a selection'),
+      .refine(
+        (v) => (v.assetIds?.length ?? 0) > 0 || !!v.query || !!v.selection,
+        'give assetIds, a query or a selection',
+      ),
     'Add assets to the end of a pack; ones already in it are left where they are.',
   )<{ added: number; pack: PackSummary }>(),
   'packs.removeAssets': method(
@@ -234,7 +253,9 @@ export const packsMethods = {
     'Move one asset to a new place in the pack order.',
   )<{ ok: true }>(),
   'packs.setExportName': method(
-    z.object({ packId: id, assetId: id, exportFilename: z.string().trim().max(255).nullable() }).strict(),
+    z
+      .object({ packId: id, assetId: id, exportFilename: z.string().trim().max(255).nullable() })
+      .strict(),
     'The file name an asset gets inside the ZIP (null: its own name).',
   )<PackAssetItem>(),
   'packs.check': method(
@@ -254,7 +275,9 @@ export const packsMethods = {
     z.object({ packId: id, options: exportOptionsSchema.prefault({}) }).strict(),
     'Start an export; returns at once. Progress arrives as packs.exportProgress events.',
   )<{ exportId: string; jobId: string | null }>(),
-  'packs.cancelExport': method(z.object({ exportId: id }).strict(), 'Cancel a running export.')<{ ok: boolean }>(),
+  'packs.cancelExport': method(z.object({ exportId: id }).strict(), 'Cancel a running export.')<{
+    ok: boolean;
+  }>(),
   'packs.exports': method(
     z.object({ packId: id, limit: z.number().int().min(1).max(200).default(50) }).strict(),
     'Export history, newest first.',
@@ -267,9 +290,12 @@ export const packsMethods = {
 
 export const packsEvents = {
   'packs.changed': event<{ packId: string }>('A pack, its assets or its exports changed.'),
-  'packs.exportProgress': event<{ exportId: string; packId: string; fraction: number; message: string }>(
-    'An export made progress.',
-  ),
+  'packs.exportProgress': event<{
+    exportId: string;
+    packId: string;
+    fraction: number;
+    message: string;
+  }>('An export made progress.'),
   'packs.exportFinished': event<{ exportId: string; packId: string; record: PackExportRecord }>(
     'An export completed, failed or was cancelled.',
   ),

@@ -38,16 +38,18 @@ export const systemMethods = {
     z.object({}).strict(),
     'Version, data directory, database path, schema version, asset count and watch folders.',
   )<StatusInfo>(),
-  'system.ping': method(z.object({}).strict(), 'Cheap liveness check.')<{ pong: true; at: string }>(),
+  'system.ping': method(z.object({}).strict(), 'Cheap liveness check.')<{
+    pong: true;
+    at: string;
+  }>(),
   'settings.get': method(z.object({}).strict(), 'All user settings.')<AppSettings>(),
   'settings.update': method(
     appSettingsSchema.partial().strict(),
     'Change some settings; returns all of them.',
   )<AppSettings>(),
-  'watchFolders.list': method(
-    z.object({}).strict(),
-    'Watched folders with their asset counts.',
-  )<WatchFolderSummary[]>(),
+  'watchFolders.list': method(z.object({}).strict(), 'Watched folders with their asset counts.')<
+    WatchFolderSummary[]
+  >(),
 } as const;
 
 export const systemEvents = {

@@ -9,16 +9,25 @@ import { isAppUrl } from './security';
  * and `api.invoke` validates the input. Each message's sender frame must be our own page.
  */
 export function bindIpc(api: Api, devServerUrl: string | undefined): () => void {
-  ipcMain.handle(ipcChannels.invoke, async (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!isAppUrl(frameUrl, devServerUrl)) {
-      return { ok: false, error: { code: 'unauthorized', message: 'IPC from an unexpected frame was refused' } };
-    }
-    if (typeof method !== 'string') {
-      return { ok: false, error: { code: 'invalid_input', message: 'Method name must be a string' } };
-    }
-    return api.invoke(method, input, { host: 'electron' });
-  });
+  ipcMain.handle(
+    ipcChannels.invoke,
+    async (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
+      const frameUrl = event.senderFrame?.url ?? '';
+      if (!isAppUrl(frameUrl, devServerUrl)) {
+        return {
+          ok: false,
+          error: { code: 'unauthorized', message: 'IPC from an unexpected frame was refused' },
+        };
+      }
+      if (typeof method !== 'string') {
+        return {
+          ok: false,
+          error: { code: 'invalid_input', message: 'Method name must be a string' },
+        };
+      }
+      return api.invoke(method, input, { host: 'electron' });
+    },
+  );
   return () => ipcMain.removeHandler(ipcChannels.invoke);
 }
 

@@ -50,7 +50,9 @@ if (!app.requestSingleInstanceLock()) {
     const api = createApi(core);
     handleMediaProtocol(core);
     cleanups.push(bindIpc(api, devServerUrl));
-    cleanups.push(forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents)));
+    cleanups.push(
+      forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents)),
+    );
     createMainWindow(outDir, devServerUrl);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow(outDir, devServerUrl);

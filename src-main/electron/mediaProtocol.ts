@@ -10,7 +10,10 @@ export const mediaScheme = 'atelier-media';
 /** Must run before app 'ready': the scheme is privileged so <video> can stream and seek. */
 export function registerMediaScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: mediaScheme, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+    {
+      scheme: mediaScheme,
+      privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+    },
   ]);
 }
 
@@ -30,11 +33,17 @@ export function handleMediaProtocol(core: Atelier): void {
         const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream;
         return new Response(body, {
           status: 206,
-          headers: { 'Content-Type': mime, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) },
+          headers: {
+            'Content-Type': mime,
+            'Content-Range': `bytes ${start}-${end}/${size}`,
+            'Content-Length': String(end - start + 1),
+          },
         });
       }
       const body = Readable.toWeb(createReadStream(file)) as ReadableStream;
-      return new Response(body, { headers: { 'Content-Type': mime, 'Content-Length': String(size), 'Accept-Ranges': 'bytes' } });
+      return new Response(body, {
+        headers: { 'Content-Type': mime, 'Content-Length': String(size), 'Accept-Ranges': 'bytes' },
+      });
     } catch (err) {
       return new Response((err as Error).message, { status: 404 });
     }

@@ -17,7 +17,12 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  * with a 304 and no file read: scrolling back over a thousand thumbnails refetches none of them.
  * Not `immutable`: the URL names an asset, and an asset's file and thumbnail can change.
  */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, mime: string): Promise<void> {
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  mime: string,
+): Promise<void> {
   let size: number;
   let etag: string;
   let modified: string;
@@ -61,7 +66,11 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
       res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
       return;
     }
-    res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 });
+    res.writeHead(206, {
+      ...headers,
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Content-Length': end - start + 1,
+    });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file, { start, end }).pipe(res);
     return;

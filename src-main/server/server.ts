@@ -68,7 +68,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw Object.assign(new Error(`Request body over ${limit} bytes`), { status: 413 });
+    if (size > limit)
+      throw Object.assign(new Error(`Request body over ${limit} bytes`), { status: 413 });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -97,7 +98,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err) => {
       console.error('[serve] request failed', err);
-      if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'internal', message: String(err) } });
+      if (!res.headersSent)
+        json(res, 500, { ok: false, error: { code: 'internal', message: String(err) } });
       else res.destroy();
     });
   });
@@ -105,7 +107,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!hostAllowed(req, host, port)) {
-      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request: unexpected Host header');
+      res
+        .writeHead(421, { 'Content-Type': 'text/plain' })
+        .end('Misdirected request: unexpected Host header');
       return;
     }
     if (!isAuthorized(req, url, token)) {
@@ -131,7 +135,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       const origin = req.headers.origin;
       if (origin && origin !== `http://${req.headers.host}`) {
-        return json(res, 403, { ok: false, error: { code: 'unauthorized', message: 'Cross-origin request refused' } });
+        return json(res, 403, {
+          ok: false,
+          error: { code: 'unauthorized', message: 'Cross-origin request refused' },
+        });
       }
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
       let input: unknown = {};
@@ -140,7 +147,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         input = body.length ? JSON.parse(body.toString('utf8')) : {};
       } catch (err) {
         const status = (err as { status?: number }).status ?? 400;
-        return json(res, status, { ok: false, error: { code: 'invalid_input', message: `Bad request body: ${(err as Error).message}` } });
+        return json(res, status, {
+          ok: false,
+          error: { code: 'invalid_input', message: `Bad request body: ${(err as Error).message}` },
+        });
       }
       const result = await api.invoke(method, input, { host: 'serve' });
       return json(res, result.ok ? 200 : statusFor[result.error.code], result);
@@ -148,11 +158,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
       const [, , assetId = '', variant = 'file'] = url.pathname.split('/');
       try {
-        const media = await resolveMedia(core, decodeURIComponent(assetId), decodeURIComponent(variant));
+        const media = await resolveMedia(
+          core,
+          decodeURIComponent(assetId),
+          decodeURIComponent(variant),
+        );
         return await sendFile(req, res, media.file, media.mime);
       } catch (err) {
         const code = (err as { code?: ErrorCode }).code ?? 'internal';
-        res.writeHead(statusFor[code] ?? 500, { 'Content-Type': 'text/plain' }).end((err as Error).message);
+        res
+          .writeHead(statusFor[code] ?? 500, { 'Content-Type': 'text/plain' })
+          .end((err as Error).message);
         return;
       }
     }
@@ -165,7 +181,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/events' || !hostAllowed(req, host, port) || !isAuthorized(req, url, token)) {
+    if (
+      url.pathname !== '/events' ||
+      !hostAllowed(req, host, port) ||
+      !isAuthorized(req, url, token)
+    ) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;

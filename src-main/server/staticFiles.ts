@@ -18,7 +18,12 @@ const types: Record<string, string> = {
 };
 
 /** Serves the built renderer; unknown paths fall back to index.html (client-side routes). */
-export function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+export function serveStatic(
+  rendererDir: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): void {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);
@@ -34,7 +39,9 @@ export function serveStatic(rendererDir: string, req: IncomingMessage, res: Serv
   if (!existsSync(file) || !statSync(file).isFile()) file = path.join(rendererDir, 'index.html');
   if (!existsSync(file)) {
     res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('The renderer is not built. Run `npm run build:renderer` (npm run atelier -- serve does it for you).');
+    res.end(
+      'The renderer is not built. Run `npm run build:renderer` (npm run atelier -- serve does it for you).',
+    );
     return;
   }
   const ext = path.extname(file);

@@ -15,7 +15,16 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,11 +59,16 @@ async function noisePng(file: string, w: number, h: number, seed: number): Promi
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
     raw.writeUInt32LE(x, i - (i + 4 > raw.length ? i + 4 - raw.length : 0));
   }
-  await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toFile(file);
+  await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toFile(file);
 }
 
 /** A few real base files per type; the corpus is copies of them with a unique tail, so every file hashes differently. */
-async function makeCorpus(dir: string, targetBytes: number): Promise<{ files: { file: string; base: Base }[]; bytes: number }> {
+async function makeCorpus(
+  dir: string,
+  targetBytes: number,
+): Promise<{ files: { file: string; base: Base }[]; bytes: number }> {
   const baseDir = path.join(dir, 'bases');
   const mediaDir = path.join(dir, 'media');
   const manifest = path.join(dir, 'corpus.json');
@@ -80,12 +94,45 @@ async function makeCorpus(dir: string, targetBytes: number): Promise<{ files: { 
   }
   for (let i = 0; i < 2; i++) {
     const f = path.join(baseDir, `wav_${i}.wav`);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${300 + i * 110}:duration=5`, '-ac', '2', '-ar', '48000', f]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${300 + i * 110}:duration=5`,
+      '-ac',
+      '2',
+      '-ar',
+      '48000',
+      f,
+    ]);
     bases.push({ file: f, type: 'audio', ext: 'wav', sha: sha(f) });
   }
   for (let i = 0; i < 2; i++) {
     const f = path.join(baseDir, `mp4_${i}.mp4`);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30:duration=3`, '-f', 'lavfi', '-i', 'anoisesrc=d=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-shortest', f]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=1280x720:rate=30:duration=3`,
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=d=3',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '10',
+      '-shortest',
+      f,
+    ]);
     bases.push({ file: f, type: 'video', ext: 'mp4', sha: sha(f) });
   }
   // Mix like MEASUREMENTS.md's corpus: mostly PNG, some JPEG, a few WAV and MP4.
@@ -135,8 +182,14 @@ function procStatus(pid: number): Record<StatusField, number> | null {
   } catch {
     return null; // it exited between listing and reading
   }
-  const kb = (f: StatusField) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-  return { VmRSS: kb('VmRSS'), RssAnon: kb('RssAnon'), RssFile: kb('RssFile'), RssShmem: kb('RssShmem') };
+  const kb = (f: StatusField) =>
+    Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    VmRSS: kb('VmRSS'),
+    RssAnon: kb('RssAnon'),
+    RssFile: kb('RssFile'),
+    RssShmem: kb('RssShmem'),
+  };
 }
 
 /** Every process below `pid`; `parents`, when given, gets each one's parent. */
@@ -183,7 +236,11 @@ function sampleTree(root: number, everyMs = 40): () => TreeMemory {
       let cmd: string;
       try {
         // Read every time: a forked child shows its parent's command line until it execs.
-        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).map((a) => path.basename(a)).join(' ');
+        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((a) => path.basename(a))
+          .join(' ');
       } catch {
         continue;
       }
@@ -202,7 +259,8 @@ function sampleTree(root: number, everyMs = 40): () => TreeMemory {
     peakHeldKb = Math.max(peakHeldKb, anon + file);
     const host = rss.get(root) ?? 0;
     if (exporting) {
-      const under = (pid: number): boolean => pid === exporting || (parents.has(pid) && under(parents.get(pid)!));
+      const under = (pid: number): boolean =>
+        pid === exporting || (parents.has(pid) && under(parents.get(pid)!));
       const sub = [...rss].reduce((sum, [pid, kb]) => sum + (under(pid) ? kb : 0), 0);
       peakExportKb = Math.max(peakExportKb, sub);
       hostPeakKb = Math.max(hostPeakKb, host);
@@ -222,8 +280,27 @@ async function runExportChild(
   dataDir: string,
   packId: string,
   outDir: string,
-): Promise<{ ms: number; verifyMs: number; bytes: number; cpuMs: number; childCpuMs: number; tree: TreeMemory }> {
-  const c = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'bench', 'export.bench.ts'), '--child', dataDir, packId, outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+): Promise<{
+  ms: number;
+  verifyMs: number;
+  bytes: number;
+  cpuMs: number;
+  childCpuMs: number;
+  tree: TreeMemory;
+}> {
+  const c = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join('test', 'bench', 'export.bench.ts'),
+      '--child',
+      dataDir,
+      packId,
+      outDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const stop = sampleTree(c.pid!);
   let stdout = '';
   let stderr = '';
@@ -263,7 +340,16 @@ async function verifyAlone(file: string): Promise<{ ms: number; cpuMs: number; b
     await fh.read(h, 0, 30, e.localOffset);
     const dataOffset = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
     // As in the export: the bench's assets are unchanged since ingest, so only CRCs are checked per entry.
-    trail.push({ name: e.name, localOffset: e.localOffset, dataOffset, compressedSize: e.compressedSize, size: e.size, crc: e.crc, method: e.method === 8 ? 'deflate' : 'store', hash: false });
+    trail.push({
+      name: e.name,
+      localOffset: e.localOffset,
+      dataOffset,
+      compressedSize: e.compressedSize,
+      size: e.size,
+      crc: e.crc,
+      method: e.method === 8 ? 'deflate' : 'store',
+      hash: false,
+    });
   }
   await fh.close();
   spawnSync('sync');
@@ -287,17 +373,29 @@ async function child(dataDir: string, packId: string, outDir: string): Promise<v
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const childCpuMs = childrenCpuMs() - children0;
   await core.dispose();
-  process.stdout.write(JSON.stringify({ ms, verifyMs: rec.verifyMs, bytes: rec.totalBytes, files: rec.files.length, cpuMs, childCpuMs }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      ms,
+      verifyMs: rec.verifyMs,
+      bytes: rec.totalBytes,
+      files: rec.files.length,
+      cpuMs,
+      childCpuMs,
+    }) + '\n',
+  );
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--child') return child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+  if (process.argv[2] === '--child')
+    return child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
   const targetMb = Number(process.env.EXPORT_BENCH_MB ?? 2048);
   const root = process.env.EXPORT_BENCH_DIR ?? path.join(os.tmpdir(), 'atelier-bench-export');
   const dir = path.join(root, `${targetMb}mb`);
   const t = performance.now();
   const corpus = await makeCorpus(dir, targetMb * MB);
-  console.log(`corpus: ${corpus.files.length} files, ${(corpus.bytes / MB).toFixed(0)} MB (${((performance.now() - t) / 1000).toFixed(1)} s to prepare)`);
+  console.log(
+    `corpus: ${corpus.files.length} files, ${(corpus.bytes / MB).toFixed(0)} MB (${((performance.now() - t) / 1000).toFixed(1)} s to prepare)`,
+  );
 
   const dataDir = path.join(dir, 'data');
   rmSync(dataDir, { recursive: true, force: true });
@@ -306,7 +404,11 @@ async function main(): Promise<void> {
   // Thumbnails made by ingest's own functions (the contact sheet reads these, not the originals):
   // drawn once per base file, then copied under each asset's own key. One file shared by many
   // assets would let libvips' operation cache answer most tiles, which no real pack does.
-  const thumbVariants = { image: ['thumb-small'], video: ['poster', 'thumb', 'thumb-small'], audio: ['waveform', 'thumb', 'thumb-small'] } as const;
+  const thumbVariants = {
+    image: ['thumb-small'],
+    video: ['poster', 'thumb', 'thumb-small'],
+    audio: ['waveform', 'thumb', 'thumb-small'],
+  } as const;
   const bases = new Map(corpus.files.map((f) => [f.base.sha, f.base]));
   for (const b of bases.values()) {
     if (b.type === 'image') await probeImage(readFileSync(b.file), b.sha, core.layout);
@@ -328,26 +430,51 @@ async function main(): Promise<void> {
         mkdirSync(path.dirname(to), { recursive: true });
         copyFileSync(thumbPath(core.layout, f.base.sha, v), to);
       }
-      insert.run(id, f.file, path.basename(f.file), f.base.ext, f.base.type, sha, st.size, Math.floor(st.mtimeMs), f.base.width ?? null, f.base.height ?? null, f.base.type === 'image' ? null : f.base.type === 'video' ? 3 : 5, sha, at, at, at);
+      insert.run(
+        id,
+        f.file,
+        path.basename(f.file),
+        f.base.ext,
+        f.base.type,
+        sha,
+        st.size,
+        Math.floor(st.mtimeMs),
+        f.base.width ?? null,
+        f.base.height ?? null,
+        f.base.type === 'image' ? null : f.base.type === 'video' ? 3 : 5,
+        sha,
+        at,
+        at,
+        at,
+      );
       ids.push(id);
     }
   })();
   const { createApi } = await import('../../src-main/core/api/dispatch');
   const api = createApi(core);
-  const created = (await api.invoke('packs.create', { name: 'Bench Pack', description: 'Generated media for the export benchmark.' })) as { ok: true; value: { id: string } };
+  const created = (await api.invoke('packs.create', {
+    name: 'Bench Pack',
+    description: 'Generated media for the export benchmark.',
+  })) as { ok: true; value: { id: string } };
   const packId = created.value.id;
   await api.invoke('packs.addAssets', { packId, assetIds: ids });
   await core.dispose();
 
   const outRoot = path.join(dir, 'out');
-  const runs: { zipMs: number; zipSyncMs: number; ours: Awaited<ReturnType<typeof runExportChild>> }[] = [];
+  const runs: {
+    zipMs: number;
+    zipSyncMs: number;
+    ours: Awaited<ReturnType<typeof runExportChild>>;
+  }[] = [];
   const rounds = Number(process.env.EXPORT_BENCH_ROUNDS ?? 5);
   // Info-ZIP on the same files, store only. Each timed run starts with no dirty pages left by the
   // previous one, so neither pays for the other's write-back.
   const runZip = () => {
     spawnSync('sync');
     const t0 = performance.now();
-    const z = spawnSync('zip', ['-r', '-0', '-q', path.join(outRoot, 'infozip.zip'), 'media'], { cwd: dir });
+    const z = spawnSync('zip', ['-r', '-0', '-q', path.join(outRoot, 'infozip.zip'), 'media'], {
+      cwd: dir,
+    });
     if (z.status !== 0) throw new Error(`zip failed: ${z.stderr}`);
     const zipMs = performance.now() - t0;
     // The same archive made durable, as Atelier's is: a second reference, for context only.
@@ -394,19 +521,29 @@ async function main(): Promise<void> {
     );
   }
   const best = runs.reduce((a, b) => (b.zipMs / b.ours.ms > a.zipMs / a.ours.ms ? b : a));
-  const median = [...runs].sort((a, b) => a.zipMs / a.ours.ms - b.zipMs / b.ours.ms)[Math.floor(runs.length / 2)]!;
+  const median = [...runs].sort((a, b) => a.zipMs / a.ours.ms - b.zipMs / b.ours.ms)[
+    Math.floor(runs.length / 2)
+  ]!;
   console.log('');
   console.log(`files                ${corpus.files.length}`);
   console.log(`pack size            ${(corpus.bytes / MB).toFixed(0)} MB`);
-  console.log(`throughput ratio     ${(median.zipMs / median.ours.ms).toFixed(2)}× zip -r -0 (median of ${runs.length} pairs in alternating order; best ${(best.zipMs / best.ours.ms).toFixed(2)}×), target ≥ 1.0×`);
-  console.log(`vs zip -r -0 + sync   ${(median.zipSyncMs / median.ours.ms).toFixed(2)}× (Atelier fsyncs its ZIP; Info-ZIP leaves it in the page cache)`);
+  console.log(
+    `throughput ratio     ${(median.zipMs / median.ours.ms).toFixed(2)}× zip -r -0 (median of ${runs.length} pairs in alternating order; best ${(best.zipMs / best.ours.ms).toFixed(2)}×), target ≥ 1.0×`,
+  );
+  console.log(
+    `vs zip -r -0 + sync   ${(median.zipSyncMs / median.ours.ms).toFixed(2)}× (Atelier fsyncs its ZIP; Info-ZIP leaves it in the page cache)`,
+  );
   const most = (f: (t: TreeMemory) => number) => Math.max(...runs.map((r) => f(r.ours.tree)));
-  console.log(`peak RSS (export)    ${mb(most((t) => t.peakExportKb))} MB, target ≤ 250 MB (the export process and its ffmpeg, summed per sample every 40 ms)`);
+  console.log(
+    `peak RSS (export)    ${mb(most((t) => t.peakExportKb))} MB, target ≤ 250 MB (the export process and its ffmpeg, summed per sample every 40 ms)`,
+  );
   console.log(
     `  app process        ${mb(most((t) => t.hostBeforeKb))} MB before the export, ${mb(most((t) => t.hostPeakKb))} MB at most while it ran ` +
       `(the process holding the Library: this bench's CLI-like host under tsx)`,
   );
-  console.log(`  everything at once ${mb(most((t) => t.peakTotalKb))} MB (app + export + ffmpeg; ${mb(most((t) => t.peakHeldKb))} MB with shared file pages counted once)`);
+  console.log(
+    `  everything at once ${mb(most((t) => t.peakTotalKb))} MB (app + export + ffmpeg; ${mb(most((t) => t.peakHeldKb))} MB with shared file pages counted once)`,
+  );
   console.log(
     `verification         ${(median.ours.verifyMs / 1000).toFixed(2)} s of wall time after the writing = ${((median.ours.verifyMs / median.ours.ms) * 100).toFixed(0)}% of the export ` +
       `(the rest overlaps the writing, on the other core)`,

@@ -112,8 +112,14 @@ async function watcherLatency(dataDir: string, count: number, ratePerSec: number
   const core: Atelier = await openAtelier({ dataDir, host: 'serve', services: false });
   const service = await startWatchService(core, { createInbox: true });
   await service.settled();
-  const inbox = (core.sqlite.prepare('SELECT path FROM watch_folders WHERE is_inbox = 1').get() as { path: string }).path;
-  const buffers = await Promise.all(Array.from({ length: count }, (_, i) => noisyPng(512, 900_000 + i + (ratePerSec ? 0 : 50_000))));
+  const inbox = (
+    core.sqlite.prepare('SELECT path FROM watch_folders WHERE is_inbox = 1').get() as {
+      path: string;
+    }
+  ).path;
+  const buffers = await Promise.all(
+    Array.from({ length: count }, (_, i) => noisyPng(512, 900_000 + i + (ratePerSec ? 0 : 50_000))),
+  );
   const written = new Map<string, number>();
   const latencies: number[] = [];
   const finished = new Promise<void>((resolve) => {
@@ -138,7 +144,12 @@ async function watcherLatency(dataDir: string, count: number, ratePerSec: number
   const timeout = new Promise<void>((r) => setTimeout(r, 120_000));
   await Promise.race([finished, timeout]);
   await core.dispose();
-  return { n: latencies.length, p50: pct(latencies, 50), p95: pct(latencies, 95), max: Math.max(...latencies) };
+  return {
+    n: latencies.length,
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    max: Math.max(...latencies),
+  };
 }
 
 async function main() {
@@ -149,11 +160,15 @@ async function main() {
   const work = path.join(benchRoot, `run-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  log(`corpus: ${files.length} files, ${mb(bytes).toFixed(0)} MB (${spec.png} PNG, ${spec.jpeg} JPEG, ${spec.wav} WAV, ${spec.mp4} MP4); concurrency ${concurrency}`);
+  log(
+    `corpus: ${files.length} files, ${mb(bytes).toFixed(0)} MB (${spec.png} PNG, ${spec.jpeg} JPEG, ${spec.wav} WAV, ${spec.mp4} MP4); concurrency ${concurrency}`,
+  );
 
   if (process.env.BENCH_ONLY === 'watch') {
     const w = await watcherLatency(path.join(work, 'data-watch-only'), burst, burstRate);
-    process.stdout.write(`watcher latency paced   ${w.n}/${burst} drops at ${burstRate}/s: p50 ${w.p50.toFixed(0)} ms, p95 ${w.p95.toFixed(0)} ms, max ${w.max.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `watcher latency paced   ${w.n}/${burst} drops at ${burstRate}/s: p50 ${w.p50.toFixed(0)} ms, p95 ${w.p95.toFixed(0)} ms, max ${w.max.toFixed(0)} ms\n`,
+    );
     rmSync(work, { recursive: true, force: true });
     return;
   }
@@ -166,7 +181,13 @@ async function main() {
   log('full ingest …');
   const full = await fullIngest(corpus, path.join(work, 'data-full'));
   const s = full.summary;
-  if (s.failed.length) log(`  failures: ${s.failed.slice(0, 5).map((f) => `${f.path}: ${f.reason}`).join('; ')}`);
+  if (s.failed.length)
+    log(
+      `  failures: ${s.failed
+        .slice(0, 5)
+        .map((f) => `${f.path}: ${f.reason}`)
+        .join('; ')}`,
+    );
 
   const imgs = files.filter((f) => f.kind === 'png' || f.kind === 'jpeg');
   log('watcher latency (paced) …');
@@ -183,7 +204,10 @@ async function main() {
     `bare reference          ${refSecs.toFixed(1)} s  ${refRate.toFixed(1)} files/s  ${(mb(bytes) / refSecs).toFixed(1)} MB/s`,
     `ratio full/reference    ${(fullRate / refRate).toFixed(2)}× by wall time  (target ≥ 0.80×)`,
     `CPU time                full ${full.cpu.toFixed(1)} s, reference ${ref.cpu.toFixed(1)} s (children included): ratio ${(ref.cpu / full.cpu).toFixed(2)}×`,
-    `load average at end     ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}  (other processes on this machine skew wall times)`,
+    `load average at end     ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}  (other processes on this machine skew wall times)`,
     `event-loop delay        p99 ${full.elP99.toFixed(1)} ms, max ${full.elMax.toFixed(1)} ms during the full ingest  (target p99 ≤ 50 ms)`,
     `peak RSS                ${mb(full.peakRss).toFixed(0)} MB during the full ingest  (target ≤ 400 MB)`,
     `watcher latency paced   ${paced.n}/${burst} drops at ${burstRate}/s: p50 ${paced.p50.toFixed(0)} ms, p95 ${paced.p95.toFixed(0)} ms, max ${paced.max.toFixed(0)} ms  (target p50 ≤ 350, p95 ≤ 1000)`,

@@ -30,11 +30,17 @@ export function noisyRaw(w: number, h: number, seed: number): Buffer {
 }
 
 export async function noisyPng(size: number, seed: number): Promise<Buffer> {
-  return sharp(noisyRaw(size, size, seed), { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(noisyRaw(size, size, seed), { raw: { width: size, height: size, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }
 
 /** Builds the corpus once per spec (cached under `root`); returns its folder. */
-export async function ensureCorpus(root: string, spec: CorpusSpec, log: (s: string) => void): Promise<string> {
+export async function ensureCorpus(
+  root: string,
+  spec: CorpusSpec,
+  log: (s: string) => void,
+): Promise<string> {
   const dir = path.join(root, `corpus-${spec.png}-${spec.jpeg}-${spec.wav}-${spec.mp4}`);
   const done = path.join(dir, '.complete');
   if (existsSync(done)) return dir;
@@ -51,7 +57,11 @@ export async function ensureCorpus(root: string, spec: CorpusSpec, log: (s: stri
     jobs.push(async () => {
       const file = path.join(dir, 'jpeg', `photo-${String(i).padStart(4, '0')}.jpg`);
       if (!existsSync(file)) {
-        await sharp(noisyRaw(1920, 1080, 100_000 + i), { raw: { width: 1920, height: 1080, channels: 3 } }).jpeg({ quality: 85 }).toFile(file);
+        await sharp(noisyRaw(1920, 1080, 100_000 + i), {
+          raw: { width: 1920, height: 1080, channels: 3 },
+        })
+          .jpeg({ quality: 85 })
+          .toFile(file);
       }
     });
   }
@@ -67,12 +77,50 @@ export async function ensureCorpus(root: string, spec: CorpusSpec, log: (s: stri
   );
   for (let i = 0; i < spec.wav; i++) {
     const file = path.join(dir, 'wav', `tone-${i}.wav`);
-    if (!existsSync(file)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${200 + i * 10}:duration=5`, '-ar', '44100', '-ac', '2', file]);
+    if (!existsSync(file))
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=${200 + i * 10}:duration=5`,
+        '-ar',
+        '44100',
+        '-ac',
+        '2',
+        file,
+      ]);
   }
   for (let i = 0; i < spec.mp4; i++) {
     const file = path.join(dir, 'mp4', `clip-${i}.mp4`);
     if (!existsSync(file)) {
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30:duration=3`, '-f', 'lavfi', '-i', `sine=frequency=${300 + i}:duration=3`, '-vf', `hue=h=${i * 17}`, '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'aac', '-shortest', file]);
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=1280x720:rate=30:duration=3`,
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=${300 + i}:duration=3`,
+        '-vf',
+        `hue=h=${i * 17}`,
+        '-pix_fmt',
+        'yuv420p',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-c:a',
+        'aac',
+        '-shortest',
+        file,
+      ]);
     }
   }
   writeFileSync(done, new Date().toISOString());
@@ -84,7 +132,8 @@ export function listCorpus(dir: string): { path: string; size: number; kind: str
   for (const kind of ['png', 'jpeg', 'wav', 'mp4']) {
     const sub = path.join(dir, kind);
     if (!existsSync(sub)) continue;
-    for (const f of readdirSync(sub).sort()) out.push({ path: path.join(sub, f), size: statSync(path.join(sub, f)).size, kind });
+    for (const f of readdirSync(sub).sort())
+      out.push({ path: path.join(sub, f), size: statSync(path.join(sub, f)).size, kind });
   }
   return out;
 }

@@ -60,9 +60,13 @@ async function main() {
   const runner = await new JobRunner(core).start();
   const waitJob = async (id: string) => {
     for (;;) {
-      const j = core.sqlite.prepare('SELECT status, error FROM jobs WHERE id = ?').get(id) as { status: string; error: string | null };
+      const j = core.sqlite.prepare('SELECT status, error FROM jobs WHERE id = ?').get(id) as {
+        status: string;
+        error: string | null;
+      };
       if (j.status === 'completed') return;
-      if (j.status === 'failed' || j.status === 'cancelled') throw new Error(`job ${j.status}: ${j.error}`);
+      if (j.status === 'failed' || j.status === 'cancelled')
+        throw new Error(`job ${j.status}: ${j.error}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -74,12 +78,33 @@ async function main() {
     await probeVulkan(esr.path!, esr.modelsDir); // the app caches this once per run
     const direct = (out: string) => {
       const t0 = performance.now();
-      execFileSync(esr.path!, ['-i', img, '-o', out, '-n', 'realesrgan-x4fast', '-m', esr.modelsDir!, '-s', '4', '-f', 'png'], { stdio: 'ignore' });
+      execFileSync(
+        esr.path!,
+        [
+          '-i',
+          img,
+          '-o',
+          out,
+          '-n',
+          'realesrgan-x4fast',
+          '-m',
+          esr.modelsDir!,
+          '-s',
+          '4',
+          '-f',
+          'png',
+        ],
+        { stdio: 'ignore' },
+      );
       return performance.now() - t0;
     };
     const queued = async () => {
       const t0 = performance.now();
-      const r: { jobId: string } = await call('process.run', { kind: 'upscale', assetIds: [imgId], params: { model: 'realesrgan-x4fast', scale: 4 } });
+      const r: { jobId: string } = await call('process.run', {
+        kind: 'upscale',
+        assetIds: [imgId],
+        params: { model: 'realesrgan-x4fast', scale: 4 },
+      });
       await waitJob(r.jobId);
       return performance.now() - t0;
     };
@@ -113,16 +138,34 @@ async function main() {
     for (let i = 0; i < 2; i++) {
       const out = path.join(dir, `dn${i}.wav`);
       let t0 = performance.now();
-      execFileSync('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', wav, '-map', '0:a:0', '-af', 'afftdn=nr=12.0:nf=-50:tn=1', '-y', out]);
+      execFileSync('ffmpeg', [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-i',
+        wav,
+        '-map',
+        '0:a:0',
+        '-af',
+        'afftdn=nr=12.0:nf=-50:tn=1',
+        '-y',
+        out,
+      ]);
       dnD.push(performance.now() - t0);
       rmSync(out);
       t0 = performance.now();
-      const r: { jobId: string } = await call('process.run', { kind: 'denoise_audio', assetIds: [wavId] });
+      const r: { jobId: string } = await call('process.run', {
+        kind: 'denoise_audio',
+        assetIds: [wavId],
+      });
       await waitJob(r.jobId);
       dnQ.push(performance.now() - t0);
     }
     const dnRatio = Math.min(...dnD) / Math.min(...dnQ);
-    console.log(`denoise 120 s WAV afftdn, one job: direct ${fmt(Math.min(...dnD))} ms, queue ${fmt(Math.min(...dnQ))} ms → latency ratio ${fmt(dnRatio, 3)}`);
+    console.log(
+      `denoise 120 s WAV afftdn, one job: direct ${fmt(Math.min(...dnD))} ms, queue ${fmt(Math.min(...dnQ))} ms → latency ratio ${fmt(dnRatio, 3)}`,
+    );
 
     // 2b. Throughput proper: a run of 4 denoises, one ffmpeg at a time on both sides (cpu limit 1,
     // like the direct loop). The queue registers each output (probe, hash, row) after handing the
@@ -137,7 +180,20 @@ async function main() {
       const t1 = performance.now();
       for (const st of strengths) {
         const out = path.join(dir, `dnb${st}.wav`);
-        execFileSync('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', wav, '-map', '0:a:0', '-af', audioDenoiseFilter('afftdn', st), '-y', out]);
+        execFileSync('ffmpeg', [
+          '-hide_banner',
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-i',
+          wav,
+          '-map',
+          '0:a:0',
+          '-af',
+          audioDenoiseFilter('afftdn', st),
+          '-y',
+          out,
+        ]);
         rmSync(out);
       }
       return performance.now() - t1;
@@ -145,7 +201,16 @@ async function main() {
     const queuedBatch = async () => {
       const t1 = performance.now();
       const jobIds: string[] = [];
-      for (const st of strengths) jobIds.push(((await call('process.run', { kind: 'denoise_audio', assetIds: [wavId], params: { method: 'afftdn', strength: st } })) as { jobId: string }).jobId);
+      for (const st of strengths)
+        jobIds.push(
+          (
+            (await call('process.run', {
+              kind: 'denoise_audio',
+              assetIds: [wavId],
+              params: { method: 'afftdn', strength: st },
+            })) as { jobId: string }
+          ).jobId,
+        );
       await Promise.all(jobIds.map(waitJob));
       const ms = performance.now() - t1;
       // Equal outputs share content-addressed pictures, so only the first batch draws any.
@@ -176,10 +241,21 @@ async function main() {
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push(((await call('process.run', { kind: 'denoise_audio', assetIds: [wavId], params: { method: 'afftdn', strength: 0.3 + i * 0.1 } })) as { jobId: string }).jobId);
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        (
+          (await call('process.run', {
+            kind: 'denoise_audio',
+            assetIds: [wavId],
+            params: { method: 'afftdn', strength: 0.3 + i * 0.1 },
+          })) as { jobId: string }
+        ).jobId,
+      );
     await Promise.all(ids.map(waitJob));
     h.disable();
-    console.log(`event-loop delay while 4 cpu jobs ran: p50 ${fmt(h.percentile(50) / 1e6)} ms, p99 ${fmt(h.percentile(99) / 1e6)} ms, max ${fmt(h.max / 1e6)} ms`);
+    console.log(
+      `event-loop delay while 4 cpu jobs ran: p50 ${fmt(h.percentile(50) / 1e6)} ms, p99 ${fmt(h.percentile(99) / 1e6)} ms, max ${fmt(h.max / 1e6)} ms`,
+    );
     await call('engines.update', { concurrency: { cpu: 1 } });
 
     // 3. Dispatch overhead with 10,000 queued no-op jobs.
@@ -202,7 +278,9 @@ async function main() {
     await call('jobs.resume', {});
     await runner.whenIdle();
     const dispatchMs = (performance.now() - t0) / 10_000;
-    console.log(`10,000 no-op jobs: enqueue ${fmt(enqueueMs, 3)} ms/job, dispatch+run+record ${fmt(dispatchMs, 3)} ms/job (target ≤ 2 ms)`);
+    console.log(
+      `10,000 no-op jobs: enqueue ${fmt(enqueueMs, 3)} ms/job, dispatch+run+record ${fmt(dispatchMs, 3)} ms/job (target ≤ 2 ms)`,
+    );
     console.log(
       `jobs.list with 10,000+ jobs: page of 100 median ${fmt(med(listTimes))} ms, worst ${fmt(Math.max(...listTimes))} ms (20 keyset pages); queue order ${fmt(queueListMs)} ms (target: no task > 50 ms)`,
     );

@@ -44,7 +44,14 @@ console.log(`Seeding ${total.toLocaleString('en')} assets…`);
 let t0 = performance.now();
 const chunk = 50_000;
 for (let i = 0; i < total; i += chunk) {
-  insertAssets(core.sqlite, makeAssets(Math.min(chunk, total - i), { seed: 1000 + i, indexOffset: i, start: Date.parse('2024-01-01T00:00:00Z') + i * 60_000 }));
+  insertAssets(
+    core.sqlite,
+    makeAssets(Math.min(chunk, total - i), {
+      seed: 1000 + i,
+      indexOffset: i,
+      start: Date.parse('2024-01-01T00:00:00Z') + i * 60_000,
+    }),
+  );
 }
 // What the app's periodic `PRAGMA optimize` gives the planner on a real library.
 core.sqlite.exec('ANALYZE');
@@ -62,34 +69,57 @@ async function measure(name: string, target: number, fn: () => Promise<unknown>,
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
   results.push({ name, p50: q(0.5), p95: q(0.95), target });
-  console.log(`  ${name.padEnd(52)} p50 ${q(0.5).toFixed(2).padStart(7)} ms   p95 ${q(0.95).toFixed(2).padStart(7)} ms   (target ${target} ms)`);
+  console.log(
+    `  ${name.padEnd(52)} p50 ${q(0.5).toFixed(2).padStart(7)} ms   p95 ${q(0.95).toFixed(2).padStart(7)} ms   (target ${target} ms)`,
+  );
 }
 
 const pageTarget = values.million ? 50 : 15;
 const comboTarget = values.million ? 150 : 30;
 
 // A cursor 50,000 rows deep for each sort, found by walking (this is also what scrolling does).
-async function deepCursor(sort: { key: 'added' | 'created' | 'name' | 'rating' | 'size' | 'duration'; dir: 'asc' | 'desc' }) {
+async function deepCursor(sort: {
+  key: 'added' | 'created' | 'name' | 'rating' | 'size' | 'duration';
+  dir: 'asc' | 'desc';
+}) {
   let cursor: string | undefined;
   for (let seen = 0; seen < 50_000; seen += 500) {
-    const page = (await call('library.query', { sort, limit: 500, cursor })) as { nextCursor: string | null };
+    const page = (await call('library.query', { sort, limit: 500, cursor })) as {
+      nextCursor: string | null;
+    };
     cursor = page.nextCursor ?? undefined;
   }
   return cursor;
 }
 
 console.log('\nGrid pages');
-await measure('first page (added desc, 100)', pageTarget, () => call('library.query', { limit: 100 }));
+await measure('first page (added desc, 100)', pageTarget, () =>
+  call('library.query', { limit: 100 }),
+);
 t0 = performance.now();
 const deep = await deepCursor({ key: 'added', dir: 'desc' });
-console.log(`  (walked 50,000 rows in 100 pages of 500: ${(performance.now() - t0).toFixed(0)} ms)`);
-await measure('page 50,000 deep (added desc)', pageTarget, () => call('library.query', { limit: 100, cursor: deep }));
+console.log(
+  `  (walked 50,000 rows in 100 pages of 500: ${(performance.now() - t0).toFixed(0)} ms)`,
+);
+await measure('page 50,000 deep (added desc)', pageTarget, () =>
+  call('library.query', { limit: 100, cursor: deep }),
+);
 for (const key of ['created', 'name', 'rating', 'size', 'duration'] as const) {
   for (const dir of ['asc', 'desc'] as const) {
-    await measure(`first page sorted by ${key} ${dir}`, pageTarget, () => call('library.query', { limit: 100, sort: { key, dir } }), 15);
+    await measure(
+      `first page sorted by ${key} ${dir}`,
+      pageTarget,
+      () => call('library.query', { limit: 100, sort: { key, dir } }),
+      15,
+    );
   }
   const c = await deepCursor({ key, dir: 'desc' });
-  await measure(`page 50,000 deep by ${key} desc`, pageTarget, () => call('library.query', { limit: 100, sort: { key, dir: 'desc' }, cursor: c }), 15);
+  await measure(
+    `page 50,000 deep by ${key} desc`,
+    pageTarget,
+    () => call('library.query', { limit: 100, sort: { key, dir: 'desc' }, cursor: c }),
+    15,
+  );
 }
 
 console.log('\nFilters (first page)');
@@ -110,46 +140,125 @@ const filters: [string, MethodInput<'library.query'>['filter']][] = [
   ['duplicates', { duplicates: true }],
   ['trash', { trashed: true }],
 ];
-for (const [name, filter] of filters) await measure(name, comboTarget, () => call('library.query', { filter, limit: 100 }), 20);
+for (const [name, filter] of filters)
+  await measure(name, comboTarget, () => call('library.query', { filter, limit: 100 }), 20);
 const tag = (await call('tags.create', { name: 'bench-tag' })) as { id: string };
-const someIds = ((await call('library.query', { limit: 500, sort: { key: 'size', dir: 'desc' } })) as { items: { id: string }[] }).items.map((i) => i.id);
+const someIds = (
+  (await call('library.query', { limit: 500, sort: { key: 'size', dir: 'desc' } })) as {
+    items: { id: string }[];
+  }
+).items.map((i) => i.id);
 await call('curation.addTags', { selection: { ids: someIds }, tags: ['bench-tag'] });
-await measure('tag (500 tagged)', comboTarget, () => call('library.query', { filter: { tags: [tag.id] }, limit: 100 }), 20);
+await measure(
+  'tag (500 tagged)',
+  comboTarget,
+  () => call('library.query', { filter: { tags: [tag.id] }, limit: 100 }),
+  20,
+);
 const col = (await call('collections.create', { name: 'bench' })) as { id: string };
 await call('collections.addAssets', { id: col.id, selection: { ids: someIds } });
-await measure('collection (500) by position', comboTarget, () =>
-  call('library.query', { filter: { collectionId: col.id }, sort: { key: 'position', dir: 'asc' }, limit: 100 }), 20);
+await measure(
+  'collection (500) by position',
+  comboTarget,
+  () =>
+    call('library.query', {
+      filter: { collectionId: col.id },
+      sort: { key: 'position', dir: 'asc' },
+      limit: 100,
+    }),
+  20,
+);
 
 console.log('\nSearch');
-for (const q of ['portrait', 'temple', 'gothic', 'cyber*', 'portrait -anime', 'neon city night', '"golden hour"']) {
-  await measure(`search "${q}"`, comboTarget, () => call('library.query', { filter: { search: q }, limit: 100 }), 20);
+for (const q of [
+  'portrait',
+  'temple',
+  'gothic',
+  'cyber*',
+  'portrait -anime',
+  'neon city night',
+  '"golden hour"',
+]) {
+  await measure(
+    `search "${q}"`,
+    comboTarget,
+    () => call('library.query', { filter: { search: q }, limit: 100 }),
+    20,
+  );
 }
-await measure('search + status + rating + sort by size', comboTarget, () =>
-  call('library.query', { filter: { search: 'portrait', statuses: ['approved'], minRating: 3 }, sort: { key: 'size', dir: 'desc' }, limit: 100 }), 20);
-await measure('search rare + type + sort by name', comboTarget, () =>
-  call('library.query', { filter: { search: 'temple', types: ['image'] }, sort: { key: 'name', dir: 'asc' }, limit: 100 }), 20);
+await measure(
+  'search + status + rating + sort by size',
+  comboTarget,
+  () =>
+    call('library.query', {
+      filter: { search: 'portrait', statuses: ['approved'], minRating: 3 },
+      sort: { key: 'size', dir: 'desc' },
+      limit: 100,
+    }),
+  20,
+);
+await measure(
+  'search rare + type + sort by name',
+  comboTarget,
+  () =>
+    call('library.query', {
+      filter: { search: 'temple', types: ['image'] },
+      sort: { key: 'name', dir: 'asc' },
+      limit: 100,
+    }),
+  20,
+);
 
 console.log('\nSidebar and curation');
-await call('savedSearches.save', { name: 'Portraits to review', filter: { search: 'portrait', statuses: ['pending'] } });
+await call('savedSearches.save', {
+  name: 'Portraits to review',
+  filter: { search: 'portrait', statuses: ['pending'] },
+});
 await call('savedSearches.save', { name: 'Five stars', filter: { minRating: 5 } });
-await call('savedSearches.save', { name: 'Liked video', filter: { liked: true, types: ['video'] } });
+await call('savedSearches.save', {
+  name: 'Liked video',
+  filter: { liked: true, types: ['video'] },
+});
 await measure('library.counts (3 saved searches)', 50, () => call('library.counts', {}), 20);
 await measure('library.facets', 50, () => call('library.facets', {}), 20);
 await measure('tags.list prefix', 15, () => call('tags.list', { prefix: 'ben' }), 20);
 const one = someIds[0]!;
 let n = 0;
-await measure('curation.set one asset (a keystroke)', 50, () => call('curation.set', { selection: { ids: [one] }, patch: { rating: (n++ % 5) + 1 } }), 40);
+await measure(
+  'curation.set one asset (a keystroke)',
+  50,
+  () => call('curation.set', { selection: { ids: [one] }, patch: { rating: (n++ % 5) + 1 } }),
+  40,
+);
 await measure('curation.undo', 50, () => call('curation.undo', {}), 20);
-await measure('curation.set 10,000 assets by query', 1000, async () => {
-  await call('curation.set', { selection: { query: { from: '2024-01-01', to: '2024-01-07' } }, patch: { status: 'approved' } });
-  await call('curation.undo', {});
-}, 3);
-await measure('duplicates.find near, threshold 6', 2000, () => call('duplicates.find', { kind: 'near', threshold: 6 }), 3);
+await measure(
+  'curation.set 10,000 assets by query',
+  1000,
+  async () => {
+    await call('curation.set', {
+      selection: { query: { from: '2024-01-01', to: '2024-01-07' } },
+      patch: { status: 'approved' },
+    });
+    await call('curation.undo', {});
+  },
+  3,
+);
+await measure(
+  'duplicates.find near, threshold 6',
+  2000,
+  () => call('duplicates.find', { kind: 'near', threshold: 6 }),
+  3,
+);
 await measure('duplicates.find exact', 2000, () => call('duplicates.find', { kind: 'exact' }), 3);
 
 const over = results.filter((r) => r.p95 > r.target);
-console.log(`\n${results.length} measurements on ${total.toLocaleString('en')} assets; ${over.length} over target.`);
-for (const r of over) console.log(`  over: ${r.name} p95 ${r.p95.toFixed(1)} ms vs ${r.target} ms (×${(r.p95 / r.target).toFixed(2)})`);
+console.log(
+  `\n${results.length} measurements on ${total.toLocaleString('en')} assets; ${over.length} over target.`,
+);
+for (const r of over)
+  console.log(
+    `  over: ${r.name} p95 ${r.p95.toFixed(1)} ms vs ${r.target} ms (×${(r.p95 / r.target).toFixed(2)})`,
+  );
 const worst = results.reduce((a, b) => (b.p95 / b.target > a.p95 / a.target ? b : a));
 console.log(`Worst ratio p95/target: ${(worst.p95 / worst.target).toFixed(2)} (${worst.name})`);
 await core.dispose();
@@ -180,11 +289,17 @@ async function browserBench() {
     await page.reload();
     await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
     await page.evaluate(() => {
-      const w = window as unknown as { __long: number[]; __frames: number[]; __painted: WeakMap<Element, number> };
+      const w = window as unknown as {
+        __long: number[];
+        __frames: number[];
+        __painted: WeakMap<Element, number>;
+      };
       w.__long = [];
       w.__frames = [];
       w.__painted = new WeakMap();
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask', buffered: false });
+      new PerformanceObserver((l) =>
+        l.getEntries().forEach((e) => w.__long.push(e.duration)),
+      ).observe({ type: 'longtask', buffered: false });
       // When each thumbnail was first painted (the cards' <img elementtiming>): renderTime is the
       // frame that showed it, which is what a person sees; `complete` only says the bytes arrived.
       new PerformanceObserver((l) =>
@@ -197,7 +312,9 @@ async function browserBench() {
     const scroll = await page.evaluate(async () => {
       const w = window as unknown as { __long: number[]; __painted: WeakMap<Element, number> };
       w.__long.length = 0;
-      const grid = document.querySelector('[data-testid=library-view] [data-testid=asset-grid]') as HTMLElement;
+      const grid = document.querySelector(
+        '[data-testid=library-view] [data-testid=asset-grid]',
+      ) as HTMLElement;
       const frames: number[] = [];
       const started = performance.now();
       let last = started;
@@ -209,7 +326,11 @@ async function browserBench() {
         const now = performance.now();
         frames.push(now - last);
         last = now;
-        const shown = Number(document.querySelector('[data-testid=library-view] [data-testid=shown-count]')?.textContent?.replace(/[^0-9]/g, ''));
+        const shown = Number(
+          document
+            .querySelector('[data-testid=library-view] [data-testid=shown-count]')
+            ?.textContent?.replace(/[^0-9]/g, ''),
+        );
         const atEnd = grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
         if (atEnd && shown >= 100_000) {
           reachedEnd = true;
@@ -257,12 +378,17 @@ async function browserBench() {
         longTasks: [...w.__long],
         thumbsMs: paintedAt - stopAt,
         timedOut: performance.now() - stopAt >= 10_000,
-        loaded: document.querySelector('[data-testid=library-view] [data-testid=shown-count]')?.textContent,
+        loaded: document.querySelector('[data-testid=library-view] [data-testid=shown-count]')
+          ?.textContent,
       };
     });
     const maxLong = scroll.longTasks.length ? Math.max(...scroll.longTasks) : 0;
-    console.log(`  scroll end to end: ${scroll.seconds.toFixed(1)} s, ${scroll.frames} frames (p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms), ${scroll.over33} frames over 33 ms, loaded ${scroll.loaded}${scroll.reachedEnd ? '' : ' (did not reach the end within 120 s)'}`);
-    console.log(`  long tasks while scrolling: ${scroll.longTasks.length} (longest ${maxLong.toFixed(0)} ms; target none over 50 ms)`);
+    console.log(
+      `  scroll end to end: ${scroll.seconds.toFixed(1)} s, ${scroll.frames} frames (p50 ${scroll.p50.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms), ${scroll.over33} frames over 33 ms, loaded ${scroll.loaded}${scroll.reachedEnd ? '' : ' (did not reach the end within 120 s)'}`,
+    );
+    console.log(
+      `  long tasks while scrolling: ${scroll.longTasks.length} (longest ${maxLong.toFixed(0)} ms; target none over 50 ms)`,
+    );
     console.log(
       scroll.timedOut
         ? `  thumbnails of the last screen: not all ${scroll.visibleThumbs} painted within 10 s of stopping (target 100 ms)`
@@ -277,7 +403,9 @@ async function browserBench() {
     const heldMs = performance.now() - held;
     const review = await page.evaluate(() => ({
       long: [...(window as unknown as { __long: number[] }).__long],
-      heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+      heap:
+        (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory
+          ?.usedJSHeapSize ?? 0,
     }));
     console.log(
       `  review mode, 300 arrow presses in ${(heldMs / 1000).toFixed(1)} s: ${review.long.length} long tasks (longest ${review.long.length ? Math.max(...review.long).toFixed(0) : 0} ms)`,

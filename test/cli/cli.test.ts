@@ -26,7 +26,13 @@ describe('atelier CLI', () => {
     const code = await main(['status', '--data-dir', t.dir, '--json'], c.io);
     expect(code).toBe(0);
     const status = JSON.parse(c.out.join('\n'));
-    expect(status).toMatchObject({ app: 'Atelier', dataDir: t.dir, databasePath: path.join(t.dir, 'atelier.db'), assetCount: 0, watchFolders: [] });
+    expect(status).toMatchObject({
+      app: 'Atelier',
+      dataDir: t.dir,
+      databasePath: path.join(t.dir, 'atelier.db'),
+      assetCount: 0,
+      watchFolders: [],
+    });
     expect(status.schemaVersion).toBeGreaterThan(0);
   });
 
@@ -42,9 +48,13 @@ describe('atelier CLI', () => {
   it('a second serve on the same data dir refuses with a clear message, while status still reads it', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
-    const child = spawn(process.execPath, ['bin/atelier.mjs', 'serve', '--data-dir', t.dir, '--port', '0', '--no-build'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/atelier.mjs', 'serve', '--data-dir', t.dir, '--port', '0', '--no-build'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let buf = '';
@@ -56,9 +66,13 @@ describe('atelier CLI', () => {
         child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
       });
       expect(url).toMatch(/token=/);
-      const second = spawn(process.execPath, ['bin/atelier.mjs', 'serve', '--data-dir', t.dir, '--port', '0', '--no-build'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const second = spawn(
+        process.execPath,
+        ['bin/atelier.mjs', 'serve', '--data-dir', t.dir, '--port', '0', '--no-build'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       second.stderr.on('data', (d) => (stderr += d));
       const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
@@ -80,11 +94,18 @@ describe('atelier call / methods', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const c = capture();
-    expect(await main(['call', 'settings.update', '{"ownerName":"Ada"}', '--data-dir', t.dir], c.io)).toBe(0);
+    expect(
+      await main(['call', 'settings.update', '{"ownerName":"Ada"}', '--data-dir', t.dir], c.io),
+    ).toBe(0);
     expect(JSON.parse(c.out.join('\n'))).toMatchObject({ ok: true, value: { ownerName: 'Ada' } });
     const bad = capture();
-    expect(await main(['call', 'settings.update', '{"theme":1}', '--data-dir', t.dir], bad.io)).toBe(1);
-    expect(JSON.parse(bad.out.join('\n'))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(
+      await main(['call', 'settings.update', '{"theme":1}', '--data-dir', t.dir], bad.io),
+    ).toBe(1);
+    expect(JSON.parse(bad.out.join('\n'))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     const notJson = capture();
     expect(await main(['call', 'system.status', '{oops', '--data-dir', t.dir], notJson.io)).toBe(2);
     expect(notJson.err.join('\n')).toMatch(/not valid JSON/);
@@ -98,7 +119,12 @@ describe('atelier call / methods', () => {
     expect(await main(['ingest', wav, '--data-dir', data], capture().io)).toBe(0);
     renameSync(wav, `${wav}.away`); // the source vanishes: the job fails
     const failed = capture();
-    expect(await main(['process', 'transcode', wav, '--format', 'mp3', '--wait', '--json', '--data-dir', data], failed.io)).toBe(1);
+    expect(
+      await main(
+        ['process', 'transcode', wav, '--format', 'mp3', '--wait', '--json', '--data-dir', data],
+        failed.io,
+      ),
+    ).toBe(1);
     const job = JSON.parse(failed.out.join('\n')) as { id: string; status: string; error: string };
     expect(job.status).toBe('failed');
     renameSync(`${wav}.away`, wav);
@@ -115,18 +141,37 @@ describe('atelier call / methods', () => {
     cleanups.push(t.cleanup);
     const data = path.join(t.dir, 'data');
     const png = path.join(t.dir, 'cabin.png');
-    const parameters = 'a cabin, <lora:filmGrain:0.6>\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 64x48, Model hash: 31e35c80fc, Model: sdxl_base, Version: v1.9.4';
+    const parameters =
+      'a cabin, <lora:filmGrain:0.6>\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 64x48, Model hash: 31e35c80fc, Model: sdxl_base, Version: v1.9.4';
     await writePng(png, { texts: [{ key: 'parameters', text: parameters, kind: 'tEXt' }] });
     expect(await main(['ingest', png, '--data-dir', data], capture().io)).toBe(0);
     const listed = capture();
     expect(await main(['models', 'list', '--json', '--data-dir', data], listed.io)).toBe(0);
-    expect((JSON.parse(listed.out.join('\n')) as { matchKey: string }[]).map((m) => m.matchKey).sort()).toEqual(['filmgrain', 'sdxl_base']);
+    expect(
+      (JSON.parse(listed.out.join('\n')) as { matchKey: string }[]).map((m) => m.matchKey).sort(),
+    ).toEqual(['filmgrain', 'sdxl_base']);
     const marked = capture();
-    expect(await main(['models', 'mark', 'SDXL_base.safetensors', '--non-commercial', '--note', 'research only', '--data-dir', data], marked.io)).toBe(0);
+    expect(
+      await main(
+        [
+          'models',
+          'mark',
+          'SDXL_base.safetensors',
+          '--non-commercial',
+          '--note',
+          'research only',
+          '--data-dir',
+          data,
+        ],
+        marked.io,
+      ),
+    ).toBe(0);
     expect(marked.out.join('\n')).toBe('sdxl_base: marked non-commercial (1 asset)');
     const text = capture();
     expect(await main(['models', 'list', '--search', 'sdxl', '--data-dir', data], text.io)).toBe(0);
-    expect(text.out.join('\n')).toMatch(/^sdxl_base\s+checkpoint\s+1 assets\s+NON-COMMERCIAL\s+\(research only\)$/);
+    expect(text.out.join('\n')).toMatch(
+      /^sdxl_base\s+checkpoint\s+1 assets\s+NON-COMMERCIAL\s+\(research only\)$/,
+    );
     const bad = capture();
     expect(await main(['models', 'mark', 'sdxl_base', '--data-dir', data], bad.io)).toBe(2);
     expect(bad.err.join('\n')).toMatch(/Say --non-commercial or --commercial/);

@@ -19,8 +19,12 @@ type IsUnknown<T> = IsAny<T> extends true ? false : unknown extends T ? true : f
 type Untyped<T> = IsAny<T> extends true ? true : IsUnknown<T>;
 
 /** Method names whose output type is any or unknown: must be none. */
-type UntypedMethods = { [M in MethodName]: Untyped<MethodOutput<M>> extends true ? M : never }[MethodName];
-type UntypedEvents = { [E in EventName]: Untyped<EventPayload<E>> extends true ? E : never }[EventName];
+type UntypedMethods = {
+  [M in MethodName]: Untyped<MethodOutput<M>> extends true ? M : never;
+}[MethodName];
+type UntypedEvents = {
+  [E in EventName]: Untyped<EventPayload<E>> extends true ? E : never;
+}[EventName];
 
 describe('the api contract', () => {
   it('types every method output and every event payload (checked by tsc)', () => {

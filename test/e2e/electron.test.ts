@@ -10,20 +10,30 @@ function electronBinary(): { path: string | null; reason: string } {
   try {
     const p = createRequire(import.meta.url)('electron') as string;
     if (typeof p === 'string' && existsSync(p)) return { path: p, reason: '' };
-    return { path: null, reason: 'the Electron binary was not downloaded (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1)' };
+    return {
+      path: null,
+      reason:
+        'the Electron binary was not downloaded (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1)',
+    };
   } catch (err) {
-    return { path: null, reason: `the electron package has no binary here: ${(err as Error).message.split('\n')[0]}` };
+    return {
+      path: null,
+      reason: `the electron package has no binary here: ${(err as Error).message.split('\n')[0]}`,
+    };
   }
 }
 
 const bin = electronBinary();
 const hasDisplay = !!process.env.DISPLAY;
 if (!bin.path) console.warn(`[e2e] Electron journey skipped: ${bin.reason}.`);
-else if (!hasDisplay) console.warn('[e2e] Electron journey skipped: no DISPLAY (run under xvfb-run).');
+else if (!hasDisplay)
+  console.warn('[e2e] Electron journey skipped: no DISPLAY (run under xvfb-run).');
 
 describe.skipIf(!bin.path || !hasDisplay)('the desktop app through Electron', () => {
   it('opens a window on a fresh data dir and shows the live status', async () => {
-    const build = spawnSync('npx', ['electron-vite', 'build', '-c', './vite.config.ts'], { stdio: 'inherit' });
+    const build = spawnSync('npx', ['electron-vite', 'build', '-c', './vite.config.ts'], {
+      stdio: 'inherit',
+    });
     expect(build.status).toBe(0);
     const t = tempDir('atelier-electron-');
     const app = await electron.launch({
@@ -33,10 +43,17 @@ describe.skipIf(!bin.path || !hasDisplay)('the desktop app through Electron', ()
     });
     try {
       const win = await app.firstWindow();
-      await expect.poll(() => win.getByTestId('sidebar-status').textContent()).toMatch(/assets · v/);
+      await expect
+        .poll(() => win.getByTestId('sidebar-status').textContent())
+        .toMatch(/assets · v/);
       // The preload exposes only invoke and on.
-      expect(await win.evaluate(() => Object.keys(window.atelier ?? {}).sort())).toEqual(['invoke', 'on']);
-      expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      expect(await win.evaluate(() => Object.keys(window.atelier ?? {}).sort())).toEqual([
+        'invoke',
+        'on',
+      ]);
+      expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
+        'undefined',
+      );
     } finally {
       await app.close();
       t.cleanup();

@@ -44,13 +44,11 @@ describe('ingest in the browser', () => {
   it('imports through the file picker (upload) and filters by search', async () => {
     const page = await e2e.browser.newPage();
     await page.goto(e2e.serve.openUrl);
-    await page
-      .getByTestId('import-input')
-      .setInputFiles({
-        name: 'violet-dusk.png',
-        mimeType: 'image/png',
-        buffer: await png('#6b4ce6'),
-      });
+    await page.getByTestId('import-input').setInputFiles({
+      name: 'violet-dusk.png',
+      mimeType: 'image/png',
+      buffer: await png('#6b4ce6'),
+    });
     const card = page.getByTestId('lib-card').filter({ hasText: 'violet-dusk.png' });
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('library-search').fill('violet');

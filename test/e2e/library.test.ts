@@ -35,7 +35,9 @@ afterAll(async () => {
 const lib = () => page.getByTestId('library-view');
 const card = (id: string) => lib().locator(`[data-testid=lib-card][data-id="${id}"]`);
 const row = (id: string) =>
-  server.core.sqlite.prepare('SELECT status, rating, liked, deleted_at FROM assets WHERE id = ?').get(id) as {
+  server.core.sqlite
+    .prepare('SELECT status, rating, liked, deleted_at FROM assets WHERE id = ?')
+    .get(id) as {
     status: string;
     rating: number;
     liked: number;
@@ -75,11 +77,15 @@ describe('the library in Chromium', () => {
     await page.keyboard.press('t');
     await tagDialog().fill('sunset glow');
     await page.keyboard.press('Enter');
-    await expect.poll(() => lib().getByTestId('tag-chip').allTextContents()).toContainEqual(expect.stringContaining('sunset glow'));
+    await expect
+      .poll(() => lib().getByTestId('tag-chip').allTextContents())
+      .toContainEqual(expect.stringContaining('sunset glow'));
     // Autocomplete offers the existing tag by prefix.
     await page.keyboard.press('t');
     await tagDialog().fill('suns');
-    await expect.poll(() => lib().locator('.tag-options li').first().textContent()).toMatch(/sunset glow/);
+    await expect
+      .poll(() => lib().locator('.tag-options li').first().textContent())
+      .toMatch(/sunset glow/);
     await page.keyboard.press('Escape');
     await expect.poll(() => lib().getByRole('dialog', { name: 'Tag' }).count()).toBe(0);
   });
@@ -92,9 +98,16 @@ describe('the library in Chromium', () => {
     expect(marks.every((m) => m.toLowerCase() === 'fox')).toBe(true);
     await lib().getByTestId('library-search').fill('');
     await lib().getByTestId('side-approved').click();
-    await expect.poll(async () => new Set(await lib().locator('[data-testid=lib-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))))).toEqual(
-      new Set(['approved']),
-    );
+    await expect
+      .poll(
+        async () =>
+          new Set(
+            await lib()
+              .locator('[data-testid=lib-card]')
+              .evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))),
+          ),
+      )
+      .toEqual(new Set(['approved']));
     await lib().getByTestId('side-all').click();
   });
 
@@ -104,7 +117,9 @@ describe('the library in Chromium', () => {
     await card(e!.id).click({ modifiers: ['Shift'] });
     await expect.poll(() => lib().getByTestId('bulk-count').textContent()).toBe('3 selected');
     await lib().getByTestId('bulk-approve').click();
-    await expect.poll(() => [c, d, e].map((x) => row(x!.id).status)).toEqual(['approved', 'approved', 'approved']);
+    await expect
+      .poll(() => [c, d, e].map((x) => row(x!.id).status))
+      .toEqual(['approved', 'approved', 'approved']);
     await lib().getByTestId('bulk-rating').selectOption('5');
     await expect.poll(() => [c, d, e].map((x) => row(x!.id).rating)).toEqual([5, 5, 5]);
   });
@@ -138,7 +153,10 @@ describe('the library in Chromium', () => {
     await expect.poll(() => lib().getByTestId('dup-group').count()).toBe(2);
     await lib().getByTestId('keep-best-all').click();
     await expect.poll(() => lib().getByTestId('dup-group').count()).toBe(2);
-    const statuses = seeded.real.slice(-4).map((a) => row(a.id).status).sort();
+    const statuses = seeded.real
+      .slice(-4)
+      .map((a) => row(a.id).status)
+      .sort();
     expect(statuses).toEqual(['approved', 'approved', 'rejected', 'rejected']);
     await lib().getByTestId('side-all').click();
   });
@@ -153,9 +171,15 @@ describe('the library in Chromium', () => {
     copyFileSync(path.join(t.dir, 'files', 'gen_005.png'), path.join(folder, 'fresh drop.png'));
     // An exact copy links to the existing asset; give it new bytes so it becomes a new asset.
     const sharp = (await import('sharp')).default;
-    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#33aa77' } }).png().toFile(path.join(folder, 'brand new.png'));
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#33aa77' } })
+      .png()
+      .toFile(path.join(folder, 'brand new.png'));
     await expect
-      .poll(async () => (await lib().locator('[data-testid=lib-card]').allTextContents()).slice(0, 4).join(' '), { timeout: 20_000 })
+      .poll(
+        async () =>
+          (await lib().locator('[data-testid=lib-card]').allTextContents()).slice(0, 4).join(' '),
+        { timeout: 20_000 },
+      )
       .toContain('brand new.png');
     expect(await lib().getByTestId('lib-card').count()).toBeGreaterThanOrEqual(before);
   });

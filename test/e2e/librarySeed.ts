@@ -5,7 +5,18 @@ import { openAtelier } from '../../src-main/core/app/atelier';
 import { thumbPath } from '../../src-main/core/media/resolveMedia';
 import { asset, insertAssets, makeAssets, type SeedAsset } from '../core/browse/helpers';
 
-const palette = ['#6b4ce6', '#e0679a', '#2f9e6b', '#c98a12', '#d0453a', '#2c7be5', '#13a3a3', '#8a5a44', '#b04fd1', '#445566'];
+const palette = [
+  '#6b4ce6',
+  '#e0679a',
+  '#2f9e6b',
+  '#c98a12',
+  '#d0453a',
+  '#2c7be5',
+  '#13a3a3',
+  '#8a5a44',
+  '#b04fd1',
+  '#445566',
+];
 
 /** A small, recognisable picture: a gradient with a big number, so screenshots read well. */
 function svg(i: number, w = 768, h = 768): Buffer {
@@ -30,19 +41,32 @@ export interface SeededLibrary {
  * thumbnails (so review mode and quick look show pixels), plus `bulk` rows that share those
  * thumbnails (so the 100k scroll test has pictures without writing 100k files).
  */
-export async function seedLibrary(dataDir: string, filesDir: string, realCount = 24, bulk = 0): Promise<SeededLibrary> {
+export async function seedLibrary(
+  dataDir: string,
+  filesDir: string,
+  realCount = 24,
+  bulk = 0,
+): Promise<SeededLibrary> {
   mkdirSync(filesDir, { recursive: true });
   const core = await openAtelier({ dataDir, host: 'cli', services: false });
   try {
     const keys: string[] = [];
     const real: SeedAsset[] = [];
-    const prompts = ['portrait of a fox in a misty forest', 'neon city at night, cyberpunk', 'watercolor castle on a hill', 'golden hour beach, film grain'];
+    const prompts = [
+      'portrait of a fox in a misty forest',
+      'neon city at night, cyberpunk',
+      'watercolor castle on a hill',
+      'golden hour beach, film grain',
+    ];
     for (let i = 0; i < realCount; i++) {
       const key = (i + 1).toString(16).padStart(2, '0').repeat(16);
       const png = await sharp(svg(i)).png().toBuffer();
       const file = path.join(filesDir, `gen_${String(i).padStart(3, '0')}.png`);
       await sharp(png).toFile(file);
-      for (const [variant, size] of [['thumb', 512], ['thumb-small', 256]] as const) {
+      for (const [variant, size] of [
+        ['thumb', 512],
+        ['thumb-small', 256],
+      ] as const) {
         const out = thumbPath(core.layout, key, variant);
         mkdirSync(path.dirname(out), { recursive: true });
         await sharp(png).resize(size, size, { fit: 'inside' }).webp({ quality: 80 }).toFile(out);
@@ -62,14 +86,24 @@ export async function seedLibrary(dataDir: string, filesDir: string, realCount =
             source: 'ComfyUI',
             model: 'sdxl_base_1.0',
             // Two near-identical pairs for the duplicates view.
-            phash: i < 4 ? (i % 2 === 0 ? 'f0f0f0f0aaaa5555' : 'f0f0f0f0aaaa5557').replace('aaaa', i < 2 ? 'aaaa' : '3333') : null,
+            phash:
+              i < 4
+                ? (i % 2 === 0 ? 'f0f0f0f0aaaa5555' : 'f0f0f0f0aaaa5557').replace(
+                    'aaaa',
+                    i < 2 ? 'aaaa' : '3333',
+                  )
+                : null,
           },
           bulk + i,
         ),
       );
     }
     if (bulk) {
-      const rows = makeAssets(bulk, { seed: 42, start: Date.parse('2024-01-01T00:00:00Z'), duplicateRate: 0 });
+      const rows = makeAssets(bulk, {
+        seed: 42,
+        start: Date.parse('2024-01-01T00:00:00Z'),
+        duplicateRate: 0,
+      });
       rows.forEach((r, i) => {
         r.thumb_key = r.type === 'audio' ? null : keys[i % keys.length]!;
         r.deleted_at = null;

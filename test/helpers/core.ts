@@ -16,10 +16,16 @@ export interface TestCore {
 }
 
 /** A real core on a real SQLite file in a fresh temp data directory. */
-export async function openTestCore(options: { services?: boolean; host?: HostKind } = {}): Promise<TestCore> {
+export async function openTestCore(
+  options: { services?: boolean; host?: HostKind } = {},
+): Promise<TestCore> {
   const { dir, cleanup } = tempDir();
   const dataDir = path.join(dir, 'data');
-  const core = await openAtelier({ dataDir, host: options.host ?? 'cli', services: options.services ?? false });
+  const core = await openAtelier({
+    dataDir,
+    host: options.host ?? 'cli',
+    services: options.services ?? false,
+  });
   const api = createApi(core);
   return {
     core,

@@ -7,7 +7,9 @@ const eslint = new ESLint({ cwd: process.cwd() });
 
 async function electronErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
 }
 
 describe('lint: the electron boundary', () => {
@@ -19,8 +21,23 @@ describe('lint: the electron boundary', () => {
   });
 
   it('allows type-only imports anywhere and runtime imports in the Electron layer', async () => {
-    expect(await electronErrors('src-main/core/x.ts', "import type { App } from 'electron';\nexport type A = App;\n")).toEqual([]);
-    expect(await electronErrors('src-main/electron/x.ts', "import { app } from 'electron';\nexport const n = app.getName();\n")).toEqual([]);
-    expect(await electronErrors('src-preload/x.ts', "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n")).toEqual([]);
+    expect(
+      await electronErrors(
+        'src-main/core/x.ts',
+        "import type { App } from 'electron';\nexport type A = App;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await electronErrors(
+        'src-main/electron/x.ts',
+        "import { app } from 'electron';\nexport const n = app.getName();\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await electronErrors(
+        'src-preload/x.ts',
+        "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n",
+      ),
+    ).toEqual([]);
   });
 });

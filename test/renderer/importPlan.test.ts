@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { planImport } from '../../src-renderer/src/lib/importPlan';
 
 describe('import plan for dropped files', () => {
-  const files = [{ name: 'a.png', p: '/home/c/a.png' }, { name: 'from-browser.png', p: '' }, { name: 'odd', p: 'throw' }];
+  const files = [
+    { name: 'a.png', p: '/home/c/a.png' },
+    { name: 'from-browser.png', p: '' },
+    { name: 'odd', p: 'throw' },
+  ];
   const pathOf = (f: { p: string }) => {
     if (f.p === 'throw') throw new Error('not a file');
     return f.p;

@@ -23,7 +23,11 @@ afterEach(async () => {
 });
 
 const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}${p.slice(1)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${server.url}${p.slice(1)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('serve mode', () => {
   it('binds 127.0.0.1 and answers 401 without the token', async () => {
@@ -32,7 +36,9 @@ describe('serve mode', () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect((await fetch(server.url)).status).toBe(401);
-    expect((await post('/api/system.status', {}, { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await post('/api/system.status', {}, { Authorization: 'Bearer wrong' })).status).toBe(
+      401,
+    );
   });
 
   it('swaps the URL token for an HttpOnly cookie that then authorises the api', async () => {
@@ -57,24 +63,37 @@ describe('serve mode', () => {
     expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     const bad = await post('/api/settings.update', { theme: 7 }, auth);
     expect(bad.status).toBe(400);
-    const notJson = await fetch(`${server.url}api/system.status`, { method: 'POST', headers: auth, body: '{nope' });
+    const notJson = await fetch(`${server.url}api/system.status`, {
+      method: 'POST',
+      headers: auth,
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
   });
 
   it('refuses a foreign Host header (DNS rebinding) and a cross-origin api call', async () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve) => {
-      http.get({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: 'evil.example' } }, (res) => resolve(res.statusCode ?? 0));
+      http.get(
+        { host: '127.0.0.1', port: server.port, path: '/', headers: { Host: 'evil.example' } },
+        (res) => resolve(res.statusCode ?? 0),
+      );
     });
     expect(status).toBe(421);
-    const res = await post('/api/system.status', {}, { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' });
+    const res = await post(
+      '/api/system.status',
+      {},
+      { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' },
+    );
     expect(res.status).toBe(403);
   });
 
   it('pushes events over the WebSocket only to authorised clients', async () => {
     const refused = new WebSocket(`ws://127.0.0.1:${server.port}/events`);
     await new Promise<void>((resolve) => refused.on('error', () => resolve()));
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Authorization: `Bearer ${server.token}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, {
+      headers: { Authorization: `Bearer ${server.token}` },
+    });
     const messages: Array<{ event: string; payload: unknown }> = [];
     await new Promise<void>((resolve, reject) => {
       ws.on('message', (m) => {
@@ -86,15 +105,23 @@ describe('serve mode', () => {
     const got = new Promise<{ event: string; payload: unknown }>((resolve) =>
       ws.on('message', (m) => resolve(JSON.parse(String(m)))),
     );
-    await post('/api/settings.update', { ownerName: 'Ada' }, { Authorization: `Bearer ${server.token}` });
+    await post(
+      '/api/settings.update',
+      { ownerName: 'Ada' },
+      { Authorization: `Bearer ${server.token}` },
+    );
     expect(await got).toMatchObject({ event: 'settings.changed', payload: { ownerName: 'Ada' } });
     ws.close();
   });
 
   it('serves media by asset id only', async () => {
     const auth = { Authorization: `Bearer ${server.token}` };
-    expect((await fetch(`${server.url}media/no-such-asset/file`, { headers: auth })).status).toBe(404);
-    expect((await fetch(`${server.url}media/x/..%2F..%2Fetc%2Fpasswd`, { headers: auth })).status).toBe(400);
+    expect((await fetch(`${server.url}media/no-such-asset/file`, { headers: auth })).status).toBe(
+      404,
+    );
+    expect(
+      (await fetch(`${server.url}media/x/..%2F..%2Fetc%2Fpasswd`, { headers: auth })).status,
+    ).toBe(400);
   });
 
   it('revalidates media by ETag: a picture the browser holds costs a 304, a changed one is sent again', async () => {
@@ -130,10 +157,14 @@ describe('serve mode', () => {
     // Ranges: honoured for the version the client names in If-Range, the whole file otherwise.
     const fileUrl = `${server.url}media/${a.id}/file`;
     const fileTag = (await fetch(fileUrl, { headers: auth, method: 'HEAD' })).headers.get('etag')!;
-    const part = await fetch(fileUrl, { headers: { ...auth, Range: 'bytes=0-99', 'If-Range': fileTag } });
+    const part = await fetch(fileUrl, {
+      headers: { ...auth, Range: 'bytes=0-99', 'If-Range': fileTag },
+    });
     expect(part.status).toBe(206);
     expect((await part.arrayBuffer()).byteLength).toBe(100);
-    const stale = await fetch(fileUrl, { headers: { ...auth, Range: 'bytes=0-99', 'If-Range': '"0-0"' } });
+    const stale = await fetch(fileUrl, {
+      headers: { ...auth, Range: 'bytes=0-99', 'If-Range': '"0-0"' },
+    });
     expect(stale.status).toBe(200);
     expect((await stale.arrayBuffer()).byteLength).toBe(1000);
   });

@@ -9,7 +9,8 @@ export const assetsHelp = `atelier assets list [--data-dir DIR] [--json] [--sear
 
 export async function assetsCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'list') throw new UsageError(sub ? `Unknown assets command: ${sub}` : 'Missing subcommand: list');
+  if (sub !== 'list')
+    throw new UsageError(sub ? `Unknown assets command: ${sub}` : 'Missing subcommand: list');
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -26,7 +27,8 @@ export async function assetsCommand(argv: string[], io: CliIO): Promise<number> 
     throw new UsageError(`--type must be one of ${assetTypes.join(', ')}`);
   }
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit must be 1–500');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new UsageError('--limit must be 1–500');
   const core = await openForCli(resolveDataDir(values['data-dir']), 'cli', false);
   let page: AssetPage;
   try {
@@ -47,8 +49,15 @@ export async function assetsCommand(argv: string[], io: CliIO): Promise<number> 
   }
   if (page.items.length === 0) io.out('No assets.');
   for (const a of page.items) {
-    const dims = a.width && a.height ? `${a.width}×${a.height}` : a.durationSec ? `${a.durationSec.toFixed(1)} s` : '';
-    io.out(`${a.id}  ${a.type.padEnd(5)}  ${dims.padEnd(10)}  ${formatBytes(a.sizeBytes).padStart(8)}  ${a.missing ? '[missing] ' : ''}${a.path}`);
+    const dims =
+      a.width && a.height
+        ? `${a.width}×${a.height}`
+        : a.durationSec
+          ? `${a.durationSec.toFixed(1)} s`
+          : '';
+    io.out(
+      `${a.id}  ${a.type.padEnd(5)}  ${dims.padEnd(10)}  ${formatBytes(a.sizeBytes).padStart(8)}  ${a.missing ? '[missing] ' : ''}${a.path}`,
+    );
   }
   if (page.nextCursor) io.out(`… more (use --limit or --json for the cursor)`);
   return 0;

@@ -38,6 +38,7 @@ export async function callCommand(argv: string[], io: CliIO): Promise<number> {
 
 export async function methodsCommand(_argv: string[], io: CliIO): Promise<number> {
   const width = Math.max(...methodNames.map((n) => n.length));
-  for (const name of [...methodNames].sort()) io.out(`${name.padEnd(width)}  ${methods[name].description}`);
+  for (const name of [...methodNames].sort())
+    io.out(`${name.padEnd(width)}  ${methods[name].description}`);
   return 0;
 }

@@ -29,7 +29,10 @@ export async function curateCommand(argv: string[], io: CliIO): Promise<number> 
     strict: true,
   });
   const [action, ...rest] = positionals;
-  if (!action) throw new UsageError('Which action? approve, reject, unmark, rate, like, unlike, tag, untag, trash, restore or undo');
+  if (!action)
+    throw new UsageError(
+      'Which action? approve, reject, unmark, rate, like, unlike, tag, untag, trash, restore or undo',
+    );
   let arg: string | undefined;
   if (action === 'rate' || action === 'tag' || action === 'untag') {
     arg = rest.shift();
@@ -40,10 +43,12 @@ export async function curateCommand(argv: string[], io: CliIO): Promise<number> 
   if (values.status) filter.statuses = [values.status as 'pending'];
   if (values.type) filter.types = [values.type as 'image'];
   const byQuery = Object.keys(filter).length > 0;
-  if (action !== 'undo' && !byQuery && rest.length === 0) throw new UsageError('Give asset ids, or --search/--status/--type to select by query');
+  if (action !== 'undo' && !byQuery && rest.length === 0)
+    throw new UsageError('Give asset ids, or --search/--status/--type to select by query');
   if (byQuery && rest.length) throw new UsageError('Give either asset ids or a query, not both');
   if (action === 'restore') filter.trashed = true;
-  const selection: SelectionInput = byQuery || (action === 'restore' && !rest.length) ? { query: filter } : { ids: rest };
+  const selection: SelectionInput =
+    byQuery || (action === 'restore' && !rest.length) ? { query: filter } : { ids: rest };
 
   const core = await openForCli(resolveDataDir(values['data-dir']), 'cli', false);
   try {
@@ -55,15 +60,25 @@ export async function curateCommand(argv: string[], io: CliIO): Promise<number> 
     };
     let result: unknown;
     if (action in statuses) {
-      result = await run('curation.set', { selection, patch: { status: statuses[action as keyof typeof statuses] } });
+      result = await run('curation.set', {
+        selection,
+        patch: { status: statuses[action as keyof typeof statuses] },
+      });
     } else if (action === 'rate') {
       const rating = Number(arg);
-      if (!Number.isInteger(rating) || rating < 0 || rating > 5) throw new UsageError('rate takes a whole number from 0 to 5');
+      if (!Number.isInteger(rating) || rating < 0 || rating > 5)
+        throw new UsageError('rate takes a whole number from 0 to 5');
       result = await run('curation.set', { selection, patch: { rating } });
     } else if (action === 'like' || action === 'unlike') {
       result = await run('curation.set', { selection, patch: { liked: action === 'like' } });
     } else if (action === 'tag') {
-      result = await run('curation.addTags', { selection, tags: arg!.split(',').map((s) => s.trim()).filter(Boolean) });
+      result = await run('curation.addTags', {
+        selection,
+        tags: arg!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      });
     } else if (action === 'untag') {
       const names = arg!.split(',').map((s) => s.trim().toLowerCase());
       const tags = (await run('tags.list', { limit: 1000 })) as { id: string; name: string }[];
@@ -84,7 +99,10 @@ export async function curateCommand(argv: string[], io: CliIO): Promise<number> 
     }
     const r = result as CurationResult;
     if (values.json) printJson(io, r);
-    else io.out(`${r.changed} asset${r.changed === 1 ? '' : 's'} changed${r.changed ? ' (atelier curate undo takes it back)' : ''}`);
+    else
+      io.out(
+        `${r.changed} asset${r.changed === 1 ? '' : 's'} changed${r.changed ? ' (atelier curate undo takes it back)' : ''}`,
+      );
     return 0;
   } finally {
     await core.dispose();

@@ -31,7 +31,13 @@ export async function ingestCommand(argv: string[], io: CliIO): Promise<number> 
   } else {
     const n = (k: number, what: string) => `${k} ${what}`;
     io.out(
-      [n(summary.added, 'added'), n(summary.duplicates, 'duplicates'), n(summary.updated, 'updated'), n(summary.unchanged, 'unchanged'), n(summary.failed.length, 'failed')].join(', '),
+      [
+        n(summary.added, 'added'),
+        n(summary.duplicates, 'duplicates'),
+        n(summary.updated, 'updated'),
+        n(summary.unchanged, 'unchanged'),
+        n(summary.failed.length, 'failed'),
+      ].join(', '),
     );
     for (const f of summary.failed) io.out(`  ✗ ${f.path}\n      ${f.reason}`);
   }

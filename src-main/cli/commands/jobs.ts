@@ -114,7 +114,9 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (values.wait && sub !== 'retry') throw new UsageError('--wait goes with atelier jobs retry');
-    const job = (await call(api, sub === 'cancel' ? 'jobs.cancel' : 'jobs.retry', { id })) as JobSummary;
+    const job = (await call(api, sub === 'cancel' ? 'jobs.cancel' : 'jobs.retry', {
+      id,
+    })) as JobSummary;
     if (sub === 'retry' && values.wait) {
       const final = await runAndWait(core, job.id, io, values.json);
       if (values.json) printJson(io, final);
@@ -124,7 +126,9 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
     if (values.json) return (printJson(io, job), 0);
     io.out(jobLine(job));
     if (sub === 'retry')
-      io.out('Queued again: it runs when the app or `atelier serve` is running; add --wait to run it now.');
+      io.out(
+        'Queued again: it runs when the app or `atelier serve` is running; add --wait to run it now.',
+      );
     return 0;
   } finally {
     await core.dispose();

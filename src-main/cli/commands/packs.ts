@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../contract/errors';
-import { licenseLabels, licenseTypes, presetIds, type PackLicenseType, type PackSummary, type PresetId } from '../../contract/packs';
+import {
+  licenseLabels,
+  licenseTypes,
+  presetIds,
+  type PackLicenseType,
+  type PackSummary,
+  type PresetId,
+} from '../../contract/packs';
 import { createApi } from '../../core/api/dispatch';
 import type { Atelier } from '../../core/app/atelier';
 import { exportPack } from '../../core/packs/exportPack';
@@ -24,13 +31,18 @@ async function api<T>(core: Atelier, method: string, input: unknown): Promise<T>
 }
 
 export function resolvePack(core: Atelier, ref: string): string {
-  const row = core.sqlite.prepare('SELECT id FROM packs WHERE (id = ? OR slug = ?) AND deleted_at IS NULL').get(ref, ref) as { id: string } | undefined;
-  if (!row) throw new AppError('not_found', `No pack with id or slug "${ref}" (see: atelier packs list)`);
+  const row = core.sqlite
+    .prepare('SELECT id FROM packs WHERE (id = ? OR slug = ?) AND deleted_at IS NULL')
+    .get(ref, ref) as { id: string } | undefined;
+  if (!row)
+    throw new AppError('not_found', `No pack with id or slug "${ref}" (see: atelier packs list)`);
   return row.id;
 }
 
 function packLine(p: PackSummary): string {
-  const exported = p.exportedAt ? `exported ${p.exportedAt.slice(0, 16).replace('T', ' ')}` : 'never exported';
+  const exported = p.exportedAt
+    ? `exported ${p.exportedAt.slice(0, 16).replace('T', ' ')}`
+    : 'never exported';
   return `${p.slug.padEnd(28)} ${String(p.assetCount).padStart(5)} assets ${formatBytes(p.totalSizeBytes).padStart(8)}  v${p.version.padEnd(7)} ${licenseLabels[p.licenseType].padEnd(22)} ${exported}`;
 }
 
@@ -54,21 +66,26 @@ export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
     strict: true,
   });
   const subs = ['list', 'create', 'show', 'add', 'remove', 'export'];
-  if (!sub || !subs.includes(sub)) throw new UsageError(`Unknown packs subcommand: ${sub ?? '(none)'} (use ${subs.join(', ')})`);
+  if (!sub || !subs.includes(sub))
+    throw new UsageError(`Unknown packs subcommand: ${sub ?? '(none)'} (use ${subs.join(', ')})`);
   if (values.license && !(licenseTypes as readonly string[]).includes(values.license)) {
-    throw new UsageError(`--license: unknown type ${values.license} (use ${licenseTypes.join(', ')})`);
+    throw new UsageError(
+      `--license: unknown type ${values.license} (use ${licenseTypes.join(', ')})`,
+    );
   }
   if (values.preset && !(presetIds as readonly string[]).includes(values.preset)) {
     throw new UsageError(`--preset: unknown preset ${values.preset} (use ${presetIds.join(', ')})`);
   }
-  if (sub !== 'list' && positionals.length === 0) throw new UsageError(`atelier packs ${sub} needs ${sub === 'create' ? 'a NAME' : 'a PACK'}`);
+  if (sub !== 'list' && positionals.length === 0)
+    throw new UsageError(`atelier packs ${sub} needs ${sub === 'create' ? 'a NAME' : 'a PACK'}`);
   const core = await openForJobs(values['data-dir']);
   try {
     switch (sub) {
       case 'list': {
         const packs = await api<PackSummary[]>(core, 'packs.list', {});
         if (values.json) printJson(io, packs);
-        else if (packs.length === 0) io.out('No packs yet. Create one: atelier packs create "My pack"');
+        else if (packs.length === 0)
+          io.out('No packs yet. Create one: atelier packs create "My pack"');
         else for (const p of packs) io.out(packLine(p));
         return 0;
       }
@@ -87,21 +104,49 @@ export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
       case 'show': {
         const id = resolvePack(core, positionals[0]!);
         const pack = await api<PackSummary>(core, 'packs.get', { id });
-        const assets = await api<{ items: { assetId: string; effectiveName: string; type: string; sizeBytes: number; status: string; missing: boolean }[] }>(core, 'packs.assets', { packId: id, limit: 500 });
-        const report = await api<{ issues: { severity: string; message: string; accepted: boolean }[]; blocking: number }>(core, 'packs.check', { packId: id });
-        const exports = await api<{ status: string; startedAt: string; files: { path: string }[]; error: string | null }[]>(core, 'packs.exports', { packId: id, limit: 5 });
+        const assets = await api<{
+          items: {
+            assetId: string;
+            effectiveName: string;
+            type: string;
+            sizeBytes: number;
+            status: string;
+            missing: boolean;
+          }[];
+        }>(core, 'packs.assets', { packId: id, limit: 500 });
+        const report = await api<{
+          issues: { severity: string; message: string; accepted: boolean }[];
+          blocking: number;
+        }>(core, 'packs.check', { packId: id });
+        const exports = await api<
+          { status: string; startedAt: string; files: { path: string }[]; error: string | null }[]
+        >(core, 'packs.exports', { packId: id, limit: 5 });
         if (values.json) {
           printJson(io, { pack, assets: assets.items, checks: report, exports });
           return 0;
         }
-        io.out(`${pack.name}  (${pack.slug}, v${pack.version}, ${licenseLabels[pack.licenseType]})`);
+        io.out(
+          `${pack.name}  (${pack.slug}, v${pack.version}, ${licenseLabels[pack.licenseType]})`,
+        );
         if (pack.description) io.out(`  ${pack.description.split('\n')[0]}`);
         io.out(`  ${pack.assetCount} assets, ${formatBytes(pack.totalSizeBytes)}`);
-        for (const a of assets.items) io.out(`    ${a.assetId}  ${a.type.padEnd(5)} ${formatBytes(a.sizeBytes).padStart(8)}  ${a.status.padEnd(8)} ${a.effectiveName}${a.missing ? '  (missing)' : ''}`);
-        if (pack.assetCount > assets.items.length) io.out(`    … and ${pack.assetCount - assets.items.length} more`);
-        io.out(report.issues.length ? `  Checks (${report.blocking} blocking):` : '  Checks: all clear');
-        for (const i of report.issues) io.out(`    ${i.severity === 'error' ? '✗' : i.severity === 'warning' ? '!' : 'i'} ${i.message}${i.accepted ? ' (accepted)' : ''}`);
-        for (const e of exports) io.out(`  Export ${e.startedAt.slice(0, 19).replace('T', ' ')} ${e.status}: ${e.files.map((f) => f.path).join(', ') || e.error || ''}`);
+        for (const a of assets.items)
+          io.out(
+            `    ${a.assetId}  ${a.type.padEnd(5)} ${formatBytes(a.sizeBytes).padStart(8)}  ${a.status.padEnd(8)} ${a.effectiveName}${a.missing ? '  (missing)' : ''}`,
+          );
+        if (pack.assetCount > assets.items.length)
+          io.out(`    … and ${pack.assetCount - assets.items.length} more`);
+        io.out(
+          report.issues.length ? `  Checks (${report.blocking} blocking):` : '  Checks: all clear',
+        );
+        for (const i of report.issues)
+          io.out(
+            `    ${i.severity === 'error' ? '✗' : i.severity === 'warning' ? '!' : 'i'} ${i.message}${i.accepted ? ' (accepted)' : ''}`,
+          );
+        for (const e of exports)
+          io.out(
+            `  Export ${e.startedAt.slice(0, 19).replace('T', ' ')} ${e.status}: ${e.files.map((f) => f.path).join(', ') || e.error || ''}`,
+          );
         return 0;
       }
       case 'add':
@@ -109,13 +154,24 @@ export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
         const id = resolvePack(core, positionals[0]!);
         const assetIds = positionals.slice(1);
         if (sub === 'add') {
-          if (!assetIds.length && !values.query) throw new UsageError('atelier packs add needs ASSET_IDs or --query');
-          const r = await api<{ added: number; pack: PackSummary }>(core, 'packs.addAssets', { packId: id, assetIds: assetIds.length ? assetIds : undefined, query: values.query });
+          if (!assetIds.length && !values.query)
+            throw new UsageError('atelier packs add needs ASSET_IDs or --query');
+          const r = await api<{ added: number; pack: PackSummary }>(core, 'packs.addAssets', {
+            packId: id,
+            assetIds: assetIds.length ? assetIds : undefined,
+            query: values.query,
+          });
           if (values.json) printJson(io, r);
-          else io.out(`Added ${r.added}; ${r.pack.name} now has ${r.pack.assetCount} assets (${formatBytes(r.pack.totalSizeBytes)})`);
+          else
+            io.out(
+              `Added ${r.added}; ${r.pack.name} now has ${r.pack.assetCount} assets (${formatBytes(r.pack.totalSizeBytes)})`,
+            );
         } else {
           if (!assetIds.length) throw new UsageError('atelier packs remove needs ASSET_IDs');
-          const r = await api<{ removed: number; pack: PackSummary }>(core, 'packs.removeAssets', { packId: id, assetIds });
+          const r = await api<{ removed: number; pack: PackSummary }>(core, 'packs.removeAssets', {
+            packId: id,
+            assetIds,
+          });
           if (values.json) printJson(io, r);
           else io.out(`Removed ${r.removed}; ${r.pack.name} now has ${r.pack.assetCount} assets`);
         }
@@ -131,15 +187,25 @@ export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
           const record = await exportPack(
             core,
             id,
-            { preset: (values.preset as PresetId | undefined) ?? 'standard', outDir: values.out, onMissing: values['block-missing'] ? 'block' : 'skip' },
-            { signal: ac.signal, onProgress: (f, m) => interactive && process.stderr.write(`\r${progressBar(f)} ${m.slice(0, 50).padEnd(50)}`) },
+            {
+              preset: (values.preset as PresetId | undefined) ?? 'standard',
+              outDir: values.out,
+              onMissing: values['block-missing'] ? 'block' : 'skip',
+            },
+            {
+              signal: ac.signal,
+              onProgress: (f, m) =>
+                interactive &&
+                process.stderr.write(`\r${progressBar(f)} ${m.slice(0, 50).padEnd(50)}`),
+            },
           );
           if (interactive) process.stderr.write('\n');
           if (values.json) {
             printJson(io, record);
             return 0;
           }
-          for (const f of record.files) io.out(`${f.path}  ${formatBytes(f.bytes)}  sha256 ${f.sha256}`);
+          for (const f of record.files)
+            io.out(`${f.path}  ${formatBytes(f.bytes)}  sha256 ${f.sha256}`);
           for (const s of record.skipped) io.err(`left out ${s.filename}: ${s.reason}`);
           io.out(`Exported ${record.assetCount} assets; verified in ${record.verifyMs} ms.`);
           return 0;

@@ -98,7 +98,6 @@ function buildInput(
   }
 }
 
-
 export async function processCommand(argv: string[], io: CliIO): Promise<number> {
   const [action, ...rest] = argv;
   const { values, positionals } = parseArgs({

@@ -9,7 +9,11 @@ export const serveHelp = `atelier serve [--data-dir DIR] [--host 127.0.0.1] [--p
   Serves the app to a browser: prints "Atelier is serving at http://HOST:PORT/?token=…".
   --port 0 picks a free port. Binds 127.0.0.1 unless told otherwise; every request needs the token.`;
 
-export async function serveCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+export async function serveCommand(
+  argv: string[],
+  io: CliIO,
+  signal?: AbortSignal,
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -21,7 +25,8 @@ export async function serveCommand(argv: string[], io: CliIO, signal?: AbortSign
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0–65535, got ${values.port}`);
   const root = appRoot();
   const rendererDir = values['no-build']
     ? `${root}/out/renderer`
@@ -35,7 +40,9 @@ export async function serveCommand(argv: string[], io: CliIO, signal?: AbortSign
     throw err;
   }
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
-    io.err(`Warning: listening on ${values.host}: anyone who can reach this address and has the token can use your library.`);
+    io.err(
+      `Warning: listening on ${values.host}: anyone who can reach this address and has the token can use your library.`,
+    );
   }
   io.out(`Atelier is serving at ${server.openUrl}`);
   io.err(`Data directory: ${core.layout.root}. Press Ctrl+C to stop.`);

@@ -47,7 +47,9 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
   io.out(`  assets         ${status.assetCount}`);
   io.out(`  watch folders  ${status.watchFolders.length === 0 ? 'none' : ''}`);
   for (const f of status.watchFolders) {
-    io.out(`    ${f.enabled ? '●' : '○'} ${f.path}  (${f.assetCount} assets${f.recursive ? '' : ', top level only'})`);
+    io.out(
+      `    ${f.enabled ? '●' : '○'} ${f.path}  (${f.assetCount} assets${f.recursive ? '' : ', top level only'})`,
+    );
   }
   return 0;
 }
@@ -56,17 +58,27 @@ async function readOnlyStatus(root: string, file: string): Promise<StatusInfo> {
   const state = readSchemaState(file, migrations);
   const { db, sqlite, close } = openDatabase(file, { readonly: true });
   try {
-    const assetCount = (sqlite.prepare('SELECT count(*) n FROM assets WHERE deleted_at IS NULL').get() as { n: number }).n;
+    const assetCount = (
+      sqlite.prepare('SELECT count(*) n FROM assets WHERE deleted_at IS NULL').get() as {
+        n: number;
+      }
+    ).n;
     const folders = await db
       .selectFrom('watch_folders')
       .select(['id', 'path', 'enabled', 'recursive'])
       .orderBy('created_at')
       .execute();
     const counts = new Map(
-      (sqlite.prepare('SELECT folder_id, count(*) n FROM assets WHERE deleted_at IS NULL GROUP BY folder_id').all() as {
-        folder_id: string;
-        n: number;
-      }[]).map((r) => [r.folder_id, r.n]),
+      (
+        sqlite
+          .prepare(
+            'SELECT folder_id, count(*) n FROM assets WHERE deleted_at IS NULL GROUP BY folder_id',
+          )
+          .all() as {
+          folder_id: string;
+          n: number;
+        }[]
+      ).map((r) => [r.folder_id, r.n]),
     );
     return {
       app: 'Atelier',

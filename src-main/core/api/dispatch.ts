@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AppError, isMethodName, methods, type ApiErrorData, type MethodName, type Result } from '../../contract';
+import {
+  AppError,
+  isMethodName,
+  methods,
+  type ApiErrorData,
+  type MethodName,
+  type Result,
+} from '../../contract';
 import type { Atelier } from '../app/atelier';
 import { createHandlers } from './handlers';
 import type { CallContext, Handlers } from './types';
@@ -12,7 +19,11 @@ export interface Api {
 
 export function toErrorData(err: unknown): ApiErrorData {
   if (err instanceof AppError) {
-    return { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
+    return {
+      code: err.code,
+      message: err.message,
+      ...(err.details !== undefined ? { details: err.details } : {}),
+    };
   }
   if (err instanceof z.ZodError) {
     return { code: 'invalid_input', message: formatZodError(err), details: err.issues };
@@ -37,13 +48,20 @@ export function createApi(core: Atelier): Api {
     handlers,
     async invoke(method, input, ctx) {
       if (!isMethodName(method)) {
-        return { ok: false, error: { code: 'unknown_method', message: `Unknown method: ${method}` } };
+        return {
+          ok: false,
+          error: { code: 'unknown_method', message: `Unknown method: ${method}` },
+        };
       }
       const parsed = methods[method].input.safeParse(input ?? {});
       if (!parsed.success) {
         return {
           ok: false,
-          error: { code: 'invalid_input', message: `${method}: ${formatZodError(parsed.error)}`, details: parsed.error.issues },
+          error: {
+            code: 'invalid_input',
+            message: `${method}: ${formatZodError(parsed.error)}`,
+            details: parsed.error.issues,
+          },
         };
       }
       try {
@@ -60,7 +78,11 @@ export function createApi(core: Atelier): Api {
 }
 
 /** For core-internal and CLI callers that want the value or a thrown AppError. */
-export async function call<M extends MethodName>(api: Api, method: M, input: unknown): Promise<unknown> {
+export async function call<M extends MethodName>(
+  api: Api,
+  method: M,
+  input: unknown,
+): Promise<unknown> {
   const r = await api.invoke(method, input);
   if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
   return r.value;

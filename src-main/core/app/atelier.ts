@@ -5,7 +5,12 @@ import type { Kysely } from 'kysely';
 import { migrations } from '../../../migrations';
 import { acquireDataDirLock, type DataDirLock } from '../datadir/lock';
 import { ensureLayout, layoutOf, type DataDirLayout } from '../datadir/dataDir';
-import { migrateToLatest, newerDatabaseError, readSchemaState, type MigrateResult } from '../db/migrate';
+import {
+  migrateToLatest,
+  newerDatabaseError,
+  readSchemaState,
+  type MigrateResult,
+} from '../db/migrate';
 import { openDatabase } from '../db/open';
 import type { Database } from '../db/schema';
 import { EventBus } from '../events/bus';
@@ -74,7 +79,14 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     const isNew = !existsSync(layout.database);
     opened = openDatabase(layout.database);
     const migration = await migrateToLatest(opened.db, layout.database, migrations, state);
-    const core = new Atelier(options.host, layout, opened.db, opened.sqlite, new EventBus(), migration);
+    const core = new Atelier(
+      options.host,
+      layout,
+      opened.db,
+      opened.sqlite,
+      new EventBus(),
+      migration,
+    );
     const db = opened;
     core.disposables.add({ dispose: () => lock.release() });
     core.disposables.add({ dispose: () => db.close() });
@@ -95,7 +107,11 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
 
 /** Desktop use has one local owner and no password; created on first run. */
 async function ensureOwner(core: Atelier): Promise<void> {
-  const existing = await core.db.selectFrom('users').select('id').where('role', '=', 'owner').executeTakeFirst();
+  const existing = await core.db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'owner')
+    .executeTakeFirst();
   if (existing) return;
   const at = nowIso();
   let name = 'Owner';
@@ -104,6 +120,14 @@ async function ensureOwner(core: Atelier): Promise<void> {
   } catch {}
   await core.db
     .insertInto('users')
-    .values({ id: uuidv7(), name, email: null, password_hash: null, role: 'owner', created_at: at, updated_at: at })
+    .values({
+      id: uuidv7(),
+      name,
+      email: null,
+      password_hash: null,
+      role: 'owner',
+      created_at: at,
+      updated_at: at,
+    })
     .execute();
 }

@@ -12,9 +12,15 @@ export interface SavedSearchRef {
  * The sidebar's numbers. Status, type, liked, missing and trash come from trigger-kept tallies;
  * saved searches each run their own count with the grid's filter SQL.
  */
-export function libraryCounts(sqlite: BetterSqlite3.Database, saved: SavedSearchRef[]): LibraryCounts {
+export function libraryCounts(
+  sqlite: BetterSqlite3.Database,
+  saved: SavedSearchRef[],
+): LibraryCounts {
   const cache = statements(sqlite);
-  const groups = cache.all('SELECT status, type, liked, missing, trashed, n FROM library_tallies WHERE n > 0', []) as {
+  const groups = cache.all(
+    'SELECT status, type, liked, missing, trashed, n FROM library_tallies WHERE n > 0',
+    [],
+  ) as {
     status: 'pending' | 'approved' | 'rejected';
     type: 'image' | 'audio' | 'video';
     liked: number;
@@ -43,7 +49,8 @@ export function libraryCounts(sqlite: BetterSqlite3.Database, saved: SavedSearch
     if (g.missing) counts.missing += g.n;
   }
   const version = dataVersion(sqlite);
-  for (const s of saved) counts.savedSearches.push({ id: s.id, count: cachedCount(sqlite, s.filter, version) });
+  for (const s of saved)
+    counts.savedSearches.push({ id: s.id, count: cachedCount(sqlite, s.filter, version) });
   return counts;
 }
 
@@ -59,11 +66,19 @@ export function dataVersion(sqlite: BetterSqlite3.Database): string {
   return `${ours}:${theirs}`;
 }
 
-const countCache = new WeakMap<BetterSqlite3.Database, { version: string; counts: Map<string, number> }>();
+const countCache = new WeakMap<
+  BetterSqlite3.Database,
+  { version: string; counts: Map<string, number> }
+>();
 
-function cachedCount(sqlite: BetterSqlite3.Database, filter: LibraryFilter, version: string): number {
+function cachedCount(
+  sqlite: BetterSqlite3.Database,
+  filter: LibraryFilter,
+  version: string,
+): number {
   let entry = countCache.get(sqlite);
-  if (!entry || entry.version !== version) countCache.set(sqlite, (entry = { version, counts: new Map() }));
+  if (!entry || entry.version !== version)
+    countCache.set(sqlite, (entry = { version, counts: new Map() }));
   const key = JSON.stringify(filter);
   let n = entry.counts.get(key);
   if (n === undefined) entry.counts.set(key, (n = countMatching(sqlite, filter)));
@@ -72,5 +87,9 @@ function cachedCount(sqlite: BetterSqlite3.Database, filter: LibraryFilter, vers
 
 export function countMatching(sqlite: BetterSqlite3.Database, filter: LibraryFilter): number {
   const where = filterSql(filter);
-  return (statements(sqlite).get(`SELECT count(*) AS n FROM assets a WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+  return (
+    statements(sqlite)
+      .get(`SELECT count(*) AS n FROM assets a WHERE ${where.sql}`)
+      .get(...where.params) as { n: number }
+  ).n;
 }

@@ -32,7 +32,10 @@ export function decodeCursor(text: string, sort: LibrarySort): Cursor {
     throw new AppError('invalid_input', 'cursor: not a cursor this library gave out');
   }
   if (parsed[0] !== sort.key || parsed[1] !== sort.dir) {
-    throw new AppError('invalid_input', `cursor: it belongs to sort ${parsed[0]} ${parsed[1]}, not ${sort.key} ${sort.dir}`);
+    throw new AppError(
+      'invalid_input',
+      `cursor: it belongs to sort ${parsed[0]} ${parsed[1]}, not ${sort.key} ${sort.dir}`,
+    );
   }
   return { key: sort.key, dir: sort.dir, value: parsed[2], rid: parsed[3] };
 }

@@ -57,7 +57,8 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
   }
   if (f.liked !== undefined) where.push(`${col('liked')} = ${f.liked ? 1 : 0}`);
   if (f.missing !== undefined) where.push(f.missing ? 'a.missing = 1' : 'a.missing = 0');
-  if (f.hasPrompt !== undefined) where.push(`${col('prompt')} IS ${f.hasPrompt ? 'NOT NULL' : 'NULL'}`);
+  if (f.hasPrompt !== undefined)
+    where.push(`${col('prompt')} IS ${f.hasPrompt ? 'NOT NULL' : 'NULL'}`);
   if (f.folderId) {
     where.push('a.folder_id = ?');
     params.push(f.folderId);
@@ -69,7 +70,9 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
         params.push(t);
       }
     } else {
-      where.push(`a.id IN (SELECT asset_id FROM asset_tags WHERE tag_id IN (${placeholders(f.tags.length)}))`);
+      where.push(
+        `a.id IN (SELECT asset_id FROM asset_tags WHERE tag_id IN (${placeholders(f.tags.length)}))`,
+      );
       params.push(...f.tags);
     }
   }
@@ -89,7 +92,8 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
   if (f.duplicates !== undefined) {
     // Exact duplicates: the same bytes as another live asset (dup_hashes, kept by triggers), or
     // copies of them on disk.
-    const dup = '(a.sha256 IN (SELECT sha256 FROM dup_hashes) OR a.id IN (SELECT asset_id FROM asset_copies))';
+    const dup =
+      '(a.sha256 IN (SELECT sha256 FROM dup_hashes) OR a.id IN (SELECT asset_id FROM asset_copies))';
     where.push(f.duplicates ? dup : `NOT ${dup}`);
   }
   let match: string | null = null;
@@ -101,7 +105,9 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
     if (q.match) {
       // Exclusions ride inside the FTS5 query when there is something to exclude from: FTS5
       // subtracts doclists itself, where NOT IN would first list every excluded row.
-      where.push(`${options.searchAsFilter ? '+a.rid' : 'a.rid'} IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)`);
+      where.push(
+        `${options.searchAsFilter ? '+a.rid' : 'a.rid'} IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)`,
+      );
       params.push(q.exclude ? `(${q.match}) NOT (${q.exclude})` : q.match);
     } else if (q.exclude) {
       where.push('a.rid NOT IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');

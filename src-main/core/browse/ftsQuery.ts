@@ -22,7 +22,10 @@ function quote(text: string, prefix: boolean): string | null {
 
 /** What unicode61 with remove_diacritics does to a token, closely enough to highlight with. */
 export function normalizeToken(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 const wordPattern = /[\p{L}\p{N}]+/gu;
@@ -50,10 +53,13 @@ export function parseSearch(input: string): FtsQuery {
       if (!negated) {
         const words = text.match(wordPattern) ?? [];
         // Only the last word of a prefix term is a prefix ("cyber-pu*" is "cyber" then "pu*").
-        words.forEach((w, i) => terms.push({ text: normalizeToken(w), prefix: prefix && i === words.length - 1 }));
+        words.forEach((w, i) =>
+          terms.push({ text: normalizeToken(w), prefix: prefix && i === words.length - 1 }),
+        );
       }
     }
-    if (positive.length) alternatives.push(positive.length === 1 ? positive[0]! : `(${positive.join(' AND ')})`);
+    if (positive.length)
+      alternatives.push(positive.length === 1 ? positive[0]! : `(${positive.join(' AND ')})`);
   }
   return {
     match: alternatives.length ? alternatives.join(' OR ') : null,
@@ -69,7 +75,11 @@ export type SnippetPart = { text: string; hit: boolean };
  * around the first hit. Done here rather than with FTS5's snippet(), which re-runs the whole
  * match per row: for a prefix over tens of thousands of hits that cost 300 ms a page.
  */
-export function highlight(text: string, terms: FtsQuery['terms'], width = 10): SnippetPart[] | null {
+export function highlight(
+  text: string,
+  terms: FtsQuery['terms'],
+  width = 10,
+): SnippetPart[] | null {
   if (!text || !terms.length) return null;
   const tokens = [...text.matchAll(wordPattern)];
   const isHit = tokens.map((t) => {
@@ -82,7 +92,8 @@ export function highlight(text: string, terms: FtsQuery['terms'], width = 10): S
   const to = Math.min(tokens.length, from + width);
   const parts: SnippetPart[] = [];
   const startAt = from === 0 ? 0 : tokens[from]!.index!;
-  const endAt = to === tokens.length ? text.length : tokens[to - 1]!.index! + tokens[to - 1]![0].length;
+  const endAt =
+    to === tokens.length ? text.length : tokens[to - 1]!.index! + tokens[to - 1]![0].length;
   let pos = startAt;
   if (from > 0) parts.push({ text: '…', hit: false });
   for (let i = from; i < to; i++) {

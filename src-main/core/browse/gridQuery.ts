@@ -1,5 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { GridItem, LibraryPageResult, LibraryQueryInput, SortKey } from '../../contract/browse';
+import type {
+  GridItem,
+  LibraryPageResult,
+  LibraryQueryInput,
+  SortKey,
+} from '../../contract/browse';
 import { AppError } from '../../contract/errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { filterSql } from './filterSql';
@@ -26,7 +31,9 @@ const commonHits = 4000;
 
 export function isCommonSearch(sqlite: BetterSqlite3.Database, match: string): boolean {
   const row = statements(sqlite)
-    .get(`SELECT count(*) AS n FROM (SELECT 1 FROM assets_fts WHERE assets_fts MATCH ? LIMIT ${commonHits})`)
+    .get(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM assets_fts WHERE assets_fts MATCH ? LIMIT ${commonHits})`,
+    )
     .get(match) as { n: number };
   return row.n >= commonHits;
 }
@@ -39,13 +46,21 @@ function probeMatch(search: string | undefined): string | null {
 }
 
 /** One keyset page of the grid: never OFFSET, so page 500 costs what page 1 does. */
-export function queryLibrary(sqlite: BetterSqlite3.Database, input: LibraryQueryInput): LibraryPageResult {
+export function queryLibrary(
+  sqlite: BetterSqlite3.Database,
+  input: LibraryQueryInput,
+): LibraryPageResult {
   const { filter, sort, limit } = input;
   if (sort.key === 'position' && !filter.collectionId) {
-    throw new AppError('invalid_input', 'sort: position orders a collection, so it needs filter.collectionId');
+    throw new AppError(
+      'invalid_input',
+      'sort: position orders a collection, so it needs filter.collectionId',
+    );
   }
   const probe = probeMatch(filter.search);
-  const where = filterSql(filter, { searchAsFilter: probe !== null && isCommonSearch(sqlite, probe) });
+  const where = filterSql(filter, {
+    searchAsFilter: probe !== null && isCommonSearch(sqlite, probe),
+  });
   const expr = sortExpr[sort.key];
   const params: unknown[] = [];
   let from = 'assets a';
@@ -72,7 +87,10 @@ export function queryLibrary(sqlite: BetterSqlite3.Database, input: LibraryQuery
   const last = rows[rows.length - 1];
   return {
     items,
-    nextCursor: more && last ? encodeCursor({ key: sort.key, dir: sort.dir, value: last.sort_value, rid: last.rid }) : null,
+    nextCursor:
+      more && last
+        ? encodeCursor({ key: sort.key, dir: sort.dir, value: last.sort_value, rid: last.rid })
+        : null,
   };
 }
 
@@ -80,7 +98,12 @@ const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags'] as const;
 /** Which field's snippet a card shows first when several matched. */
 const snippetPreference = ['title', 'prompt', 'tags', 'filename', 'notes'] as const;
 
-function attachSnippets(sqlite: BetterSqlite3.Database, terms: FtsQuery['terms'], rows: GridRow[], items: GridItem[]): void {
+function attachSnippets(
+  sqlite: BetterSqlite3.Database,
+  terms: FtsQuery['terms'],
+  rows: GridRow[],
+  items: GridItem[],
+): void {
   // The FTS table holds exactly the indexed text, tags included; reading by rowid is a lookup.
   const texts = statements(sqlite).all(
     `SELECT rowid AS rid, ${snippetFields.join(', ')} FROM assets_fts WHERE rowid IN (SELECT value FROM json_each(?))`,

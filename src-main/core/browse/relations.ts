@@ -13,7 +13,9 @@ export function assetRelations(sqlite: BetterSqlite3.Database, id: string): Asse
     | undefined;
   if (!asset) throw new AppError('not_found', `No asset ${id}`);
   const parent = asset.derived_from
-    ? (cache.get(`SELECT ${gridColumns} FROM assets a WHERE a.id = ?`).get(asset.derived_from) as GridRow | undefined)
+    ? (cache.get(`SELECT ${gridColumns} FROM assets a WHERE a.id = ?`).get(asset.derived_from) as
+        | GridRow
+        | undefined)
     : undefined;
   const derived = cache.all(
     `SELECT ${gridColumns} FROM assets a WHERE a.derived_from = ? ORDER BY a.added_at DESC LIMIT 100`,
@@ -39,7 +41,9 @@ export function assetRelations(sqlite: BetterSqlite3.Database, id: string): Asse
       [id],
     ) as { id: string; name: string; color: string | null }[],
     copies: (
-      cache.all('SELECT path, missing FROM asset_copies WHERE asset_id = ? ORDER BY path', [id]) as { path: string; missing: number }[]
+      cache.all('SELECT path, missing FROM asset_copies WHERE asset_id = ? ORDER BY path', [
+        id,
+      ]) as { path: string; missing: number }[]
     ).map((c) => ({ path: c.path, missing: c.missing === 1 })),
   };
 }

@@ -36,11 +36,18 @@ const toInfo = (r: CollectionRow): CollectionInfo => ({
 });
 
 export function listCollections(core: Atelier): CollectionInfo[] {
-  return (statements(core.sqlite).all(`${selectCollections} ORDER BY c.position, c.created_at`, []) as CollectionRow[]).map(toInfo);
+  return (
+    statements(core.sqlite).all(
+      `${selectCollections} ORDER BY c.position, c.created_at`,
+      [],
+    ) as CollectionRow[]
+  ).map(toInfo);
 }
 
 export function getCollection(core: Atelier, id: string): CollectionInfo {
-  const row = statements(core.sqlite).get(`${selectCollections} AND c.id = ?`).get(id) as CollectionRow | undefined;
+  const row = statements(core.sqlite).get(`${selectCollections} AND c.id = ?`).get(id) as
+    | CollectionRow
+    | undefined;
   if (!row) throw new AppError('not_found', `No collection ${id}`);
   return toInfo(row);
 }
@@ -49,9 +56,13 @@ export function createCollection(core: Atelier, name: string, description = ''):
   const cache = statements(core.sqlite);
   const id = uuidv7();
   const at = nowIso();
-  const next = (cache.get('SELECT coalesce(max(position), 0) + 1 AS p FROM collections').get() as { p: number }).p;
+  const next = (
+    cache.get('SELECT coalesce(max(position), 0) + 1 AS p FROM collections').get() as { p: number }
+  ).p;
   cache
-    .get('INSERT INTO collections (id, name, description, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .get(
+      'INSERT INTO collections (id, name, description, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(id, name, description, next, at, at);
   core.events.emit('collections.changed', { id });
   return getCollection(core, id);
@@ -68,9 +79,13 @@ export function updateCollection(
     const exists = cache.get('SELECT 1 FROM assets WHERE id = ?').get(patch.coverAssetId);
     if (!exists) throw new AppError('not_found', `No asset ${patch.coverAssetId} for the cover`);
   }
-  const row = cache.get('SELECT cover_asset_id FROM collections WHERE id = ?').get(id) as { cover_asset_id: string | null };
+  const row = cache.get('SELECT cover_asset_id FROM collections WHERE id = ?').get(id) as {
+    cover_asset_id: string | null;
+  };
   cache
-    .get('UPDATE collections SET name = ?, description = ?, cover_asset_id = ?, updated_at = ? WHERE id = ?')
+    .get(
+      'UPDATE collections SET name = ?, description = ?, cover_asset_id = ?, updated_at = ? WHERE id = ?',
+    )
     .run(
       patch.name ?? current.name,
       patch.description ?? current.description,
@@ -90,7 +105,9 @@ export function deleteCollection(core: Atelier, id: string): { deleted: true } {
 }
 
 export function reorderCollections(core: Atelier, ids: string[]): CollectionInfo[] {
-  const update = statements(core.sqlite).get('UPDATE collections SET position = ?, updated_at = ? WHERE id = ?');
+  const update = statements(core.sqlite).get(
+    'UPDATE collections SET position = ?, updated_at = ? WHERE id = ?',
+  );
   const at = nowIso();
   core.sqlite.transaction(() => ids.forEach((id, i) => update.run(i + 1, at, id)))();
   core.events.emit('collections.changed', { id: null });
@@ -109,19 +126,44 @@ export function addToCollection(core: Atelier, id: string, selection: Selection)
       [JSON.stringify(selected.map((s) => s.id)), id],
     ) as { id: string }[];
     if (!fresh.length) return { ids: [] as string[], undoId: null };
-    const start = (cache.get('SELECT coalesce(max(position), 0) AS p FROM collection_assets WHERE collection_id = ?').get(id) as { p: number }).p;
-    const insert = cache.get('INSERT INTO collection_assets (collection_id, asset_id, position, added_at) VALUES (?, ?, ?, ?)');
+    const start = (
+      cache
+        .get(
+          'SELECT coalesce(max(position), 0) AS p FROM collection_assets WHERE collection_id = ?',
+        )
+        .get(id) as { p: number }
+    ).p;
+    const insert = cache.get(
+      'INSERT INTO collection_assets (collection_id, asset_id, position, added_at) VALUES (?, ?, ?, ?)',
+    );
     fresh.forEach((f, i) => insert.run(id, f.id, start + i + 1, at));
-    const op: CollectionLinksOp = { kind: 'collectionLinks', collectionId: id, remove: fresh.map((f) => f.id), insert: [] };
+    const op: CollectionLinksOp = {
+      kind: 'collectionLinks',
+      collectionId: id,
+      remove: fresh.map((f) => f.id),
+      insert: [],
+    };
     const ids = fresh.map((f) => f.id);
-    return { ids, undoId: pushUndo(core.sqlite, `Add to collection · ${plural(ids.length, 'asset')}`, ids.length, [op]) };
+    return {
+      ids,
+      undoId: pushUndo(
+        core.sqlite,
+        `Add to collection · ${plural(ids.length, 'asset')}`,
+        ids.length,
+        [op],
+      ),
+    };
   })();
   notifyCurated(core, result.ids, ['collections']);
   if (result.ids.length) core.events.emit('collections.changed', { id });
   return { changed: result.ids.length, undoId: result.undoId };
 }
 
-export function removeFromCollection(core: Atelier, id: string, selection: Selection): CurationResult {
+export function removeFromCollection(
+  core: Atelier,
+  id: string,
+  selection: Selection,
+): CurationResult {
   getCollection(core, id);
   const selected = resolveSelection(core.sqlite, selection);
   const cache = statements(core.sqlite);
@@ -132,15 +174,31 @@ export function removeFromCollection(core: Atelier, id: string, selection: Selec
       [id, list],
     ) as { asset_id: string; position: number; added_at: string }[];
     if (!links.length) return { ids: [] as string[], undoId: null };
-    cache.get('DELETE FROM collection_assets WHERE collection_id = ? AND asset_id IN (SELECT value FROM json_each(?))').run(id, list);
+    cache
+      .get(
+        'DELETE FROM collection_assets WHERE collection_id = ? AND asset_id IN (SELECT value FROM json_each(?))',
+      )
+      .run(id, list);
     const op: CollectionLinksOp = {
       kind: 'collectionLinks',
       collectionId: id,
       remove: [],
-      insert: links.map((l) => ({ assetId: l.asset_id, position: l.position, addedAt: l.added_at })),
+      insert: links.map((l) => ({
+        assetId: l.asset_id,
+        position: l.position,
+        addedAt: l.added_at,
+      })),
     };
     const ids = links.map((l) => l.asset_id);
-    return { ids, undoId: pushUndo(core.sqlite, `Remove from collection · ${plural(ids.length, 'asset')}`, ids.length, [op]) };
+    return {
+      ids,
+      undoId: pushUndo(
+        core.sqlite,
+        `Remove from collection · ${plural(ids.length, 'asset')}`,
+        ids.length,
+        [op],
+      ),
+    };
   })();
   notifyCurated(core, result.ids, ['collections']);
   if (result.ids.length) core.events.emit('collections.changed', { id });
@@ -152,11 +210,17 @@ export function removeFromCollection(core: Atelier, id: string, selection: Selec
  * `beforeAssetId` (or at the end). Positions are fractional, so a move rewrites only the moved
  * rows; when the gap gets too fine the collection is renumbered once.
  */
-export function moveInCollection(core: Atelier, id: string, assetIds: string[], beforeAssetId: string | null): { moved: number } {
+export function moveInCollection(
+  core: Atelier,
+  id: string,
+  assetIds: string[],
+  beforeAssetId: string | null,
+): { moved: number } {
   getCollection(core, id);
   const cache = statements(core.sqlite);
   const moving = new Set(assetIds);
-  if (beforeAssetId && moving.has(beforeAssetId)) throw new AppError('invalid_input', 'Cannot move assets before one of themselves');
+  if (beforeAssetId && moving.has(beforeAssetId))
+    throw new AppError('invalid_input', 'Cannot move assets before one of themselves');
   return core.sqlite.transaction(() => {
     const present = cache.all(
       'SELECT asset_id FROM collection_assets WHERE collection_id = ? AND asset_id IN (SELECT value FROM json_each(?))',
@@ -168,10 +232,11 @@ export function moveInCollection(core: Atelier, id: string, assetIds: string[], 
     let hi: number;
     let lo: number;
     if (beforeAssetId) {
-      const target = cache.get('SELECT position FROM collection_assets WHERE collection_id = ? AND asset_id = ?').get(id, beforeAssetId) as
-        | { position: number }
-        | undefined;
-      if (!target) throw new AppError('not_found', `Asset ${beforeAssetId} is not in this collection`);
+      const target = cache
+        .get('SELECT position FROM collection_assets WHERE collection_id = ? AND asset_id = ?')
+        .get(id, beforeAssetId) as { position: number } | undefined;
+      if (!target)
+        throw new AppError('not_found', `Asset ${beforeAssetId} is not in this collection`);
       hi = target.position;
       const prev = cache
         .get(
@@ -182,13 +247,17 @@ export function moveInCollection(core: Atelier, id: string, assetIds: string[], 
       lo = prev.p ?? hi - 1;
     } else {
       const last = cache
-        .get('SELECT max(position) AS p FROM collection_assets WHERE collection_id = ? AND asset_id NOT IN (SELECT value FROM json_each(?))')
+        .get(
+          'SELECT max(position) AS p FROM collection_assets WHERE collection_id = ? AND asset_id NOT IN (SELECT value FROM json_each(?))',
+        )
         .get(id, JSON.stringify(ordered)) as { p: number | null };
       lo = last.p ?? 0;
       hi = lo + ordered.length + 1;
     }
     const step = (hi - lo) / (ordered.length + 1);
-    const update = cache.get('UPDATE collection_assets SET position = ? WHERE collection_id = ? AND asset_id = ?');
+    const update = cache.get(
+      'UPDATE collection_assets SET position = ? WHERE collection_id = ? AND asset_id = ?',
+    );
     if (step < 1e-9) {
       renumber(core, id, ordered, beforeAssetId);
     } else {
@@ -199,14 +268,25 @@ export function moveInCollection(core: Atelier, id: string, assetIds: string[], 
   })();
 }
 
-function renumber(core: Atelier, id: string, ordered: string[], beforeAssetId: string | null): void {
+function renumber(
+  core: Atelier,
+  id: string,
+  ordered: string[],
+  beforeAssetId: string | null,
+): void {
   const cache = statements(core.sqlite);
   const moving = new Set(ordered);
-  const rest = (cache.all('SELECT asset_id FROM collection_assets WHERE collection_id = ? ORDER BY position', [id]) as { asset_id: string }[])
+  const rest = (
+    cache.all('SELECT asset_id FROM collection_assets WHERE collection_id = ? ORDER BY position', [
+      id,
+    ]) as { asset_id: string }[]
+  )
     .map((r) => r.asset_id)
     .filter((a) => !moving.has(a));
   const at = beforeAssetId ? rest.indexOf(beforeAssetId) : rest.length;
   rest.splice(at, 0, ...ordered);
-  const update = cache.get('UPDATE collection_assets SET position = ? WHERE collection_id = ? AND asset_id = ?');
+  const update = cache.get(
+    'UPDATE collection_assets SET position = ? WHERE collection_id = ? AND asset_id = ?',
+  );
   rest.forEach((a, i) => update.run(i + 1, id, a));
 }

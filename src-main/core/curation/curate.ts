@@ -1,4 +1,9 @@
-import type { CurationPatch, CurationResult, Selection, UndoEntryInfo } from '../../contract/curation';
+import type {
+  CurationPatch,
+  CurationResult,
+  Selection,
+  UndoEntryInfo,
+} from '../../contract/curation';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import { statements } from '../browse/stmtCache';
@@ -8,7 +13,8 @@ import { resolveSelection, type SelectedAsset } from './selection';
 import { popUndo, pushUndo, type UndoOp } from './undoLog';
 
 function describePatch(p: CurationPatch): string {
-  if (p.status) return p.status === 'pending' ? 'Unmark' : p.status === 'approved' ? 'Approve' : 'Reject';
+  if (p.status)
+    return p.status === 'pending' ? 'Unmark' : p.status === 'approved' ? 'Approve' : 'Reject';
   if (p.rating !== undefined) return p.rating === 0 ? 'Clear rating' : `Rate ${p.rating}`;
   if (p.liked !== undefined) return p.liked ? 'Like' : 'Unlike';
   const names = Object.keys(p);
@@ -20,13 +26,22 @@ export function plural(n: number, what: string): string {
 }
 
 /** Sets curation fields on a selection as one undoable step. */
-export function setCuration(core: Atelier, selection: Selection, patch: CurationPatch): CurationResult {
+export function setCuration(
+  core: Atelier,
+  selection: Selection,
+  patch: CurationPatch,
+): CurationResult {
   const selected = resolveSelection(core.sqlite, selection);
   const set = patchColumns(patch);
   const { changed, undoId } = core.sqlite.transaction(() => {
     const r = changeFields(core.sqlite, [{ rids: selected.map((s) => s.rid), set }]);
     const id = r.changed.length
-      ? pushUndo(core.sqlite, `${describePatch(patch)} · ${plural(r.changed.length, 'asset')}`, r.changed.length, [r.op])
+      ? pushUndo(
+          core.sqlite,
+          `${describePatch(patch)} · ${plural(r.changed.length, 'asset')}`,
+          r.changed.length,
+          [r.op],
+        )
       : null;
     return { changed: r.changed, undoId: id };
   })();
@@ -49,21 +64,33 @@ export function undoLast(core: Atelier): { undone: UndoEntryInfo | null } {
   if (!entry) return { undone: null };
   const { ops, ...info } = entry;
   const rids = ridsInOps(ops);
-  const fields = [...new Set(ops.flatMap((op) => (op.kind === 'fields' ? op.groups.flatMap((g) => Object.keys(g.set)) : [op.kind])))];
+  const fields = [
+    ...new Set(
+      ops.flatMap((op) =>
+        op.kind === 'fields' ? op.groups.flatMap((g) => Object.keys(g.set)) : [op.kind],
+      ),
+    ),
+  ];
   if (fields.includes('deleted_at') || ops.some((op) => op.kind !== 'fields')) {
     notifyLibraryChanged(core, 'undo');
   }
   if (rids.length) {
     const ids =
       rids.length <= maxListedIds
-        ? (statements(core.sqlite).all('SELECT id FROM assets WHERE rid IN (SELECT value FROM json_each(?))', [JSON.stringify(rids)]) as {
-            id: string;
-          }[]).map((r) => r.id)
+        ? (
+            statements(core.sqlite).all(
+              'SELECT id FROM assets WHERE rid IN (SELECT value FROM json_each(?))',
+              [JSON.stringify(rids)],
+            ) as {
+              id: string;
+            }[]
+          ).map((r) => r.id)
         : null;
     notifyCurated(core, ids, fields);
   }
   if (ops.some((op) => op.kind === 'tagLinks')) core.events.emit('tags.changed', { id: null });
-  if (ops.some((op) => op.kind === 'collectionLinks')) core.events.emit('collections.changed', { id: null });
+  if (ops.some((op) => op.kind === 'collectionLinks'))
+    core.events.emit('collections.changed', { id: null });
   return { undone: info };
 }
 
@@ -71,12 +98,16 @@ export function undoLast(core: Atelier): { undone: UndoEntryInfo | null } {
  * "Keep the best, reject the rest": approves each group's kept asset and rejects the others,
  * all groups as one undo step.
  */
-export function keepBest(core: Atelier, groups: { keepId: string; otherIds: string[] }[]): CurationResult {
+export function keepBest(
+  core: Atelier,
+  groups: { keepId: string; otherIds: string[] }[],
+): CurationResult {
   const keepIds = groups.map((g) => g.keepId);
   const otherIds = groups.flatMap((g) => g.otherIds).filter((id) => !keepIds.includes(id));
   const keep = resolveSelection(core.sqlite, { ids: keepIds });
   const others = resolveSelection(core.sqlite, { ids: otherIds });
-  if (keep.length !== new Set(keepIds).size) throw new AppError('not_found', 'A kept asset is no longer in the library');
+  if (keep.length !== new Set(keepIds).size)
+    throw new AppError('not_found', 'A kept asset is no longer in the library');
   const all = [...keep, ...others];
   const { changed, undoId } = core.sqlite.transaction(() => {
     const r = changeFields(core.sqlite, [
@@ -84,7 +115,9 @@ export function keepBest(core: Atelier, groups: { keepId: string; otherIds: stri
       { rids: others.map((o) => o.rid), set: { status: 'rejected' } },
     ]);
     const id = r.changed.length
-      ? pushUndo(core.sqlite, `Keep best of ${plural(groups.length, 'group')}`, r.changed.length, [r.op])
+      ? pushUndo(core.sqlite, `Keep best of ${plural(groups.length, 'group')}`, r.changed.length, [
+          r.op,
+        ])
       : null;
     return { changed: r.changed, undoId: id };
   })();

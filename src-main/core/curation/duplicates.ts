@@ -25,10 +25,18 @@ export function compareBest(a: Row, b: Row): number {
 const defaultScope: LibraryFilter = { tagMode: 'any', dateField: 'added', trashed: false };
 
 function loadRows(sqlite: BetterSqlite3.Database, where: string, params: unknown[]): Row[] {
-  return statements(sqlite).all(`SELECT ${gridColumns}, a.phash, a.sha256 FROM assets a WHERE ${where}`, params) as Row[];
+  return statements(sqlite).all(
+    `SELECT ${gridColumns}, a.phash, a.sha256 FROM assets a WHERE ${where}`,
+    params,
+  ) as Row[];
 }
 
-function toGroup(kind: 'exact' | 'near', key: string, rows: Row[], copies: DuplicateGroup['copies']): DuplicateGroup {
+function toGroup(
+  kind: 'exact' | 'near',
+  key: string,
+  rows: Row[],
+  copies: DuplicateGroup['copies'],
+): DuplicateGroup {
   rows.sort(compareBest);
   const best = parsePhash(rows[0]!.phash);
   return {
@@ -43,7 +51,11 @@ function toGroup(kind: 'exact' | 'near', key: string, rows: Row[], copies: Dupli
 }
 
 /** Same bytes: several live assets with one sha256, or one asset with copies elsewhere on disk. */
-export function exactDuplicates(sqlite: BetterSqlite3.Database, limit: number, scope: LibraryFilter = defaultScope) {
+export function exactDuplicates(
+  sqlite: BetterSqlite3.Database,
+  limit: number,
+  scope: LibraryFilter = defaultScope,
+) {
   const cache = statements(sqlite);
   const where = filterSql(scope);
   // Driven from dup_hashes (only hashes two live assets share) through the sha256 index: grouping
@@ -89,7 +101,10 @@ function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
 }
 
 /** The scope's perceptual hashes, packed for clusterNear, with each one's asset rid. */
-async function readHashes(sqlite: BetterSqlite3.Database, scope: LibraryFilter): Promise<{ hashes: PackedHashes; rids: Float64Array }> {
+async function readHashes(
+  sqlite: BetterSqlite3.Database,
+  scope: LibraryFilter,
+): Promise<{ hashes: PackedHashes; rids: Float64Array }> {
   const where = filterSql(scope);
   const sql = `SELECT a.rid, a.phash FROM assets a WHERE ${where.sql} AND a.phash IS NOT NULL AND a.rid > ? ORDER BY a.rid LIMIT ${hashReadChunk}`;
   let hi = new Uint32Array(1024);
@@ -98,7 +113,10 @@ async function readHashes(sqlite: BetterSqlite3.Database, scope: LibraryFilter):
   let n = 0;
   let after = -Infinity;
   for (;;) {
-    const rows = statements(sqlite).all(sql, [...where.params, after]) as { rid: number; phash: string }[];
+    const rows = statements(sqlite).all(sql, [...where.params, after]) as {
+      rid: number;
+      phash: string;
+    }[];
     for (const r of rows) {
       const p = parsePhash(r.phash);
       if (!p) continue;
@@ -119,12 +137,19 @@ async function readHashes(sqlite: BetterSqlite3.Database, scope: LibraryFilter):
 }
 
 /** Similar images by perceptual hash; biggest clusters first. */
-export async function nearDuplicates(sqlite: BetterSqlite3.Database, threshold: number, limit: number, scope: LibraryFilter = defaultScope) {
+export async function nearDuplicates(
+  sqlite: BetterSqlite3.Database,
+  threshold: number,
+  limit: number,
+  scope: LibraryFilter = defaultScope,
+) {
   const { hashes, rids } = await readHashes(sqlite, scope);
   const scanned = rids.length;
   const clusters = await clusterNear(hashes, threshold, limit);
   const groups = clusters.map((c) => {
-    const rows = loadRows(sqlite, 'a.rid IN (SELECT value FROM json_each(?))', [JSON.stringify(c.map((i) => rids[i]!))]);
+    const rows = loadRows(sqlite, 'a.rid IN (SELECT value FROM json_each(?))', [
+      JSON.stringify(c.map((i) => rids[i]!)),
+    ]);
     rows.sort(compareBest);
     return toGroup('near', rows[0]!.phash ?? '', rows, []);
   });

@@ -45,9 +45,10 @@ export function changeFields(
     );
     for (let i = 0; i < change.rids.length; i += chunk) {
       const part = change.rids.slice(i, i + chunk);
-      const rows = cache.all(`SELECT rid, ${cols.join(', ')} FROM assets WHERE rid IN (SELECT value FROM json_each(?))`, [
-        JSON.stringify(part),
-      ]) as (ColumnValues & { rid: number })[];
+      const rows = cache.all(
+        `SELECT rid, ${cols.join(', ')} FROM assets WHERE rid IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(part)],
+      ) as (ColumnValues & { rid: number })[];
       const touched: number[] = [];
       for (const row of rows) {
         if (cols.every((c) => row[c] === change.set[c])) continue;
@@ -59,7 +60,8 @@ export function changeFields(
         g.rids.push(row.rid);
         touched.push(row.rid);
       }
-      if (touched.length) update.run(...cols.map((c) => change.set[c]), at, JSON.stringify(touched));
+      if (touched.length)
+        update.run(...cols.map((c) => change.set[c]), at, JSON.stringify(touched));
       changed.push(...touched);
     }
     op.groups.push(...groups.values());

@@ -36,7 +36,8 @@ export function curationHandlers(core: Atelier): HandlersFor<keyof typeof curati
     'collections.reorder': ({ ids }) => reorderCollections(core, ids),
     'collections.addAssets': ({ id, selection }) => addToCollection(core, id, selection),
     'collections.removeAssets': ({ id, selection }) => removeFromCollection(core, id, selection),
-    'collections.moveAssets': ({ id, assetIds, beforeAssetId }) => moveInCollection(core, id, assetIds, beforeAssetId),
+    'collections.moveAssets': ({ id, assetIds, beforeAssetId }) =>
+      moveInCollection(core, id, assetIds, beforeAssetId),
     'savedSearches.list': () => listSavedSearches(core),
     'savedSearches.save': (input) => saveSearch(core, input),
     'savedSearches.delete': ({ id }) => deleteSavedSearch(core, id),
@@ -44,7 +45,9 @@ export function curationHandlers(core: Atelier): HandlersFor<keyof typeof curati
     'trash.restore': ({ selection }) => restoreFromTrash(core, selection),
     'trash.empty': ({ ids, deleteFiles }) => emptyTrash(core, { ids, deleteFiles }),
     'duplicates.find': ({ kind, threshold, limit, filter }) =>
-      kind === 'exact' ? exactDuplicates(core.sqlite, limit, filter) : nearDuplicates(core.sqlite, threshold, limit, filter),
+      kind === 'exact'
+        ? exactDuplicates(core.sqlite, limit, filter)
+        : nearDuplicates(core.sqlite, threshold, limit, filter),
     'duplicates.keepBest': ({ groups }) => keepBest(core, groups),
   };
 }

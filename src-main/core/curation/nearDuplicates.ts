@@ -31,10 +31,16 @@ export function hamming(a: { hi: number; lo: number }, b: { hi: number; lo: numb
  * biggest first, at most `limit` groups. Runs in a worker thread so the caller's event loop keeps
  * turning; the arrays are transferred to it and are unusable here afterwards.
  */
-export function clusterNear(hashes: PackedHashes, threshold: number, limit = Number.MAX_SAFE_INTEGER): Promise<number[][]> {
-  if (hashes.hi.length !== hashes.lo.length) throw new Error('clusterNear: hi and lo must have the same length');
+export function clusterNear(
+  hashes: PackedHashes,
+  threshold: number,
+  limit = Number.MAX_SAFE_INTEGER,
+): Promise<number[][]> {
+  if (hashes.hi.length !== hashes.lo.length)
+    throw new Error('clusterNear: hi and lo must have the same length');
   // Chunk probing finds every pair only up to 15 bits apart (see nearDuplicatesWorker.ts).
-  if (!Number.isInteger(threshold) || threshold < 0 || threshold > 15) throw new Error(`clusterNear: threshold must be an integer 0–15, got ${threshold}`);
+  if (!Number.isInteger(threshold) || threshold < 0 || threshold > 15)
+    throw new Error(`clusterNear: threshold must be an integer 0–15, got ${threshold}`);
   if (hashes.hi.length < 2 || limit < 1) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
     const worker = new Worker(nearDuplicatesWorkerSource, {
@@ -46,7 +52,8 @@ export function clusterNear(hashes: PackedHashes, threshold: number, limit = Num
     worker.once('message', ({ offsets, members }: { offsets: Int32Array; members: Int32Array }) => {
       settled = true;
       const groups: number[][] = [];
-      for (let g = 0; g + 1 < offsets.length; g++) groups.push(Array.from(members.subarray(offsets[g]!, offsets[g + 1]!)));
+      for (let g = 0; g + 1 < offsets.length; g++)
+        groups.push(Array.from(members.subarray(offsets[g]!, offsets[g + 1]!)));
       resolve(groups);
     });
     worker.once('error', (err) => {
@@ -54,7 +61,10 @@ export function clusterNear(hashes: PackedHashes, threshold: number, limit = Num
       reject(new Error(`Near-duplicate search failed: ${err.message}`));
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`Near-duplicate search stopped before it finished (worker exit code ${code})`));
+      if (!settled)
+        reject(
+          new Error(`Near-duplicate search stopped before it finished (worker exit code ${code})`),
+        );
     });
   });
 }

@@ -1,4 +1,9 @@
-import { libraryFilter, librarySort, type LibraryFilter, type LibrarySort } from '../../contract/browse';
+import {
+  libraryFilter,
+  librarySort,
+  type LibraryFilter,
+  type LibrarySort,
+} from '../../contract/browse';
 import type { SavedSearchInfo } from '../../contract/curation';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
@@ -30,12 +35,18 @@ function toInfo(r: Row): SavedSearchInfo {
 }
 
 export function listSavedSearches(core: Atelier): SavedSearchInfo[] {
-  return (statements(core.sqlite).all('SELECT id, name, filter, sort, position FROM saved_searches ORDER BY position, created_at', []) as Row[]).map(
-    toInfo,
-  );
+  return (
+    statements(core.sqlite).all(
+      'SELECT id, name, filter, sort, position FROM saved_searches ORDER BY position, created_at',
+      [],
+    ) as Row[]
+  ).map(toInfo);
 }
 
-export function saveSearch(core: Atelier, input: { id?: string; name: string; filter: LibraryFilter; sort?: LibrarySort }): SavedSearchInfo {
+export function saveSearch(
+  core: Atelier,
+  input: { id?: string; name: string; filter: LibraryFilter; sort?: LibrarySort },
+): SavedSearchInfo {
   const cache = statements(core.sqlite);
   const at = nowIso();
   const sort = input.sort ?? librarySort.parse({});
@@ -47,13 +58,23 @@ export function saveSearch(core: Atelier, input: { id?: string; name: string; fi
     if (r.changes === 0) throw new AppError('not_found', `No saved search ${id}`);
   } else {
     id = uuidv7();
-    const next = (cache.get('SELECT coalesce(max(position), 0) + 1 AS p FROM saved_searches').get() as { p: number }).p;
+    const next = (
+      cache.get('SELECT coalesce(max(position), 0) + 1 AS p FROM saved_searches').get() as {
+        p: number;
+      }
+    ).p;
     cache
-      .get('INSERT INTO saved_searches (id, name, filter, sort, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .get(
+        'INSERT INTO saved_searches (id, name, filter, sort, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(id, input.name, JSON.stringify(input.filter), JSON.stringify(sort), next, at, at);
   }
   core.events.emit('savedSearches.changed', { id });
-  return toInfo(cache.get('SELECT id, name, filter, sort, position FROM saved_searches WHERE id = ?').get(id) as Row);
+  return toInfo(
+    cache
+      .get('SELECT id, name, filter, sort, position FROM saved_searches WHERE id = ?')
+      .get(id) as Row,
+  );
 }
 
 export function deleteSavedSearch(core: Atelier, id: string): { deleted: true } {

@@ -18,12 +18,16 @@ export function resolveSelection(sqlite: BetterSqlite3.Database, sel: Selection)
   if (sel.ids) {
     if (sel.ids.length === 0) return [];
     // In the order given: adding to a collection keeps the order the assets were picked in.
-    rows = cache.all('SELECT a.rid, a.id FROM json_each(?) j JOIN assets a ON a.id = j.value ORDER BY j.key', [
-      JSON.stringify([...new Set(sel.ids)]),
-    ]) as SelectedAsset[];
+    rows = cache.all(
+      'SELECT a.rid, a.id FROM json_each(?) j JOIN assets a ON a.id = j.value ORDER BY j.key',
+      [JSON.stringify([...new Set(sel.ids)])],
+    ) as SelectedAsset[];
   } else {
     const where = filterSql(sel.query!);
-    rows = cache.all(`SELECT a.rid, a.id FROM assets a WHERE ${where.sql}`, where.params) as SelectedAsset[];
+    rows = cache.all(
+      `SELECT a.rid, a.id FROM assets a WHERE ${where.sql}`,
+      where.params,
+    ) as SelectedAsset[];
   }
   if (sel.exceptIds?.length) {
     const except = new Set(sel.exceptIds);

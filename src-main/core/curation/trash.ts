@@ -26,12 +26,25 @@ const defaultRemover: FileRemover = (p) => rm(p, { force: false });
 export function moveToTrash(core: Atelier, selection: Selection): CurationResult {
   const selected = resolveSelection(core.sqlite, selection);
   const at = nowIso();
-  const live = statements(core.sqlite).all('SELECT rid FROM assets WHERE deleted_at IS NULL AND rid IN (SELECT value FROM json_each(?))', [
-    JSON.stringify(selected.map((s) => s.rid)),
-  ]) as { rid: number }[];
+  const live = statements(core.sqlite).all(
+    'SELECT rid FROM assets WHERE deleted_at IS NULL AND rid IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(selected.map((s) => s.rid))],
+  ) as { rid: number }[];
   const r = core.sqlite.transaction(() => {
-    const c = changeFields(core.sqlite, [{ rids: live.map((l) => l.rid), set: { deleted_at: at } }]);
-    return { ...c, undoId: c.changed.length ? pushUndo(core.sqlite, `Move to trash · ${plural(c.changed.length, 'asset')}`, c.changed.length, [c.op]) : null };
+    const c = changeFields(core.sqlite, [
+      { rids: live.map((l) => l.rid), set: { deleted_at: at } },
+    ]);
+    return {
+      ...c,
+      undoId: c.changed.length
+        ? pushUndo(
+            core.sqlite,
+            `Move to trash · ${plural(c.changed.length, 'asset')}`,
+            c.changed.length,
+            [c.op],
+          )
+        : null,
+    };
   })();
   notifyCurated(core, idsOf(selected, r.changed), ['deleted_at']);
   if (r.changed.length) notifyLibraryChanged(core, 'trash');
@@ -41,8 +54,20 @@ export function moveToTrash(core: Atelier, selection: Selection): CurationResult
 export function restoreFromTrash(core: Atelier, selection: Selection): CurationResult {
   const selected = resolveSelection(core.sqlite, selection);
   const r = core.sqlite.transaction(() => {
-    const c = changeFields(core.sqlite, [{ rids: selected.map((s) => s.rid), set: { deleted_at: null } }]);
-    return { ...c, undoId: c.changed.length ? pushUndo(core.sqlite, `Restore · ${plural(c.changed.length, 'asset')}`, c.changed.length, [c.op]) : null };
+    const c = changeFields(core.sqlite, [
+      { rids: selected.map((s) => s.rid), set: { deleted_at: null } },
+    ]);
+    return {
+      ...c,
+      undoId: c.changed.length
+        ? pushUndo(
+            core.sqlite,
+            `Restore · ${plural(c.changed.length, 'asset')}`,
+            c.changed.length,
+            [c.op],
+          )
+        : null,
+    };
   })();
   notifyCurated(core, idsOf(selected, r.changed), ['deleted_at']);
   if (r.changed.length) notifyLibraryChanged(core, 'restore');
@@ -64,12 +89,22 @@ interface FileRow {
 export async function emptyTrash(
   core: Atelier,
   options: { ids?: string[]; deleteFiles: boolean },
-): Promise<{ removed: number; filesDeleted: number; fileErrors: { path: string; reason: string }[] }> {
+): Promise<{
+  removed: number;
+  filesDeleted: number;
+  fileErrors: { path: string; reason: string }[];
+}> {
   const cache = statements(core.sqlite);
   const rows = (
     options.ids
-      ? cache.all('SELECT id, path, sha256, size_bytes, mtime_ms FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))', [JSON.stringify(options.ids)])
-      : cache.all('SELECT id, path, sha256, size_bytes, mtime_ms FROM assets WHERE deleted_at IS NOT NULL', [])
+      ? cache.all(
+          'SELECT id, path, sha256, size_bytes, mtime_ms FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))',
+          [JSON.stringify(options.ids)],
+        )
+      : cache.all(
+          'SELECT id, path, sha256, size_bytes, mtime_ms FROM assets WHERE deleted_at IS NOT NULL',
+          [],
+        )
   ) as (FileRow & { id: string })[];
   if (!rows.length) return { removed: 0, filesDeleted: 0, fileErrors: [] };
   const idsJson = JSON.stringify(rows.map((r) => r.id));
@@ -86,7 +121,11 @@ export async function emptyTrash(
   // Every file is remembered as forgotten in the same transaction, so a rescan in between cannot
   // bring one back; the ones really deleted below are then let go of.
   core.sqlite.transaction(() => {
-    cache.get('DELETE FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))').run(idsJson);
+    cache
+      .get(
+        'DELETE FROM assets WHERE deleted_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))',
+      )
+      .run(idsJson);
     for (const f of files) forget.run(f.path, f.sha256, f.size_bytes, f.mtime_ms, at);
   })();
   let filesDeleted = 0;
@@ -102,7 +141,10 @@ export async function emptyTrash(
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'ENOENT') gone.run(p);
-        fileErrors.push({ path: p, reason: e.code === 'ENOENT' ? 'the file was already gone' : e.message });
+        fileErrors.push({
+          path: p,
+          reason: e.code === 'ENOENT' ? 'the file was already gone' : e.message,
+        });
       }
     }
   }

@@ -25,21 +25,43 @@ export type UndoOp = FieldsOp | TagLinksOp | CollectionLinksOp;
 /** How many actions the stack keeps; older ones fall off the bottom. */
 export const undoDepth = 100;
 
-export function pushUndo(sqlite: BetterSqlite3.Database, label: string, count: number, ops: UndoOp[]): string {
+export function pushUndo(
+  sqlite: BetterSqlite3.Database,
+  label: string,
+  count: number,
+  ops: UndoOp[],
+): string {
   const id = uuidv7();
   const cache = statements(sqlite);
-  cache.get('INSERT INTO curation_undo (id, label, count, payload, at) VALUES (?, ?, ?, ?, ?)').run(id, label, count, JSON.stringify(ops), nowIso());
   cache
-    .get('DELETE FROM curation_undo WHERE seq <= (SELECT seq FROM curation_undo ORDER BY seq DESC LIMIT 1 OFFSET ?)')
+    .get('INSERT INTO curation_undo (id, label, count, payload, at) VALUES (?, ?, ?, ?, ?)')
+    .run(id, label, count, JSON.stringify(ops), nowIso());
+  cache
+    .get(
+      'DELETE FROM curation_undo WHERE seq <= (SELECT seq FROM curation_undo ORDER BY seq DESC LIMIT 1 OFFSET ?)',
+    )
     .run(undoDepth);
   return id;
 }
 
 export function undoHistory(sqlite: BetterSqlite3.Database, limit: number): UndoEntryInfo[] {
-  return statements(sqlite).all('SELECT id, label, count, at FROM curation_undo ORDER BY seq DESC LIMIT ?', [limit]) as UndoEntryInfo[];
+  return statements(sqlite).all(
+    'SELECT id, label, count, at FROM curation_undo ORDER BY seq DESC LIMIT ?',
+    [limit],
+  ) as UndoEntryInfo[];
 }
 
-const allowedColumns = new Set(['status', 'rating', 'liked', 'theme', 'source', 'provenance', 'notes', 'title', 'deleted_at']);
+const allowedColumns = new Set([
+  'status',
+  'rating',
+  'liked',
+  'theme',
+  'source',
+  'provenance',
+  'notes',
+  'title',
+  'deleted_at',
+]);
 
 /** Applies an entry's inverse operations; runs inside the caller's transaction. */
 export function applyUndoOps(sqlite: BetterSqlite3.Database, ops: UndoOp[]): void {
@@ -52,13 +74,17 @@ export function applyUndoOps(sqlite: BetterSqlite3.Database, ops: UndoOp[]): voi
         const cols = Object.keys(g.set).filter((c) => allowedColumns.has(c));
         if (!cols.length) continue;
         cache
-          .get(`UPDATE assets SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE rid IN (SELECT value FROM json_each(?))`)
+          .get(
+            `UPDATE assets SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE rid IN (SELECT value FROM json_each(?))`,
+          )
           .run(...cols.map((c) => g.set[c]), at, JSON.stringify(g.rids));
       }
     } else if (op.kind === 'tagLinks') {
       for (const r of op.remove) {
         cache
-          .get('DELETE FROM asset_tags WHERE tag_id = ? AND asset_id IN (SELECT value FROM json_each(?))')
+          .get(
+            'DELETE FROM asset_tags WHERE tag_id = ? AND asset_id IN (SELECT value FROM json_each(?))',
+          )
           .run(r.tagId, JSON.stringify(r.assetIds));
       }
       for (const i of op.insert) {
@@ -72,7 +98,9 @@ export function applyUndoOps(sqlite: BetterSqlite3.Database, ops: UndoOp[]): voi
       }
     } else {
       cache
-        .get('DELETE FROM collection_assets WHERE collection_id = ? AND asset_id IN (SELECT value FROM json_each(?))')
+        .get(
+          'DELETE FROM collection_assets WHERE collection_id = ? AND asset_id IN (SELECT value FROM json_each(?))',
+        )
         .run(op.collectionId, JSON.stringify(op.remove));
       const ins = cache.get(
         `INSERT OR IGNORE INTO collection_assets (collection_id, asset_id, position, added_at)
@@ -84,10 +112,14 @@ export function applyUndoOps(sqlite: BetterSqlite3.Database, ops: UndoOp[]): voi
 }
 
 /** Pops and applies the newest entry; null when the stack is empty. */
-export function popUndo(sqlite: BetterSqlite3.Database): (UndoEntryInfo & { ops: UndoOp[] }) | null {
+export function popUndo(
+  sqlite: BetterSqlite3.Database,
+): (UndoEntryInfo & { ops: UndoOp[] }) | null {
   const cache = statements(sqlite);
   return sqlite.transaction(() => {
-    const top = cache.get('SELECT seq, id, label, count, at, payload FROM curation_undo ORDER BY seq DESC LIMIT 1').get() as
+    const top = cache
+      .get('SELECT seq, id, label, count, at, payload FROM curation_undo ORDER BY seq DESC LIMIT 1')
+      .get() as
       | { seq: number; id: string; label: string; count: number; at: string; payload: string }
       | undefined;
     if (!top) return null;

@@ -29,7 +29,14 @@ export function layoutOf(root: string): DataDirLayout {
 }
 
 export function ensureLayout(layout: DataDirLayout): void {
-  for (const dir of [layout.root, layout.thumbs, layout.outputs, layout.exports, layout.logs, layout.tmp]) {
+  for (const dir of [
+    layout.root,
+    layout.thumbs,
+    layout.outputs,
+    layout.exports,
+    layout.logs,
+    layout.tmp,
+  ]) {
     mkdirSync(dir, { recursive: true });
   }
 }

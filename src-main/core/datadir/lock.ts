@@ -61,7 +61,12 @@ export function acquireDataDirLock(lockPath: string, host: string): DataDirLock 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readLock(lockPath);
-    if (holder && holder.hostname === os.hostname() && processAlive(holder.pid) && (holder.pid !== process.pid || heldHere.has(lockPath))) {
+    if (
+      holder &&
+      holder.hostname === os.hostname() &&
+      processAlive(holder.pid) &&
+      (holder.pid !== process.pid || heldHere.has(lockPath))
+    ) {
       throw new AppError(
         'conflict',
         `This data directory is already open in another Atelier (${holder.host}, pid ${holder.pid}, since ${holder.startedAt}). ` +

@@ -20,7 +20,10 @@ export interface SchemaState {
  * Reads which migrations a database file has, without opening it for writing, so that a
  * database from a newer Atelier is refused before anything (a backup, WAL mode) touches it.
  */
-export function readSchemaState(file: string, list: MigrationList = defaultMigrations): SchemaState {
+export function readSchemaState(
+  file: string,
+  list: MigrationList = defaultMigrations,
+): SchemaState {
   const known = list.map(([n]) => n);
   let applied: string[] = [];
   if (existsSync(file)) {

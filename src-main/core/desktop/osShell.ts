@@ -16,7 +16,12 @@ export interface OsShell {
 export function processShell(host: HostKind): OsShell {
   const local = host !== 'serve';
   const run = async (cmd: string, args: string[]) => {
-    await execa(cmd, args, { timeout: 10_000, detached: true, stdio: 'ignore', reject: process.platform !== 'win32' });
+    await execa(cmd, args, {
+      timeout: 10_000,
+      detached: true,
+      stdio: 'ignore',
+      reject: process.platform !== 'win32',
+    });
     return true;
   };
   return {

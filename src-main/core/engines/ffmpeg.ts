@@ -58,5 +58,7 @@ export function resolveFfTool(
     if (s) return { name: tool, path: s, source: 'ffmpeg-static' };
   }
   const onPath = which(tool, env);
-  return onPath ? { name: tool, path: onPath, source: 'PATH' } : { name: tool, path: null, source: 'missing' };
+  return onPath
+    ? { name: tool, path: onPath, source: 'PATH' }
+    : { name: tool, path: null, source: 'missing' };
 }

@@ -41,8 +41,14 @@ export const supportedExtensions = Object.keys(byExt);
 /** The content family from a file's first bytes (at least 16), or null when unrecognised. */
 export function sniffFamily(head: Buffer): { family: string; type: AssetType } | null {
   const ascii = (start: number, end: number) => head.subarray(start, end).toString('latin1');
-  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a) return { family: 'png', type: 'image' };
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { family: 'jpeg', type: 'image' };
+  if (
+    head.length >= 8 &&
+    head.readUInt32BE(0) === 0x89504e47 &&
+    head.readUInt32BE(4) === 0x0d0a1a0a
+  )
+    return { family: 'png', type: 'image' };
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff)
+    return { family: 'jpeg', type: 'image' };
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return { family: 'webp', type: 'image' };
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return { family: 'wav', type: 'audio' };
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'AVI ') return { family: 'avi', type: 'video' };
@@ -51,7 +57,10 @@ export function sniffFamily(head: Buffer): { family: string; type: AssetType } |
   if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return { family: 'tiff', type: 'image' };
   if (ascii(0, 4) === 'fLaC') return { family: 'flac', type: 'audio' };
   if (ascii(0, 4) === 'OggS') return { family: 'ogg', type: 'audio' };
-  if (ascii(0, 3) === 'ID3' || (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && ((head[1] ?? 0) & 0x06) !== 0)) {
+  if (
+    ascii(0, 3) === 'ID3' ||
+    (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && ((head[1] ?? 0) & 0x06) !== 0)
+  ) {
     // MPEG audio sync word; AAC ADTS also starts 0xFFF but with layer bits 00.
     return { family: ((head[1] ?? 0) & 0x06) === 0 ? 'aac' : 'mp3', type: 'audio' };
   }
@@ -93,12 +102,22 @@ export function describeFamily(family: string): string {
  * as .png, common with web downloads) is accepted with the content's format; a cross-kind one
  * (a PNG named .mp4) or unrecognised content is refused, since probing would mislead.
  */
-export function checkContent(file: string, head: Buffer): { ok: true; type: AssetType; family: string } | { ok: false; reason: string } {
+export function checkContent(
+  file: string,
+  head: Buffer,
+): { ok: true; type: AssetType; family: string } | { ok: false; reason: string } {
   const expected = kindByExtension(file);
-  if (!expected) return { ok: false, reason: `Unsupported file type "${path.extname(file) || '(no extension)'}"` };
+  if (!expected)
+    return {
+      ok: false,
+      reason: `Unsupported file type "${path.extname(file) || '(no extension)'}"`,
+    };
   const actual = sniffFamily(head);
   if (!actual) {
-    return { ok: false, reason: `The content is not ${describeFamily(expected.family)} (unrecognised or corrupt data)` };
+    return {
+      ok: false,
+      reason: `The content is not ${describeFamily(expected.family)} (unrecognised or corrupt data)`,
+    };
   }
   // mp4 containers hold audio or video alike: trust the extension's kind for those.
   const sameContainer = actual.family === expected.family && actual.family === 'mp4';

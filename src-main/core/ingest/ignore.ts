@@ -3,7 +3,15 @@ import { kindByExtension } from './fileType';
 
 const ignoredNames = new Set(['thumbs.db', 'desktop.ini', '.ds_store', 'icon\r']);
 // Partial downloads and copies in progress: the finished file arrives under its real name.
-const partialSuffixes = ['.part', '.crdownload', '.tmp', '.download', '.partial', '.!qb', '.opdownload'];
+const partialSuffixes = [
+  '.part',
+  '.crdownload',
+  '.tmp',
+  '.download',
+  '.partial',
+  '.!qb',
+  '.opdownload',
+];
 
 /** Files a watched folder holds that are never the creator's media: skipped without a failure. */
 export function isIgnoredName(name: string): boolean {

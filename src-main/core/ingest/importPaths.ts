@@ -28,15 +28,33 @@ export async function importPaths(core: Atelier, paths: string[]): Promise<Inges
     }
     if (isDir) {
       const walked = await walkFolder(file, true);
-      for (const f of walked.failures) tasks.push(Promise.resolve(pipeline.recordFailure(f.path, f.error)));
+      for (const f of walked.failures)
+        tasks.push(Promise.resolve(pipeline.recordFailure(f.path, f.error)));
       for (const f of walked.files) tasks.push(pipeline.ingest(f.path, { explicit: true }));
       continue;
     }
     const name = path.basename(file);
     if (isIgnoredName(name)) {
-      tasks.push(Promise.resolve({ path: file, outcome: 'skipped', assetId: null, reason: 'Hidden, system or partial-download file' }));
+      tasks.push(
+        Promise.resolve({
+          path: file,
+          outcome: 'skipped',
+          assetId: null,
+          reason: 'Hidden, system or partial-download file',
+        }),
+      );
     } else if (!kindByExtension(name)) {
-      tasks.push(Promise.resolve(pipeline.recordFailure(file, new IngestError('unsupported', `Unsupported file type "${path.extname(name) || '(no extension)'}"`))));
+      tasks.push(
+        Promise.resolve(
+          pipeline.recordFailure(
+            file,
+            new IngestError(
+              'unsupported',
+              `Unsupported file type "${path.extname(name) || '(no extension)'}"`,
+            ),
+          ),
+        ),
+      );
     } else {
       tasks.push(pipeline.ingest(file, { explicit: true }));
     }

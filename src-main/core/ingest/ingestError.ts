@@ -33,7 +33,10 @@ export function toIngestError(err: unknown): IngestError {
       return new IngestError('vanished', 'The file was moved or deleted before it could be read');
     case 'EACCES':
     case 'EPERM':
-      return new IngestError('permission', 'Permission denied: Atelier is not allowed to read this file');
+      return new IngestError(
+        'permission',
+        'Permission denied: Atelier is not allowed to read this file',
+      );
     case 'ELOOP':
       return new IngestError('symlink_loop', 'Symbolic link loop: the link points back to itself');
     case 'ENAMETOOLONG':

@@ -44,13 +44,27 @@ export class LibraryWriter {
   constructor(private readonly sqlite: BetterSqlite3.Database) {
     const p = (sql: string) => sqlite.prepare(sql);
     this.s = {
-      assetByPath: p('SELECT id, sha256, missing, deleted_at, thumb_key FROM assets WHERE path = ?'),
-      copyByPath: p('SELECT c.asset_id, a.sha256 FROM asset_copies c JOIN assets a ON a.id = c.asset_id WHERE c.path = ?'),
-      assetsBySha: p('SELECT id, path, missing FROM assets WHERE sha256 = ? AND deleted_at IS NULL ORDER BY missing DESC, added_at LIMIT 20'),
-      probedSha: p('SELECT thumb_key FROM assets WHERE sha256 = ? AND thumb_key IS NOT NULL LIMIT 1'),
-      folders: p('SELECT id, path, recursive, default_theme, default_source, default_provenance FROM watch_folders'),
-      touch: p('UPDATE assets SET size_bytes = ?, mtime_ms = ?, missing = 0, updated_at = ? WHERE id = ?'),
-      touchCopy: p('UPDATE asset_copies SET size_bytes = ?, mtime_ms = ?, missing = 0 WHERE path = ?'),
+      assetByPath: p(
+        'SELECT id, sha256, missing, deleted_at, thumb_key FROM assets WHERE path = ?',
+      ),
+      copyByPath: p(
+        'SELECT c.asset_id, a.sha256 FROM asset_copies c JOIN assets a ON a.id = c.asset_id WHERE c.path = ?',
+      ),
+      assetsBySha: p(
+        'SELECT id, path, missing FROM assets WHERE sha256 = ? AND deleted_at IS NULL ORDER BY missing DESC, added_at LIMIT 20',
+      ),
+      probedSha: p(
+        'SELECT thumb_key FROM assets WHERE sha256 = ? AND thumb_key IS NOT NULL LIMIT 1',
+      ),
+      folders: p(
+        'SELECT id, path, recursive, default_theme, default_source, default_provenance FROM watch_folders',
+      ),
+      touch: p(
+        'UPDATE assets SET size_bytes = ?, mtime_ms = ?, missing = 0, updated_at = ? WHERE id = ?',
+      ),
+      touchCopy: p(
+        'UPDATE asset_copies SET size_bytes = ?, mtime_ms = ?, missing = 0 WHERE path = ?',
+      ),
       deleteCopy: p('DELETE FROM asset_copies WHERE path = ?'),
       insertCopy: p(
         'INSERT INTO asset_copies (path, asset_id, folder_id, size_bytes, mtime_ms, missing, added_at) VALUES (?, ?, ?, ?, ?, 0, ?) ' +
@@ -59,7 +73,8 @@ export class LibraryWriter {
       relocate: p(
         'UPDATE assets SET path = ?, folder_id = ?, filename = ?, ext = ?, size_bytes = ?, mtime_ms = ?, missing = 0, updated_at = ? WHERE id = ?',
       ),
-      insert: p(`INSERT INTO assets (id, path, folder_id, filename, ext, type, mime, sha256, phash, size_bytes, mtime_ms,
+      insert:
+        p(`INSERT INTO assets (id, path, folder_id, filename, ext, type, mime, sha256, phash, size_bytes, mtime_ms,
           width, height, duration_sec, sample_rate, channels, fps, codec, audio_codec, bit_rate, format,
           has_alpha, has_audio, is_animated, orientation, theme, source, provenance,
           prompt, negative_prompt, seed, model, model_hash, generation_params, raw_metadata, thumb_key,
@@ -69,7 +84,8 @@ export class LibraryWriter {
           @has_alpha, @has_audio, @is_animated, @orientation, @theme, @source, @provenance,
           @prompt, @negative_prompt, @seed, @model, @model_hash, @generation_params, @raw_metadata, @thumb_key,
           @created_at, @added_at, @updated_at)`),
-      reprobe: p(`UPDATE assets SET type = @type, mime = @mime, sha256 = @sha256, phash = @phash, size_bytes = @size_bytes,
+      reprobe:
+        p(`UPDATE assets SET type = @type, mime = @mime, sha256 = @sha256, phash = @phash, size_bytes = @size_bytes,
           mtime_ms = @mtime_ms, width = @width, height = @height, duration_sec = @duration_sec, sample_rate = @sample_rate,
           channels = @channels, fps = @fps, codec = @codec, audio_codec = @audio_codec, bit_rate = @bit_rate, format = @format,
           has_alpha = @has_alpha, has_audio = @has_audio, is_animated = @is_animated, orientation = @orientation,
@@ -82,9 +98,12 @@ export class LibraryWriter {
         WHERE id = @id`),
       thumbKeyUsers: p('SELECT count(*) AS n FROM assets WHERE thumb_key = ?'),
       markMissing: p('UPDATE assets SET missing = 1, updated_at = ? WHERE id = ?'),
-      liveCopies: p('SELECT path, folder_id, size_bytes, mtime_ms FROM asset_copies WHERE asset_id = ? AND missing = 0 ORDER BY added_at'),
+      liveCopies: p(
+        'SELECT path, folder_id, size_bytes, mtime_ms FROM asset_copies WHERE asset_id = ? AND missing = 0 ORDER BY added_at',
+      ),
       clearFailure: p('DELETE FROM ingest_failures WHERE path = ?'),
-      upsertFailure: p(`INSERT INTO ingest_failures (id, path, folder_id, code, reason, size_bytes, mtime_ms, attempts, first_at, last_at)
+      upsertFailure:
+        p(`INSERT INTO ingest_failures (id, path, folder_id, code, reason, size_bytes, mtime_ms, attempts, first_at, last_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
           ON CONFLICT(path) DO UPDATE SET code = excluded.code, reason = excluded.reason, folder_id = excluded.folder_id,
             size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, attempts = attempts + 1, last_at = excluded.last_at
@@ -111,7 +130,9 @@ export class LibraryWriter {
 
   /** Commits a batch of prepared files in one transaction; one result per file, in order. */
   commit(files: PreparedFile[]): CommitResult[] {
-    const run = this.sqlite.transaction((batch: PreparedFile[]) => batch.map((f) => this.commitOne(f)));
+    const run = this.sqlite.transaction((batch: PreparedFile[]) =>
+      batch.map((f) => this.commitOne(f)),
+    );
     return run(files);
   }
 
@@ -131,10 +152,19 @@ export class LibraryWriter {
         return { outcome: existing.missing ? 'restored' : 'unchanged', assetId: existing.id };
       }
       if (!f.probe) return { outcome: 'needsProbe', assetId: existing.id };
-      this.s.reprobe.run({ ...this.rowValues(f, f.probe, at), id: existing.id, gen_source: f.probe.generation?.tool ?? null });
+      this.s.reprobe.run({
+        ...this.rowValues(f, f.probe, at),
+        id: existing.id,
+        gen_source: f.probe.generation?.tool ?? null,
+      });
       this.s.clearFailure.run(f.path);
-      const stale = existing.thumb_key && existing.thumb_key !== f.sha256 ? existing.thumb_key : undefined;
-      return { outcome: 'updated', assetId: existing.id, ...(stale ? { staleThumbKey: stale } : {}) };
+      const stale =
+        existing.thumb_key && existing.thumb_key !== f.sha256 ? existing.thumb_key : undefined;
+      return {
+        outcome: 'updated',
+        assetId: existing.id,
+        ...(stale ? { staleThumbKey: stale } : {}),
+      };
     }
 
     const copy = this.s.copyByPath.get(f.path) as { asset_id: string; sha256: string } | undefined;
@@ -148,15 +178,31 @@ export class LibraryWriter {
       this.s.deleteCopy.run(f.path);
     }
 
-    const same = this.s.assetsBySha.all(f.sha256) as { id: string; path: string; missing: number }[];
+    const same = this.s.assetsBySha.all(f.sha256) as {
+      id: string;
+      path: string;
+      missing: number;
+    }[];
     if (same.length > 0) {
       // A missing asset with these bytes was moved or renamed here; so was one whose file is
       // gone but whose deletion the watcher has not reported yet. Otherwise this is a copy.
       const moved = same.find((a) => a.missing === 1) ?? same.find((a) => !fileExists(a.path));
       this.s.clearFailure.run(f.path);
       if (moved) {
-        this.s.relocate.run(f.path, folder?.id ?? null, f.filename, f.ext, f.size, f.mtimeMs, at, moved.id);
-        return { outcome: moved.missing === 1 && moved.path === f.path ? 'restored' : 'moved', assetId: moved.id };
+        this.s.relocate.run(
+          f.path,
+          folder?.id ?? null,
+          f.filename,
+          f.ext,
+          f.size,
+          f.mtimeMs,
+          at,
+          moved.id,
+        );
+        return {
+          outcome: moved.missing === 1 && moved.path === f.path ? 'restored' : 'moved',
+          assetId: moved.id,
+        };
       }
       this.s.insertCopy.run(f.path, same[0]!.id, folder?.id ?? null, f.size, f.mtimeMs, at);
       return { outcome: 'duplicate', assetId: same[0]!.id };
@@ -213,10 +259,24 @@ export class LibraryWriter {
       if (asset) {
         if (asset.missing) return { outcome: 'none' as const, assetId: asset.id };
         const at = nowIso();
-        for (const c of this.s.liveCopies.all(asset.id) as { path: string; folder_id: string | null; size_bytes: number; mtime_ms: number }[]) {
+        for (const c of this.s.liveCopies.all(asset.id) as {
+          path: string;
+          folder_id: string | null;
+          size_bytes: number;
+          mtime_ms: number;
+        }[]) {
           if (!fileExists(c.path)) continue;
           this.s.deleteCopy.run(c.path);
-          this.s.relocate.run(c.path, c.folder_id, path.basename(c.path), path.extname(c.path).slice(1).toLowerCase(), c.size_bytes, c.mtime_ms, at, asset.id);
+          this.s.relocate.run(
+            c.path,
+            c.folder_id,
+            path.basename(c.path),
+            path.extname(c.path).slice(1).toLowerCase(),
+            c.size_bytes,
+            c.mtime_ms,
+            at,
+            asset.id,
+          );
           return { outcome: 'moved' as const, assetId: asset.id };
         }
         this.s.markMissing.run(at, asset.id);
@@ -227,10 +287,24 @@ export class LibraryWriter {
     })();
   }
 
-  recordFailure(file: string, err: IngestError, stamp: { size: number; mtimeMs: number } | null): { id: string; attempts: number; firstAt: string; lastAt: string; folderId: string | null } {
+  recordFailure(
+    file: string,
+    err: IngestError,
+    stamp: { size: number; mtimeMs: number } | null,
+  ): { id: string; attempts: number; firstAt: string; lastAt: string; folderId: string | null } {
     const at = nowIso();
     const folderId = this.folderFor(file)?.id ?? null;
-    const row = this.s.upsertFailure.get(uuidv7(), file, folderId, err.code, err.message, stamp?.size ?? null, stamp?.mtimeMs ?? null, at, at) as {
+    const row = this.s.upsertFailure.get(
+      uuidv7(),
+      file,
+      folderId,
+      err.code,
+      err.message,
+      stamp?.size ?? null,
+      stamp?.mtimeMs ?? null,
+      at,
+      at,
+    ) as {
       id: string;
       attempts: number;
       first_at: string;

@@ -6,7 +6,8 @@
 const N = 32;
 const cos: Float64Array = (() => {
   const t = new Float64Array(N * N);
-  for (let k = 0; k < N; k++) for (let n = 0; n < N; n++) t[k * N + n] = Math.cos(((2 * n + 1) * k * Math.PI) / (2 * N));
+  for (let k = 0; k < N; k++)
+    for (let n = 0; n < N; n++) t[k * N + n] = Math.cos(((2 * n + 1) * k * Math.PI) / (2 * N));
   return t;
 })();
 

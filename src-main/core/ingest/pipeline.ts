@@ -44,7 +44,15 @@ export class IngestPipeline {
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
   private stampQuery: BetterSqlite3.Statement | null = null;
-  private counts: IngestProgress = { queued: 0, active: 0, done: 0, failed: 0, added: 0, duplicates: 0, updated: 0 };
+  private counts: IngestProgress = {
+    queued: 0,
+    active: 0,
+    done: 0,
+    failed: 0,
+    added: 0,
+    duplicates: 0,
+    updated: 0,
+  };
 
   constructor(
     private readonly core: Atelier,
@@ -64,12 +72,20 @@ export class IngestPipeline {
    * `explicit`: the user named this file (an import), which brings back a file whose asset was
    * emptied from the trash; the watcher and rescans leave such files out.
    */
-  ingest(file: string, options: { force?: boolean; explicit?: boolean } = {}): Promise<IngestOutcome> {
+  ingest(
+    file: string,
+    options: { force?: boolean; explicit?: boolean } = {},
+  ): Promise<IngestOutcome> {
     const { layout } = this.core;
     if (isInside(layout.thumbs, file) || isInside(layout.tmp, file)) {
       // A watched folder that contains the data directory must not ingest Atelier's own
       // thumbnails: each would make another thumbnail, without end.
-      return Promise.resolve({ path: file, outcome: 'skipped', assetId: null, reason: 'Atelier’s own thumbnail or temporary file' });
+      return Promise.resolve({
+        path: file,
+        outcome: 'skipped',
+        assetId: null,
+        reason: 'Atelier’s own thumbnail or temporary file',
+      });
     }
     const queued = this.queuedIngest.get(file);
     if (queued && !options.force) return queued;
@@ -90,7 +106,8 @@ export class IngestPipeline {
       if (this.disposed) return;
       this.unforget(file);
       const r = this.writer.remove(file);
-      if (r.assetId && (r.outcome === 'missing' || r.outcome === 'moved')) this.emitAsset('asset.updated', r.assetId);
+      if (r.assetId && (r.outcome === 'missing' || r.outcome === 'moved'))
+        this.emitAsset('asset.updated', r.assetId);
       if (r.outcome !== 'none') this.scheduleStatus();
     });
   }
@@ -134,7 +151,11 @@ export class IngestPipeline {
       for (let attempt = 0; ; attempt++) {
         stamp = await stampOf(file);
         const forgotten = this.forgotten(file, explicit);
-        if (forgotten && forgotten.size_bytes === stamp.size && forgotten.mtime_ms === stamp.mtimeMs) {
+        if (
+          forgotten &&
+          forgotten.size_bytes === stamp.size &&
+          forgotten.mtime_ms === stamp.mtimeMs
+        ) {
           release();
           return this.skipForgotten(file);
         }
@@ -145,18 +166,22 @@ export class IngestPipeline {
         }
         // Known bytes skip the probe, unless their thumbnails were lost (a cleared thumbs folder):
         // probing again rewrites them at the same content address.
-        const known = (sha: string) => this.writer.hasProbedAsset(sha) && thumbExists(this.core.layout, sha, 'thumb-small');
+        const known = (sha: string) =>
+          this.writer.hasProbedAsset(sha) && thumbExists(this.core.layout, sha, 'thumb-small');
         let prepared = await prepareFile(file, stamp, this.core.layout, known);
         const after = await stampOf(file);
         if (after.size !== stamp.size || after.mtimeMs !== stamp.mtimeMs) {
           // Still being written: read it again from the start.
-          if (attempt + 1 >= MAX_RESTARTS) throw new IngestError('io_error', 'The file kept changing while it was being read');
+          if (attempt + 1 >= MAX_RESTARTS)
+            throw new IngestError('io_error', 'The file kept changing while it was being read');
           continue;
         }
         if (forgotten) {
           if (forgotten.sha256 === prepared.sha256) {
             // Touched but the same bytes: still forgotten, now under its new stamps.
-            statements(this.core.sqlite).get('UPDATE forgotten_files SET size_bytes = ?, mtime_ms = ? WHERE path = ?').run(stamp.size, stamp.mtimeMs, file);
+            statements(this.core.sqlite)
+              .get('UPDATE forgotten_files SET size_bytes = ?, mtime_ms = ? WHERE path = ?')
+              .run(stamp.size, stamp.mtimeMs, file);
             release();
             return this.skipForgotten(file);
           }
@@ -180,10 +205,13 @@ export class IngestPipeline {
    * The forgotten-file row for this path, or null; an explicit import forgets the forgetting.
    * Looked up per file, so through the statement cache, and written to only when a row exists.
    */
-  private forgotten(file: string, explicit: boolean): { sha256: string; size_bytes: number; mtime_ms: number } | null {
-    const row = statements(this.core.sqlite).get('SELECT sha256, size_bytes, mtime_ms FROM forgotten_files WHERE path = ?').get(file) as
-      | { sha256: string; size_bytes: number; mtime_ms: number }
-      | undefined;
+  private forgotten(
+    file: string,
+    explicit: boolean,
+  ): { sha256: string; size_bytes: number; mtime_ms: number } | null {
+    const row = statements(this.core.sqlite)
+      .get('SELECT sha256, size_bytes, mtime_ms FROM forgotten_files WHERE path = ?')
+      .get(file) as { sha256: string; size_bytes: number; mtime_ms: number } | undefined;
     if (!row) return null;
     if (!explicit) return row;
     this.unforget(file);
@@ -197,7 +225,12 @@ export class IngestPipeline {
   private skipForgotten(file: string): IngestOutcome {
     this.counts.done++;
     this.scheduleProgress();
-    return { path: file, outcome: 'skipped', assetId: null, reason: 'Removed from the library when the trash was emptied; import it to bring it back' };
+    return {
+      path: file,
+      outcome: 'skipped',
+      assetId: null,
+      reason: 'Removed from the library when the trash was emptied; import it to bring it back',
+    };
   }
 
   /** Size and modification time unchanged and the asset present: no need to read it again. */
@@ -206,16 +239,20 @@ export class IngestPipeline {
       `SELECT size_bytes, mtime_ms, missing FROM assets WHERE path = ?
        UNION ALL SELECT size_bytes, mtime_ms, missing FROM asset_copies WHERE path = ? LIMIT 1`,
     );
-    const row = this.stampQuery
-      .get(file, file) as { size_bytes: number; mtime_ms: number; missing: number } | undefined;
-    return !!row && row.missing === 0 && row.size_bytes === stamp.size && row.mtime_ms === stamp.mtimeMs;
+    const row = this.stampQuery.get(file, file) as
+      | { size_bytes: number; mtime_ms: number; missing: number }
+      | undefined;
+    return (
+      !!row && row.missing === 0 && row.size_bytes === stamp.size && row.mtime_ms === stamp.mtimeMs
+    );
   }
 
   private commit(file: PreparedFile): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ file, resolve, reject });
       if (this.pending.length >= MAX_BATCH) this.flush();
-      else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.batchDelayMs);
+      else if (!this.flushTimer)
+        this.flushTimer = setTimeout(() => this.flush(), this.batchDelayMs);
     });
   }
 
@@ -249,13 +286,16 @@ export class IngestPipeline {
     const outcome = r.outcome === 'needsProbe' ? 'failed' : r.outcome;
     if (outcome === 'added') this.counts.added++;
     else if (outcome === 'duplicate') this.counts.duplicates++;
-    else if (outcome === 'updated' || outcome === 'moved' || outcome === 'restored') this.counts.updated++;
+    else if (outcome === 'updated' || outcome === 'moved' || outcome === 'restored')
+      this.counts.updated++;
     if (r.assetId) {
       if (outcome === 'added') this.emitAsset('asset.added', r.assetId);
-      else if (outcome === 'updated' || outcome === 'moved' || outcome === 'restored') this.emitAsset('asset.updated', r.assetId);
+      else if (outcome === 'updated' || outcome === 'moved' || outcome === 'restored')
+        this.emitAsset('asset.updated', r.assetId);
     }
     if (outcome !== 'unchanged') this.scheduleStatus();
-    if (r.staleThumbKey && !this.writer.thumbKeyInUse(r.staleThumbKey)) void removeThumbs(this.core.layout, r.staleThumbKey).catch(() => {});
+    if (r.staleThumbKey && !this.writer.thumbKeyInUse(r.staleThumbKey))
+      void removeThumbs(this.core.layout, r.staleThumbKey).catch(() => {});
     this.scheduleProgress();
     return { path: file, outcome, assetId: r.assetId };
   }
@@ -267,7 +307,16 @@ export class IngestPipeline {
     if (this.disposed) return { path: file, outcome: 'failed', assetId: null, reason: err.message };
     try {
       const row = this.writer.recordFailure(file, err, stamp);
-      const failure: IngestFailure = { id: row.id, path: file, folderId: row.folderId, reason: err.message, code: err.code, attempts: row.attempts, firstAt: row.firstAt, lastAt: row.lastAt };
+      const failure: IngestFailure = {
+        id: row.id,
+        path: file,
+        folderId: row.folderId,
+        reason: err.message,
+        code: err.code,
+        attempts: row.attempts,
+        firstAt: row.firstAt,
+        lastAt: row.lastAt,
+      };
       this.core.events.emit('ingest.failed', failure);
     } catch (e) {
       console.error('[ingest] could not record a failure', e);

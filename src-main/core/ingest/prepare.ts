@@ -56,7 +56,11 @@ export interface FileStamp {
 
 export async function stampOf(file: string): Promise<FileStamp> {
   const s = await stat(file);
-  if (!s.isFile()) throw new IngestError('unsupported', s.isDirectory() ? 'This is a folder, not a file' : 'Not a regular file');
+  if (!s.isFile())
+    throw new IngestError(
+      'unsupported',
+      s.isDirectory() ? 'This is a folder, not a file' : 'Not a regular file',
+    );
   return { size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
 }
 
@@ -87,7 +91,14 @@ export async function prepareFile(
   const head = await readHead(file);
   const check = checkContent(file, head);
   if (!check.ok) {
-    throw new IngestError(/^Unsupported/.test(check.reason) ? 'unsupported' : /^Named/.test(check.reason) ? 'mislabelled' : 'corrupt', check.reason);
+    throw new IngestError(
+      /^Unsupported/.test(check.reason)
+        ? 'unsupported'
+        : /^Named/.test(check.reason)
+          ? 'mislabelled'
+          : 'corrupt',
+      check.reason,
+    );
   }
   const base = {
     path: file,
@@ -100,9 +111,14 @@ export async function prepareFile(
   };
 
   if (check.type === 'image') {
-    if (stamp.size > MAX_IMAGE_BYTES) throw new IngestError('too_large', `The image file is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+    if (stamp.size > MAX_IMAGE_BYTES)
+      throw new IngestError(
+        'too_large',
+        `The image file is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB`,
+      );
     const buf = await readFile(file);
-    if (buf.length !== stamp.size) throw new IngestError('vanished', 'The file changed while it was being read');
+    if (buf.length !== stamp.size)
+      throw new IngestError('vanished', 'The file changed while it was being read');
     const sha256 = await sha256OfBuffer(buf);
     if (hasProbedAsset(sha256)) return { ...base, sha256, probe: null };
     const img = await probeImage(buf, sha256, layout);
@@ -133,7 +149,8 @@ export async function prepareFile(
   }
 
   const { sha256, bytes } = await sha256OfFile(file);
-  if (bytes !== stamp.size) throw new IngestError('vanished', 'The file changed while it was being read');
+  if (bytes !== stamp.size)
+    throw new IngestError('vanished', 'The file changed while it was being read');
   if (hasProbedAsset(sha256)) return { ...base, sha256, probe: null };
   const media = await probeMedia(file, check.type, sha256, layout, options);
   const generation = parseGeneration(media.texts);
@@ -212,5 +229,7 @@ function mimeFor(family: string, file: string): string {
 function trimRaw(texts: Record<string, string>): Record<string, string> | null {
   const entries = Object.entries(texts);
   if (entries.length === 0) return null;
-  return Object.fromEntries(entries.map(([k, v]) => [k, v.length > MAX_RAW_TEXT ? `${v.slice(0, MAX_RAW_TEXT)}…` : v]));
+  return Object.fromEntries(
+    entries.map(([k, v]) => [k, v.length > MAX_RAW_TEXT ? `${v.slice(0, MAX_RAW_TEXT)}…` : v]),
+  );
 }

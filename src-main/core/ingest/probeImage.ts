@@ -32,7 +32,11 @@ const webpOptions = thumbWebpOptions;
  * thumbnail is made on first request (media/largeThumb.ts): encoding it here cost ~13 ms per
  * image, a third of the whole ingest, for a size only large grid cards and the detail panel use.
  */
-export async function probeImage(buf: Buffer, key: string, layout: DataDirLayout): Promise<ImageProbe> {
+export async function probeImage(
+  buf: Buffer,
+  key: string,
+  layout: DataDirLayout,
+): Promise<ImageProbe> {
   let meta: Metadata;
   try {
     meta = await sharp(buf, { limitInputPixels: false }).metadata();
@@ -41,7 +45,8 @@ export async function probeImage(buf: Buffer, key: string, layout: DataDirLayout
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
-  if (!width || !height) throw new IngestError('corrupt', 'The image has no dimensions (corrupt header)');
+  if (!width || !height)
+    throw new IngestError('corrupt', 'The image has no dimensions (corrupt header)');
   const pageHeight = meta.pageHeight ?? height;
   if (width * pageHeight > MAX_IMAGE_PIXELS) {
     throw new IngestError(
@@ -81,14 +86,27 @@ export async function probeImage(buf: Buffer, key: string, layout: DataDirLayout
 }
 
 /** Thumbnails and a perceptual hash from an image file ffmpeg made (poster frame, waveform). */
-export async function thumbsFromFile(file: string, key: string, layout: DataDirLayout): Promise<string> {
-  const raw = await sharp(file).resize(512, 512, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+export async function thumbsFromFile(
+  file: string,
+  key: string,
+  layout: DataDirLayout,
+): Promise<string> {
+  const raw = await sharp(file)
+    .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return thumbsFromRaw(raw, key, layout);
 }
 
 /** The same from pixels drawn in memory (a WAV's waveform), skipping an encode and a decode. */
-export async function thumbsFromPixels(pixels: { data: Buffer; width: number; height: number; channels: 3 | 4 }, key: string, layout: DataDirLayout): Promise<string> {
-  const raw = await sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } })
+export async function thumbsFromPixels(
+  pixels: { data: Buffer; width: number; height: number; channels: 3 | 4 },
+  key: string,
+  layout: DataDirLayout,
+): Promise<string> {
+  const raw = await sharp(pixels.data, {
+    raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
+  })
     .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -96,8 +114,14 @@ export async function thumbsFromPixels(pixels: { data: Buffer; width: number; he
 }
 
 /** 256 px pixels → the 256 WebP and the 32 px greyscale the perceptual hash reads. */
-async function smallThumbFromRaw(raw: { data: Buffer; info: OutputInfo }, key: string, layout: DataDirLayout): Promise<string> {
-  const input = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };
+async function smallThumbFromRaw(
+  raw: { data: Buffer; info: OutputInfo },
+  key: string,
+  layout: DataDirLayout,
+): Promise<string> {
+  const input = {
+    raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels },
+  };
   const webp = await sharp(raw.data, input).webp(webpOptions).toBuffer();
   await writeThumb(layout, key, 'thumb-small', webp);
   return phashFromGrey(greyGrid(raw.data, raw.info.width, raw.info.height, raw.info.channels));
@@ -107,23 +131,44 @@ async function smallThumbFromRaw(raw: { data: Buffer; info: OutputInfo }, key: s
  * Posters and waveforms are few and small: both sizes are made at once. 512 px pixels → the
  * 512 WebP; a 256 px copy → the 256 WebP and the perceptual hash.
  */
-async function thumbsFromRaw(raw: { data: Buffer; info: OutputInfo }, key: string, layout: DataDirLayout): Promise<string> {
-  const input = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };
+async function thumbsFromRaw(
+  raw: { data: Buffer; info: OutputInfo },
+  key: string,
+  layout: DataDirLayout,
+): Promise<string> {
+  const input = {
+    raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels },
+  };
   const [thumb, small] = await Promise.all([
     sharp(raw.data, input).webp(webpOptions).toBuffer(),
-    sharp(raw.data, input).resize(256, 256, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
+    sharp(raw.data, input)
+      .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
   ]);
-  const smallInput = { raw: { width: small.info.width, height: small.info.height, channels: small.info.channels } };
+  const smallInput = {
+    raw: { width: small.info.width, height: small.info.height, channels: small.info.channels },
+  };
   const smallWebp = await sharp(small.data, smallInput).webp(webpOptions).toBuffer();
-  await Promise.all([writeThumb(layout, key, 'thumb', thumb), writeThumb(layout, key, 'thumb-small', smallWebp)]);
-  return phashFromGrey(greyGrid(small.data, small.info.width, small.info.height, small.info.channels));
+  await Promise.all([
+    writeThumb(layout, key, 'thumb', thumb),
+    writeThumb(layout, key, 'thumb-small', smallWebp),
+  ]);
+  return phashFromGrey(
+    greyGrid(small.data, small.info.width, small.info.height, small.info.channels),
+  );
 }
 
 /**
  * 32×32 luma by box-averaging the 256 px pixels: a few hundred microseconds of JavaScript,
  * cheaper than another libvips pipeline for an image this small.
  */
-export function greyGrid(data: Buffer, width: number, height: number, channels: number): Uint8Array {
+export function greyGrid(
+  data: Buffer,
+  width: number,
+  height: number,
+  channels: number,
+): Uint8Array {
   const out = new Uint8Array(32 * 32);
   for (let gy = 0; gy < 32; gy++) {
     const y0 = Math.floor((gy * height) / 32);
@@ -135,7 +180,10 @@ export function greyGrid(data: Buffer, width: number, height: number, channels: 
       for (let y = y0; y < y1; y++) {
         let i = (y * width + x0) * channels;
         for (let x = x0; x < x1; x++, i += channels) {
-          sum += channels >= 3 ? 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! : data[i]!;
+          sum +=
+            channels >= 3
+              ? 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!
+              : data[i]!;
         }
       }
       out[gy * 32 + gx] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
@@ -148,10 +196,21 @@ function readXmpDescription(xmp: Buffer): string | null {
   const text = xmp.toString('utf8');
   const m = /<dc:description>[\s\S]*?<rdf:li[^>]*>([\s\S]*?)<\/rdf:li>/.exec(text);
   if (!m) return null;
-  return m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&').trim() || null;
+  return (
+    m[1]!
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&')
+      .trim() || null
+  );
 }
 
 function cleanSharpMessage(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0]!.replace(/^Input (buffer|file) /, '').trim();
+  return msg
+    .split('\n')[0]!
+    .replace(/^Input (buffer|file) /, '')
+    .trim();
 }

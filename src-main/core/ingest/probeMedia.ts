@@ -44,7 +44,12 @@ interface FfStream {
 }
 interface FfProbeJson {
   streams?: FfStream[];
-  format?: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
+  format?: {
+    format_name?: string;
+    duration?: string;
+    bit_rate?: string;
+    tags?: Record<string, string>;
+  };
 }
 
 const num = (v: string | number | undefined): number | null => {
@@ -66,7 +71,8 @@ export function parseFfprobe(json: FfProbeJson): Omit<MediaProbe, 'phash'> {
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   const audio = streams.find((s) => s.codec_type === 'audio');
   const texts: Record<string, string> = {};
-  for (const [k, v] of Object.entries(json.format?.tags ?? {})) if (typeof v === 'string' && v.trim()) texts[k] = v;
+  for (const [k, v] of Object.entries(json.format?.tags ?? {}))
+    if (typeof v === 'string' && v.trim()) texts[k] = v;
   return {
     durationSec: num(json.format?.duration) ?? num(video?.duration) ?? num(audio?.duration),
     width: video?.width ?? null,
@@ -86,7 +92,11 @@ export function parseFfprobe(json: FfProbeJson): Omit<MediaProbe, 'phash'> {
 
 function tool(name: 'ffmpeg' | 'ffprobe'): string {
   const p = resolveFfTool(name, null).path;
-  if (!p) throw new IngestError('engine_missing', `${name} was not found: install ffmpeg or set ${name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}`);
+  if (!p)
+    throw new IngestError(
+      'engine_missing',
+      `${name} was not found: install ffmpeg or set ${name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}`,
+    );
   return p;
 }
 
@@ -106,7 +116,11 @@ function spawnTurn(): Promise<void> {
 
 async function run(file: string, args: string[], options: { reject?: boolean } = {}) {
   await spawnTurn();
-  const child = execa(file, args, { timeout: TIMEOUT_MS, stripFinalNewline: true, reject: options.reject ?? true });
+  const child = execa(file, args, {
+    timeout: TIMEOUT_MS,
+    stripFinalNewline: true,
+    reject: options.reject ?? true,
+  });
   // Probing is background work: a lower priority keeps the app (and its event loop) responsive.
   if (child.pid) {
     try {
@@ -186,21 +200,38 @@ export async function drawMediaPictures(
   return null;
 }
 
-async function probeFacts(file: string, kind: 'audio' | 'video'): Promise<Omit<MediaProbe, 'phash'>> {
+async function probeFacts(
+  file: string,
+  kind: 'audio' | 'video',
+): Promise<Omit<MediaProbe, 'phash'>> {
   let parsed: Omit<MediaProbe, 'phash'>;
   try {
-    const r = await run(tool('ffprobe'), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+    const r = await run(tool('ffprobe'), [
+      '-v',
+      'error',
+      '-print_format',
+      'json',
+      '-show_format',
+      '-show_streams',
+      file,
+    ]);
     parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
   } catch (err) {
     if (err instanceof IngestError) throw err;
     throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
   }
-  if (kind === 'video' && !parsed.hasVideo) throw new IngestError('corrupt', 'No video stream found in the file');
-  if (kind === 'audio' && !parsed.hasAudio) throw new IngestError('corrupt', 'No audio stream found in the file');
+  if (kind === 'video' && !parsed.hasVideo)
+    throw new IngestError('corrupt', 'No video stream found in the file');
+  if (kind === 'audio' && !parsed.hasAudio)
+    throw new IngestError('corrupt', 'No audio stream found in the file');
   return parsed;
 }
 
-async function drawAudioPicturesWithFfmpeg(file: string, key: string, layout: DataDirLayout): Promise<void> {
+async function drawAudioPicturesWithFfmpeg(
+  file: string,
+  key: string,
+  layout: DataDirLayout,
+): Promise<void> {
   const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
   try {
     await renderWaveformWithFfmpeg(file, tmp);
@@ -220,16 +251,29 @@ async function renderWaveformWithFfmpeg(file: string, out: string): Promise<void
   const ffmpeg = tool('ffmpeg');
   try {
     await run(ffmpeg, [
-      '-v', 'error', '-y', '-vn', '-i', file,
-      '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
-      '-frames:v', '1', out,
+      '-v',
+      'error',
+      '-y',
+      '-vn',
+      '-i',
+      file,
+      '-filter_complex',
+      'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
+      '-frames:v',
+      '1',
+      out,
     ]);
   } catch (err) {
     throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
   }
 }
 
-async function drawVideoPictures(file: string, durationSec: number | null, key: string, layout: DataDirLayout): Promise<string> {
+async function drawVideoPictures(
+  file: string,
+  durationSec: number | null,
+  key: string,
+  layout: DataDirLayout,
+): Promise<string> {
   const ffmpeg = tool('ffmpeg');
   const tmp = path.join(layout.tmp, `${uuidv7()}.jpg`);
   try {
@@ -237,7 +281,8 @@ async function drawVideoPictures(file: string, durationSec: number | null, key: 
     const at = durationSec ? Math.min(1, durationSec / 3) : 0;
     await extractFrame(ffmpeg, file, at, tmp);
     if (!(await nonEmpty(tmp)) && at > 0) await extractFrame(ffmpeg, file, 0, tmp);
-    if (!(await nonEmpty(tmp))) throw new IngestError('corrupt', 'ffmpeg could not decode a frame of this video');
+    if (!(await nonEmpty(tmp)))
+      throw new IngestError('corrupt', 'ffmpeg could not decode a frame of this video');
     const phash = await thumbsFromFile(tmp, key, layout);
     await moveInto(tmp, thumbPath(layout, key, 'poster'));
     return phash;
@@ -246,16 +291,30 @@ async function drawVideoPictures(file: string, durationSec: number | null, key: 
   }
 }
 
-async function drawPcmWavPictures(file: string, info: WavInfo, key: string, layout: DataDirLayout): Promise<void> {
+async function drawPcmWavPictures(
+  file: string,
+  info: WavInfo,
+  key: string,
+  layout: DataDirLayout,
+): Promise<void> {
   const wave = await drawWaveform(file, info);
   await Promise.all([
     waveformPng(wave).then((png) => writeThumb(layout, key, 'waveform', png)),
-    thumbsFromPixels({ data: wave.pixels, width: wave.width, height: wave.height, channels: 4 }, key, layout),
+    thumbsFromPixels(
+      { data: wave.pixels, width: wave.width, height: wave.height, channels: 4 },
+      key,
+      layout,
+    ),
   ]);
 }
 
 /** PCM WAV without child processes (see wav.ts); null means "let ffprobe decide". */
-async function probePcmWav(file: string, key: string, layout: DataDirLayout, pictures: boolean): Promise<MediaProbe | null> {
+async function probePcmWav(
+  file: string,
+  key: string,
+  layout: DataDirLayout,
+  pictures: boolean,
+): Promise<MediaProbe | null> {
   if (!/\.wav$/i.test(file)) return null;
   const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
   if (!info) return null;
@@ -280,9 +339,30 @@ async function probePcmWav(file: string, key: string, layout: DataDirLayout, pic
 }
 
 async function extractFrame(ffmpeg: string, file: string, at: number, out: string): Promise<void> {
-  await run(ffmpeg, ['-v', 'error', '-y', '-ss', String(at), '-an', '-sn', '-i', file, '-frames:v', '1', '-vf', "scale='min(1024,iw)':-2", '-q:v', '3', out], {
-    reject: false,
-  });
+  await run(
+    ffmpeg,
+    [
+      '-v',
+      'error',
+      '-y',
+      '-ss',
+      String(at),
+      '-an',
+      '-sn',
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-vf',
+      "scale='min(1024,iw)':-2",
+      '-q:v',
+      '3',
+      out,
+    ],
+    {
+      reject: false,
+    },
+  );
 }
 
 async function nonEmpty(file: string): Promise<boolean> {

@@ -6,12 +6,21 @@ import { thumbPath, type MediaVariant } from '../media/resolveMedia';
 
 export type ThumbVariant = Exclude<MediaVariant, 'file'>;
 
-export function thumbExists(layout: DataDirLayout, key: string, variant: ThumbVariant = 'thumb'): boolean {
+export function thumbExists(
+  layout: DataDirLayout,
+  key: string,
+  variant: ThumbVariant = 'thumb',
+): boolean {
   return existsSync(thumbPath(layout, key, variant));
 }
 
 /** Writes a content-addressed thumbnail atomically (temp file + rename): readers never see half a file. */
-export async function writeThumb(layout: DataDirLayout, key: string, variant: ThumbVariant, data: Buffer): Promise<string> {
+export async function writeThumb(
+  layout: DataDirLayout,
+  key: string,
+  variant: ThumbVariant,
+  data: Buffer,
+): Promise<string> {
   const file = thumbPath(layout, key, variant);
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

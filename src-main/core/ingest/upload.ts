@@ -15,7 +15,10 @@ const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 export function safeUploadName(name: string): string {
   const base = path.basename(name.replace(/\\/g, '/'));
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').trim();
+  const cleaned = base
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
   return cleaned.slice(-200) || 'upload';
 }
 
@@ -67,13 +70,18 @@ export async function receiveUpload(
   input: { uploadId?: string; name: string; chunkBase64: string; final: boolean },
 ): Promise<UploadProgress> {
   const name = safeUploadName(input.name);
-  if (!kindByExtension(name)) throw new AppError('invalid_input', `Unsupported file type "${path.extname(name) || '(no extension)'}": upload images, audio or video`);
+  if (!kindByExtension(name))
+    throw new AppError(
+      'invalid_input',
+      `Unsupported file type "${path.extname(name) || '(no extension)'}": upload images, audio or video`,
+    );
   const uploadId = input.uploadId ?? uuidv7();
   const dir = path.join(core.layout.tmp, 'uploads');
   await mkdir(dir, { recursive: true });
   if (!input.uploadId) await sweepAbandoned(dir);
   const part = path.join(dir, `${uploadId}.part`);
-  if (input.uploadId && !existsSync(part)) throw new AppError('not_found', 'Unknown or expired upload; start it again');
+  if (input.uploadId && !existsSync(part))
+    throw new AppError('not_found', 'Unknown or expired upload; start it again');
   const chunk = Buffer.from(input.chunkBase64, 'base64');
   await appendFile(part, chunk);
   const receivedBytes = (await stat(part)).size;
@@ -85,7 +93,11 @@ export async function receiveUpload(
 
   const inboxId = await ensureInbox(core);
   const inbox = inboxId
-    ? (core.sqlite.prepare('SELECT path FROM watch_folders WHERE id = ?').get(inboxId) as { path: string }).path
+    ? (
+        core.sqlite.prepare('SELECT path FROM watch_folders WHERE id = ?').get(inboxId) as {
+          path: string;
+        }
+      ).path
     : path.join(core.layout.root, 'Uploads');
   await mkdir(inbox, { recursive: true });
   const dest = uniqueIn(inbox, name);

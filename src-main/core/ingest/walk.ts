@@ -34,7 +34,12 @@ export async function walkFolder(root: string, recursive: boolean): Promise<Walk
   return result;
 }
 
-async function walkDir(dir: string, ancestors: string[], recursive: boolean, out: WalkResult): Promise<void> {
+async function walkDir(
+  dir: string,
+  ancestors: string[],
+  recursive: boolean,
+  out: WalkResult,
+): Promise<void> {
   let entries: Dirent<Buffer>[];
   try {
     entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
@@ -51,7 +56,10 @@ async function walkDir(dir: string, ancestors: string[], recursive: boolean, out
     if (invalidUtf8(rawName)) {
       out.failures.push({
         path: full,
-        error: new IngestError('bad_name', 'The file name is not valid UTF-8 text; rename the file so Atelier can read it'),
+        error: new IngestError(
+          'bad_name',
+          'The file name is not valid UTF-8 text; rename the file so Atelier can read it',
+        ),
       });
       continue;
     }
@@ -63,7 +71,8 @@ async function walkDir(dir: string, ancestors: string[], recursive: boolean, out
         isDir = s.isDirectory();
         isFile = s.isFile();
       } catch (err) {
-        if (isCandidateFile(full) || (err as NodeJS.ErrnoException).code === 'ELOOP') out.failures.push({ path: full, error: toIngestError(err) });
+        if (isCandidateFile(full) || (err as NodeJS.ErrnoException).code === 'ELOOP')
+          out.failures.push({ path: full, error: toIngestError(err) });
         continue;
       }
     }
@@ -79,7 +88,10 @@ async function walkDir(dir: string, ancestors: string[], recursive: boolean, out
       if (ancestors.includes(real)) {
         out.failures.push({
           path: full,
-          error: new IngestError('symlink_loop', `Symbolic link loop: this folder leads back to ${real}, so it was not followed`),
+          error: new IngestError(
+            'symlink_loop',
+            `Symbolic link loop: this folder leads back to ${real}, so it was not followed`,
+          ),
         });
         continue;
       }

@@ -35,9 +35,20 @@ const infoNames: Record<string, string> = {
 const HEAD_BYTES = 64 * 1024;
 
 export function parseWavHeader(head: Buffer, fileSize: number): WavInfo | null {
-  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return null;
+  if (
+    head.length < 12 ||
+    head.toString('latin1', 0, 4) !== 'RIFF' ||
+    head.toString('latin1', 8, 12) !== 'WAVE'
+  )
+    return null;
   let pos = 12;
-  let fmt: { format: number; channels: number; sampleRate: number; bits: number; blockAlign: number } | null = null;
+  let fmt: {
+    format: number;
+    channels: number;
+    sampleRate: number;
+    bits: number;
+    blockAlign: number;
+  } | null = null;
   const texts: Record<string, string> = {};
   while (pos + 8 <= head.length) {
     const id = head.toString('latin1', pos, pos + 4);
@@ -57,13 +68,21 @@ export function parseWavHeader(head: Buffer, fileSize: number): WavInfo | null {
         blockAlign: head.readUInt16LE(body + 12),
         bits: head.readUInt16LE(body + 14),
       };
-    } else if (id === 'LIST' && body + 4 <= head.length && head.toString('latin1', body, body + 4) === 'INFO') {
+    } else if (
+      id === 'LIST' &&
+      body + 4 <= head.length &&
+      head.toString('latin1', body, body + 4) === 'INFO'
+    ) {
       let p = body + 4;
       const end = Math.min(body + size, head.length);
       while (p + 8 <= end) {
         const tag = head.toString('latin1', p, p + 4);
         const len = head.readUInt32LE(p + 4);
-        const value = head.subarray(p + 8, Math.min(p + 8 + len, end)).toString('utf8').replace(/\0+$/, '').trim();
+        const value = head
+          .subarray(p + 8, Math.min(p + 8 + len, end))
+          .toString('utf8')
+          .replace(/\0+$/, '')
+          .trim();
         if (infoNames[tag] && value) texts[infoNames[tag]!] = value;
         p += 8 + len + (len & 1);
       }
@@ -72,12 +91,20 @@ export function parseWavHeader(head: Buffer, fileSize: number): WavInfo | null {
       const { format, channels, sampleRate, bits, blockAlign } = fmt;
       const pcm = format === 1 && [8, 16, 24, 32].includes(bits);
       const float = format === 3 && bits === 32;
-      if (!(pcm || float) || channels < 1 || channels > 16 || sampleRate < 1000 || sampleRate > 768_000) return null;
+      if (
+        !(pcm || float) ||
+        channels < 1 ||
+        channels > 16 ||
+        sampleRate < 1000 ||
+        sampleRate > 768_000
+      )
+        return null;
       if (blockAlign !== channels * (bits / 8)) return null;
       // A truncated file (or a streaming writer's 0/0xFFFFFFFF size) plays what is there.
       const available = Math.max(0, fileSize - body);
       const declared = size === 0 || size === 0xffffffff ? available : size;
-      const dataBytes = Math.min(declared, available) - (Math.min(declared, available) % blockAlign);
+      const dataBytes =
+        Math.min(declared, available) - (Math.min(declared, available) % blockAlign);
       const codec = float ? 'pcm_f32le' : bits === 8 ? 'pcm_u8' : `pcm_s${bits}le`;
       return {
         sampleRate,
@@ -129,7 +156,14 @@ export interface Waveform {
  * calls per sample), then scanned for peaks. Typed arrays use the platform's byte order, and
  * every platform Atelier ships on is little-endian like WAV. Returns how many frames it wrote.
  */
-function monoMix(info: WavInfo, buf: Buffer, frames: number, first: number, stride: number, out: Float32Array): number {
+function monoMix(
+  info: WavInfo,
+  buf: Buffer,
+  frames: number,
+  first: number,
+  stride: number,
+  out: Float32Array,
+): number {
   const ch = info.channels;
   const ab = buf.buffer;
   const off = buf.byteOffset;
@@ -142,7 +176,8 @@ function monoMix(info: WavInfo, buf: Buffer, frames: number, first: number, stri
         : new Int32Array(ab, off, frames * ch);
     const scale = (info.float ? 1 : info.bitsPerSample === 16 ? 32768 : 2147483648) * ch;
     if (ch === 1) for (let f = first; f < frames; f += stride) out[n++] = a[f]! / scale;
-    else if (ch === 2) for (let f = first; f < frames; f += stride) out[n++] = (a[2 * f]! + a[2 * f + 1]!) / scale;
+    else if (ch === 2)
+      for (let f = first; f < frames; f += stride) out[n++] = (a[2 * f]! + a[2 * f + 1]!) / scale;
     else
       for (let f = first; f < frames; f += stride) {
         let v = 0;
@@ -162,7 +197,8 @@ function monoMix(info: WavInfo, buf: Buffer, frames: number, first: number, stri
   }
   for (let f = first; f < frames; f += stride) {
     let v = 0;
-    for (let c = 0, o = f * ch * 3; c < ch; c++, o += 3) v += ((a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16)) << 8) >> 8;
+    for (let c = 0, o = f * ch * 3; c < ch; c++, o += 3)
+      v += ((a[o]! | (a[o + 1]! << 8) | (a[o + 2]! << 16)) << 8) >> 8;
     out[n++] = v / (8388608 * ch);
   }
   return n;
@@ -172,7 +208,10 @@ function monoMix(info: WavInfo, buf: Buffer, frames: number, first: number, stri
  * Peak envelope of the mono mix, per column. Past MAX_FRAMES frames only every `stride`-th is
  * read: a column of a long file still spans thousands of frames, so its peaks stay visible.
  */
-export async function waveformEnvelope(file: string, info: WavInfo): Promise<{ min: Float32Array; max: Float32Array }> {
+export async function waveformEnvelope(
+  file: string,
+  info: WavInfo,
+): Promise<{ min: Float32Array; max: Float32Array }> {
   const frameBytes = (info.bitsPerSample / 8) * info.channels;
   const frames = Math.floor(info.dataBytes / frameBytes);
   const stride = Math.max(1, Math.ceil(frames / MAX_FRAMES));
@@ -241,5 +280,7 @@ export async function drawWaveform(file: string, info: WavInfo): Promise<Wavefor
 }
 
 export function waveformPng(w: Waveform): Promise<Buffer> {
-  return sharp(w.pixels, { raw: { width: w.width, height: w.height, channels: 4 } }).png({ compressionLevel: 3 }).toBuffer();
+  return sharp(w.pixels, { raw: { width: w.width, height: w.height, channels: 4 } })
+    .png({ compressionLevel: 3 })
+    .toBuffer();
 }

@@ -88,7 +88,10 @@ export function summaryOf(db: BetterSqlite3.Database, id: string): JobSummary | 
  * Jobs per status. `parentId` scopes them like the list they head: null counts top-level jobs
  * (a batch counts once, not once per file), an id counts that batch's children.
  */
-export function statusCounts(db: BetterSqlite3.Database, parentId?: string | null): Record<JobStatusName, number> {
+export function statusCounts(
+  db: BetterSqlite3.Database,
+  parentId?: string | null,
+): Record<JobStatusName, number> {
   const counts: Record<JobStatusName, number> = {
     queued: 0,
     running: 0,
@@ -96,8 +99,11 @@ export function statusCounts(db: BetterSqlite3.Database, parentId?: string | nul
     failed: 0,
     cancelled: 0,
   };
-  const scope = parentId === null ? 'WHERE parent_id IS NULL' : parentId ? 'WHERE parent_id = ?' : '';
-  for (const r of stmt(db, `SELECT status, count(*) n FROM jobs ${scope} GROUP BY status`).all(...(parentId ? [parentId] : [])) as {
+  const scope =
+    parentId === null ? 'WHERE parent_id IS NULL' : parentId ? 'WHERE parent_id = ?' : '';
+  for (const r of stmt(db, `SELECT status, count(*) n FROM jobs ${scope} GROUP BY status`).all(
+    ...(parentId ? [parentId] : []),
+  ) as {
     status: JobStatusName;
     n: number;
   }[]) {

@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -36,14 +45,22 @@ export function clearPlacementJournal(jobTempDir: string): void {
  * whose asset row was never written is removed, so the re-run does not leave a twin beside it.
  * Returns the removed path, if any.
  */
-export function undoUnregisteredPlacement(jobTempDir: string, isRegistered: (file: string) => boolean): string | null {
+export function undoUnregisteredPlacement(
+  jobTempDir: string,
+  isRegistered: (file: string) => boolean,
+): string | null {
   let entry: { target?: unknown; dev?: unknown; ino?: unknown };
   try {
     entry = JSON.parse(readFileSync(path.join(jobTempDir, JOURNAL), 'utf8')) as typeof entry;
   } catch {
     return null; // no journal (or a torn one: then the link never happened)
   }
-  if (typeof entry.target !== 'string' || typeof entry.dev !== 'number' || typeof entry.ino !== 'number') return null;
+  if (
+    typeof entry.target !== 'string' ||
+    typeof entry.dev !== 'number' ||
+    typeof entry.ino !== 'number'
+  )
+    return null;
   try {
     const st = statSync(entry.target);
     if (st.dev !== entry.dev || st.ino !== entry.ino || isRegistered(entry.target)) return null;

@@ -76,8 +76,12 @@ export function recoverInterrupted(core: Atelier): RecoveryReport {
   } catch {}
   const registered = db.prepare('SELECT 1 FROM assets WHERE path = ?');
   for (const e of entries) {
-    const removed = undoUnregisteredPlacement(path.join(tmpJobs, e), (f) => registered.get(f) !== undefined);
-    if (removed) console.error(`[jobs] removed an output whose asset was never recorded: ${removed}`);
+    const removed = undoUnregisteredPlacement(
+      path.join(tmpJobs, e),
+      (f) => registered.get(f) !== undefined,
+    );
+    if (removed)
+      console.error(`[jobs] removed an output whose asset was never recorded: ${removed}`);
     rmSync(path.join(tmpJobs, e), { recursive: true, force: true });
     report.tempRemoved++;
   }

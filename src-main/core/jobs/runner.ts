@@ -224,7 +224,11 @@ export class JobRunner implements RunnerHandle, Disposable {
       });
   }
 
-  private async execute(row: JobRow, controller: AbortController, releaseSlot: () => void): Promise<void> {
+  private async execute(
+    row: JobRow,
+    controller: AbortController,
+    releaseSlot: () => void,
+  ): Promise<void> {
     const core = this.core;
     const kind = findJobKind(row.kind);
     const log = new JobLog(

@@ -101,7 +101,10 @@ let cached: { db: BetterSqlite3.Database; stmt: BetterSqlite3.Statement } | null
 /** One summary by id, synchronously: used right after a commit to emit events. */
 export function assetSummaryById(sqlite: BetterSqlite3.Database, id: string): AssetSummary | null {
   if (!cached || cached.db !== sqlite) {
-    cached = { db: sqlite, stmt: sqlite.prepare(`SELECT ${summaryColumns.join(', ')} FROM assets WHERE id = ?`) };
+    cached = {
+      db: sqlite,
+      stmt: sqlite.prepare(`SELECT ${summaryColumns.join(', ')} FROM assets WHERE id = ?`),
+    };
   }
   const row = cached.stmt.get(id) as SummaryRow | undefined;
   return row ? toSummary(row) : null;

@@ -17,9 +17,17 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (c && (typeof c.a === 'string' || typeof c.a === 'number') && (typeof c.b === 'string' || typeof c.b === 'number')) return c;
+    if (
+      c &&
+      (typeof c.a === 'string' || typeof c.a === 'number') &&
+      (typeof c.b === 'string' || typeof c.b === 'number')
+    )
+      return c;
   } catch {}
-  throw new AppError('invalid_input', 'The page cursor is not valid; start again from the first page');
+  throw new AppError(
+    'invalid_input',
+    'The page cursor is not valid; start again from the first page',
+  );
 }
 
 /**
@@ -53,7 +61,8 @@ export async function listAssets(core: Atelier, input: AssetListInput): Promise<
   if (input.folderId) q = q.where('a.folder_id', '=', input.folderId);
   if (input.missing !== undefined) q = q.where('a.missing', '=', input.missing ? 1 : 0);
   if (input.hasPrompt === true) q = q.where('a.prompt', 'is not', null).where('a.prompt', '!=', '');
-  if (input.hasPrompt === false) q = q.where((eb) => eb.or([eb('a.prompt', 'is', null), eb('a.prompt', '=', '')]));
+  if (input.hasPrompt === false)
+    q = q.where((eb) => eb.or([eb('a.prompt', 'is', null), eb('a.prompt', '=', '')]));
   const cols = summaryColumns.map((c) => `a.${c}` as const);
 
   if (fts) {
@@ -70,35 +79,55 @@ export async function listAssets(core: Atelier, input: AssetListInput): Promise<
       .select([...cols, 'f.rank', 'a.rid']);
     if (cursor) {
       fq = fq.where((eb) =>
-        eb.or([eb('f.rank', '>', Number(cursor.a)), eb.and([eb('f.rank', '=', Number(cursor.a)), eb('a.rid', '>', Number(cursor.b))])]),
+        eb.or([
+          eb('f.rank', '>', Number(cursor.a)),
+          eb.and([eb('f.rank', '=', Number(cursor.a)), eb('a.rid', '>', Number(cursor.b))]),
+        ]),
       );
     }
-    const rows = await fq.orderBy('f.rank').orderBy('a.rid').limit(input.limit + 1).execute();
+    const rows = await fq
+      .orderBy('f.rank')
+      .orderBy('a.rid')
+      .limit(input.limit + 1)
+      .execute();
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return {
       items: page.map((r) => toSummary(r as SummaryRow)),
-      nextCursor: rows.length > input.limit && last ? encodeCursor({ a: last.rank, b: last.rid }) : null,
+      nextCursor:
+        rows.length > input.limit && last ? encodeCursor({ a: last.rank, b: last.rid }) : null,
     };
   }
 
   let pq = q.select(cols);
   if (cursor) {
     pq = pq.where((eb) =>
-      eb.or([eb('a.added_at', '<', String(cursor.a)), eb.and([eb('a.added_at', '=', String(cursor.a)), eb('a.id', '<', String(cursor.b))])]),
+      eb.or([
+        eb('a.added_at', '<', String(cursor.a)),
+        eb.and([eb('a.added_at', '=', String(cursor.a)), eb('a.id', '<', String(cursor.b))]),
+      ]),
     );
   }
-  const rows = await pq.orderBy('a.added_at', 'desc').orderBy('a.id', 'desc').limit(input.limit + 1).execute();
+  const rows = await pq
+    .orderBy('a.added_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => toSummary(r as SummaryRow)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ a: last.added_at, b: last.id }) : null,
+    nextCursor:
+      rows.length > input.limit && last ? encodeCursor({ a: last.added_at, b: last.id }) : null,
   };
 }
 
 export async function getAsset(core: Atelier, id: string): Promise<AssetDetail> {
-  const row = await core.db.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await core.db
+    .selectFrom('assets')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw new AppError('not_found', `No asset with id ${id}`);
   const copies = await core.db
     .selectFrom('asset_copies')
@@ -107,5 +136,8 @@ export async function getAsset(core: Atelier, id: string): Promise<AssetDetail> 
     .orderBy('added_at')
     .limit(200)
     .execute();
-  return toDetail(row, copies.map((c) => ({ path: c.path, missing: c.missing === 1, addedAt: c.added_at })));
+  return toDetail(
+    row,
+    copies.map((c) => ({ path: c.path, missing: c.missing === 1, addedAt: c.added_at })),
+  );
 }

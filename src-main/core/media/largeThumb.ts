@@ -18,7 +18,11 @@ const inFlight = new Map<string, Promise<string | null>>();
  * (content-addressed like every thumbnail). Ingest makes only the 256 px one. Concurrent
  * requests for the same key share one encode; null when the original cannot be read.
  */
-export function ensureLargeThumb(layout: DataDirLayout, key: string, original: string): Promise<string | null> {
+export function ensureLargeThumb(
+  layout: DataDirLayout,
+  key: string,
+  original: string,
+): Promise<string | null> {
   const target = thumbPath(layout, key, 'thumb');
   if (existsSync(target)) return Promise.resolve(target);
   let job = inFlight.get(key);

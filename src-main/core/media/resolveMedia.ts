@@ -41,10 +41,20 @@ export function mimeOf(file: string): string {
 }
 
 /** Thumbnails are content-addressed by the file's SHA-256: identical files share them. */
-export function thumbPath(layout: DataDirLayout, key: string, variant: Exclude<MediaVariant, 'file'>): string {
+export function thumbPath(
+  layout: DataDirLayout,
+  key: string,
+  variant: Exclude<MediaVariant, 'file'>,
+): string {
   if (!/^[0-9a-f]{16,64}$/.test(key)) throw new AppError('invalid_input', 'Bad thumbnail key');
   const file =
-    variant === 'thumb' ? `${key}_512.webp` : variant === 'thumb-small' ? `${key}_256.webp` : variant === 'poster' ? `${key}_poster.jpg` : `${key}_wave.png`;
+    variant === 'thumb'
+      ? `${key}_512.webp`
+      : variant === 'thumb-small'
+        ? `${key}_256.webp`
+        : variant === 'poster'
+          ? `${key}_poster.jpg`
+          : `${key}_wave.png`;
   return path.join(layout.thumbs, key.slice(0, 2), file);
 }
 
@@ -68,9 +78,19 @@ export async function resolveMedia(
   // A prepared statement, not the query builder: the grid asks for dozens of thumbnails a
   // second while scrolling, and building the query each time was half of serving one.
   const asset = statements(core.sqlite)
-    .get('SELECT id, path, type, thumb_key, duration_sec, phash, deleted_at FROM assets WHERE id = ?')
+    .get(
+      'SELECT id, path, type, thumb_key, duration_sec, phash, deleted_at FROM assets WHERE id = ?',
+    )
     .get(assetId) as
-    | { id: string; path: string; type: string; thumb_key: string | null; duration_sec: number | null; phash: string | null; deleted_at: string | null }
+    | {
+        id: string;
+        path: string;
+        type: string;
+        thumb_key: string | null;
+        duration_sec: number | null;
+        phash: string | null;
+        deleted_at: string | null;
+      }
     | undefined;
   if (!asset) throw new AppError('not_found', `No asset ${assetId}`);
   if (variant === 'file') return { file: asset.path, mime: mimeOf(asset.path) };
@@ -79,7 +99,9 @@ export async function resolveMedia(
   if (!isInside(core.layout.thumbs, file)) throw new AppError('invalid_input', 'Refused path');
   if (variant === 'thumb' && asset.type === 'image' && !existsSync(file)) {
     // Made on first request; if the original is gone the small one stands in.
-    file = (await ensureLargeThumb(core.layout, asset.thumb_key, asset.path)) ?? thumbPath(core.layout, asset.thumb_key, 'thumb-small');
+    file =
+      (await ensureLargeThumb(core.layout, asset.thumb_key, asset.path)) ??
+      thumbPath(core.layout, asset.thumb_key, 'thumb-small');
   } else if ((asset.type === 'audio' || asset.type === 'video') && !existsSync(file)) {
     // A job output whose waveform or poster is still waiting (deferredPictures.ts), or one lost
     // in a crash: drawn now, for whoever is looking.

@@ -10,7 +10,14 @@ import { nonCommercialModels, packModelUses, sameModelHash } from '../models/mod
 import { nowIso } from '../util/ids';
 import { clashKey, fileNameProblems, wantedName } from './fileNames';
 import { findPlaceholders, renderLicense } from './licenses';
-import { acceptedKeys, effectiveNames, packMembers, requirePack, type PackDbRow, type PackMemberRow } from './packStore';
+import {
+  acceptedKeys,
+  effectiveNames,
+  packMembers,
+  requirePack,
+  type PackDbRow,
+  type PackMemberRow,
+} from './packStore';
 import { getPreset } from './presets';
 import { planParts } from './parts';
 
@@ -34,7 +41,8 @@ export function hamming(a: string, b: string): number {
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+    h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
@@ -60,19 +68,24 @@ async function mediaProblem(core: Atelier, m: PackMemberRow): Promise<string | n
     }
     const ffprobe = resolveFfTool('ffprobe', null).path;
     if (!ffprobe) return null; // Cannot judge without ffprobe; the engines page reports it missing.
-    const r = await execa(ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'json', m.path], {
-      reject: false,
-      timeout: 30_000,
-    });
+    const r = await execa(
+      ffprobe,
+      ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'json', m.path],
+      {
+        reject: false,
+        timeout: 30_000,
+      },
+    );
     if (r.exitCode !== 0) return (r.stderr || 'ffprobe failed').split('\n')[0]!.slice(0, 200);
-    const streams = (JSON.parse(r.stdout || '{}') as { streams?: { codec_type?: string }[] }).streams ?? [];
+    const streams =
+      (JSON.parse(r.stdout || '{}') as { streams?: { codec_type?: string }[] }).streams ?? [];
     const want = m.type === 'video' ? 'video' : 'audio';
     if (!streams.some((s) => s.codec_type === want)) return `has no ${want} stream`;
     return null;
   } catch (err) {
     return (err as Error).message.split('\n')[0]!.slice(0, 200);
   }
-} 
+}
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -98,10 +111,16 @@ export interface CheckOptions {
  * Everything a creator should see before a pack goes to buyers. Errors block the export until
  * fixed or accepted; warnings inform. Keys are stable so accepting one survives re-checks.
  */
-export async function checkPack(core: Atelier, packId: string, options: CheckOptions = {}): Promise<PackCheckReport> {
+export async function checkPack(
+  core: Atelier,
+  packId: string,
+  options: CheckOptions = {},
+): Promise<PackCheckReport> {
   const pack = requirePack(core, packId);
   const members = packMembers(core, packId);
-  const preset = getPreset(options.preset ?? ((pack.default_preset as PresetId | null) ?? 'standard'));
+  const preset = getPreset(
+    options.preset ?? (pack.default_preset as PresetId | null) ?? 'standard',
+  );
   const drafts: Draft[] = [];
   const add = (d: Draft) => drafts.push(d);
   const label = (ms: PackMemberRow[]) =>
@@ -110,14 +129,34 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
       .map((m) => m.filename)
       .join(', ') + (ms.length > 3 ? ` and ${ms.length - 3} more` : '');
 
-  if (members.length === 0) add({ code: 'empty_pack', severity: 'error', message: 'The pack has no assets yet.', assetIds: [] });
+  if (members.length === 0)
+    add({
+      code: 'empty_pack',
+      severity: 'error',
+      message: 'The pack has no assets yet.',
+      assetIds: [],
+    });
 
   const pending = members.filter((m) => m.status === 'pending');
-  if (pending.length) add({ code: 'unapproved', severity: 'warning', message: `${pending.length} not yet approved: ${label(pending)}`, assetIds: pending.map((m) => m.asset_id) });
+  if (pending.length)
+    add({
+      code: 'unapproved',
+      severity: 'warning',
+      message: `${pending.length} not yet approved: ${label(pending)}`,
+      assetIds: pending.map((m) => m.asset_id),
+    });
   const rejected = members.filter((m) => m.status === 'rejected');
-  if (rejected.length) add({ code: 'rejected', severity: 'error', message: `${rejected.length} rejected in curation: ${label(rejected)}`, assetIds: rejected.map((m) => m.asset_id) });
+  if (rejected.length)
+    add({
+      code: 'rejected',
+      severity: 'error',
+      message: `${rejected.length} rejected in curation: ${label(rejected)}`,
+      assetIds: rejected.map((m) => m.asset_id),
+    });
 
-  const states = await mapLimit(members, 4, async (m) => (m.deleted_at ? 'missing' : await fileState(m)));
+  const states = await mapLimit(members, 4, async (m) =>
+    m.deleted_at ? 'missing' : await fileState(m),
+  );
   const gone = members.filter((_, i) => states[i] === 'missing');
   if (gone.length) {
     add({
@@ -141,19 +180,35 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
     // Images are cheap to re-check (a header read). Audio and video cost an ffprobe each (~60 ms),
     // so those that ingest already probed and that are byte-for-byte unchanged are trusted.
     const present = members.filter(
-      (m, i) => states[i] === 'changed' || (states[i] === 'ok' && (m.type === 'image' || (m.duration_sec === null && m.codec === null))),
+      (m, i) =>
+        states[i] === 'changed' ||
+        (states[i] === 'ok' &&
+          (m.type === 'image' || (m.duration_sec === null && m.codec === null))),
     );
     const problems = await mapLimit(present, 2, (m) => mediaProblem(core, m));
     present.forEach((m, i) => {
       const p = problems[i];
-      if (p) add({ code: 'corrupt_media', severity: 'error', message: `${m.filename} cannot be read: ${p}`, assetIds: [m.asset_id], key: `corrupt_media:${m.asset_id}` });
+      if (p)
+        add({
+          code: 'corrupt_media',
+          severity: 'error',
+          message: `${m.filename} cannot be read: ${p}`,
+          assetIds: [m.asset_id],
+          key: `corrupt_media:${m.asset_id}`,
+        });
     });
   }
 
   const bySha = new Map<string, PackMemberRow[]>();
   for (const m of members) bySha.set(m.sha256, [...(bySha.get(m.sha256) ?? []), m]);
   for (const group of bySha.values()) {
-    if (group.length > 1) add({ code: 'duplicate_exact', severity: 'warning', message: `Identical files: ${label(group)}`, assetIds: group.map((m) => m.asset_id) });
+    if (group.length > 1)
+      add({
+        code: 'duplicate_exact',
+        severity: 'warning',
+        message: `Identical files: ${label(group)}`,
+        assetIds: group.map((m) => m.asset_id),
+      });
   }
   const withPhash = members.filter((m) => m.phash && m.type === 'image');
   const exactKey = (m: PackMemberRow) => m.sha256;
@@ -166,11 +221,21 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
       const group = [a];
       for (let j = i + 1; j < withPhash.length; j++) {
         const b = withPhash[j]!;
-        if (exactKey(a) !== exactKey(b) && !seen.has(b.asset_id) && hamming(a.phash!, b.phash!) <= NEAR_DUPLICATE_BITS) group.push(b);
+        if (
+          exactKey(a) !== exactKey(b) &&
+          !seen.has(b.asset_id) &&
+          hamming(a.phash!, b.phash!) <= NEAR_DUPLICATE_BITS
+        )
+          group.push(b);
       }
       if (group.length > 1) {
         for (const g of group) seen.add(g.asset_id);
-        add({ code: 'duplicate_near', severity: 'warning', message: `Nearly identical images: ${label(group)}`, assetIds: group.map((m) => m.asset_id) });
+        add({
+          code: 'duplicate_near',
+          severity: 'warning',
+          message: `Nearly identical images: ${label(group)}`,
+          assetIds: group.map((m) => m.asset_id),
+        });
       }
     }
   }
@@ -180,7 +245,9 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
     const culprits = new Set<string>();
     const flaggedIds = new Set<string>();
     for (const use of packModelUses(core, packId)) {
-      const name = nc.keys.get(use.matchKey) ?? (use.hash ? nc.hashes.find((h) => sameModelHash(h.hash, use.hash!))?.name : undefined);
+      const name =
+        nc.keys.get(use.matchKey) ??
+        (use.hash ? nc.hashes.find((h) => sameModelHash(h.hash, use.hash!))?.name : undefined);
       if (!name) continue;
       culprits.add(name);
       flaggedIds.add(use.assetId);
@@ -236,7 +303,11 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
     packVersion: pack.version,
     year: new Date().getFullYear(),
   });
-  if (license.placeholders.length || !settings.ownerName.trim() || !settings.supportContact.trim()) {
+  if (
+    license.placeholders.length ||
+    !settings.ownerName.trim() ||
+    !settings.supportContact.trim()
+  ) {
     add({
       code: 'placeholder',
       severity: 'error',
@@ -263,10 +334,21 @@ export async function checkPack(core: Atelier, packId: string, options: CheckOpt
     const key = d.key ?? `${d.code}:${[...d.assetIds].sort().join(',')}`;
     return { ...d, key, accepted: accepted.has(key) };
   });
-  return { packId, checkedAt: nowIso(), issues, blocking: issues.filter((i) => i.severity === 'error' && !i.accepted).length };
+  return {
+    packId,
+    checkedAt: nowIso(),
+    issues,
+    blocking: issues.filter((i) => i.severity === 'error' && !i.accepted).length,
+  };
 }
 
-function presetIssues(preset: PackPreset, pack: PackDbRow, members: PackMemberRow[], states: string[], add: (d: Draft) => void): void {
+function presetIssues(
+  preset: PackPreset,
+  pack: PackDbRow,
+  members: PackMemberRow[],
+  states: string[],
+  add: (d: Draft) => void,
+): void {
   const present = members.filter((_, i) => states[i] !== 'missing');
   if (preset.maxPartBytes) {
     const tooBig = present.filter((m) => m.size_bytes > preset.maxPartBytes! - (64 << 10));
@@ -279,10 +361,16 @@ function presetIssues(preset: PackPreset, pack: PackDbRow, members: PackMemberRo
           .map((m) => m.filename)
           .join(', ')}`,
         assetIds: tooBig.map((m) => m.asset_id),
-        key: `too_large:${preset.id}:${tooBig.map((m) => m.asset_id).sort().join(',')}`,
+        key: `too_large:${preset.id}:${tooBig
+          .map((m) => m.asset_id)
+          .sort()
+          .join(',')}`,
       });
     } else if (preset.maxFiles) {
-      const parts = planParts(present.map((m) => ({ id: m.asset_id, bytes: m.size_bytes, type: m.type })), preset).length;
+      const parts = planParts(
+        present.map((m) => ({ id: m.asset_id, bytes: m.size_bytes, type: m.type })),
+        preset,
+      ).length;
       if (parts > preset.maxFiles) {
         add({
           code: 'too_many_files',
@@ -295,7 +383,10 @@ function presetIssues(preset: PackPreset, pack: PackDbRow, members: PackMemberRo
     }
   }
   const previewable = present.filter((m) => m.type === 'image' || m.type === 'video').length;
-  if (preset.minPreviews > 0 && Math.min(previewable, 5) + (members.length ? 1 : 0) < preset.minPreviews) {
+  if (
+    preset.minPreviews > 0 &&
+    Math.min(previewable, 5) + (members.length ? 1 : 0) < preset.minPreviews
+  ) {
     add({
       code: 'few_previews',
       severity: 'warning',

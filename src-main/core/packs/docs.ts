@@ -25,16 +25,36 @@ import { formatBytes } from '../../contract/format';
 
 const usage: Record<PackLicenseType, { allowed: string[]; prohibited: string[] }> = {
   personal: {
-    allowed: ['Personal, non-commercial projects', 'Modifying and combining the files for those projects'],
-    prohibited: ['Any commercial use', 'Reselling or redistributing the files', 'Training AI models on the files'],
+    allowed: [
+      'Personal, non-commercial projects',
+      'Modifying and combining the files for those projects',
+    ],
+    prohibited: [
+      'Any commercial use',
+      'Reselling or redistributing the files',
+      'Training AI models on the files',
+    ],
   },
   commercial: {
-    allowed: ['Personal and commercial projects, for you or your clients', 'End products where the files are part of a larger design (up to 5,000 units)'],
-    prohibited: ['Reselling or redistributing the files', 'Print-on-demand products where the file is the main element', 'Training AI models on the files'],
+    allowed: [
+      'Personal and commercial projects, for you or your clients',
+      'End products where the files are part of a larger design (up to 5,000 units)',
+    ],
+    prohibited: [
+      'Reselling or redistributing the files',
+      'Print-on-demand products where the file is the main element',
+      'Training AI models on the files',
+    ],
   },
   extended_commercial: {
-    allowed: ['Everything the standard commercial licence allows, unlimited units', 'Print-on-demand and merchandise where the file is the main element'],
-    prohibited: ['Reselling or redistributing the files themselves', 'Training AI models on the files'],
+    allowed: [
+      'Everything the standard commercial licence allows, unlimited units',
+      'Print-on-demand and merchandise where the file is the main element',
+    ],
+    prohibited: [
+      'Reselling or redistributing the files themselves',
+      'Training AI models on the files',
+    ],
   },
   royalty_free: {
     allowed: ['Unlimited personal and commercial projects after a one-time purchase'],
@@ -42,7 +62,11 @@ const usage: Record<PackLicenseType, { allowed: string[]; prohibited: string[] }
   },
   attribution: {
     allowed: ['Personal and commercial projects, with a credit to the author'],
-    prohibited: ['Use without the credit', 'Reselling or redistributing the files', 'Training AI models on the files'],
+    prohibited: [
+      'Use without the credit',
+      'Reselling or redistributing the files',
+      'Training AI models on the files',
+    ],
   },
 };
 
@@ -73,38 +97,93 @@ export function renderReadme(r: ReadmeInput): string {
   const total = assets.reduce((s, a) => s + a.sizeBytes, 0);
   const lines: string[] = [`# ${pack.name}`, ''];
   if (pack.description.trim()) lines.push(pack.description.trim(), '');
-  lines.push(`Version ${pack.version} · ${assets.length} files · ${formatBytes(total)} · ${licenseLabels[pack.license_type]} licence`, '');
+  lines.push(
+    `Version ${pack.version} · ${assets.length} files · ${formatBytes(total)} · ${licenseLabels[pack.license_type]} licence`,
+    '',
+  );
   if (pack.theme) lines.push(`Theme: ${pack.theme}`, '');
   lines.push('## Contents', '');
   for (const type of ['image', 'video', 'audio'] as const) {
     const of = assets.filter((a) => a.member.type === type);
     if (!of.length) continue;
-    const formats = [...new Set(of.map((a) => (a.reencodedTo ?? a.member.ext ?? '').toUpperCase()).filter(Boolean))].join(', ');
+    const formats = [
+      ...new Set(
+        of.map((a) => (a.reencodedTo ?? a.member.ext ?? '').toUpperCase()).filter(Boolean),
+      ),
+    ].join(', ');
     const label = type === 'image' ? 'Images' : type === 'video' ? 'Videos' : 'Audio';
-    lines.push(`- **${label}**: ${of.length} (${formats || 'various'}), ${formatBytes(of.reduce((s, a) => s + a.sizeBytes, 0))}`);
+    lines.push(
+      `- **${label}**: ${of.length} (${formats || 'various'}), ${formatBytes(of.reduce((s, a) => s + a.sizeBytes, 0))}`,
+    );
   }
-  lines.push('', 'Folders:', '', '- `assets/` the files', '- `previews/` a contact sheet and hero shots');
-  if (assets.some((a) => a.promptRelPath)) lines.push('- `prompts/` generation details for each AI-generated file');
-  lines.push('- `manifest.json` machine-readable list of every file', '- `checksums.txt` SHA-256 of every file (check with `sha256sum -c` after removing the "SHA256 (" wrappers, or any checksum tool)', '');
+  lines.push(
+    '',
+    'Folders:',
+    '',
+    '- `assets/` the files',
+    '- `previews/` a contact sheet and hero shots',
+  );
+  if (assets.some((a) => a.promptRelPath))
+    lines.push('- `prompts/` generation details for each AI-generated file');
+  lines.push(
+    '- `manifest.json` machine-readable list of every file',
+    '- `checksums.txt` SHA-256 of every file (check with `sha256sum -c` after removing the "SHA256 (" wrappers, or any checksum tool)',
+    '',
+  );
   if (r.parts.length > 1) {
-    lines.push('This pack comes in several ZIP files; extract them all into the same folder:', '', ...r.parts.map((p) => `- ${p}`), '');
+    lines.push(
+      'This pack comes in several ZIP files; extract them all into the same folder:',
+      '',
+      ...r.parts.map((p) => `- ${p}`),
+      '',
+    );
   }
   const u = usage[pack.license_type];
-  lines.push('## Usage', '', 'Allowed:', '', ...u.allowed.map((x) => `- ${x}`), '', 'Not allowed:', '', ...u.prohibited.map((x) => `- ${x}`), '');
-  lines.push('## License', '', `${licenseLabels[pack.license_type]}. The full terms are in LICENSE.txt; they take precedence over this summary.`, '');
-  lines.push('## Technical specs', '', '| File | Type | Format | Details | Size |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '## Usage',
+    '',
+    'Allowed:',
+    '',
+    ...u.allowed.map((x) => `- ${x}`),
+    '',
+    'Not allowed:',
+    '',
+    ...u.prohibited.map((x) => `- ${x}`),
+    '',
+  );
+  lines.push(
+    '## License',
+    '',
+    `${licenseLabels[pack.license_type]}. The full terms are in LICENSE.txt; they take precedence over this summary.`,
+    '',
+  );
+  lines.push(
+    '## Technical specs',
+    '',
+    '| File | Type | Format | Details | Size |',
+    '| --- | --- | --- | --- | --- |',
+  );
   const shown = assets.slice(0, 500);
   for (const a of shown) {
-    lines.push(`| ${a.filename.replace(/\|/g, '\\|')} | ${a.member.type} | ${(a.reencodedTo ?? a.member.ext).toUpperCase()} | ${describeSpecs(a)} | ${formatBytes(a.sizeBytes)} |`);
+    lines.push(
+      `| ${a.filename.replace(/\|/g, '\\|')} | ${a.member.type} | ${(a.reencodedTo ?? a.member.ext).toUpperCase()} | ${describeSpecs(a)} | ${formatBytes(a.sizeBytes)} |`,
+    );
   }
-  if (assets.length > shown.length) lines.push('', `…and ${assets.length - shown.length} more; manifest.json lists them all.`);
+  if (assets.length > shown.length)
+    lines.push('', `…and ${assets.length - shown.length} more; manifest.json lists them all.`);
   lines.push('', '## Credits', '', `Created by ${r.holder}.`);
   if (assets.some((a) => a.member.provenance === 'ai_generated')) {
-    lines.push('', 'Some files were created with AI image, video or audio models and curated, edited and selected by the author; see prompts/ for details.');
+    lines.push(
+      '',
+      'Some files were created with AI image, video or audio models and curated, edited and selected by the author; see prompts/ for details.',
+    );
   }
   lines.push('', '## Support', '', `Questions, problems or licence requests: ${r.support}`, '');
   lines.push('## Version history', '');
-  const history = [{ version: pack.version, finishedAt: r.exportedAt, preset: 'this export' }, ...r.history.filter((h) => h.version !== pack.version)];
+  const history = [
+    { version: pack.version, finishedAt: r.exportedAt, preset: 'this export' },
+    ...r.history.filter((h) => h.version !== pack.version),
+  ];
   const seen = new Set<string>();
   for (const h of history) {
     if (seen.has(h.version)) continue;
@@ -122,7 +201,12 @@ export function renderPrompt(a: ExportedAsset): string {
   try {
     params = (JSON.parse(m.generation_params ?? '{}') as Record<string, unknown>) ?? {};
   } catch {}
-  const platform = typeof params.platform === 'string' ? params.platform : typeof params.generator === 'string' ? params.generator : (m.source ?? 'unknown');
+  const platform =
+    typeof params.platform === 'string'
+      ? params.platform
+      : typeof params.generator === 'string'
+        ? params.generator
+        : (m.source ?? 'unknown');
   return [
     `File: ${a.filename}`,
     `Platform: ${platform}`,
@@ -184,7 +268,14 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
         tags: a.tags,
         provenance: a.member.provenance,
         generator: ai
-          ? { prompt: a.member.prompt, negative_prompt: a.member.negative_prompt, seed: a.member.seed, model: a.member.model, model_hash: a.member.model_hash, params }
+          ? {
+              prompt: a.member.prompt,
+              negative_prompt: a.member.negative_prompt,
+              seed: a.member.seed,
+              model: a.member.model,
+              model_hash: a.member.model_hash,
+              params,
+            }
           : null,
         edits: {
           derived_from: a.member.derived_from,
@@ -196,7 +287,10 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
       };
     }),
     previews: m.previews,
-    checksums: Object.fromEntries([...m.assets.map((a) => [a.relPath, a.sha256]), ...m.docs.map((d) => [d.relPath, d.sha256])]),
+    checksums: Object.fromEntries([
+      ...m.assets.map((a) => [a.relPath, a.sha256]),
+      ...m.docs.map((d) => [d.relPath, d.sha256]),
+    ]),
   };
 }
 
@@ -217,8 +311,15 @@ export function renderStoreCopy(pack: PackDbRow, assets: ExportedAsset[], tags: 
     .map((t) => [t, assets.filter((a) => a.member.type === t).length] as const)
     .filter(([, n]) => n > 0)
     .map(([t, n]) => `${n} ${t === 'image' ? 'images' : t === 'video' ? 'videos' : 'audio files'}`);
-  const title = clip(`${pack.name}${pack.theme ? ` – ${pack.theme}` : ''} (${counts.join(', ')})`, 60);
-  const short = clip(pack.description || `${counts.join(', ')} in one download, ${licenseLabels[pack.license_type].toLowerCase()} licence.`, 160);
+  const title = clip(
+    `${pack.name}${pack.theme ? ` – ${pack.theme}` : ''} (${counts.join(', ')})`,
+    60,
+  );
+  const short = clip(
+    pack.description ||
+      `${counts.join(', ')} in one download, ${licenseLabels[pack.license_type].toLowerCase()} licence.`,
+    160,
+  );
   return [
     `TITLE (max 60 characters)`,
     title,
@@ -242,8 +343,11 @@ export function renderStoreCopy(pack: PackDbRow, assets: ExportedAsset[], tags: 
 
 export function suggestedTags(pack: PackDbRow, assets: ExportedAsset[]): string[] {
   const counts = new Map<string, number>();
-  for (const a of assets) for (const t of a.tags) counts.set(t.toLowerCase(), (counts.get(t.toLowerCase()) ?? 0) + 1);
+  for (const a of assets)
+    for (const t of a.tags) counts.set(t.toLowerCase(), (counts.get(t.toLowerCase()) ?? 0) + 1);
   const fromAssets = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([t]) => t);
-  const base = [pack.theme, ...pack.name.toLowerCase().split(/\W+/)].filter((x): x is string => !!x && x.length > 2);
+  const base = [pack.theme, ...pack.name.toLowerCase().split(/\W+/)].filter(
+    (x): x is string => !!x && x.length > 2,
+  );
   return [...new Set([...base.map((b) => b.toLowerCase()), ...fromAssets])].slice(0, 13);
 }

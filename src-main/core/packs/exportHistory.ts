@@ -1,4 +1,9 @@
-import type { ExportOptions, PackExportFile, PackExportRecord, PresetId } from '../../contract/packs';
+import type {
+  ExportOptions,
+  PackExportFile,
+  PackExportRecord,
+  PresetId,
+} from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { nowIso } from '../util/ids';
 import { stmt } from './packStore';
@@ -59,35 +64,78 @@ function toRecord(r: ExportRow): PackExportRecord {
 
 export function insertExportRecord(
   core: Atelier,
-  r: { id: string; packId: string; jobId: string | null; version: string; preset: string; options: ExportOptions; outDir: string; startedAt: string },
+  r: {
+    id: string;
+    packId: string;
+    jobId: string | null;
+    version: string;
+    preset: string;
+    options: ExportOptions;
+    outDir: string;
+    startedAt: string;
+  },
 ): void {
   stmt(
     core.sqlite,
     `INSERT INTO pack_exports (id, pack_id, job_id, version, preset, status, options, out_dir, started_at)
      VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-  ).run(r.id, r.packId, r.jobId, r.version, r.preset, JSON.stringify(r.options), r.outDir, r.startedAt);
+  ).run(
+    r.id,
+    r.packId,
+    r.jobId,
+    r.version,
+    r.preset,
+    JSON.stringify(r.options),
+    r.outDir,
+    r.startedAt,
+  );
 }
 
 export function finishExportRecord(
   core: Atelier,
   id: string,
-  r: { status: 'completed' | 'failed' | 'cancelled'; files: PackExportFile[]; sha256: string | null; totalBytes: number; assetCount: number; skipped: SkippedAsset[]; error: string | null; verifyMs: number | null },
+  r: {
+    status: 'completed' | 'failed' | 'cancelled';
+    files: PackExportFile[];
+    sha256: string | null;
+    totalBytes: number;
+    assetCount: number;
+    skipped: SkippedAsset[];
+    error: string | null;
+    verifyMs: number | null;
+  },
 ): PackExportRecord {
   stmt(
     core.sqlite,
     `UPDATE pack_exports SET status = ?, files = ?, sha256 = ?, total_bytes = ?, asset_count = ?, skipped = ?, error = ?,
        verify_ms = ?, finished_at = ? WHERE id = ?`,
-  ).run(r.status, JSON.stringify(r.files), r.sha256, r.totalBytes, r.assetCount, JSON.stringify(r.skipped), r.error, r.verifyMs, nowIso(), id);
+  ).run(
+    r.status,
+    JSON.stringify(r.files),
+    r.sha256,
+    r.totalBytes,
+    r.assetCount,
+    JSON.stringify(r.skipped),
+    r.error,
+    r.verifyMs,
+    nowIso(),
+    id,
+  );
   return getExport(core, id)!;
 }
 
 export function getExport(core: Atelier, id: string): PackExportRecord | null {
-  const row = stmt(core.sqlite, 'SELECT * FROM pack_exports WHERE id = ?').get(id) as ExportRow | undefined;
+  const row = stmt(core.sqlite, 'SELECT * FROM pack_exports WHERE id = ?').get(id) as
+    | ExportRow
+    | undefined;
   return row ? toRecord(row) : null;
 }
 
 export function listExports(core: Atelier, packId: string, limit: number): PackExportRecord[] {
-  const rows = stmt(core.sqlite, 'SELECT * FROM pack_exports WHERE pack_id = ? ORDER BY started_at DESC, id DESC LIMIT ?').all(packId, limit) as ExportRow[];
+  const rows = stmt(
+    core.sqlite,
+    'SELECT * FROM pack_exports WHERE pack_id = ? ORDER BY started_at DESC, id DESC LIMIT ?',
+  ).all(packId, limit) as ExportRow[];
   return rows.map(toRecord);
 }
 
@@ -96,11 +144,16 @@ export function listExports(core: Atelier, packId: string, limit: number): PackE
  * say so instead of showing it running forever. Its temp file is removed by the next export.
  */
 export function markInterrupted(core: Atelier, isLive: (id: string) => boolean): number {
-  const rows = stmt(core.sqlite, "SELECT id FROM pack_exports WHERE status = 'running'").all() as { id: string }[];
+  const rows = stmt(core.sqlite, "SELECT id FROM pack_exports WHERE status = 'running'").all() as {
+    id: string;
+  }[];
   let n = 0;
   for (const r of rows) {
     if (isLive(r.id)) continue;
-    stmt(core.sqlite, "UPDATE pack_exports SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(
+    stmt(
+      core.sqlite,
+      "UPDATE pack_exports SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+    ).run(
       'Interrupted: Atelier stopped during the export. Nothing was left under the final name; export again.',
       nowIso(),
       r.id,

@@ -35,12 +35,24 @@ export const exportPackJob: JobKind<typeof params> = {
       jobId: ctx.jobId,
       onProgress: (f, m) => {
         ctx.progress(f, m);
-        ctx.core.events.emit('packs.exportProgress', { exportId: p.exportId, packId: p.packId, fraction: f, message: m });
+        ctx.core.events.emit('packs.exportProgress', {
+          exportId: p.exportId,
+          packId: p.packId,
+          fraction: f,
+          message: m,
+        });
       },
     });
     for (const s of record.skipped) ctx.log('warn', `Left out ${s.filename}: ${s.reason}`);
-    for (const f of record.files) ctx.log('info', `Wrote ${f.path} (${f.bytes} bytes, sha256 ${f.sha256})`);
-    return { result: { exportId: record.id, files: record.files.map((f) => f.path), skipped: record.skipped.length } };
+    for (const f of record.files)
+      ctx.log('info', `Wrote ${f.path} (${f.bytes} bytes, sha256 ${f.sha256})`);
+    return {
+      result: {
+        exportId: record.id,
+        files: record.files.map((f) => f.path),
+        skipped: record.skipped.length,
+      },
+    };
   },
 };
 

@@ -2,7 +2,13 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
-import { exportOptionsSchema, type ExportOptionsInput, type PackExportFile, type PackExportRecord, type PresetId } from '../../contract/packs';
+import {
+  exportOptionsSchema,
+  type ExportOptionsInput,
+  type PackExportFile,
+  type PackExportRecord,
+  type PresetId,
+} from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { readEngineSettings } from '../engines/engineSettings';
 import { resolveFfTool } from '../engines/ffmpeg';
@@ -10,7 +16,13 @@ import { uuidv7 } from '../util/ids';
 import { appVersion } from '../util/version';
 import type { SinkFactory } from '../zip/zipWriter';
 import { checkPack } from './checks';
-import { finishExportRecord, insertExportRecord, listExports, markInterrupted, type SkippedAsset } from './exportHistory';
+import {
+  finishExportRecord,
+  insertExportRecord,
+  listExports,
+  markInterrupted,
+  type SkippedAsset,
+} from './exportHistory';
 import { writeExportInOwnProcess } from './exportProcess';
 import { licenseHeading, renderLicense } from './licenses';
 import { effectiveNames, packMembers, requirePack, stmt } from './packStore';
@@ -30,7 +42,6 @@ export interface ExportRunOptions {
   /** Tests swap the output for one that fails like a full disk (the writing then stays in this process). */
   sink?: SinkFactory;
 }
-
 
 const running = new Set<string>();
 
@@ -57,12 +68,29 @@ function removePartials(dir: string, remove: (owner: string | null) => boolean):
   }
 }
 
-function describeFailure(err: unknown, signal?: AbortSignal): { status: 'failed' | 'cancelled'; message: string } {
-  if (signal?.aborted) return { status: 'cancelled', message: 'Cancelled; no file was left under the final name.' };
+function describeFailure(
+  err: unknown,
+  signal?: AbortSignal,
+): { status: 'failed' | 'cancelled'; message: string } {
+  if (signal?.aborted)
+    return { status: 'cancelled', message: 'Cancelled; no file was left under the final name.' };
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOSPC') return { status: 'failed', message: 'The disk is full: the export needs more free space. Nothing was left under the final name.' };
-  if (e?.code === 'EDQUOT') return { status: 'failed', message: 'The disk quota is exceeded: nothing was left under the final name.' };
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') return { status: 'failed', message: `No permission to write to ${e.path ?? 'the export folder'}.` };
+  if (e?.code === 'ENOSPC')
+    return {
+      status: 'failed',
+      message:
+        'The disk is full: the export needs more free space. Nothing was left under the final name.',
+    };
+  if (e?.code === 'EDQUOT')
+    return {
+      status: 'failed',
+      message: 'The disk quota is exceeded: nothing was left under the final name.',
+    };
+  if (e?.code === 'EACCES' || e?.code === 'EPERM')
+    return {
+      status: 'failed',
+      message: `No permission to write to ${e.path ?? 'the export folder'}.`,
+    };
   return { status: 'failed', message: (err as Error)?.message ?? String(err) };
 }
 
@@ -85,7 +113,12 @@ async function fsyncDir(dir: string): Promise<void> {
  * process of its own (exportProcess.ts), and only then the renames to the final names and the
  * export's record. The job kind `packs.export` wraps this; the CLI calls it directly.
  */
-export async function exportPack(core: Atelier, packId: string, optionsInput: ExportOptionsInput, run: ExportRunOptions = {}): Promise<PackExportRecord> {
+export async function exportPack(
+  core: Atelier,
+  packId: string,
+  optionsInput: ExportOptionsInput,
+  run: ExportRunOptions = {},
+): Promise<PackExportRecord> {
   const options = exportOptionsSchema.parse(optionsInput ?? {});
   const signal = run.signal;
   const progress = run.onProgress ?? (() => undefined);
@@ -97,7 +130,16 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
   const startedAt = new Date();
   markInterrupted(core, isExportRunning);
   running.add(exportId);
-  insertExportRecord(core, { id: exportId, packId, jobId: run.jobId ?? null, version: pack.version, preset: preset.id, options, outDir, startedAt: startedAt.toISOString() });
+  insertExportRecord(core, {
+    id: exportId,
+    packId,
+    jobId: run.jobId ?? null,
+    version: pack.version,
+    preset: preset.id,
+    options,
+    outDir,
+    startedAt: startedAt.toISOString(),
+  });
   const skipped: SkippedAsset[] = [];
   const previewsDir = previewDir(core.layout.tmp, exportId);
   try {
@@ -106,13 +148,21 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     progress(0, 'Checking the pack');
     const report = await checkPack(core, packId, { preset: preset.id });
     const skipCodes = new Set(['missing_file', 'corrupt_media']);
-    const blocking = report.issues.filter((i) => i.severity === 'error' && !i.accepted && !skipCodes.has(i.code));
-    if (blocking.length) throw new AppError('conflict', `The export is blocked: ${blocking.map((b) => b.message).join(' · ')}`, { issues: blocking });
+    const blocking = report.issues.filter(
+      (i) => i.severity === 'error' && !i.accepted && !skipCodes.has(i.code),
+    );
+    if (blocking.length)
+      throw new AppError(
+        'conflict',
+        `The export is blocked: ${blocking.map((b) => b.message).join(' · ')}`,
+        { issues: blocking },
+      );
     const missing = report.issues.find((i) => i.code === 'missing_file');
     if (missing && options.onMissing === 'block') throw new AppError('conflict', missing.message);
     const skipReason = new Map<string, string>();
     for (const i of report.issues) {
-      if (i.code === 'missing_file') for (const id of i.assetIds) skipReason.set(id, 'file missing from disk');
+      if (i.code === 'missing_file')
+        for (const id of i.assetIds) skipReason.set(id, 'file missing from disk');
       if (i.code === 'corrupt_media') for (const id of i.assetIds) skipReason.set(id, i.message);
     }
 
@@ -124,12 +174,27 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
       if (reason) skipped.push({ assetId: m.asset_id, filename: m.filename, reason });
       else members.push({ ...m, exportName: names[i]! });
     });
-    if (members.length === 0) throw new AppError('conflict', 'Nothing to export: every asset in the pack is missing or unreadable.');
+    if (members.length === 0)
+      throw new AppError(
+        'conflict',
+        'Nothing to export: every asset in the pack is missing or unreadable.',
+      );
 
     const settings = await core.settings.getAll();
-    const license = renderLicense(pack.license_type, { holder: settings.ownerName, support: settings.supportContact, packName: pack.name, packVersion: pack.version, year: startedAt.getFullYear() });
-    if (license.placeholders.length) throw new AppError('conflict', `LICENSE.txt would hold placeholders: ${license.placeholders.join(', ')}`);
-    if (!license.text.startsWith(licenseHeading(pack.license_type))) throw new AppError('internal', 'The license text does not match the pack’s license type');
+    const license = renderLicense(pack.license_type, {
+      holder: settings.ownerName,
+      support: settings.supportContact,
+      packName: pack.name,
+      packVersion: pack.version,
+      year: startedAt.getFullYear(),
+    });
+    if (license.placeholders.length)
+      throw new AppError(
+        'conflict',
+        `LICENSE.txt would hold placeholders: ${license.placeholders.join(', ')}`,
+      );
+    if (!license.text.startsWith(licenseHeading(pack.license_type)))
+      throw new AppError('internal', 'The license text does not match the pack’s license type');
 
     const work: ExportWork = {
       exportId,
@@ -144,7 +209,10 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
       holder: settings.ownerName,
       support: settings.supportContact,
       license: license.text,
-      tags: tagsOf(core, members.map((m) => m.asset_id)),
+      tags: tagsOf(
+        core,
+        members.map((m) => m.asset_id),
+      ),
       history: listExports(core, packId, 20)
         .filter((e) => e.status === 'completed' && e.finishedAt)
         .map((e) => ({ version: e.version, finishedAt: e.finishedAt!, preset: e.preset })),
@@ -152,12 +220,16 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
         dir: previewsDir,
         layout: core.layout,
         coverId: pack.cover_asset_id,
-        watermark: options.watermarkPreviews ? `${settings.ownerName || pack.name} · preview` : null,
+        watermark: options.watermarkPreviews
+          ? `${settings.ownerName || pack.name} · preview`
+          : null,
         ffmpeg: resolveFfTool('ffmpeg', (await readEngineSettings(core.db)).ffmpegPath).path,
       },
     };
     progress(0.02, 'Writing');
-    const written = run.sink ? await writeExport(work, { signal, onProgress: progress, sink: run.sink }) : await writeExportInOwnProcess(work, { signal, onProgress: progress });
+    const written = run.sink
+      ? await writeExport(work, { signal, onProgress: progress, sink: run.sink })
+      : await writeExportInOwnProcess(work, { signal, onProgress: progress });
     if (signal?.aborted) throw signal.reason;
 
     // Every file is complete and verified under its temp name: only now do final names appear.
@@ -175,7 +247,10 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
       error: null,
       verifyMs: written.verifyMs,
     });
-    stmt(core.sqlite, 'UPDATE packs SET export_path = ?, exported_at = ?, export_sha256 = ?, default_preset = ?, updated_at = ? WHERE id = ?').run(
+    stmt(
+      core.sqlite,
+      'UPDATE packs SET export_path = ?, exported_at = ?, export_sha256 = ?, default_preset = ?, updated_at = ? WHERE id = ?',
+    ).run(
       zips.length === 1 ? zips[0]!.path : outDir,
       record.finishedAt,
       zips.length === 1 ? zips[0]!.sha256 : null,
@@ -189,8 +264,20 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
     return record;
   } catch (err) {
     removePartials(outDir, (owner) => owner === exportId);
-    const { status, message } = err instanceof AppError ? { status: 'failed' as const, message: err.message } : describeFailure(err, signal);
-    const record = finishExportRecord(core, exportId, { status, files: [], sha256: null, totalBytes: 0, assetCount: 0, skipped, error: message, verifyMs: null });
+    const { status, message } =
+      err instanceof AppError
+        ? { status: 'failed' as const, message: err.message }
+        : describeFailure(err, signal);
+    const record = finishExportRecord(core, exportId, {
+      status,
+      files: [],
+      sha256: null,
+      totalBytes: 0,
+      assetCount: 0,
+      skipped,
+      error: message,
+      verifyMs: null,
+    });
     core.events.emit('packs.exportFinished', { exportId, packId, record });
     core.events.emit('packs.changed', { packId });
     if (err instanceof AppError) throw err;
@@ -204,7 +291,10 @@ export async function exportPack(core: Atelier, packId: string, optionsInput: Ex
 
 function tagsOf(core: Atelier, ids: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const q = stmt(core.sqlite, 'SELECT t.name FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = ? ORDER BY t.name');
+  const q = stmt(
+    core.sqlite,
+    'SELECT t.name FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = ? ORDER BY t.name',
+  );
   for (const id of ids) out[id] = (q.all(id) as { name: string }[]).map((r) => r.name);
   return out;
 }

@@ -21,12 +21,15 @@ export const EXPORT_ENTRY_BUNDLED = 'exportProcess.js';
 async function exportEntry(): Promise<string> {
   const here = fileURLToPath(import.meta.url);
   const dir = path.dirname(here);
-  if (/\.[cm]?ts$/.test(here)) return bundleSourceEntry(path.join(dir, 'exportProcessMain.ts'), 'exportProcess.mjs');
+  if (/\.[cm]?ts$/.test(here))
+    return bundleSourceEntry(path.join(dir, 'exportProcessMain.ts'), 'exportProcess.mjs');
   for (const d of [dir, path.dirname(dir)]) {
     const file = path.join(d, EXPORT_ENTRY_BUNDLED);
     if (existsSync(file)) return file;
   }
-  throw new Error(`The export process entry ${EXPORT_ENTRY_BUNDLED} is missing beside ${here}; rebuild the app.`);
+  throw new Error(
+    `The export process entry ${EXPORT_ENTRY_BUNDLED} is missing beside ${here}; rebuild the app.`,
+  );
 }
 
 /**
@@ -41,7 +44,10 @@ async function exportEntry(): Promise<string> {
  * buffers go back to the OS when freed (unless the user set these themselves).
  * An abort kills it (SIGTERM, then SIGKILL if it does not go); the caller removes its temp files.
  */
-export async function writeExportInOwnProcess(work: ExportWork, run: Omit<WriteRunOptions, 'sink'> = {}): Promise<WrittenExport> {
+export async function writeExportInOwnProcess(
+  work: ExportWork,
+  run: Omit<WriteRunOptions, 'sink'> = {},
+): Promise<WrittenExport> {
   const { signal } = run;
   const entry = await exportEntry();
   if (signal?.aborted) throw signal.reason;
@@ -80,10 +86,16 @@ export async function writeExportInOwnProcess(work: ExportWork, run: Omit<WriteR
       if (result) return resolve(result);
       if (error) {
         // Keeps the errno code (ENOSPC, EACCES…) so the export can say what went wrong.
-        return reject(Object.assign(new Error(error.message), { code: error.code, path: error.path }));
+        return reject(
+          Object.assign(new Error(error.message), { code: error.code, path: error.path }),
+        );
       }
       const lastLines = stderr.trim().split('\n').slice(-3).join(' ');
-      reject(new Error(`The export process stopped: ${failure?.message ?? (lastLines || `it exited with ${child.signalCode ?? child.exitCode}`)}`));
+      reject(
+        new Error(
+          `The export process stopped: ${failure?.message ?? (lastLines || `it exited with ${child.signalCode ?? child.exitCode}`)}`,
+        ),
+      );
     };
     child.once('error', (err) => {
       failure ??= err;

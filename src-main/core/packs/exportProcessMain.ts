@@ -29,11 +29,22 @@ function reply(message: ExportReply, exit?: number): void {
 }
 
 process.once('message', (work: ExportWork) => {
-  writeExport(work, { signal: cancel.signal, onProgress: (fraction, message) => reply({ type: 'progress', fraction, message }) }).then(
+  writeExport(work, {
+    signal: cancel.signal,
+    onProgress: (fraction, message) => reply({ type: 'progress', fraction, message }),
+  }).then(
     (result) => reply({ type: 'done', result }, 0),
     (err: unknown) => {
       const e = err as NodeJS.ErrnoException;
-      reply({ type: 'error', message: e instanceof Error ? e.message : String(err), code: e?.code, path: e?.path }, 1);
+      reply(
+        {
+          type: 'error',
+          message: e instanceof Error ? e.message : String(err),
+          code: e?.code,
+          path: e?.path,
+        },
+        1,
+      );
     },
   );
 });

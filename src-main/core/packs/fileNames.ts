@@ -29,7 +29,8 @@ export function fileNameProblems(name: string): string[] {
   if (name.startsWith('.')) p.push('starts with a dot (hidden on macOS and Linux)');
   const stem = name.split('.')[0] ?? '';
   if (WINDOWS_RESERVED.test(stem.trim())) p.push(`"${stem}" is a reserved device name on Windows`);
-  if (Buffer.byteLength(name.normalize('NFC'), 'utf8') > MAX_BYTES) p.push('is longer than 255 bytes');
+  if (Buffer.byteLength(name.normalize('NFC'), 'utf8') > MAX_BYTES)
+    p.push('is longer than 255 bytes');
   return p;
 }
 
@@ -94,7 +95,8 @@ export function assignUniqueNames(wanted: string[], reserved: Iterable<string> =
     const { stem, ext } = splitExt(safe);
     for (let n = 1; ; n++) {
       const suffix = `_${String(n).padStart(3, '0')}`;
-      const candidate = truncateBytes(stem, MAX_BYTES - Buffer.byteLength(suffix + ext, 'utf8')) + suffix + ext;
+      const candidate =
+        truncateBytes(stem, MAX_BYTES - Buffer.byteLength(suffix + ext, 'utf8')) + suffix + ext;
       if (!taken.has(clashKey(candidate))) {
         taken.add(clashKey(candidate));
         return candidate;
@@ -104,11 +106,18 @@ export function assignUniqueNames(wanted: string[], reserved: Iterable<string> =
 }
 
 /** The name an asset wants inside the pack: the creator's choice, else its own file name. */
-export function wantedName(asset: { filename: string; ext: string }, exportFilename: string | null): string {
+export function wantedName(
+  asset: { filename: string; ext: string },
+  exportFilename: string | null,
+): string {
   if (exportFilename && exportFilename.trim()) {
     const chosen = exportFilename.trim();
     // Keep the real extension: a buyer's OS decides how to open a file by it.
-    const ext = asset.ext ? (asset.ext.startsWith('.') ? asset.ext : `.${asset.ext}`) : splitExt(asset.filename).ext;
+    const ext = asset.ext
+      ? asset.ext.startsWith('.')
+        ? asset.ext
+        : `.${asset.ext}`
+      : splitExt(asset.filename).ext;
     return ext && !chosen.toLowerCase().endsWith(ext.toLowerCase()) ? chosen + ext : chosen;
   }
   return asset.filename;

@@ -38,10 +38,12 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
     'packs.update': (input) => updatePack(core, input),
     'packs.delete': ({ id }) => deletePack(core, id),
     'packs.assets': ({ packId, after, limit }) => listPackAssets(core, packId, after, limit),
-    'packs.addAssets': ({ packId, assetIds, query, selection }) => addAssets(core, packId, assetIds, query, selection),
+    'packs.addAssets': ({ packId, assetIds, query, selection }) =>
+      addAssets(core, packId, assetIds, query, selection),
     'packs.removeAssets': ({ packId, assetIds }) => removeAssets(core, packId, assetIds),
     'packs.moveAsset': ({ packId, assetId, toIndex }) => moveAsset(core, packId, assetId, toIndex),
-    'packs.setExportName': ({ packId, assetId, exportFilename }) => setExportName(core, packId, assetId, exportFilename),
+    'packs.setExportName': ({ packId, assetId, exportFilename }) =>
+      setExportName(core, packId, assetId, exportFilename),
     'packs.check': ({ packId, preset }) => checkPack(core, packId, { preset }),
     'packs.acceptIssue': async ({ packId, key, accepted }) => {
       setAccepted(core, packId, key, accepted);
@@ -63,7 +65,12 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
       requirePack(core, packId);
       const exportId = uuidv7();
       if (runnerOf(core)) {
-        const job = await enqueueJob(core, 'packs.export', { packId, exportId, options }, { packId });
+        const job = await enqueueJob(
+          core,
+          'packs.export',
+          { packId, exportId, options },
+          { packId },
+        );
         return { exportId, jobId: job.id };
       }
       // No queue runner in this host: run it here, still returning at once.
@@ -72,7 +79,8 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
       void exportPack(core, packId, options, {
         signal: ac.signal,
         exportId,
-        onProgress: (fraction, message) => core.events.emit('packs.exportProgress', { exportId, packId, fraction, message }),
+        onProgress: (fraction, message) =>
+          core.events.emit('packs.exportProgress', { exportId, packId, fraction, message }),
       })
         .catch(() => undefined) // recorded in the export history and announced by packs.exportFinished
         .finally(() => direct.delete(exportId));
@@ -108,6 +116,8 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
 function isQueued(core: Atelier, exportId: string): boolean {
   const rec = getExport(core, exportId);
   if (!rec?.jobId) return false;
-  const job = core.sqlite.prepare('SELECT status FROM jobs WHERE id = ?').get(rec.jobId) as { status: string } | undefined;
+  const job = core.sqlite.prepare('SELECT status FROM jobs WHERE id = ?').get(rec.jobId) as
+    | { status: string }
+    | undefined;
   return job?.status === 'queued' || job?.status === 'running';
 }

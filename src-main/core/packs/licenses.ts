@@ -25,7 +25,10 @@ export interface LicenseValues {
 }
 
 /** Tokens whose value is empty stay visible as {{TOKEN}} so the placeholder check catches them. */
-export function renderLicense(type: PackLicenseType, v: LicenseValues): { text: string; placeholders: string[] } {
+export function renderLicense(
+  type: PackLicenseType,
+  v: LicenseValues,
+): { text: string; placeholders: string[] } {
   const values: Record<string, string> = {
     HOLDER: v.holder.trim(),
     SUPPORT: v.support.trim(),
@@ -34,7 +37,10 @@ export function renderLicense(type: PackLicenseType, v: LicenseValues): { text: 
     YEAR: String(v.year),
     LICENSE_NAME: licenseLabels[type],
   };
-  const text = licenseTemplate(type).replace(/\{\{([A-Z_]+)\}\}/g, (m, key: string) => values[key] || m);
+  const text = licenseTemplate(type).replace(
+    /\{\{([A-Z_]+)\}\}/g,
+    (m, key: string) => values[key] || m,
+  );
   return { text, placeholders: findPlaceholders(text) };
 }
 
@@ -44,7 +50,13 @@ export function renderLicense(type: PackLicenseType, v: LicenseValues): { text: 
  */
 export function findPlaceholders(text: string): string[] {
   const found = new Set<string>();
-  const patterns = [/\{\{[^}]*\}\}/g, /\[(?:your|insert|holder|name|company|email|contact)[^\]]*\]/gi, /\bTODO\b|\bTBD\b|\bFIXME\b/g, /lorem ipsum/gi, /<(?:your|insert)[^>]*>/gi];
+  const patterns = [
+    /\{\{[^}]*\}\}/g,
+    /\[(?:your|insert|holder|name|company|email|contact)[^\]]*\]/gi,
+    /\bTODO\b|\bTBD\b|\bFIXME\b/g,
+    /lorem ipsum/gi,
+    /<(?:your|insert)[^>]*>/gi,
+  ];
   for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[0]);
   return [...found];
 }

@@ -1,6 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../contract/errors';
-import type { PackAssetItem, PackAssetPage, PackLicenseType, PackSummary, PresetId } from '../../contract/packs';
+import type {
+  PackAssetItem,
+  PackAssetPage,
+  PackLicenseType,
+  PackSummary,
+  PresetId,
+} from '../../contract/packs';
 import type { Selection } from '../../contract/curation';
 import type { Atelier } from '../app/atelier';
 import { resolveSelection } from '../curation/selection';
@@ -102,7 +108,9 @@ export function toSummary(r: PackDbRow): PackSummary {
 }
 
 export function requirePack(core: Atelier, id: string): PackDbRow {
-  const row = stmt(core.sqlite, 'SELECT * FROM packs WHERE id = ? AND deleted_at IS NULL').get(id) as PackDbRow | undefined;
+  const row = stmt(core.sqlite, 'SELECT * FROM packs WHERE id = ? AND deleted_at IS NULL').get(
+    id,
+  ) as PackDbRow | undefined;
   if (!row) throw new AppError('not_found', `No pack ${id}`);
   return row;
 }
@@ -123,7 +131,10 @@ export function listPacks(core: Atelier): PackSummary[] {
 
 function uniqueSlug(core: Atelier, base: string, exceptId?: string): string {
   const taken = (s: string) =>
-    !!stmt(core.sqlite, 'SELECT 1 FROM packs WHERE slug = ? AND id IS NOT ?').get(s, exceptId ?? null);
+    !!stmt(core.sqlite, 'SELECT 1 FROM packs WHERE slug = ? AND id IS NOT ?').get(
+      s,
+      exceptId ?? null,
+    );
   if (!taken(base)) return base;
   for (let n = 2; ; n++) {
     const suffix = `_${n}`;
@@ -157,7 +168,17 @@ export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
     core.sqlite,
     `INSERT INTO packs (id, name, slug, theme, description, license_type, version, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, input.name, slug, input.theme ?? null, input.description ?? '', input.licenseType ?? 'commercial', input.version ?? '1.0.0', at, at);
+  ).run(
+    id,
+    input.name,
+    slug,
+    input.theme ?? null,
+    input.description ?? '',
+    input.licenseType ?? 'commercial',
+    input.version ?? '1.0.0',
+    at,
+    at,
+  );
   core.events.emit('packs.changed', { packId: id });
   return toSummary(requirePack(core, id));
 }
@@ -184,7 +205,9 @@ export function updatePack(core: Atelier, input: UpdatePackInput): PackSummary {
   };
   if (input.name !== undefined) set('name', input.name);
   if (input.slug !== undefined) {
-    if (stmt(core.sqlite, 'SELECT 1 FROM packs WHERE slug = ? AND id != ?').get(input.slug, input.id)) {
+    if (
+      stmt(core.sqlite, 'SELECT 1 FROM packs WHERE slug = ? AND id != ?').get(input.slug, input.id)
+    ) {
       throw new AppError('conflict', `The slug "${input.slug}" is already used by another pack`);
     }
     set('slug', input.slug);
@@ -195,14 +218,22 @@ export function updatePack(core: Atelier, input: UpdatePackInput): PackSummary {
   if (input.version !== undefined) set('version', input.version);
   if (input.defaultPreset !== undefined) set('default_preset', input.defaultPreset);
   if (input.coverAssetId !== undefined) {
-    if (input.coverAssetId && !stmt(core.sqlite, 'SELECT 1 FROM pack_assets WHERE pack_id = ? AND asset_id = ?').get(input.id, input.coverAssetId)) {
+    if (
+      input.coverAssetId &&
+      !stmt(core.sqlite, 'SELECT 1 FROM pack_assets WHERE pack_id = ? AND asset_id = ?').get(
+        input.id,
+        input.coverAssetId,
+      )
+    ) {
       throw new AppError('invalid_input', 'The cover must be one of the pack’s assets');
     }
     set('cover_asset_id', input.coverAssetId);
   }
   if (sets.length > 0) {
     set('updated_at', nowIso());
-    core.sqlite.prepare(`UPDATE packs SET ${sets.join(', ')} WHERE id = ?`).run(...values, input.id);
+    core.sqlite
+      .prepare(`UPDATE packs SET ${sets.join(', ')} WHERE id = ?`)
+      .run(...values, input.id);
     core.events.emit('packs.changed', { packId: input.id });
   }
   return toSummary(requirePack(core, input.id));
@@ -212,12 +243,10 @@ export function deletePack(core: Atelier, id: string): { id: string } {
   requirePack(core, id);
   const at = nowIso();
   // The slug is freed for a new pack; the trashed one keeps a unique, recognisable slug.
-  stmt(core.sqlite, "UPDATE packs SET deleted_at = ?, updated_at = ?, slug = slug || '_deleted_' || ? WHERE id = ?").run(
-    at,
-    at,
-    id.slice(-12),
-    id,
-  );
+  stmt(
+    core.sqlite,
+    "UPDATE packs SET deleted_at = ?, updated_at = ?, slug = slug || '_deleted_' || ? WHERE id = ?",
+  ).run(at, at, id.slice(-12), id);
   core.events.emit('packs.changed', { packId: id });
   return { id };
 }
@@ -238,7 +267,9 @@ export function packMembers(core: Atelier, packId: string): PackMemberRow[] {
 }
 
 /** The names the assets get under assets/, in pack order (first keeps the name, later clashes get _001…). */
-export function effectiveNames(members: Pick<PackMemberRow, 'filename' | 'ext' | 'export_filename'>[]): string[] {
+export function effectiveNames(
+  members: Pick<PackMemberRow, 'filename' | 'ext' | 'export_filename'>[],
+): string[] {
   return assignUniqueNames(members.map((m) => wantedName(m, m.export_filename)));
 }
 
@@ -261,14 +292,24 @@ function toItem(m: PackMemberRow, effective: string): PackAssetItem {
   };
 }
 
-export function listPackAssets(core: Atelier, packId: string, after: number | undefined, limit: number): PackAssetPage {
+export function listPackAssets(
+  core: Atelier,
+  packId: string,
+  after: number | undefined,
+  limit: number,
+): PackAssetPage {
   requirePack(core, packId);
   // Effective names depend on every earlier member, so they are computed over the whole pack.
   const names = stmt(
     core.sqlite,
     `SELECT pa.asset_id, pa.export_filename, a.filename, a.ext FROM pack_assets pa JOIN assets a ON a.id = pa.asset_id
      WHERE pa.pack_id = ? ORDER BY pa.position, pa.asset_id`,
-  ).all(packId) as { asset_id: string; export_filename: string | null; filename: string; ext: string }[];
+  ).all(packId) as {
+    asset_id: string;
+    export_filename: string | null;
+    filename: string;
+    ext: string;
+  }[];
   const effective = new Map(effectiveNames(names).map((n, i) => [names[i]!.asset_id, n]));
   const rows = stmt(
     core.sqlite,
@@ -284,7 +325,9 @@ export function listPackAssets(core: Atelier, packId: string, after: number | un
 }
 
 function lastPosition(core: Atelier, packId: string): number {
-  const r = stmt(core.sqlite, 'SELECT max(position) p FROM pack_assets WHERE pack_id = ?').get(packId) as { p: number | null };
+  const r = stmt(core.sqlite, 'SELECT max(position) p FROM pack_assets WHERE pack_id = ?').get(
+    packId,
+  ) as { p: number | null };
   return r.p ?? 0;
 }
 
@@ -299,7 +342,10 @@ function queryAssetIds(core: Atelier, query: string): string[] {
       ).all(query) as { id: string }[]
     ).map((r) => r.id);
   } catch (err) {
-    throw new AppError('invalid_input', `The search "${query}" is not valid: ${(err as Error).message}`);
+    throw new AppError(
+      'invalid_input',
+      `The search "${query}" is not valid: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -315,7 +361,9 @@ export function addAssets(
 ): { added: number; pack: PackSummary } {
   requirePack(core, packId);
   const selected = selection ? resolveSelection(core.sqlite, selection).map((r) => r.id) : [];
-  const ids = [...new Set([...(assetIds ?? []), ...(query ? queryAssetIds(core, query) : []), ...selected])];
+  const ids = [
+    ...new Set([...(assetIds ?? []), ...(query ? queryAssetIds(core, query) : []), ...selected]),
+  ];
   if (ids.length > MAX_ADD) {
     throw new AppError(
       'invalid_input',
@@ -331,10 +379,18 @@ export function addAssets(
     else if (row.deleted_at) trashed.push(id);
   }
   if (missing.length > 0) {
-    throw new AppError('not_found', `${missing.length} of the assets do not exist (first: ${missing[0]})`, { missing: missing.slice(0, 50) });
+    throw new AppError(
+      'not_found',
+      `${missing.length} of the assets do not exist (first: ${missing[0]})`,
+      { missing: missing.slice(0, 50) },
+    );
   }
   if (trashed.length > 0) {
-    throw new AppError('conflict', `${trashed.length} of the assets are in the trash: restore them before adding them to a pack.`, { trashed: trashed.slice(0, 50) });
+    throw new AppError(
+      'conflict',
+      `${trashed.length} of the assets are in the trash: restore them before adding them to a pack.`,
+      { trashed: trashed.slice(0, 50) },
+    );
   }
   let pos = lastPosition(core, packId);
   let added = 0;
@@ -358,14 +414,22 @@ export function addAssets(
         `SELECT pa.asset_id FROM pack_assets pa JOIN assets a ON a.id = pa.asset_id
          WHERE pa.pack_id = ? AND a.type = 'image' ORDER BY pa.position LIMIT 1`,
       ).get(packId) as { asset_id: string } | undefined;
-      if (firstImage) stmt(core.sqlite, 'UPDATE packs SET cover_asset_id = ? WHERE id = ?').run(firstImage.asset_id, packId);
+      if (firstImage)
+        stmt(core.sqlite, 'UPDATE packs SET cover_asset_id = ? WHERE id = ?').run(
+          firstImage.asset_id,
+          packId,
+        );
     }
   })();
   changed(core, packId);
   return { added, pack: toSummary(requirePack(core, packId)) };
 }
 
-export function removeAssets(core: Atelier, packId: string, assetIds: string[]): { removed: number; pack: PackSummary } {
+export function removeAssets(
+  core: Atelier,
+  packId: string,
+  assetIds: string[],
+): { removed: number; pack: PackSummary } {
   requirePack(core, packId);
   let removed = 0;
   const del = stmt(core.sqlite, 'DELETE FROM pack_assets WHERE pack_id = ? AND asset_id = ?');
@@ -380,14 +444,20 @@ export function removeAssets(core: Atelier, packId: string, assetIds: string[]):
   return { removed, pack: toSummary(requirePack(core, packId)) };
 }
 
-export function moveAsset(core: Atelier, packId: string, assetId: string, toIndex: number): { ok: true } {
+export function moveAsset(
+  core: Atelier,
+  packId: string,
+  assetId: string,
+  toIndex: number,
+): { ok: true } {
   requirePack(core, packId);
-  const order = (
-    stmt(core.sqlite, 'SELECT asset_id, position FROM pack_assets WHERE pack_id = ? ORDER BY position, asset_id').all(packId) as {
-      asset_id: string;
-      position: number;
-    }[]
-  );
+  const order = stmt(
+    core.sqlite,
+    'SELECT asset_id, position FROM pack_assets WHERE pack_id = ? ORDER BY position, asset_id',
+  ).all(packId) as {
+    asset_id: string;
+    position: number;
+  }[];
   const from = order.findIndex((o) => o.asset_id === assetId);
   if (from < 0) throw new AppError('not_found', `Asset ${assetId} is not in this pack`);
   const rest = order.filter((o) => o.asset_id !== assetId);
@@ -402,25 +472,43 @@ export function moveAsset(core: Atelier, packId: string, assetId: string, toInde
   if (before !== undefined && after !== undefined && !(position > before && position < after)) {
     // Repeated halving ran out of float precision: renumber the whole pack once.
     core.sqlite.transaction(() => {
-      const upd = stmt(core.sqlite, 'UPDATE pack_assets SET position = ? WHERE pack_id = ? AND asset_id = ?');
+      const upd = stmt(
+        core.sqlite,
+        'UPDATE pack_assets SET position = ? WHERE pack_id = ? AND asset_id = ?',
+      );
       rest.splice(to, 0, order[from]!);
       rest.forEach((o, i) => upd.run(i + 1, packId, o.asset_id));
     })();
   } else {
-    stmt(core.sqlite, 'UPDATE pack_assets SET position = ? WHERE pack_id = ? AND asset_id = ?').run(position, packId, assetId);
+    stmt(core.sqlite, 'UPDATE pack_assets SET position = ? WHERE pack_id = ? AND asset_id = ?').run(
+      position,
+      packId,
+      assetId,
+    );
   }
   changed(core, packId);
   return { ok: true };
 }
 
-export function setExportName(core: Atelier, packId: string, assetId: string, exportFilename: string | null): PackAssetItem {
+export function setExportName(
+  core: Atelier,
+  packId: string,
+  assetId: string,
+  exportFilename: string | null,
+): PackAssetItem {
   requirePack(core, packId);
   const name = exportFilename?.trim() || null;
   if (name) {
     const problems = fileNameProblems(name);
-    if (problems.length > 0) throw new AppError('invalid_input', `The file name "${name}" ${problems.join('; ')}`, { problems });
+    if (problems.length > 0)
+      throw new AppError('invalid_input', `The file name "${name}" ${problems.join('; ')}`, {
+        problems,
+      });
   }
-  const r = stmt(core.sqlite, 'UPDATE pack_assets SET export_filename = ? WHERE pack_id = ? AND asset_id = ?').run(name, packId, assetId);
+  const r = stmt(
+    core.sqlite,
+    'UPDATE pack_assets SET export_filename = ? WHERE pack_id = ? AND asset_id = ?',
+  ).run(name, packId, assetId);
   if (r.changes === 0) throw new AppError('not_found', `Asset ${assetId} is not in this pack`);
   changed(core, packId);
   const members = packMembers(core, packId);
@@ -443,6 +531,9 @@ export function setAccepted(core: Atelier, packId: string, key: string, accepted
   const keys = acceptedKeys(row);
   if (accepted) keys.add(key);
   else keys.delete(key);
-  stmt(core.sqlite, 'UPDATE packs SET accepted_warnings = ? WHERE id = ?').run(JSON.stringify([...keys]), packId);
+  stmt(core.sqlite, 'UPDATE packs SET accepted_warnings = ? WHERE id = ?').run(
+    JSON.stringify([...keys]),
+    packId,
+  );
   core.events.emit('packs.changed', { packId });
 }

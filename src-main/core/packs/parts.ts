@@ -30,14 +30,25 @@ const typeSuffix = { image: 'images', audio: 'audio', video: 'video' } as const;
  *
  * @param docsBytes what the docs part adds besides assets (previews, manifest, prompts)
  */
-export function planParts(items: PartItem[], preset: PackPreset, capOverride?: number | null, docsBytes = 0): PartPlan[] {
+export function planParts(
+  items: PartItem[],
+  preset: PackPreset,
+  capOverride?: number | null,
+  docsBytes = 0,
+): PartPlan[] {
   const cap = capOverride ?? preset.maxPartBytes;
   const total = items.reduce((s, i) => s + i.bytes, 0);
   if (preset.splitByTypeOver !== null && items.length > preset.splitByTypeOver) {
     const parts: PartPlan[] = [];
     for (const type of ['image', 'video', 'audio'] as const) {
       const of = items.filter((i) => i.type === type);
-      if (of.length) parts.push({ suffix: typeSuffix[type], assetIds: of.map((i) => i.id), docs: false, bytes: of.reduce((s, i) => s + i.bytes, 0) });
+      if (of.length)
+        parts.push({
+          suffix: typeSuffix[type],
+          assetIds: of.map((i) => i.id),
+          docs: false,
+          bytes: of.reduce((s, i) => s + i.bytes, 0),
+        });
     }
     parts.push({ suffix: 'docs', assetIds: [], docs: true, bytes: 0 });
     return parts;

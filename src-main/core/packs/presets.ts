@@ -22,7 +22,9 @@ let cached: PackPreset[] | undefined;
 /** Marketplace rules live in resources/presets/presets.json so they can change without code. */
 export function listPresets(): PackPreset[] {
   if (!cached) {
-    const raw = JSON.parse(readFileSync(path.join(appRoot(), 'resources', 'presets', 'presets.json'), 'utf8')) as unknown;
+    const raw = JSON.parse(
+      readFileSync(path.join(appRoot(), 'resources', 'presets', 'presets.json'), 'utf8'),
+    ) as unknown;
     cached = z.array(presetSchema).parse(raw);
   }
   return cached;

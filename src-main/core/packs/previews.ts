@@ -36,7 +36,11 @@ export interface PreviewContext {
  * A still picture standing for an asset: the library's own thumbnail when ingest made one
  * (cheap), else the image itself, a poster frame for video, a waveform for audio.
  */
-async function stillOf(m: PackMemberRow, ctx: PreviewContext, large: boolean): Promise<string | Buffer | null> {
+async function stillOf(
+  m: PackMemberRow,
+  ctx: PreviewContext,
+  large: boolean,
+): Promise<string | Buffer | null> {
   if (!large && m.thumb_key) {
     // A tile is the 256 px thumbnail as it is (made from the image, the poster or the waveform):
     // it decodes four times faster than the 512 px one and needs no resize.
@@ -58,9 +62,42 @@ async function stillOf(m: PackMemberRow, ctx: PreviewContext, large: boolean): P
   if (!ffmpeg || !existsSync(m.path)) return null;
   const args =
     m.type === 'video'
-      ? ['-v', 'error', '-ss', String(Math.min(1, (m.duration_sec ?? 0) / 3)), '-i', m.path, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-']
-      : ['-v', 'error', '-i', m.path, '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1200x400:colors=#6d5dfc', '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-'];
-  const r = await execa(ffmpeg, args, { encoding: 'buffer', reject: false, cancelSignal: ctx.signal, timeout: 60_000 });
+      ? [
+          '-v',
+          'error',
+          '-ss',
+          String(Math.min(1, (m.duration_sec ?? 0) / 3)),
+          '-i',
+          m.path,
+          '-frames:v',
+          '1',
+          '-f',
+          'image2pipe',
+          '-vcodec',
+          'png',
+          '-',
+        ]
+      : [
+          '-v',
+          'error',
+          '-i',
+          m.path,
+          '-filter_complex',
+          'aformat=channel_layouts=mono,showwavespic=s=1200x400:colors=#6d5dfc',
+          '-frames:v',
+          '1',
+          '-f',
+          'image2pipe',
+          '-vcodec',
+          'png',
+          '-',
+        ];
+  const r = await execa(ffmpeg, args, {
+    encoding: 'buffer',
+    reject: false,
+    cancelSignal: ctx.signal,
+    timeout: 60_000,
+  });
   return r.exitCode === 0 && r.stdout.length > 0 ? Buffer.from(r.stdout) : null;
 }
 
@@ -69,9 +106,13 @@ function watermarkSvg(text: string, w: number, h: number): Buffer {
   const size = Math.max(18, Math.round(Math.min(w, h) / 14));
   const rows: string[] = [];
   for (let y = size * 2; y < h + w; y += size * 5) {
-    rows.push(`<text x="${-w / 2}" y="${y}" font-size="${size}" font-family="sans-serif" fill="white" fill-opacity="0.28" stroke="black" stroke-opacity="0.18" stroke-width="1">${`${esc}   `.repeat(12)}</text>`);
+    rows.push(
+      `<text x="${-w / 2}" y="${y}" font-size="${size}" font-family="sans-serif" fill="white" fill-opacity="0.28" stroke="black" stroke-opacity="0.18" stroke-width="1">${`${esc}   `.repeat(12)}</text>`,
+    );
   }
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><g transform="rotate(-30 ${w / 2} ${h / 2})">${rows.join('')}</g></svg>`);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><g transform="rotate(-30 ${w / 2} ${h / 2})">${rows.join('')}</g></svg>`,
+  );
 }
 
 /**
@@ -83,13 +124,20 @@ function watermarkSvg(text: string, w: number, h: number): Buffer {
 const bigJpeg = (quality: number): JpegOptions => ({ quality, optimiseCoding: false });
 
 /** JPEG bytes of `img`, watermarked when the export asks; `size` is the image's, where known before it runs. */
-async function finishJpeg(img: Sharp, ctx: PreviewContext, jpeg: JpegOptions, size?: { width: number; height: number }): Promise<Buffer> {
+async function finishJpeg(
+  img: Sharp,
+  ctx: PreviewContext,
+  jpeg: JpegOptions,
+  size?: { width: number; height: number },
+): Promise<Buffer> {
   if (!ctx.watermark) return img.jpeg(jpeg).toBuffer();
   let base = img;
   if (!size) {
     // The watermark is drawn to the size a resize produces, known only once it has run.
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-    base = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+    base = sharp(data, {
+      raw: { width: info.width, height: info.height, channels: info.channels },
+    });
     size = info;
   }
   return base
@@ -110,7 +158,10 @@ let blank: { data: Buffer; w: number; h: number } | null = null;
 async function blankTileRaw(): Promise<{ data: Buffer; w: number; h: number }> {
   if (!blank) {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${TILE}" height="${TILE}"><rect width="100%" height="100%" fill="#dddddd"/><path d="M${TILE / 2 - 30} ${TILE / 2 + 20}l30-40 30 40z" fill="#bbbbbb"/></svg>`;
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(Buffer.from(svg))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     blank = { data, w: info.width, h: info.height };
   }
   return blank;
@@ -129,7 +180,10 @@ export interface PreviewFile {
  * glibc arenas holding ~200 MB after ~1,000 tiles. Sharp draws only what ffmpeg cannot: assets
  * without a thumbnail (from the original, a poster frame or a waveform) and broken thumbnails.
  */
-export async function* contactSheets(members: PackMemberRow[], ctx: PreviewContext): AsyncGenerator<PreviewFile> {
+export async function* contactSheets(
+  members: PackMemberRow[],
+  ctx: PreviewContext,
+): AsyncGenerator<PreviewFile> {
   const sources: TileSource[] = [];
   members.forEach((m, index) => {
     if (!m.thumb_key) return;
@@ -148,8 +202,13 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
       const width = cols * TILE + (cols + 1) * GAP;
       const height = rows * TILE + (rows + 1) * GAP;
       // One raw buffer reused for every sheet: a fresh 21 MB buffer per sheet piles up until GC runs.
-      if (!sheetBuf || sheetBuf.length < width * height * 3) sheetBuf = Buffer.allocUnsafe(fullSheetBytes(members.length));
-      const sheet = { data: sheetBuf.subarray(0, width * height * 3).fill(SHEET_GREY), width, grey: SHEET_GREY };
+      if (!sheetBuf || sheetBuf.length < width * height * 3)
+        sheetBuf = Buffer.allocUnsafe(fullSheetBytes(members.length));
+      const sheet = {
+        data: sheetBuf.subarray(0, width * height * 3).fill(SHEET_GREY),
+        width,
+        grey: SHEET_GREY,
+      };
       for (let i = 0; i < slice.length; i++) {
         if (ctx.signal?.aborted) throw ctx.signal.reason;
         const m = slice[i]!;
@@ -157,18 +216,26 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
         const cellTop = GAP + Math.floor(i / cols) * (TILE + GAP);
         // Small images fill the cell too; pixel art (half the cell or less) is enlarged with
         // hard edges, as its buyers expect to see it, rather than blurred.
-        const pixelArt = m.type === 'image' && !!m.width && !!m.height && Math.max(m.width, m.height) * 2 <= TILE;
+        const pixelArt =
+          m.type === 'image' && !!m.width && !!m.height && Math.max(m.width, m.height) * 2 <= TILE;
         if (!pending.done && pending.value.index === first + i) {
           const tile = pending.value;
           // Pasted before asking for the next: the decoder reuses the frame's buffer.
-          if (tile.rgba) pasteTile(sheet, cellLeft, cellTop, tile.rgba, tile.width, tile.height, pixelArt);
+          if (tile.rgba)
+            pasteTile(sheet, cellLeft, cellTop, tile.rgba, tile.width, tile.height, pixelArt);
           pending = await decoded.next();
           if (tile.rgba) continue;
         }
         const tile = await tileWithSharp(m, ctx, pixelArt);
         const left = cellLeft + ((TILE - tile.w) >> 1);
         const top = cellTop + ((TILE - tile.h) >> 1);
-        for (let y = 0; y < tile.h; y++) tile.data.copy(sheet.data, ((top + y) * width + left) * 3, y * tile.w * 3, (y + 1) * tile.w * 3);
+        for (let y = 0; y < tile.h; y++)
+          tile.data.copy(
+            sheet.data,
+            ((top + y) * width + left) * 3,
+            y * tile.w * 3,
+            (y + 1) * tile.w * 3,
+          );
       }
       const img = sharp(sheet.data, { raw: { width, height, channels: 3 } });
       const data = await finishJpeg(img, ctx, bigJpeg(85), { width, height });
@@ -180,7 +247,11 @@ export async function* contactSheets(members: PackMemberRow[], ctx: PreviewConte
 }
 
 /** A tile drawn by libvips, from whatever still stands for the asset; the blank tile if none decodes. */
-async function tileWithSharp(m: PackMemberRow, ctx: PreviewContext, pixelArt: boolean): Promise<{ data: Buffer; w: number; h: number }> {
+async function tileWithSharp(
+  m: PackMemberRow,
+  ctx: PreviewContext,
+  pixelArt: boolean,
+): Promise<{ data: Buffer; w: number; h: number }> {
   try {
     const src = await stillOf(m, ctx, false);
     if (src) {
@@ -200,12 +271,21 @@ async function tileWithSharp(m: PackMemberRow, ctx: PreviewContext, pixelArt: bo
 }
 
 export function sheetName(index: number): string {
-  return index === 0 ? 'preview_grid.jpg' : `preview_grid_${String(index + 1).padStart(2, '0')}.jpg`;
+  return index === 0
+    ? 'preview_grid.jpg'
+    : `preview_grid_${String(index + 1).padStart(2, '0')}.jpg`;
 }
 
 /** Up to five large stills: the cover first, then images and videos in pack order. */
-export async function heroShots(members: PackMemberRow[], coverId: string | null, ctx: PreviewContext): Promise<PreviewFile[]> {
-  const ordered = [...members.filter((m) => m.asset_id === coverId), ...members.filter((m) => m.asset_id !== coverId)];
+export async function heroShots(
+  members: PackMemberRow[],
+  coverId: string | null,
+  ctx: PreviewContext,
+): Promise<PreviewFile[]> {
+  const ordered = [
+    ...members.filter((m) => m.asset_id === coverId),
+    ...members.filter((m) => m.asset_id !== coverId),
+  ];
   const candidates = ordered.filter((m) => m.type === 'image' || m.type === 'video');
   const out: PreviewFile[] = [];
   for (const m of candidates) {
@@ -214,8 +294,14 @@ export async function heroShots(members: PackMemberRow[], coverId: string | null
     try {
       const src = await stillOf(m, ctx, true);
       if (!src) continue;
-      const img = sharp(src, { failOn: 'none' }).rotate().resize(HERO_EDGE, HERO_EDGE, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' });
-      out.push({ name: `hero_${String(out.length + 1).padStart(2, '0')}.jpg`, data: await finishJpeg(img, ctx, { quality: 82 }) });
+      const img = sharp(src, { failOn: 'none' })
+        .rotate()
+        .resize(HERO_EDGE, HERO_EDGE, { fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' });
+      out.push({
+        name: `hero_${String(out.length + 1).padStart(2, '0')}.jpg`,
+        data: await finishJpeg(img, ctx, { quality: 82 }),
+      });
     } catch {
       // A hero that cannot be decoded is simply not a hero; corrupt files are reported by the checks.
     }
@@ -236,9 +322,18 @@ export async function listingCollage(heroes: PreviewFile[]): Promise<Buffer | nu
   // One hero at a time, and straight to JPEG (no PNG in between): the collage is the largest
   // picture an export draws, and its peak is the preview process's.
   for (const [i, h] of heroes.entries()) {
-    tiles.push({ input: await sharp(h.data).resize(cw - 12, ch - 12, { fit: 'cover' }).toBuffer(), left: (i % cols) * cw + 6, top: Math.floor(i / cols) * ch + 6 });
+    tiles.push({
+      input: await sharp(h.data)
+        .resize(cw - 12, ch - 12, { fit: 'cover' })
+        .toBuffer(),
+      left: (i % cols) * cw + 6,
+      top: Math.floor(i / cols) * ch + 6,
+    });
   }
-  return sharp({ create: { width: size, height: size, channels: 3, background: '#ffffff' } }).composite(tiles).jpeg(bigJpeg(88)).toBuffer();
+  return sharp({ create: { width: size, height: size, channels: 3, background: '#ffffff' } })
+    .composite(tiles)
+    .jpeg(bigJpeg(88))
+    .toBuffer();
 }
 
 /** Where an export's previews are drawn: one folder per export under the data dir's tmp/. */
@@ -278,7 +373,12 @@ export interface PreviewSet {
 
 /** Draws every preview of a job and writes each to the job's folder as soon as it is made. */
 export async function writePreviews(job: PreviewJob, signal?: AbortSignal): Promise<PreviewSet> {
-  const ctx: PreviewContext = { layout: job.layout, watermark: job.watermark, ffmpeg: job.ffmpeg, signal };
+  const ctx: PreviewContext = {
+    layout: job.layout,
+    watermark: job.watermark,
+    ffmpeg: job.ffmpeg,
+    signal,
+  };
   await mkdir(job.dir, { recursive: true });
   const save = async (f: PreviewFile): Promise<PreviewOnDisk> => {
     if (signal?.aborted) throw signal.reason;
@@ -300,7 +400,10 @@ export async function writePreviews(job: PreviewJob, signal?: AbortSignal): Prom
 }
 
 /** Preview folders left by exports that died (crash, kill -9) are removed by the next export. */
-export function removeStalePreviewDirs(tmp: string, isRunning: (exportId: string) => boolean): void {
+export function removeStalePreviewDirs(
+  tmp: string,
+  isRunning: (exportId: string) => boolean,
+): void {
   const root = previewDir(tmp);
   let names: string[] = [];
   try {
@@ -308,5 +411,6 @@ export function removeStalePreviewDirs(tmp: string, isRunning: (exportId: string
   } catch {
     return;
   }
-  for (const n of names) if (!isRunning(n)) rmSync(path.join(root, n), { recursive: true, force: true });
+  for (const n of names)
+    if (!isRunning(n)) rmSync(path.join(root, n), { recursive: true, force: true });
 }

@@ -24,7 +24,12 @@ export interface WebpSize {
  * the start of the next one and shift every tile after it.
  */
 export function stillWebpSize(buf: Buffer): WebpSize | null {
-  if (buf.length < 30 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WEBP') return null;
+  if (
+    buf.length < 30 ||
+    buf.toString('latin1', 0, 4) !== 'RIFF' ||
+    buf.toString('latin1', 8, 12) !== 'WEBP'
+  )
+    return null;
   if (buf.readUInt32LE(4) + 8 !== buf.length) return null;
   const chunk = buf.toString('latin1', 12, 16);
   if (chunk === 'VP8 ') {
@@ -53,27 +58,52 @@ export interface TileSource {
  * centred on transparency, valid until the next one is asked for. `rgba` null: this thumbnail
  * could not be decoded here, and the caller draws the tile another way.
  */
-export type DecodedTile = { index: number; rgba: Buffer; width: number; height: number } | { index: number; rgba: null };
+export type DecodedTile =
+  | { index: number; rgba: Buffer; width: number; height: number }
+  | { index: number; rgba: null };
 
-type Ffmpeg = ChildProcessByStdio<Writable, Readable, Readable> & { nextFrame: () => Promise<Buffer | null> };
+type Ffmpeg = ChildProcessByStdio<Writable, Readable, Readable> & {
+  nextFrame: () => Promise<Buffer | null>;
+};
 
 function startFfmpeg(ffmpeg: string): Ffmpeg {
   const child = spawn(
     ffmpeg,
     [
-      '-nostdin', '-v', 'error',
+      '-nostdin',
+      '-v',
+      'error',
       // Stop at the first picture that does not decode, rather than skip it: the frames that
       // follow would then belong to the wrong tiles. The caller restarts after it.
       '-xerror',
-      '-threads', '1', '-filter_threads', '1',
+      '-threads',
+      '1',
+      '-filter_threads',
+      '1',
       // Start at once: by default ffmpeg reads megabytes ahead to probe the stream, more than
       // the window it is given.
-      '-probesize', '32', '-analyzeduration', '0', '-fpsprobesize', '0',
-      '-f', 'image2pipe', '-c:v', 'webp', '-i', 'pipe:0',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-fpsprobesize',
+      '0',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'webp',
+      '-i',
+      'pipe:0',
       // Every frame the same size, the picture centred on transparency: frames need no header.
-      '-vf', `format=rgba,pad=${TILE}:${TILE}:(ow-iw)/2:(oh-ih)/2:color=0x00000000`,
-      '-fps_mode', 'passthrough',
-      '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1',
+      '-vf',
+      `format=rgba,pad=${TILE}:${TILE}:(ow-iw)/2:(oh-ih)/2:color=0x00000000`,
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      'pipe:1',
     ],
     { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true },
   );
@@ -147,7 +177,11 @@ function frameReader(out: Readable): () => Promise<Buffer | null> {
  * larger than a tile or undecodable yields `rgba: null`, as does every source when `ffmpeg` is
  * null; the rest go on. Aborting (or leaving the loop) kills ffmpeg.
  */
-export async function* decodeWebpTiles(sources: TileSource[], ffmpeg: string | null, signal?: AbortSignal): AsyncGenerator<DecodedTile> {
+export async function* decodeWebpTiles(
+  sources: TileSource[],
+  ffmpeg: string | null,
+  signal?: AbortSignal,
+): AsyncGenerator<DecodedTile> {
   let child: Ffmpeg | null = null;
   const kill = () => child?.kill('SIGKILL');
   signal?.addEventListener('abort', kill, { once: true });
@@ -168,7 +202,14 @@ export async function* decodeWebpTiles(sources: TileSource[], ffmpeg: string | n
         const src = sources[next++]!;
         const data = await readFile(src.file).catch(() => null);
         const size = data && usable ? stillWebpSize(data) : null;
-        if (!data || !size || size.width > TILE || size.height > TILE || size.width === 0 || size.height === 0) {
+        if (
+          !data ||
+          !size ||
+          size.width > TILE ||
+          size.height > TILE ||
+          size.width === 0 ||
+          size.height === 0
+        ) {
           queue.push({ index: src.index, data: null, size: null });
           continue;
         }
@@ -177,7 +218,8 @@ export async function* decodeWebpTiles(sources: TileSource[], ffmpeg: string | n
         queue.push({ index: src.index, data, size });
         inFlightBytes += data.length;
       }
-      if (next >= sources.length && child && child.stdin.writable && !child.stdin.writableEnded) child.stdin.end();
+      if (next >= sources.length && child && child.stdin.writable && !child.stdin.writableEnded)
+        child.stdin.end();
       const head = queue.shift();
       if (!head) break;
       if (!head.data) {
@@ -188,7 +230,12 @@ export async function* decodeWebpTiles(sources: TileSource[], ffmpeg: string | n
       const frame = await child!.nextFrame();
       if (frame) {
         failuresInARow = 0;
-        yield { index: head.index, rgba: frame, width: head.size!.width, height: head.size!.height };
+        yield {
+          index: head.index,
+          rgba: frame,
+          width: head.size!.width,
+          height: head.size!.height,
+        };
         continue;
       }
       if (signal?.aborted) throw signal.reason;

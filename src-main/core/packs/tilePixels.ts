@@ -19,7 +19,15 @@ export interface SheetRaw {
  * grey. A picture smaller than the cell is enlarged to fill it, keeping its proportions: with
  * hard edges for pixel art (`nearest`), smoothly otherwise.
  */
-export function pasteTile(sheet: SheetRaw, cellLeft: number, cellTop: number, frame: Buffer, w: number, h: number, nearest: boolean): void {
+export function pasteTile(
+  sheet: SheetRaw,
+  cellLeft: number,
+  cellTop: number,
+  frame: Buffer,
+  w: number,
+  h: number,
+  nearest: boolean,
+): void {
   const scale = Math.min(TILE / w, TILE / h);
   const ow = Math.max(1, Math.min(TILE, Math.round(w * scale)));
   const oh = Math.max(1, Math.min(TILE, Math.round(h * scale)));
@@ -52,7 +60,11 @@ export function pasteTile(sheet: SheetRaw, cellLeft: number, cellTop: number, fr
     for (let x = 0; x < ow; x++, d += 3) {
       const sx = Math.min(w - 1, Math.max(0, (x + 0.5) / scale - 0.5));
       if (nearest) {
-        const s = ((srcTop + Math.min(h - 1, Math.floor((y * h) / oh))) * TILE + srcLeft + Math.min(w - 1, Math.floor((x * w) / ow))) * 4;
+        const s =
+          ((srcTop + Math.min(h - 1, Math.floor((y * h) / oh))) * TILE +
+            srcLeft +
+            Math.min(w - 1, Math.floor((x * w) / ow))) *
+          4;
         put(d, frame[s]!, frame[s + 1]!, frame[s + 2]!, frame[s + 3]!);
         continue;
       }
@@ -86,7 +98,18 @@ export function pasteTile(sheet: SheetRaw, cellLeft: number, cellTop: number, fr
 }
 
 /** The common case, a picture pasted at its own size, in a function of its own so V8 optimises it on its own. */
-function pasteUnscaled(out: Buffer, sheetWidth: number, grey: number, left: number, top: number, frame: Buffer, srcLeft: number, srcTop: number, w: number, h: number): void {
+function pasteUnscaled(
+  out: Buffer,
+  sheetWidth: number,
+  grey: number,
+  left: number,
+  top: number,
+  frame: Buffer,
+  srcLeft: number,
+  srcTop: number,
+  w: number,
+  h: number,
+): void {
   for (let y = 0; y < h; y++) {
     let s = ((srcTop + y) * TILE + srcLeft) * 4;
     let d = ((top + y) * sheetWidth + left) * 3;

@@ -6,20 +6,51 @@ import type { ExportOptions, PackExportFile, PackPreset } from '../../contract/p
 import { readCentralDirectory, type ZipEntryInfo } from '../zip/zipVerify';
 import { TrailVerifier, type TrailEntry } from '../zip/trailVerifier';
 import { ZipWriter, type SinkFactory, type WrittenEntry } from '../zip/zipWriter';
-import { buildManifest, renderChecksums, renderPrompt, renderReadme, renderStoreCopy, suggestedTags, type ExportedAsset, type HistoryEntry } from './docs';
+import {
+  buildManifest,
+  renderChecksums,
+  renderPrompt,
+  renderReadme,
+  renderStoreCopy,
+  suggestedTags,
+  type ExportedAsset,
+  type HistoryEntry,
+} from './docs';
 import type { PackDbRow, PackMemberRow } from './packStore';
-import { sheetName, TILES_PER_SHEET, writePreviews, type PreviewJob, type PreviewOnDisk, type PreviewSet } from './previews';
+import {
+  sheetName,
+  TILES_PER_SHEET,
+  writePreviews,
+  type PreviewJob,
+  type PreviewOnDisk,
+  type PreviewSet,
+} from './previews';
 import { planParts, type PartPlan } from './parts';
 import { splitExt } from './fileNames';
 
 export const PARTIAL_SUFFIX = '.atelier-partial';
 
 /** The temp name a file of export `exportId` is written under until it is complete and verified. */
-export const partialName = (final: string, exportId: string) => `${final}.${exportId}${PARTIAL_SUFFIX}`;
+export const partialName = (final: string, exportId: string) =>
+  `${final}.${exportId}${PARTIAL_SUFFIX}`;
 
 /** Deflate only what shrinks: text, and uncompressed audio and images; media formats are stored. */
-const DEFLATE_EXTS = new Set(['txt', 'md', 'json', 'csv', 'svg', 'wav', 'aif', 'aiff', 'bmp', 'tif', 'tiff', 'psd']);
-const methodFor = (name: string) => (DEFLATE_EXTS.has(splitExt(name).ext.slice(1).toLowerCase()) ? 'deflate' : 'store');
+const DEFLATE_EXTS = new Set([
+  'txt',
+  'md',
+  'json',
+  'csv',
+  'svg',
+  'wav',
+  'aif',
+  'aiff',
+  'bmp',
+  'tif',
+  'tiff',
+  'psd',
+]);
+const methodFor = (name: string) =>
+  DEFLATE_EXTS.has(splitExt(name).ext.slice(1).toLowerCase()) ? 'deflate' : 'store';
 
 export interface ExportMember extends PackMemberRow {
   exportName: string;
@@ -75,7 +106,10 @@ export interface WriteRunOptions {
  * checksums last. The caller renames the temps to their final names; on failure it removes them
  * (every temp is named by partialName).
  */
-export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): Promise<WrittenExport> {
+export async function writeExport(
+  work: ExportWork,
+  run: WriteRunOptions = {},
+): Promise<WrittenExport> {
   const { options, preset, pack, members, root } = work;
   const { signal } = run;
   const progress = run.onProgress ?? (() => undefined);
@@ -109,7 +143,8 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
     // Progress follows the bytes written; verification runs alongside and leaves only a short tail.
     let doneBytes = 0;
     let lastEmit = 0;
-    const fraction = () => Math.min(0.99, 0.05 + (doneBytes / Math.max(1, totalBytes * 1.05)) * 0.94);
+    const fraction = () =>
+      Math.min(0.99, 0.05 + (doneBytes / Math.max(1, totalBytes * 1.05)) * 0.94);
     const report01 = (phase: string) => {
       const now = Date.now();
       if (now - lastEmit < 200) return;
@@ -128,7 +163,16 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
     const previewNames = Array.from({ length: sheetCount }, (_, i) => `previews/${sheetName(i)}`);
     const readmeFor = (assets: ExportedAsset[]) =>
       Buffer.from(
-        renderReadme({ pack, assets, holder: work.holder, support: work.support, previews: previewNames, history: work.history, exportedAt: work.startedAt, parts: partNames }),
+        renderReadme({
+          pack,
+          assets,
+          holder: work.holder,
+          support: work.support,
+          previews: previewNames,
+          history: work.history,
+          exportedAt: work.startedAt,
+          parts: partNames,
+        }),
         'utf8',
       );
     const prelimAssets: ExportedAsset[] = members.map((m) => ({
@@ -155,7 +199,11 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
           doneBytes += n;
           report01(`Writing ${zipName(part)}`);
         },
-        onFinal: (entries, durable) => verifier.advance(entries.map((e) => toTrail(e, needHash)), durable),
+        onFinal: (entries, durable) =>
+          verifier.advance(
+            entries.map((e) => toTrail(e, needHash)),
+            durable,
+          ),
       });
       try {
         await zw.addDirectory(`${root}/`);
@@ -172,19 +220,27 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
             shaPending.push(p);
           }
           ea.tags = work.tags[id] ?? [];
-          if (m.provenance === 'ai_generated' || m.prompt) ea.promptRelPath = `prompts/${splitExt(m.exportName).stem}.txt`;
+          if (m.provenance === 'ai_generated' || m.prompt)
+            ea.promptRelPath = `prompts/${splitExt(m.exportName).stem}.txt`;
           inPart.push(ea);
           exported.push(ea);
         }
         const withPrompts = inPart.filter((a) => a.promptRelPath);
         if (withPrompts.length) {
           await zw.addDirectory(`${root}/prompts/`);
-          for (const a of withPrompts) await zw.addBuffer(`${root}/${a.promptRelPath}`, Buffer.from(renderPrompt(a), 'utf8'), { method: 'deflate' });
+          for (const a of withPrompts)
+            await zw.addBuffer(`${root}/${a.promptRelPath}`, Buffer.from(renderPrompt(a), 'utf8'), {
+              method: 'deflate',
+            });
         }
         const docsEntries: { relPath: string; sha256: string; sizeBytes: number }[] = [];
         const addDoc = async (rel: string, data: Buffer) => {
           await zw.addBuffer(`${root}/${rel}`, data, { method: methodFor(rel) });
-          docsEntries.push({ relPath: rel, sha256: createHash('sha256').update(data).digest('hex'), sizeBytes: data.length });
+          docsEntries.push({
+            relPath: rel,
+            sha256: createHash('sha256').update(data).digest('hex'),
+            sizeBytes: data.length,
+          });
         };
         let previews: PreviewOnDisk[] = [];
         if (part.docs) {
@@ -204,19 +260,48 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
             const data = Buffer.from(renderPrompt(a), 'utf8');
             if (!inPart.includes(a)) {
               // Prompts of assets in other parts travel with the docs too, so prompts/ is complete here.
-              if (!withPrompts.length && !docsEntries.some((d) => d.relPath.startsWith('prompts/'))) await zw.addDirectory(`${root}/prompts/`);
+              if (!withPrompts.length && !docsEntries.some((d) => d.relPath.startsWith('prompts/')))
+                await zw.addDirectory(`${root}/prompts/`);
               await addDoc(a.promptRelPath!, data);
             } else {
-              docsEntries.push({ relPath: a.promptRelPath!, sha256: createHash('sha256').update(data).digest('hex'), sizeBytes: data.length });
+              docsEntries.push({
+                relPath: a.promptRelPath!,
+                sha256: createHash('sha256').update(data).digest('hex'),
+                sizeBytes: data.length,
+              });
             }
           }
           const storeCopy = options.storeCopy ?? preset.storeCopy;
-          if (storeCopy) await addDoc('store_copy.txt', Buffer.from(renderStoreCopy(pack, exported, suggestedTags(pack, exported)), 'utf8'));
-          if (preset.descriptionFile) await addDoc('DESCRIPTION.txt', Buffer.from(`${pack.name}\n\n${pack.description.trim() || renderStoreCopy(pack, exported, suggestedTags(pack, exported))}\n`, 'utf8'));
-          const manifest = buildManifest({ pack, assets: exported, exportedAt: work.startedAt, appVersion: work.appVersion, previews: previewNames, docs: docsEntries, parts: partNames });
+          if (storeCopy)
+            await addDoc(
+              'store_copy.txt',
+              Buffer.from(renderStoreCopy(pack, exported, suggestedTags(pack, exported)), 'utf8'),
+            );
+          if (preset.descriptionFile)
+            await addDoc(
+              'DESCRIPTION.txt',
+              Buffer.from(
+                `${pack.name}\n\n${pack.description.trim() || renderStoreCopy(pack, exported, suggestedTags(pack, exported))}\n`,
+                'utf8',
+              ),
+            );
+          const manifest = buildManifest({
+            pack,
+            assets: exported,
+            exportedAt: work.startedAt,
+            appVersion: work.appVersion,
+            previews: previewNames,
+            docs: docsEntries,
+            parts: partNames,
+          });
           await addDoc('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2), 'utf8'));
-          const sums = [...exported.map((a) => ({ relPath: a.relPath, sha256: a.sha256 })), ...docsEntries.map((d) => ({ relPath: d.relPath, sha256: d.sha256 }))];
-          await zw.addBuffer(`${root}/checksums.txt`, Buffer.from(renderChecksums(sums), 'utf8'), { method: 'deflate' });
+          const sums = [
+            ...exported.map((a) => ({ relPath: a.relPath, sha256: a.sha256 })),
+            ...docsEntries.map((d) => ({ relPath: d.relPath, sha256: d.sha256 })),
+          ];
+          await zw.addBuffer(`${root}/checksums.txt`, Buffer.from(renderChecksums(sums), 'utf8'), {
+            method: 'deflate',
+          });
         }
         const { entries, bytes } = await zw.finish();
         // What is left to verify after the fsync: the tail the worker had not reached, and the
@@ -229,10 +314,18 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
         const expected = new Map(exported.map((a) => [`${root}/${a.relPath}`, a.sizeBytes]));
         for (const e of cd.entries) {
           const size = expected.get(e.name);
-          if (size !== undefined && size !== e.size) throw new Error(`${e.name}: ${e.size} bytes in the ZIP, ${size} in the manifest`);
+          if (size !== undefined && size !== e.size)
+            throw new Error(`${e.name}: ${e.size} bytes in the ZIP, ${size} in the manifest`);
         }
         verifyMs += Date.now() - verifyStart;
-        files.push({ path: final, temp, bytes, sha256: trail.sha256, entries: entries.length, kind: 'zip' });
+        files.push({
+          path: final,
+          temp,
+          bytes,
+          sha256: trail.sha256,
+          entries: entries.length,
+          kind: 'zip',
+        });
       } catch (err) {
         await zw.abort();
         throw err;
@@ -247,7 +340,14 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
       const final = path.join(work.outDir, `${root}_listing.jpg`);
       const temp = partialName(final, work.exportId);
       await writeFile(temp, data, { flag: 'wx' });
-      files.push({ path: final, temp, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), entries: 0, kind: 'collage' });
+      files.push({
+        path: final,
+        temp,
+        bytes: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        entries: 0,
+        kind: 'collage',
+      });
     }
     return { files, assetCount: exported.length, verifyMs };
   } catch (err) {
@@ -260,17 +360,40 @@ export async function writeExport(work: ExportWork, run: WriteRunOptions = {}): 
 }
 
 /** `needHash` collects the entries whose SHA-256 the verifier must compute while re-reading. */
-async function addAsset(zw: ZipWriter, root: string, m: ExportMember, options: ExportOptions, needHash: Set<string>, signal?: AbortSignal): Promise<ExportedAsset> {
+async function addAsset(
+  zw: ZipWriter,
+  root: string,
+  m: ExportMember,
+  options: ExportOptions,
+  needHash: Set<string>,
+  signal?: AbortSignal,
+): Promise<ExportedAsset> {
   if (options.reencode && m.type === 'image') {
     const r = options.reencode;
     let img = sharp(m.path, { failOn: 'error' }).rotate();
-    if (r.maxSize) img = img.resize(r.maxSize, r.maxSize, { fit: 'inside', withoutEnlargement: true });
-    const data = await (r.format === 'jpeg' ? img.flatten({ background: '#ffffff' }).jpeg({ quality: r.quality }) : r.format === 'webp' ? img.webp({ quality: r.quality }) : img.png()).toBuffer();
+    if (r.maxSize)
+      img = img.resize(r.maxSize, r.maxSize, { fit: 'inside', withoutEnlargement: true });
+    const data = await (
+      r.format === 'jpeg'
+        ? img.flatten({ background: '#ffffff' }).jpeg({ quality: r.quality })
+        : r.format === 'webp'
+          ? img.webp({ quality: r.quality })
+          : img.png()
+    ).toBuffer();
     const ext = r.format === 'jpeg' ? '.jpg' : `.${r.format}`;
     const filename = `${splitExt(m.exportName).stem}${ext}`;
     await zw.addBuffer(`${root}/assets/${filename}`, data, { method: 'store' });
     if (signal?.aborted) throw signal.reason;
-    return { member: m, filename, relPath: `assets/${filename}`, sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), reencodedTo: r.format, tags: [], promptRelPath: null };
+    return {
+      member: m,
+      filename,
+      relPath: `assets/${filename}`,
+      sizeBytes: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      reencodedTo: r.format,
+      tags: [],
+      promptRelPath: null,
+    };
   }
   const st = await stat(m.path);
   const method = methodFor(m.exportName);
@@ -286,21 +409,57 @@ async function addAsset(zw: ZipWriter, root: string, m: ExportMember, options: E
     mtime: st.mtime,
     expectedSize: st.size,
   });
-  return { member: m, filename: m.exportName, relPath: `assets/${m.exportName}`, sizeBytes: st.size, sha256: unchanged ? m.sha256 : '', reencodedTo: null, tags: [], promptRelPath: null };
+  return {
+    member: m,
+    filename: m.exportName,
+    relPath: `assets/${m.exportName}`,
+    sizeBytes: st.size,
+    sha256: unchanged ? m.sha256 : '',
+    reencodedTo: null,
+    tags: [],
+    promptRelPath: null,
+  };
 }
 
 function toTrail(e: WrittenEntry, needHash: Set<string>): TrailEntry {
-  return { name: e.name, localOffset: e.offset, dataOffset: e.dataOffset, compressedSize: e.compressedSize, size: e.size, crc: e.crc, method: e.method, hash: needHash.has(e.name) };
+  return {
+    name: e.name,
+    localOffset: e.offset,
+    dataOffset: e.dataOffset,
+    compressedSize: e.compressedSize,
+    size: e.size,
+    crc: e.crc,
+    method: e.method,
+    hash: needHash.has(e.name),
+  };
 }
 
 /** The central directory read back from disk must describe exactly the entries that were written. */
-function checkCentralDirectory(zip: string, read: ZipEntryInfo[], written: WrittenEntry[], bytes: number, verifiedBytes: number): void {
-  if (verifiedBytes !== bytes) throw new Error(`${zip}: ${verifiedBytes} bytes re-read, ${bytes} written`);
-  if (read.length !== written.length) throw new Error(`${zip}: ${read.length} entries in the central directory, ${written.length} written`);
+function checkCentralDirectory(
+  zip: string,
+  read: ZipEntryInfo[],
+  written: WrittenEntry[],
+  bytes: number,
+  verifiedBytes: number,
+): void {
+  if (verifiedBytes !== bytes)
+    throw new Error(`${zip}: ${verifiedBytes} bytes re-read, ${bytes} written`);
+  if (read.length !== written.length)
+    throw new Error(
+      `${zip}: ${read.length} entries in the central directory, ${written.length} written`,
+    );
   read.forEach((r, i) => {
     const w = written[i]!;
-    if (r.name !== w.name || r.crc >>> 0 !== w.crc >>> 0 || r.size !== w.size || r.compressedSize !== w.compressedSize || r.localOffset !== w.offset) {
-      throw new Error(`${zip}: central directory entry ${i} (${r.name}) does not match what was written`);
+    if (
+      r.name !== w.name ||
+      r.crc >>> 0 !== w.crc >>> 0 ||
+      r.size !== w.size ||
+      r.compressedSize !== w.compressedSize ||
+      r.localOffset !== w.offset
+    ) {
+      throw new Error(
+        `${zip}: central directory entry ${i} (${r.name}) does not match what was written`,
+      );
     }
   });
 }

@@ -27,7 +27,12 @@ function candidate(dir: string, name: string, n: number): string {
  * fails if the name exists (atomic, unlike check-then-rename), so two jobs cannot race for one
  * name. Across file systems the file is copied to a hidden partial name first, then linked.
  */
-export function placeOutput(tempFile: string, dir: string, name: string, journal?: PlacementJournal): string {
+export function placeOutput(
+  tempFile: string,
+  dir: string,
+  name: string,
+  journal?: PlacementJournal,
+): string {
   mkdirSync(dir, { recursive: true });
   for (let n = 1; n < 10_000; n++) {
     const target = candidate(dir, name, n);

@@ -38,9 +38,16 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
   let prepared: PreparedFile;
   try {
     // Audio and video pictures wait until the engines are idle (media/deferredPictures.ts).
-    prepared = await prepareFile(spec.tempFile, await stampOf(spec.tempFile), core.layout, () => false, { pictures: false });
+    prepared = await prepareFile(
+      spec.tempFile,
+      await stampOf(spec.tempFile),
+      core.layout,
+      () => false,
+      { pictures: false },
+    );
   } catch (err) {
-    if (err instanceof IngestError) throw new AppError('internal', `The output is not a valid file: ${err.message}`);
+    if (err instanceof IngestError)
+      throw new AppError('internal', `The output is not a valid file: ${err.message}`);
     throw err;
   }
   spec.signal?.throwIfAborted();

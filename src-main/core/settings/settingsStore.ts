@@ -37,7 +37,9 @@ export class SettingsStore {
         await trx
           .insertInto('settings')
           .values({ key, value: JSON.stringify(value), updated_at: at })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at }))
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at }),
+          )
           .execute();
       }
     });

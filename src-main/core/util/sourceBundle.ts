@@ -24,7 +24,9 @@ function fresh(out: string, meta: string, root: string): boolean {
   try {
     if (!existsSync(out)) return false;
     const { inputs } = JSON.parse(readFileSync(meta, 'utf8')) as Inputs;
-    return Object.entries(inputs).every(([file, mtime]) => statSync(path.join(root, file)).mtimeMs === mtime);
+    return Object.entries(inputs).every(
+      ([file, mtime]) => statSync(path.join(root, file)).mtimeMs === mtime,
+    );
   } catch {
     return false;
   }
@@ -66,7 +68,8 @@ export async function bundleSourceEntry(entry: string, outName: string): Promise
     logLevel: 'silent',
   });
   const inputs: Inputs = { inputs: {} };
-  for (const file of Object.keys(result.metafile.inputs)) inputs.inputs[file] = statSync(path.join(root, file)).mtimeMs;
+  for (const file of Object.keys(result.metafile.inputs))
+    inputs.inputs[file] = statSync(path.join(root, file)).mtimeMs;
   writeFileSync(`${meta}.${process.pid}.tmp`, JSON.stringify(inputs));
   renameSync(tmp, out);
   renameSync(`${meta}.${process.pid}.tmp`, meta);

@@ -63,25 +63,70 @@ export async function folderDetail(core: Atelier, id: string): Promise<WatchFold
 
 /** The default Inbox, made once on first run; a user who removes it does not get it back. */
 export async function ensureInbox(core: Atelier): Promise<string | null> {
-  const existing = await core.db.selectFrom('watch_folders').select('id').where('is_inbox', '=', 1).executeTakeFirst();
+  const existing = await core.db
+    .selectFrom('watch_folders')
+    .select('id')
+    .where('is_inbox', '=', 1)
+    .executeTakeFirst();
   if (existing) return existing.id;
-  const made = await core.db.selectFrom('settings').select('value').where('key', '=', INBOX_CREATED_KEY).executeTakeFirst();
+  const made = await core.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', INBOX_CREATED_KEY)
+    .executeTakeFirst();
   if (made) return null;
   const dir = path.resolve(process.env.ATELIER_INBOX_DIR || path.join(core.layout.root, 'Inbox'));
   mkdirSync(dir, { recursive: true });
   const at = nowIso();
   const id = uuidv7();
   await core.db.transaction().execute(async (trx) => {
-    const clash = await trx.selectFrom('watch_folders').select('id').where('path', '=', dir).executeTakeFirst();
-    if (clash) await trx.updateTable('watch_folders').set({ is_inbox: 1, updated_at: at }).where('id', '=', clash.id).execute();
-    else await trx.insertInto('watch_folders').values({ id, path: dir, is_inbox: 1, enabled: 1, recursive: 1, default_theme: null, default_source: null, default_provenance: null, last_scan_at: null, created_at: at, updated_at: at }).execute();
-    await trx.insertInto('settings').values({ key: INBOX_CREATED_KEY, value: 'true', updated_at: at }).onConflict((oc) => oc.doNothing()).execute();
+    const clash = await trx
+      .selectFrom('watch_folders')
+      .select('id')
+      .where('path', '=', dir)
+      .executeTakeFirst();
+    if (clash)
+      await trx
+        .updateTable('watch_folders')
+        .set({ is_inbox: 1, updated_at: at })
+        .where('id', '=', clash.id)
+        .execute();
+    else
+      await trx
+        .insertInto('watch_folders')
+        .values({
+          id,
+          path: dir,
+          is_inbox: 1,
+          enabled: 1,
+          recursive: 1,
+          default_theme: null,
+          default_source: null,
+          default_provenance: null,
+          last_scan_at: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+    await trx
+      .insertInto('settings')
+      .values({ key: INBOX_CREATED_KEY, value: 'true', updated_at: at })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   });
-  const row = await core.db.selectFrom('watch_folders').select('id').where('is_inbox', '=', 1).executeTakeFirstOrThrow();
+  const row = await core.db
+    .selectFrom('watch_folders')
+    .select('id')
+    .where('is_inbox', '=', 1)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function addFolder(core: Atelier, rawPath: string, patch: FolderPatch): Promise<string> {
+export async function addFolder(
+  core: Atelier,
+  rawPath: string,
+  patch: FolderPatch,
+): Promise<string> {
   const dir = path.resolve(rawPath);
   let s;
   try {
@@ -90,10 +135,21 @@ export async function addFolder(core: Atelier, rawPath: string, patch: FolderPat
     throw new AppError('not_found', `Folder not found: ${dir}`);
   }
   if (!s.isDirectory()) throw new AppError('invalid_input', `Not a folder: ${dir}`);
-  if (path.resolve(dir) === path.resolve(core.layout.root) || dir.startsWith(core.layout.root + path.sep) && !dir.startsWith(path.join(core.layout.root, 'Inbox'))) {
-    throw new AppError('invalid_input', 'Atelier’s own data folder cannot be watched (thumbnails would be ingested)');
+  if (
+    path.resolve(dir) === path.resolve(core.layout.root) ||
+    (dir.startsWith(core.layout.root + path.sep) &&
+      !dir.startsWith(path.join(core.layout.root, 'Inbox')))
+  ) {
+    throw new AppError(
+      'invalid_input',
+      'Atelier’s own data folder cannot be watched (thumbnails would be ingested)',
+    );
   }
-  const taken = await core.db.selectFrom('watch_folders').select('id').where('path', '=', dir).executeTakeFirst();
+  const taken = await core.db
+    .selectFrom('watch_folders')
+    .select('id')
+    .where('path', '=', dir)
+    .executeTakeFirst();
   if (taken) throw new AppError('conflict', `Already watching ${dir}`);
   const at = nowIso();
   const id = uuidv7();
@@ -122,7 +178,9 @@ function adoptAssets(core: Atelier, id: string, dir: string, recursive: boolean)
   const prefix = dir + path.sep;
   // A range over the unique path index: '0' is the character after the separator '/'.
   const end = dir + String.fromCharCode(path.sep.charCodeAt(0) + 1);
-  const rows = core.sqlite.prepare('SELECT id, path FROM assets WHERE path > ? AND path < ? AND folder_id IS NULL').all(prefix, end) as { id: string; path: string }[];
+  const rows = core.sqlite
+    .prepare('SELECT id, path FROM assets WHERE path > ? AND path < ? AND folder_id IS NULL')
+    .all(prefix, end) as { id: string; path: string }[];
   const set = core.sqlite.prepare('UPDATE assets SET folder_id = ? WHERE id = ?');
   core.sqlite.transaction(() => {
     for (const r of rows) if (recursive || path.dirname(r.path) === dir) set.run(id, r.id);
@@ -136,13 +194,19 @@ export async function updateFolder(core: Atelier, id: string, patch: FolderPatch
   if (patch.defaultTheme !== undefined) values.default_theme = patch.defaultTheme || null;
   if (patch.defaultSource !== undefined) values.default_source = patch.defaultSource || null;
   if (patch.defaultProvenance !== undefined) values.default_provenance = patch.defaultProvenance;
-  const r = await core.db.updateTable('watch_folders').set(values).where('id', '=', id).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', `No watch folder with id ${id}`);
+  const r = await core.db
+    .updateTable('watch_folders')
+    .set(values)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0)
+    throw new AppError('not_found', `No watch folder with id ${id}`);
 }
 
 export async function removeFolder(core: Atelier, id: string): Promise<void> {
   // Assets keep their rows and curation; folder_id is cleared by ON DELETE SET NULL.
   const r = await core.db.deleteFrom('watch_folders').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw new AppError('not_found', `No watch folder with id ${id}`);
+  if (Number(r.numDeletedRows) === 0)
+    throw new AppError('not_found', `No watch folder with id ${id}`);
   folderWatchErrors(core).delete(id);
 }

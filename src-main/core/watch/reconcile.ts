@@ -30,7 +30,10 @@ interface KnownFile {
 export async function reconcileFolder(core: Atelier, folder: FolderRef): Promise<IngestSummary> {
   const pipeline = ingestPipeline(core);
   if (!existsSync(folder.path)) {
-    const err = new IngestError('vanished', 'The watched folder does not exist (unplugged drive or moved folder?)');
+    const err = new IngestError(
+      'vanished',
+      'The watched folder does not exist (unplugged drive or moved folder?)',
+    );
     return summarize([pipeline.recordFailure(folder.path, err)]);
   }
   const walked = await walkFolder(folder.path, folder.recursive);
@@ -47,7 +50,9 @@ export async function reconcileFolder(core: Atelier, folder: FolderRef): Promise
   await Promise.all(outcomes);
 
   const knownByPath = new Map(known.map((k) => [k.path, k]));
-  const tasks: Promise<IngestOutcome>[] = walked.failures.map((f) => Promise.resolve(pipeline.recordFailure(f.path, f.error)));
+  const tasks: Promise<IngestOutcome>[] = walked.failures.map((f) =>
+    Promise.resolve(pipeline.recordFailure(f.path, f.error)),
+  );
   for (const f of walked.files) {
     const k = knownByPath.get(f.path);
     if (k && k.missing === 0 && k.size_bytes === f.size && k.mtime_ms === f.mtimeMs) continue;
@@ -55,7 +60,9 @@ export async function reconcileFolder(core: Atelier, folder: FolderRef): Promise
   }
   const summary = summarize(await Promise.all(tasks));
   summary.unchanged += walked.files.length - (tasks.length - walked.failures.length);
-  core.sqlite.prepare('UPDATE watch_folders SET last_scan_at = ? WHERE id = ?').run(nowIso(), folder.id);
+  core.sqlite
+    .prepare('UPDATE watch_folders SET last_scan_at = ? WHERE id = ?')
+    .run(nowIso(), folder.id);
   return summary;
 }
 

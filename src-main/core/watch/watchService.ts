@@ -45,7 +45,9 @@ export class WatchService implements Disposable {
 
   /** Starts watchers for newly enabled folders and stops those removed or paused. */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.doSync()).catch((err) => console.error('[watch] sync failed', err));
+    this.syncing = this.syncing
+      .then(() => this.doSync())
+      .catch((err) => console.error('[watch] sync failed', err));
     return this.syncing;
   }
 
@@ -58,13 +60,19 @@ export class WatchService implements Disposable {
 
   private async doSync(): Promise<void> {
     if (this.disposed) return;
-    const rows = this.core.sqlite.prepare('SELECT id, path, recursive, enabled FROM watch_folders').all() as {
+    const rows = this.core.sqlite
+      .prepare('SELECT id, path, recursive, enabled FROM watch_folders')
+      .all() as {
       id: string;
       path: string;
       recursive: number;
       enabled: number;
     }[];
-    const wanted = new Map(rows.filter((r) => r.enabled === 1).map((r) => [r.id, { id: r.id, path: r.path, recursive: r.recursive === 1 }]));
+    const wanted = new Map(
+      rows
+        .filter((r) => r.enabled === 1)
+        .map((r) => [r.id, { id: r.id, path: r.path, recursive: r.recursive === 1 }]),
+    );
     for (const [id, w] of this.watched) {
       const want = wanted.get(id);
       if (!want || want.recursive !== w.folder.recursive || want.path !== w.folder.path) {
@@ -132,7 +140,9 @@ export class WatchService implements Disposable {
     const lo = dir + path.sep;
     const hi = dir + String.fromCharCode(path.sep.charCodeAt(0) + 1);
     const rows = this.core.sqlite
-      .prepare('SELECT path FROM assets WHERE path > ? AND path < ? AND missing = 0 UNION ALL SELECT path FROM asset_copies WHERE path > ? AND path < ?')
+      .prepare(
+        'SELECT path FROM assets WHERE path > ? AND path < ? AND missing = 0 UNION ALL SELECT path FROM asset_copies WHERE path > ? AND path < ?',
+      )
       .all(lo, hi, lo, hi) as { path: string }[];
     const pipeline = ingestPipeline(this.core);
     await Promise.all(rows.map((r) => pipeline.remove(r.path)));
@@ -140,7 +150,9 @@ export class WatchService implements Disposable {
 
   private track(p: Promise<unknown>): void {
     if (this.disposed) return;
-    const t = p.catch((err) => console.error('[watch] reconcile failed', err)).finally(() => this.reconciles.delete(t));
+    const t = p
+      .catch((err) => console.error('[watch] reconcile failed', err))
+      .finally(() => this.reconciles.delete(t));
     this.reconciles.add(t);
   }
 
@@ -159,8 +171,10 @@ export function describeWatchError(err: NodeJS.ErrnoException): string {
   if (err.code === 'ENOSPC' || err.code === 'EMFILE') {
     return 'The system limit on watched files was reached, so changes here are not seen live. Raise fs.inotify.max_user_watches (Linux) or watch fewer folders; a rescan still finds new files.';
   }
-  if (err.code === 'ENOENT') return 'The folder no longer exists (unplugged drive or moved folder?)';
-  if (err.code === 'EACCES' || err.code === 'EPERM') return 'Permission denied: Atelier cannot read this folder';
+  if (err.code === 'ENOENT')
+    return 'The folder no longer exists (unplugged drive or moved folder?)';
+  if (err.code === 'EACCES' || err.code === 'EPERM')
+    return 'Permission denied: Atelier cannot read this folder';
   return err.message || String(err);
 }
 
@@ -171,7 +185,10 @@ export function watchServiceOf(core: Atelier): WatchService | null {
   return services.get(core) ?? null;
 }
 
-export async function startWatchService(core: Atelier, options: WatchServiceOptions = {}): Promise<WatchService> {
+export async function startWatchService(
+  core: Atelier,
+  options: WatchServiceOptions = {},
+): Promise<WatchService> {
   const existing = services.get(core);
   if (existing) return existing;
   // The pipeline first: disposal runs in reverse, so watchers stop before the pipeline drains.

@@ -61,7 +61,10 @@ export function localHeader(f: LocalHeaderFields): Buffer {
   const extraLen = f.zip64 ? 20 : 0;
   const b = Buffer.alloc(LOCAL_HEADER_FIXED + f.name.length + extraLen);
   b.writeUInt32LE(SIG_LOCAL, 0);
-  b.writeUInt16LE(f.zip64 ? VERSION_ZIP64 : f.method === METHOD_DEFLATE ? VERSION_DEFLATE : VERSION_STORE, 4);
+  b.writeUInt16LE(
+    f.zip64 ? VERSION_ZIP64 : f.method === METHOD_DEFLATE ? VERSION_DEFLATE : VERSION_STORE,
+    4,
+  );
   b.writeUInt16LE(f.flags, 6);
   b.writeUInt16LE(f.method, 8);
   b.writeUInt16LE(f.dos.time, 10);
@@ -81,7 +84,9 @@ export function localHeader(f: LocalHeaderFields): Buffer {
 }
 
 /** The crc/size fields of a local header, rewritten in place once the data has been streamed. */
-export function localSizesPatch(f: Pick<LocalHeaderFields, 'crc' | 'compressedSize' | 'size' | 'zip64'>): Buffer {
+export function localSizesPatch(
+  f: Pick<LocalHeaderFields, 'crc' | 'compressedSize' | 'size' | 'zip64'>,
+): Buffer {
   const b = Buffer.alloc(12);
   writeLocalSizes(b, -14, f);
   return b;
@@ -132,7 +137,10 @@ export function centralHeader(e: CentralEntry): Buffer {
   const b = Buffer.alloc(CENTRAL_HEADER_FIXED + e.name.length + extraLen);
   b.writeUInt32LE(SIG_CENTRAL, 0);
   b.writeUInt16LE(VERSION_MADE_BY, 4);
-  b.writeUInt16LE(zip64 ? VERSION_ZIP64 : e.method === METHOD_DEFLATE ? VERSION_DEFLATE : VERSION_STORE, 6);
+  b.writeUInt16LE(
+    zip64 ? VERSION_ZIP64 : e.method === METHOD_DEFLATE ? VERSION_DEFLATE : VERSION_STORE,
+    6,
+  );
   b.writeUInt16LE(e.flags, 8);
   b.writeUInt16LE(e.method, 10);
   b.writeUInt16LE(e.dos.time, 12);

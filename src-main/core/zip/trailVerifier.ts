@@ -243,24 +243,38 @@ export class TrailVerifier {
   constructor(file: string) {
     // Its garbage is a few small objects per entry: a 2 MB young generation instead of V8's
     // default growth (to 48 MB) keeps ~13 MB off an export's peak.
-    this.worker = new Worker(workerSource, { eval: true, workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+    this.worker = new Worker(workerSource, {
+      eval: true,
+      workerData: { file },
+      resourceLimits: { maxYoungGenerationSizeMb: 2 },
+    });
     let resolveDone!: (r: TrailResult) => void;
     this.donePromise = new Promise<TrailResult>((resolve, reject) => {
       resolveDone = resolve;
       this.errorWaiters.add(reject);
     });
     this.donePromise.catch(() => undefined);
-    this.worker.on('message', (m: { type: string; name?: string; sha256?: string; message?: string; bytes?: number; entries?: number }) => {
-      if (m.type === 'entry') {
-        this.shas.set(m.name!, m.sha256!);
-        this.waiters.get(m.name!)?.(m.sha256!);
-        this.waiters.delete(m.name!);
-      } else if (m.type === 'done') {
-        resolveDone({ sha256: m.sha256!, bytes: m.bytes!, entries: m.entries! });
-      } else if (m.type === 'error') {
-        this.fail(new Error(`Verification failed: ${m.message}`));
-      }
-    });
+    this.worker.on(
+      'message',
+      (m: {
+        type: string;
+        name?: string;
+        sha256?: string;
+        message?: string;
+        bytes?: number;
+        entries?: number;
+      }) => {
+        if (m.type === 'entry') {
+          this.shas.set(m.name!, m.sha256!);
+          this.waiters.get(m.name!)?.(m.sha256!);
+          this.waiters.delete(m.name!);
+        } else if (m.type === 'done') {
+          resolveDone({ sha256: m.sha256!, bytes: m.bytes!, entries: m.entries! });
+        } else if (m.type === 'error') {
+          this.fail(new Error(`Verification failed: ${m.message}`));
+        }
+      },
+    );
     this.worker.on('error', (e) => this.fail(e));
   }
 

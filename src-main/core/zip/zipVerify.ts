@@ -50,7 +50,9 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 }
 
 /** Reads the end records and the central directory (Zip64 aware). */
-export async function readCentralDirectory(file: string): Promise<{ entries: ZipEntryInfo[]; fileSize: number; cdOffset: number }> {
+export async function readCentralDirectory(
+  file: string,
+): Promise<{ entries: ZipEntryInfo[]; fileSize: number; cdOffset: number }> {
   const fh = await open(file, 'r');
   try {
     const fileSize = (await fh.stat()).size;
@@ -58,7 +60,10 @@ export async function readCentralDirectory(file: string): Promise<{ entries: Zip
     const tail = await readAt(fh, fileSize - tailLen, tailLen);
     let eocd = -1;
     for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === SIG_EOCD && i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tail.length) {
+      if (
+        tail.readUInt32LE(i) === SIG_EOCD &&
+        i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tail.length
+      ) {
         eocd = i;
         break;
       }
@@ -70,14 +75,17 @@ export async function readCentralDirectory(file: string): Promise<{ entries: Zip
     const eocdAbs = fileSize - tailLen + eocd;
     if (count === U16_MAX || cdSize === U32_MAX || cdOffset === U32_MAX) {
       const loc = await readAt(fh, eocdAbs - ZIP64_LOCATOR_SIZE, ZIP64_LOCATOR_SIZE);
-      if (loc.readUInt32LE(0) !== SIG_ZIP64_LOCATOR) throw new ZipFormatError('Zip64 locator missing');
+      if (loc.readUInt32LE(0) !== SIG_ZIP64_LOCATOR)
+        throw new ZipFormatError('Zip64 locator missing');
       const z = await readAt(fh, Number(loc.readBigUInt64LE(8)), ZIP64_EOCD_SIZE);
-      if (z.readUInt32LE(0) !== SIG_ZIP64_EOCD) throw new ZipFormatError('Zip64 end record missing');
+      if (z.readUInt32LE(0) !== SIG_ZIP64_EOCD)
+        throw new ZipFormatError('Zip64 end record missing');
       count = Number(z.readBigUInt64LE(32));
       cdSize = Number(z.readBigUInt64LE(40));
       cdOffset = Number(z.readBigUInt64LE(48));
     }
-    if (cdOffset + cdSize > fileSize) throw new ZipFormatError('Central directory runs past the end of the file');
+    if (cdOffset + cdSize > fileSize)
+      throw new ZipFormatError('Central directory runs past the end of the file');
     const entries: ZipEntryInfo[] = [];
     // Read the directory in slices so a 100k-entry archive never needs one giant buffer.
     let pos = cdOffset;
@@ -111,7 +119,13 @@ export async function readCentralDirectory(file: string): Promise<{ entries: Zip
         localOffset: buf.readUInt32LE(o + 42),
         dataOffset: -1,
       };
-      applyZip64Extra(e, buf.subarray(o + CENTRAL_HEADER_FIXED + nameLen, o + CENTRAL_HEADER_FIXED + nameLen + extraLen));
+      applyZip64Extra(
+        e,
+        buf.subarray(
+          o + CENTRAL_HEADER_FIXED + nameLen,
+          o + CENTRAL_HEADER_FIXED + nameLen + extraLen,
+        ),
+      );
       entries.push(e);
       pos += total;
     }
@@ -181,8 +195,11 @@ export async function verifyZip(
       if (h.readUInt32LE(0) !== SIG_LOCAL) throw new ZipFormatError(`${e.name}: bad local header`);
       const nameLen = h.readUInt16LE(26);
       const extraLen = h.readUInt16LE(28);
-      const localName = (await readSmall(e.localOffset + LOCAL_HEADER_FIXED, nameLen)).toString('utf8');
-      if (localName !== e.name) throw new ZipFormatError(`${e.name}: local name differs (${localName})`);
+      const localName = (await readSmall(e.localOffset + LOCAL_HEADER_FIXED, nameLen)).toString(
+        'utf8',
+      );
+      if (localName !== e.name)
+        throw new ZipFormatError(`${e.name}: local name differs (${localName})`);
       if (h.readUInt16LE(8) !== e.method) throw new ZipFormatError(`${e.name}: method differs`);
       if (h.readUInt32LE(14) !== e.crc) throw new ZipFormatError(`${e.name}: local CRC differs`);
       e.dataOffset = e.localOffset + LOCAL_HEADER_FIXED + nameLen + extraLen;
@@ -192,7 +209,8 @@ export async function verifyZip(
     for (let i = 0; i < sorted.length; i++) {
       const end = sorted[i]!.dataOffset + sorted[i]!.compressedSize;
       const limit = i + 1 < sorted.length ? sorted[i + 1]!.localOffset : cdOffset;
-      if (end > limit) throw new ZipFormatError(`${sorted[i]!.name}: data overlaps the next record`);
+      if (end > limit)
+        throw new ZipFormatError(`${sorted[i]!.name}: data overlaps the next record`);
     }
 
     const buf = Buffer.allocUnsafe(4 << 20);
@@ -231,12 +249,14 @@ export async function verifyZip(
       } else {
         inflated = e.compressedSize;
       }
-      if (inflated !== e.size) throw new ZipFormatError(`${e.name}: ${inflated} bytes, expected ${e.size}`);
+      if (inflated !== e.size)
+        throw new ZipFormatError(`${e.name}: ${inflated} bytes, expected ${e.size}`);
       if (crc >>> 0 !== e.crc) throw new ZipFormatError(`${e.name}: CRC mismatch`);
     };
     const dataEntries = sorted.filter((e) => !(e.compressedSize === 0 && e.size === 0));
     for (const e of sorted) {
-      if (e.compressedSize === 0 && e.size === 0 && e.crc !== 0) throw new ZipFormatError(`${e.name}: CRC mismatch`);
+      if (e.compressedSize === 0 && e.size === 0 && e.crc !== 0)
+        throw new ZipFormatError(`${e.name}: CRC mismatch`);
     }
     let started = false;
     while (pos < fileSize) {

@@ -46,7 +46,10 @@ function httpTransport(): Transport {
     };
     socket.onmessage = (msg) => {
       try {
-        const { event, payload } = JSON.parse(String(msg.data)) as { event: string; payload: unknown };
+        const { event, payload } = JSON.parse(String(msg.data)) as {
+          event: string;
+          payload: unknown;
+        };
         for (const l of listeners.get(event) ?? []) l(payload);
       } catch {}
     };
@@ -69,7 +72,13 @@ function httpTransport(): Transport {
         });
         return (await res.json()) as Result<unknown>;
       } catch (err) {
-        return { ok: false, error: { code: 'unavailable', message: `Atelier is not reachable: ${(err as Error).message}` } };
+        return {
+          ok: false,
+          error: {
+            code: 'unavailable',
+            message: `Atelier is not reachable: ${(err as Error).message}`,
+          },
+        };
       }
     },
     on(event, listener) {
@@ -100,7 +109,10 @@ export const api = {
   onConnection(listener: (state: { connected: boolean }) => void): () => void {
     return transport.on('$connection', listener as (p: unknown) => void);
   },
-  mediaUrl(assetId: string, variant: 'file' | 'thumb' | 'thumb-small' | 'poster' | 'waveform' = 'thumb'): string {
+  mediaUrl(
+    assetId: string,
+    variant: 'file' | 'thumb' | 'thumb-small' | 'poster' | 'waveform' = 'thumb',
+  ): string {
     return transport.kind === 'electron'
       ? `atelier-media://asset/${encodeURIComponent(assetId)}/${variant}`
       : `/media/${encodeURIComponent(assetId)}/${variant}`;

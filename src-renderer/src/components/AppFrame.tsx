@@ -42,7 +42,8 @@ export function AppFrame({ children }: { children: ReactNode }) {
           {connected ? (
             status ? (
               <span>
-                {status.assetCount.toLocaleString()} {status.assetCount === 1 ? 'asset' : 'assets'} · v{status.version}
+                {status.assetCount.toLocaleString()} {status.assetCount === 1 ? 'asset' : 'assets'}{' '}
+                · v{status.version}
               </span>
             ) : (
               <span>Connecting…</span>

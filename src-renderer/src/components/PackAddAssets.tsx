@@ -37,10 +37,14 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
     return () => clearTimeout(t);
   }, [search, status]);
 
-  const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  const toggle = (id: string) =>
+    setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   const add = async (query?: string) => {
     setBusy(true);
-    const typed = ids.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+    const typed = ids
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     const n = await usePacks.getState().addAssets(packId, [...picked, ...typed], query);
     setBusy(false);
     if (n > 0 || query || picked.length || typed.length) onClose();
@@ -48,7 +52,12 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
 
   return (
     <div className="pack-dialog-backdrop" onClick={onClose} role="presentation">
-      <div className="card pack-dialog" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="Add assets">
+      <div
+        className="card pack-dialog"
+        onClick={(e) => e.stopPropagation()}
+        role="dialog"
+        aria-label="Add assets"
+      >
         <div className="card-header">
           <h2>Add assets from the Library</h2>
           <button className="icon-button" onClick={onClose} aria-label="Close">
@@ -56,8 +65,18 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
           </button>
         </div>
         <div className="pack-export-row">
-          <input className="grow" placeholder="Search titles, prompts, tags…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search the library" />
-          <select value={status} onChange={(e) => setStatus(e.target.value as 'approved' | 'all')} aria-label="Which assets">
+          <input
+            className="grow"
+            placeholder="Search titles, prompts, tags…"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            aria-label="Search the library"
+          />
+          <select
+            value={status}
+            onChange={(e) => setStatus(e.target.value as 'approved' | 'all')}
+            aria-label="Which assets"
+          >
             <option value="approved">Approved only</option>
             <option value="all">All assets</option>
           </select>
@@ -73,7 +92,11 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
                 title={already ? `${a.filename} (already in the pack)` : a.filename}
                 data-asset-id={a.id}
               >
-                {a.hasThumb ? <img src={api.mediaUrl(a.id, 'thumb-small')} alt="" loading="lazy" /> : <span>{a.type}</span>}
+                {a.hasThumb ? (
+                  <img src={api.mediaUrl(a.id, 'thumb-small')} alt="" loading="lazy" />
+                ) : (
+                  <span>{a.type}</span>
+                )}
                 <span className="cap">{a.filename}</span>
               </button>
             );
@@ -85,15 +108,29 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
             Load more
           </button>
         )}
-        <input placeholder="…or paste asset ids" value={ids} onChange={(e) => setIds(e.target.value)} aria-label="Asset ids" />
+        <input
+          placeholder="…or paste asset ids"
+          value={ids}
+          onChange={(e) => setIds(e.target.value)}
+          aria-label="Asset ids"
+        />
         <div className="pack-export-row">
           <span className="muted grow">{picked.length} selected</span>
           {search.trim() && (
-            <button className="button" disabled={busy} onClick={() => void add(search.trim())} title="Adds every asset this search matches (up to 10,000)">
+            <button
+              className="button"
+              disabled={busy}
+              onClick={() => void add(search.trim())}
+              title="Adds every asset this search matches (up to 10,000)"
+            >
               Add all matches
             </button>
           )}
-          <button className="button primary" disabled={busy || (picked.length === 0 && !ids.trim())} onClick={() => void add()}>
+          <button
+            className="button primary"
+            disabled={busy || (picked.length === 0 && !ids.trim())}
+            onClick={() => void add()}
+          >
             Add {picked.length || ''} to pack
           </button>
         </div>

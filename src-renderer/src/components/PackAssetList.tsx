@@ -21,7 +21,8 @@ export function PackAssetList({ pack }: { pack: PackSummary }) {
   const [dragging, setDragging] = useState<string | null>(null);
   const [over, setOver] = useState<number | null>(null);
 
-  if (assets.length === 0) return <p className="muted">No assets yet. Add approved assets from the Library.</p>;
+  if (assets.length === 0)
+    return <p className="muted">No assets yet. Add approved assets from the Library.</p>;
   return (
     <ul className="pack-assets" aria-label="Pack assets">
       {assets.map((a, i) => (
@@ -56,13 +57,22 @@ export function PackAssetList({ pack }: { pack: PackSummary }) {
           <span className="grip" title="Drag to reorder">
             ⋮⋮
           </span>
-          <span className="thumb">{a.hasThumb ? <img src={api.mediaUrl(a.assetId, 'thumb-small')} alt="" loading="lazy" /> : a.type}</span>
+          <span className="thumb">
+            {a.hasThumb ? (
+              <img src={api.mediaUrl(a.assetId, 'thumb-small')} alt="" loading="lazy" />
+            ) : (
+              a.type
+            )}
+          </span>
           <div style={{ minWidth: 0 }}>
             <div className="fname" title={a.filename}>
               {a.filename} {pack.coverAssetId === a.assetId && <span className="pill">cover</span>}
             </div>
             <div className="sub">
-              {details(a)} · <span className={`pill ${a.missing ? 'missing' : a.status}`}>{a.missing ? 'missing' : a.status}</span>
+              {details(a)} ·{' '}
+              <span className={`pill ${a.missing ? 'missing' : a.status}`}>
+                {a.missing ? 'missing' : a.status}
+              </span>
             </div>
           </div>
           <input
@@ -76,10 +86,20 @@ export function PackAssetList({ pack }: { pack: PackSummary }) {
             }}
             onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
           />
-          <button className="button ghost" onClick={() => void update({ coverAssetId: a.assetId })} disabled={pack.coverAssetId === a.assetId} title="Use as the pack cover">
+          <button
+            className="button ghost"
+            onClick={() => void update({ coverAssetId: a.assetId })}
+            disabled={pack.coverAssetId === a.assetId}
+            title="Use as the pack cover"
+          >
             Cover
           </button>
-          <button className="icon-button" onClick={() => void removeAssets([a.assetId])} aria-label={`Remove ${a.filename}`} title="Remove from the pack">
+          <button
+            className="icon-button"
+            onClick={() => void removeAssets([a.assetId])}
+            aria-label={`Remove ${a.filename}`}
+            title="Remove from the pack"
+          >
             ✕
           </button>
         </li>

@@ -14,7 +14,9 @@ export function PackChecks() {
           Checks{' '}
           {report && (
             <span className="muted" style={{ fontWeight: 400 }}>
-              {open.length === 0 ? 'all clear' : `${report.blocking} blocking · ${open.length - report.blocking} to review`}
+              {open.length === 0
+                ? 'all clear'
+                : `${report.blocking} blocking · ${open.length - report.blocking} to review`}
             </span>
           )}
         </h2>
@@ -23,11 +25,19 @@ export function PackChecks() {
         </button>
       </div>
       {!report && <p className="muted">Checking…</p>}
-      {report && report.issues.length === 0 && <p className="muted">No problems found: files present and intact, names safe, license filled in.</p>}
+      {report && report.issues.length === 0 && (
+        <p className="muted">
+          No problems found: files present and intact, names safe, license filled in.
+        </p>
+      )}
       {report && report.issues.length > 0 && (
         <ul className="pack-issues" aria-label="Check results">
           {report.issues.map((i) => (
-            <li key={i.key} className={`pack-issue${i.accepted ? ' accepted' : ''}`} data-code={i.code}>
+            <li
+              key={i.key}
+              className={`pack-issue${i.accepted ? ' accepted' : ''}`}
+              data-code={i.code}
+            >
               <span className={`sev ${i.severity}`} aria-label={i.severity} />
               <span>{i.message}</span>
               <span className="pack-export-row">
@@ -36,11 +46,26 @@ export function PackChecks() {
                     Open Settings
                   </button>
                 )}
-                {i.assetIds.length > 0 && ['rejected', 'duplicate_exact', 'corrupt_media', 'noncommercial_model', 'missing_file'].includes(i.code) && !i.accepted && (
-                  <button className="button ghost" onClick={() => void removeAssets(i.code === 'duplicate_exact' ? i.assetIds.slice(1) : i.assetIds).then(() => check())}>
-                    {i.code === 'duplicate_exact' ? 'Remove copies' : 'Remove'}
-                  </button>
-                )}
+                {i.assetIds.length > 0 &&
+                  [
+                    'rejected',
+                    'duplicate_exact',
+                    'corrupt_media',
+                    'noncommercial_model',
+                    'missing_file',
+                  ].includes(i.code) &&
+                  !i.accepted && (
+                    <button
+                      className="button ghost"
+                      onClick={() =>
+                        void removeAssets(
+                          i.code === 'duplicate_exact' ? i.assetIds.slice(1) : i.assetIds,
+                        ).then(() => check())
+                      }
+                    >
+                      {i.code === 'duplicate_exact' ? 'Remove copies' : 'Remove'}
+                    </button>
+                  )}
                 <button className="button" onClick={() => void accept(i.key, !i.accepted)}>
                   {i.accepted ? 'Undo accept' : 'Accept'}
                 </button>

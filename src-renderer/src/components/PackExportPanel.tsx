@@ -28,7 +28,10 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
           value={preset}
           onChange={(e) => {
             setPreset(e.target.value as PresetId);
-            void usePacks.getState().update({ defaultPreset: e.target.value as PresetId }).then(() => check());
+            void usePacks
+              .getState()
+              .update({ defaultPreset: e.target.value as PresetId })
+              .then(() => check());
           }}
           aria-label="Marketplace preset"
         >
@@ -39,9 +42,18 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
           ))}
         </select>
         <label>
-          <input type="checkbox" checked={watermark} onChange={(e) => setWatermark(e.target.checked)} /> Watermark previews
+          <input
+            type="checkbox"
+            checked={watermark}
+            onChange={(e) => setWatermark(e.target.checked)}
+          />{' '}
+          Watermark previews
         </label>
-        <select value={reencode} onChange={(e) => setReencode(e.target.value as '' | 'jpeg' | 'webp')} aria-label="Image files">
+        <select
+          value={reencode}
+          onChange={(e) => setReencode(e.target.value as '' | 'jpeg' | 'webp')}
+          aria-label="Image files"
+        >
           <option value="">Original files</option>
           <option value="jpeg">Re-encode images as JPEG</option>
           <option value="webp">Re-encode images as WebP</option>
@@ -49,7 +61,16 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
         {reencode && (
           <label>
             max{' '}
-            <input type="number" min={256} max={16384} step={256} value={maxSize} onChange={(e) => setMaxSize(Number(e.target.value))} style={{ width: 90 }} /> px
+            <input
+              type="number"
+              min={256}
+              max={16384}
+              step={256}
+              value={maxSize}
+              onChange={(e) => setMaxSize(Number(e.target.value))}
+              style={{ width: 90 }}
+            />{' '}
+            px
           </label>
         )}
         <span className="grow" />
@@ -93,8 +114,8 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
               <span className={`dot dot-${e.status}`} />
               <div style={{ minWidth: 0 }}>
                 <div>
-                  v{e.version} · {presets.find((p) => p.id === e.preset)?.name ?? e.preset} · {new Date(e.startedAt).toLocaleString()}{' '}
-                  <span className="muted">{e.status}</span>
+                  v{e.version} · {presets.find((p) => p.id === e.preset)?.name ?? e.preset} ·{' '}
+                  {new Date(e.startedAt).toLocaleString()} <span className="muted">{e.status}</span>
                 </div>
                 <div className="muted mono" style={{ fontSize: 12 }}>
                   {e.status === 'completed'

@@ -6,7 +6,11 @@ export function Toasts() {
   return (
     <div className="toasts" role="region" aria-label="Notifications">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+        <div
+          key={t.id}
+          className={`toast toast-${t.kind}`}
+          role={t.kind === 'error' ? 'alert' : 'status'}
+        >
           <div className="toast-body">
             <strong>{t.title}</strong>
             {t.detail && <span>{t.detail}</span>}

@@ -25,7 +25,10 @@ function useFolders() {
   };
   useEffect(() => {
     void refresh();
-    const offs = [api.on('watchFolders.changed', () => void refresh()), api.on('status.changed', () => void refresh())];
+    const offs = [
+      api.on('watchFolders.changed', () => void refresh()),
+      api.on('status.changed', () => void refresh()),
+    ];
     return () => offs.forEach((off) => off());
   }, []);
   return { folders, refresh };
@@ -64,11 +67,18 @@ function FolderDefaults({ folder, onSaved }: { folder: WatchFolderDetail; onSave
       </label>
       <label>
         Source
-        <input value={source} placeholder="e.g. my camera" onChange={(e) => setSource(e.target.value)} />
+        <input
+          value={source}
+          placeholder="e.g. my camera"
+          onChange={(e) => setSource(e.target.value)}
+        />
       </label>
       <label>
         Provenance
-        <select value={provenance} onChange={(e) => setProvenance(e.target.value as ProvenanceName | '')}>
+        <select
+          value={provenance}
+          onChange={(e) => setProvenance(e.target.value as ProvenanceName | '')}
+        >
           <option value="">Detect (AI metadata) / unknown</option>
           {(Object.keys(provenanceLabels) as ProvenanceName[]).map((p) => (
             <option key={p} value={p}>
@@ -78,7 +88,12 @@ function FolderDefaults({ folder, onSaved }: { folder: WatchFolderDetail; onSave
         </select>
       </label>
       <label className="check">
-        <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include subfolders
+        <input
+          type="checkbox"
+          checked={recursive}
+          onChange={(e) => setRecursive(e.target.checked)}
+        />{' '}
+        Include subfolders
       </label>
       <div className="folder-defaults-actions">
         <span className="muted">Applied to files added from now on.</span>
@@ -105,13 +120,20 @@ function FolderRow({ folder, onChanged }: { folder: WatchFolderDetail; onChanged
       setBusy(false);
     }
   };
-  const defaults = [folder.defaultTheme && `theme ${folder.defaultTheme}`, folder.defaultSource && `source ${folder.defaultSource}`, folder.defaultProvenance && provenanceLabels[folder.defaultProvenance]]
+  const defaults = [
+    folder.defaultTheme && `theme ${folder.defaultTheme}`,
+    folder.defaultSource && `source ${folder.defaultSource}`,
+    folder.defaultProvenance && provenanceLabels[folder.defaultProvenance],
+  ]
     .filter(Boolean)
     .join(' · ');
   return (
     <li className="watch-folder" data-testid="watch-folder">
       <div className="watch-folder-main">
-        <span className={`dot ${folder.watchError ? 'dot-bad' : folder.enabled ? 'dot-ok' : 'dot-muted'}`} aria-hidden="true" />
+        <span
+          className={`dot ${folder.watchError ? 'dot-bad' : folder.enabled ? 'dot-ok' : 'dot-muted'}`}
+          aria-hidden="true"
+        />
         <div className="grow">
           <div className="mono">
             {folder.path} {folder.isInbox && <span className="pill">Inbox</span>}
@@ -125,21 +147,32 @@ function FolderRow({ folder, onChanged }: { folder: WatchFolderDetail; onChanged
           {folder.watchError && <div className="failure-reason">{folder.watchError}</div>}
         </div>
         <div className="watch-folder-actions">
-          <button className="button ghost" disabled={busy} onClick={() => setEditing(!editing)} aria-expanded={editing}>
+          <button
+            className="button ghost"
+            disabled={busy}
+            onClick={() => setEditing(!editing)}
+            aria-expanded={editing}
+          >
             Defaults
           </button>
           <button
             className="button ghost"
             disabled={busy || !folder.enabled}
             title="Look for new, changed, moved and deleted files now"
-            onClick={() => void act('Rescan failed', () => api.call('watchFolders.rescan', { id: folder.id }))}
+            onClick={() =>
+              void act('Rescan failed', () => api.call('watchFolders.rescan', { id: folder.id }))
+            }
           >
             <Icon name="refresh" size={15} /> Rescan
           </button>
           <button
             className="button"
             disabled={busy}
-            onClick={() => void act('Could not change the folder', () => api.call('watchFolders.update', { id: folder.id, enabled: !folder.enabled }))}
+            onClick={() =>
+              void act('Could not change the folder', () =>
+                api.call('watchFolders.update', { id: folder.id, enabled: !folder.enabled }),
+              )
+            }
           >
             {folder.enabled ? 'Pause' : 'Resume'}
           </button>
@@ -149,8 +182,14 @@ function FolderRow({ folder, onChanged }: { folder: WatchFolderDetail; onChanged
             aria-label={`Stop watching ${folder.path}`}
             title="Stop watching (assets and their curation stay in the library)"
             onClick={() => {
-              if (window.confirm(`Stop watching ${folder.path}?\n\nIts assets stay in your library; the files are not touched.`)) {
-                void act('Could not remove the folder', () => api.call('watchFolders.remove', { id: folder.id }));
+              if (
+                window.confirm(
+                  `Stop watching ${folder.path}?\n\nIts assets stay in your library; the files are not touched.`,
+                )
+              ) {
+                void act('Could not remove the folder', () =>
+                  api.call('watchFolders.remove', { id: folder.id }),
+                );
               }
             }}
           >
@@ -216,7 +255,13 @@ export function WatchFoldersPanel() {
           void add();
         }}
       >
-        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/a/folder of renders" aria-label="Folder to watch" className="grow" />
+        <input
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/path/to/a/folder of renders"
+          aria-label="Folder to watch"
+          className="grow"
+        />
         <button className="button primary" type="submit" disabled={adding || !path.trim()}>
           {adding ? 'Adding…' : 'Watch folder'}
         </button>

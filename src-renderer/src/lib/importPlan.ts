@@ -4,7 +4,10 @@
  * an image dragged out of a browser). Ingesting in place keeps the creator's folder layout and
  * does not double the disk space a big video takes.
  */
-export function planImport<F>(files: F[], pathOf: ((file: F) => string) | undefined): { paths: string[]; uploads: F[] } {
+export function planImport<F>(
+  files: F[],
+  pathOf: ((file: F) => string) | undefined,
+): { paths: string[]; uploads: F[] } {
   const paths: string[] = [];
   const uploads: F[] = [];
   for (const f of files) {

@@ -31,16 +31,28 @@ export function Snippet({ snippet }: { snippet: GridItem['snippet'] }) {
   if (!snippet) return null;
   return (
     <span className="snippet" data-testid="snippet">
-      {snippet.parts.map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+      {snippet.parts.map((p, i) =>
+        p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>,
+      )}
     </span>
   );
 }
 
 /** One thumbnail: memoised so moving the focus re-renders two cards, not the page. */
-export const AssetCard = memo(function AssetCard({ item, index, width, selected, focused, onClick, onOpen, loadPicture = true }: Props) {
+export const AssetCard = memo(function AssetCard({
+  item,
+  index,
+  width,
+  selected,
+  focused,
+  onClick,
+  onOpen,
+  loadPicture = true,
+}: Props) {
   const [armed, setArmed] = useState(loadPicture);
   if (loadPicture && !armed) setArmed(true);
-  const src = item.hasThumb && armed ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
+  const src =
+    item.hasThumb && armed ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
   return (
     <div
       className={`card-asset status-${item.status}${selected ? ' selected' : ''}${focused ? ' focused' : ''}${item.missing ? ' missing' : ''}`}
@@ -71,22 +83,49 @@ export const AssetCard = memo(function AssetCard({ item, index, width, selected,
         {src ? (
           // elementtiming: the paint of each thumbnail is observable (PerformanceElementTiming),
           // which is how the library bench measures when pictures are shown.
-          <img src={src} alt="" decoding="async" draggable={false} {...{ elementtiming: 'thumb' }} />
+          <img
+            src={src}
+            alt=""
+            decoding="async"
+            draggable={false}
+            {...{ elementtiming: 'thumb' }}
+          />
         ) : item.hasThumb ? null : (
           <div className="thumb-placeholder">
-            <LibIcon name={item.type === 'image' ? 'image' : item.type === 'audio' ? 'audio' : 'video'} size={Math.min(48, width / 4)} />
+            <LibIcon
+              name={item.type === 'image' ? 'image' : item.type === 'audio' ? 'audio' : 'video'}
+              size={Math.min(48, width / 4)}
+            />
           </div>
         )}
         <div className="badges">
-          {item.status === 'approved' && <span className="badge badge-ok" title="Approved">✓</span>}
-          {item.status === 'rejected' && <span className="badge badge-bad" title="Rejected">✕</span>}
-          {item.liked && <span className="badge badge-like" title="Liked">♥</span>}
+          {item.status === 'approved' && (
+            <span className="badge badge-ok" title="Approved">
+              ✓
+            </span>
+          )}
+          {item.status === 'rejected' && (
+            <span className="badge badge-bad" title="Rejected">
+              ✕
+            </span>
+          )}
+          {item.liked && (
+            <span className="badge badge-like" title="Liked">
+              ♥
+            </span>
+          )}
         </div>
-        {item.durationSec !== null && <span className="duration">{formatDuration(item.durationSec)}</span>}
+        {item.durationSec !== null && (
+          <span className="duration">{formatDuration(item.durationSec)}</span>
+        )}
         {item.missing && <span className="missing-flag">Missing</span>}
       </div>
       <div className="card-caption">
-        {item.snippet ? <Snippet snippet={item.snippet} /> : <span className="card-name">{displayName(item)}</span>}
+        {item.snippet ? (
+          <Snippet snippet={item.snippet} />
+        ) : (
+          <span className="card-name">{displayName(item)}</span>
+        )}
         <Stars rating={item.rating} />
       </div>
     </div>

@@ -9,8 +9,28 @@ import { useLibrary } from './libraryStore';
 
 /** Shown while several assets are selected: every curation field for all of them at once. */
 export const BulkBar = memo(function BulkBar() {
-  const { selected, allMatching, curate, addTags, toTrash, restore, collections, filter, clearSelection } = useLibrary(
-    useShallow((s) => ({ selected: s.selected, allMatching: s.allMatching, curate: s.curate, addTags: s.addTags, toTrash: s.toTrash, restore: s.restore, collections: s.collections, filter: s.filter, clearSelection: s.clearSelection })),
+  const {
+    selected,
+    allMatching,
+    curate,
+    addTags,
+    toTrash,
+    restore,
+    collections,
+    filter,
+    clearSelection,
+  } = useLibrary(
+    useShallow((s) => ({
+      selected: s.selected,
+      allMatching: s.allMatching,
+      curate: s.curate,
+      addTags: s.addTags,
+      toTrash: s.toTrash,
+      restore: s.restore,
+      collections: s.collections,
+      filter: s.filter,
+      clearSelection: s.clearSelection,
+    })),
   );
   const [tagging, setTagging] = useState(false);
   const [theme, setTheme] = useState('');
@@ -25,7 +45,9 @@ export const BulkBar = memo(function BulkBar() {
     if (!selection) return;
     try {
       const r = await api.call('collections.addAssets', { id, selection });
-      useToasts.getState().push({ kind: 'success', title: `Added ${r.changed.toLocaleString()} to the collection` });
+      useToasts
+        .getState()
+        .push({ kind: 'success', title: `Added ${r.changed.toLocaleString()} to the collection` });
     } catch (err) {
       toastError('Could not add to the collection', err);
     }
@@ -39,13 +61,26 @@ export const BulkBar = memo(function BulkBar() {
         </button>
       ) : (
         <>
-          <button className="button" onClick={() => void curate({ status: 'approved' })} data-testid="bulk-approve">
+          <button
+            className="button"
+            onClick={() => void curate({ status: 'approved' })}
+            data-testid="bulk-approve"
+          >
             <LibIcon name="check" /> Approve
           </button>
-          <button className="button" onClick={() => void curate({ status: 'rejected' })} data-testid="bulk-reject">
+          <button
+            className="button"
+            onClick={() => void curate({ status: 'rejected' })}
+            data-testid="bulk-reject"
+          >
             <LibIcon name="x" /> Reject
           </button>
-          <select aria-label="Rating for the selection" value="" onChange={(e) => e.target.value && void curate({ rating: Number(e.target.value) })} data-testid="bulk-rating">
+          <select
+            aria-label="Rating for the selection"
+            value=""
+            onChange={(e) => e.target.value && void curate({ rating: Number(e.target.value) })}
+            data-testid="bulk-rating"
+          >
             <option value="">Rate…</option>
             {[0, 1, 2, 3, 4, 5].map((n) => (
               <option key={n} value={n}>
@@ -59,7 +94,9 @@ export const BulkBar = memo(function BulkBar() {
           <select
             aria-label="Provenance for the selection"
             value=""
-            onChange={(e) => e.target.value && void curate({ provenance: e.target.value as 'ai_generated' })}
+            onChange={(e) =>
+              e.target.value && void curate({ provenance: e.target.value as 'ai_generated' })
+            }
           >
             <option value="">Provenance…</option>
             <option value="ai_generated">AI generated</option>
@@ -75,17 +112,31 @@ export const BulkBar = memo(function BulkBar() {
               setTheme('');
             }}
           >
-            <input value={theme} onChange={(e) => setTheme(e.target.value)} onKeyDown={(e) => e.stopPropagation()} placeholder="Theme…" aria-label="Theme for the selection" />
+            <input
+              value={theme}
+              onChange={(e) => setTheme(e.target.value)}
+              onKeyDown={(e) => e.stopPropagation()}
+              placeholder="Theme…"
+              aria-label="Theme for the selection"
+            />
           </form>
           {tagging ? (
-            <TagInput autoFocus onSubmit={(names) => void addTags(names).then(() => setTagging(false))} onCancel={() => setTagging(false)} />
+            <TagInput
+              autoFocus
+              onSubmit={(names) => void addTags(names).then(() => setTagging(false))}
+              onCancel={() => setTagging(false)}
+            />
           ) : (
             <button className="button" onClick={() => setTagging(true)} data-testid="bulk-tag">
               <LibIcon name="tag" /> Tag
             </button>
           )}
           {collections.length > 0 && (
-            <select aria-label="Add the selection to a collection" value="" onChange={(e) => e.target.value && void addToCollection(e.target.value)}>
+            <select
+              aria-label="Add the selection to a collection"
+              value=""
+              onChange={(e) => e.target.value && void addToCollection(e.target.value)}
+            >
               <option value="">Add to collection…</option>
               {collections.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -101,7 +152,8 @@ export const BulkBar = memo(function BulkBar() {
               data-testid="bulk-pack"
               onChange={(e) => {
                 const sel = useLibrary.getState().selection();
-                if (e.target.value && sel) void usePacks.getState().addSelection(e.target.value, sel);
+                if (e.target.value && sel)
+                  void usePacks.getState().addSelection(e.target.value, sel);
               }}
             >
               <option value="">Add to pack…</option>

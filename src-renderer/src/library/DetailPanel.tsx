@@ -32,7 +32,11 @@ function CopyRow({ label, value }: { label: string; value: string | number | nul
       <dt>{label}</dt>
       <dd className="copy-row">
         <span>{String(value)}</span>
-        <button className="icon-button" title={`Copy ${label.toLowerCase()}`} onClick={() => void copy(String(value), label.toLowerCase())}>
+        <button
+          className="icon-button"
+          title={`Copy ${label.toLowerCase()}`}
+          onClick={() => void copy(String(value), label.toLowerCase())}
+        >
           <LibIcon name="copy" size={13} />
         </button>
       </dd>
@@ -48,10 +52,19 @@ async function fileAction(method: 'assets.reveal' | 'assets.open', id: string): 
     const done = 'revealed' in r ? r.revealed : r.opened;
     if (!done) {
       await navigator.clipboard?.writeText(r.path).catch(() => undefined);
-      useToasts.getState().push({ kind: 'info', title: 'This Atelier runs without a desktop here', detail: `Path copied: ${r.path}` });
+      useToasts
+        .getState()
+        .push({
+          kind: 'info',
+          title: 'This Atelier runs without a desktop here',
+          detail: `Path copied: ${r.path}`,
+        });
     }
   } catch (err) {
-    toastError(method === 'assets.reveal' ? 'Could not show the file' : 'Could not open the file', err);
+    toastError(
+      method === 'assets.reveal' ? 'Could not show the file' : 'Could not open the file',
+      err,
+    );
   }
 }
 
@@ -78,7 +91,10 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
     };
   }, [id, version, item?.status, item?.rating, item?.liked]);
   useEffect(() => {
-    const off = api.on('assets.curated', (p) => (!p.ids || (id && p.ids.includes(id))) && setVersion((v) => v + 1));
+    const off = api.on(
+      'assets.curated',
+      (p) => (!p.ids || (id && p.ids.includes(id))) && setVersion((v) => v + 1),
+    );
     return off;
   }, [id]);
   if (!item || !id) {
@@ -91,8 +107,11 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
   const d = detail && detail.id === id ? detail : null;
   const g = d?.generation;
   const curate = (patch: Parameters<ReturnType<typeof useLibrary.getState>['curate']>[0]) =>
-    api.call('curation.set', { selection: { ids: [id] }, patch }).catch((e) => toastError('Could not save', e));
-  const coverOf = (collectionId: string) => useLibrary.getState().collections.find((c) => c.id === collectionId)?.coverAssetId ?? null;
+    api
+      .call('curation.set', { selection: { ids: [id] }, patch })
+      .catch((e) => toastError('Could not save', e));
+  const coverOf = (collectionId: string) =>
+    useLibrary.getState().collections.find((c) => c.id === collectionId)?.coverAssetId ?? null;
   const makeCover = async (collectionId: string, name: string) => {
     try {
       await api.call('collections.update', { id: collectionId, coverAssetId: id });
@@ -111,14 +130,27 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
       )}
       <div className="detail-preview">
         {(d?.type ?? item.type) === 'video' ? (
-          <video src={api.mediaUrl(id, 'file')} poster={api.mediaUrl(id, 'thumb')} controls preload="none" />
+          <video
+            src={api.mediaUrl(id, 'file')}
+            poster={api.mediaUrl(id, 'thumb')}
+            controls
+            preload="none"
+          />
         ) : (d?.type ?? item.type) === 'audio' ? (
           <div className="audio-preview">
-            <img src={api.mediaUrl(id, 'waveform')} alt="Waveform" onError={(e) => (e.currentTarget.style.display = 'none')} />
+            <img
+              src={api.mediaUrl(id, 'waveform')}
+              alt="Waveform"
+              onError={(e) => (e.currentTarget.style.display = 'none')}
+            />
             <audio src={api.mediaUrl(id, 'file')} controls preload="none" />
           </div>
         ) : (
-          <img src={api.mediaUrl(id, 'thumb')} alt="" onClick={() => useLibrary.getState().set({ quickLook: true })} />
+          <img
+            src={api.mediaUrl(id, 'thumb')}
+            alt=""
+            onClick={() => useLibrary.getState().set({ quickLook: true })}
+          />
         )}
       </div>
       <h2 className="detail-title" title={d?.path}>
@@ -127,18 +159,31 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
       {d && (
         <div className="detail-actions">
           {(['approved', 'rejected', 'pending'] as const).map((s) => (
-            <button key={s} className={`button pill-${s}${d.status === s ? ' on' : ''}`} onClick={() => void curate({ status: s })}>
+            <button
+              key={s}
+              className={`button pill-${s}${d.status === s ? ' on' : ''}`}
+              onClick={() => void curate({ status: s })}
+            >
               {s === 'approved' ? 'Approve' : s === 'rejected' ? 'Reject' : 'Unmark'}
             </button>
           ))}
           <span className="rating-edit" role="radiogroup" aria-label="Rating">
             {[1, 2, 3, 4, 5].map((n) => (
-              <button key={n} className={n <= d.rating ? 'on' : ''} onClick={() => void curate({ rating: n === d.rating ? 0 : n })} aria-label={`${n} stars`}>
+              <button
+                key={n}
+                className={n <= d.rating ? 'on' : ''}
+                onClick={() => void curate({ rating: n === d.rating ? 0 : n })}
+                aria-label={`${n} stars`}
+              >
                 ★
               </button>
             ))}
           </span>
-          <button className={`icon-button like-toggle${d.liked ? ' on' : ''}`} onClick={() => void curate({ liked: !d.liked })} aria-label="Like">
+          <button
+            className={`icon-button like-toggle${d.liked ? ' on' : ''}`}
+            onClick={() => void curate({ liked: !d.liked })}
+            aria-label="Like"
+          >
             <LibIcon name="heart" />
           </button>
         </div>
@@ -148,12 +193,20 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           <h3>Tags</h3>
           <div className="tag-list">
             {rel.tags.map((t) => (
-              <span key={t.id} className="tag-chip on" style={{ ['--tag' as string]: t.color ?? 'var(--text-muted)' }}>
+              <span
+                key={t.id}
+                className="tag-chip on"
+                style={{ ['--tag' as string]: t.color ?? 'var(--text-muted)' }}
+              >
                 {t.name}
                 <button
                   className="tag-remove"
                   aria-label={`Remove tag ${t.name}`}
-                  onClick={() => void api.call('curation.removeTags', { selection: { ids: [id] }, tagIds: [t.id] }).then(() => setVersion((v) => v + 1))}
+                  onClick={() =>
+                    void api
+                      .call('curation.removeTags', { selection: { ids: [id] }, tagIds: [t.id] })
+                      .then(() => setVersion((v) => v + 1))
+                  }
                 >
                   ×
                 </button>
@@ -162,9 +215,10 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           </div>
           <TagInput
             onSubmit={(names) =>
-              void api
-                .call('curation.addTags', { selection: { ids: [id] }, tags: names })
-                .then(() => setVersion((v) => v + 1), (e) => toastError('Could not tag', e))
+              void api.call('curation.addTags', { selection: { ids: [id] }, tags: names }).then(
+                () => setVersion((v) => v + 1),
+                (e) => toastError('Could not tag', e),
+              )
             }
           />
         </section>
@@ -180,10 +234,18 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           <h3>File</h3>
           {!d.missing && (
             <div className="detail-file-actions">
-              <button className="button" onClick={() => void fileAction('assets.reveal', id)} data-testid="reveal-asset">
+              <button
+                className="button"
+                onClick={() => void fileAction('assets.reveal', id)}
+                data-testid="reveal-asset"
+              >
                 Show in folder
               </button>
-              <button className="button" onClick={() => void fileAction('assets.open', id)} data-testid="open-asset">
+              <button
+                className="button"
+                onClick={() => void fileAction('assets.open', id)}
+                data-testid="open-asset"
+              >
                 Open
               </button>
             </div>
@@ -252,7 +314,10 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           {d.negativePrompt && (
             <div className="prompt-block negative">
               <p>{d.negativePrompt}</p>
-              <button className="button ghost" onClick={() => void copy(d.negativePrompt!, 'negative prompt')}>
+              <button
+                className="button ghost"
+                onClick={() => void copy(d.negativePrompt!, 'negative prompt')}
+              >
                 <LibIcon name="copy" size={13} /> Copy negative
               </button>
             </div>
@@ -263,7 +328,13 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
             <CopyRow label="Steps" value={g?.steps} />
             <CopyRow label="Sampler" value={g?.sampler} />
             <CopyRow label="CFG" value={g?.cfg} />
-            {g?.loras.map((l) => <CopyRow key={l.name} label="LoRA" value={`${l.name}${l.weight !== null ? ` (${l.weight})` : ''}`} />)}
+            {g?.loras.map((l) => (
+              <CopyRow
+                key={l.name}
+                label="LoRA"
+                value={`${l.name}${l.weight !== null ? ` (${l.weight})` : ''}`}
+              />
+            ))}
           </dl>
         </section>
       )}
@@ -297,14 +368,22 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
             {rel.collections.map((c) => (
               <li key={c.id}>
                 Collection{' '}
-                <button className="link" onClick={() => useLibrary.getState().setFilter({ collectionId: c.id }, true)}>
+                <button
+                  className="link"
+                  onClick={() => useLibrary.getState().setFilter({ collectionId: c.id }, true)}
+                >
                   {c.name}
                 </button>
                 {coverOf(c.id) === id ? (
                   <span className="muted"> · cover</span>
                 ) : (
-                  <button className="link subtle" onClick={() => void makeCover(c.id, c.name)} data-testid="make-cover">
-                    {' '}· make cover
+                  <button
+                    className="link subtle"
+                    onClick={() => void makeCover(c.id, c.name)}
+                    data-testid="make-cover"
+                  >
+                    {' '}
+                    · make cover
                   </button>
                 )}
               </li>

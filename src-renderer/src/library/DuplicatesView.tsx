@@ -35,7 +35,13 @@ export function DuplicatesView() {
     });
     try {
       const r = await api.call('duplicates.keepBest', { groups: payload });
-      useToasts.getState().push({ kind: 'success', title: `Kept ${payload.length}, rejected the rest`, detail: `${r.changed} assets changed · Ctrl+Z to undo` });
+      useToasts
+        .getState()
+        .push({
+          kind: 'success',
+          title: `Kept ${payload.length}, rejected the rest`,
+          detail: `${r.changed} assets changed · Ctrl+Z to undo`,
+        });
       await load();
     } catch (err) {
       toastError('Could not apply', err);
@@ -48,20 +54,35 @@ export function DuplicatesView() {
           <button className={kind === 'near' ? 'on' : ''} onClick={() => setKind('near')}>
             Similar images
           </button>
-          <button className={kind === 'exact' ? 'on' : ''} onClick={() => setKind('exact')} data-testid="dup-exact">
+          <button
+            className={kind === 'exact' ? 'on' : ''}
+            onClick={() => setKind('exact')}
+            data-testid="dup-exact"
+          >
             Exact copies
           </button>
         </div>
         {kind === 'near' && (
           <label className="threshold">
             Similarity
-            <input type="range" min={0} max={12} value={threshold} onChange={(e) => setThreshold(Number(e.target.value))} aria-label="Distance threshold" />
+            <input
+              type="range"
+              min={0}
+              max={12}
+              value={threshold}
+              onChange={(e) => setThreshold(Number(e.target.value))}
+              aria-label="Distance threshold"
+            />
             <span className="muted">≤ {threshold} bits apart</span>
           </label>
         )}
         <span className="grow" />
         {groups && groups.length > 0 && (
-          <button className="button primary" onClick={() => void resolve(groups)} data-testid="keep-best-all">
+          <button
+            className="button primary"
+            onClick={() => void resolve(groups)}
+            data-testid="keep-best-all"
+          >
             Keep the best in all {groups.length} groups
           </button>
         )}
@@ -70,7 +91,8 @@ export function DuplicatesView() {
         {groups === null && <p className="muted pad">Looking for duplicates…</p>}
         {groups?.length === 0 && (
           <p className="muted pad">
-            No {kind === 'exact' ? 'exact duplicates' : 'similar images'} among {scanned.toLocaleString()} {kind === 'near' ? 'hashed images' : 'hashes'}.
+            No {kind === 'exact' ? 'exact duplicates' : 'similar images'} among{' '}
+            {scanned.toLocaleString()} {kind === 'near' ? 'hashed images' : 'hashes'}.
           </p>
         )}
         {groups?.map((g) => {
@@ -82,13 +104,22 @@ export function DuplicatesView() {
                   {g.assets.length} {g.kind === 'exact' ? 'identical files' : 'similar images'}
                   {g.copies.length > 0 && ` · ${g.copies.length} more copies on disk`}
                 </span>
-                <button className="button" onClick={() => void resolve([g])} data-testid="keep-best">
+                <button
+                  className="button"
+                  onClick={() => void resolve([g])}
+                  data-testid="keep-best"
+                >
                   Keep the best, reject the rest
                 </button>
               </header>
               <div className="dup-row">
                 {g.assets.map((a) => (
-                  <button key={a.id} className={`dup-item${a.id === keepId ? ' keep' : ''} status-${a.status}`} onClick={() => setKeep({ ...keep, [g.key]: a.id })} title="Keep this one">
+                  <button
+                    key={a.id}
+                    className={`dup-item${a.id === keepId ? ' keep' : ''} status-${a.status}`}
+                    onClick={() => setKeep({ ...keep, [g.key]: a.id })}
+                    title="Keep this one"
+                  >
                     <img src={api.mediaUrl(a.id, 'thumb-small')} alt="" loading="lazy" />
                     <span className="dup-meta">
                       {a.id === keepId && <strong className="keep-label">Keep</strong>}

@@ -100,7 +100,14 @@ export function LibraryView() {
             ) : (
               <>
                 {empty && <Empty message={emptyMessage} />}
-                <ListView items={s.items} selected={s.selected} focus={s.focus} onClick={onClick} onOpen={onOpen} onNearEnd={loadMore} />
+                <ListView
+                  items={s.items}
+                  selected={s.selected}
+                  focus={s.focus}
+                  onClick={onClick}
+                  onOpen={onOpen}
+                  onNearEnd={loadMore}
+                />
               </>
             )}
           </>
@@ -112,8 +119,18 @@ export function LibraryView() {
       {s.shortcuts && <ShortcutSheet />}
       {tagging && (
         <div className="modal-backdrop" onClick={() => setTagging(false)}>
-          <div className="modal" role="dialog" aria-label="Tag" onClick={(e) => e.stopPropagation()}>
-            <h2>Tag {useLibrary.getState().allMatching ? 'all matching assets' : `${s.selectionCount()} asset${s.selectionCount() === 1 ? '' : 's'}`}</h2>
+          <div
+            className="modal"
+            role="dialog"
+            aria-label="Tag"
+            onClick={(e) => e.stopPropagation()}
+          >
+            <h2>
+              Tag{' '}
+              {useLibrary.getState().allMatching
+                ? 'all matching assets'
+                : `${s.selectionCount()} asset${s.selectionCount() === 1 ? '' : 's'}`}
+            </h2>
             <TagInput
               autoFocus
               onSubmit={(names) => {
@@ -126,7 +143,12 @@ export function LibraryView() {
           </div>
         </div>
       )}
-      <button className="shortcut-hint icon-button" onClick={() => s.set({ shortcuts: true })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+      <button
+        className="shortcut-hint icon-button"
+        onClick={() => s.set({ shortcuts: true })}
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+      >
         <LibIcon name="keyboard" />
       </button>
     </div>
@@ -147,11 +169,16 @@ function TrashBar() {
   const [deleteFiles, setDeleteFiles] = useState(false);
   const empty = async () => {
     try {
-      const r = await api.call('trash.empty', deleteFiles ? { deleteFiles: true, confirm: 'delete files' } : {});
+      const r = await api.call(
+        'trash.empty',
+        deleteFiles ? { deleteFiles: true, confirm: 'delete files' } : {},
+      );
       useToasts.getState().push({
         kind: r.fileErrors.length ? 'error' : 'success',
         title: `Removed ${r.removed.toLocaleString()} from the library`,
-        detail: deleteFiles ? `${r.filesDeleted} files deleted${r.fileErrors.length ? `, ${r.fileErrors.length} could not be: ${r.fileErrors[0]!.reason}` : ''}` : 'Files were left on disk',
+        detail: deleteFiles
+          ? `${r.filesDeleted} files deleted${r.fileErrors.length ? `, ${r.fileErrors.length} could not be: ${r.fileErrors[0]!.reason}` : ''}`
+          : 'Files were left on disk',
       });
       setConfirming(false);
     } catch (err) {
@@ -164,19 +191,30 @@ function TrashBar() {
         <>
           <span>Remove everything in the trash from the library? This cannot be undone.</span>
           <label className="check">
-            <input type="checkbox" checked={deleteFiles} onChange={(e) => setDeleteFiles(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={deleteFiles}
+              onChange={(e) => setDeleteFiles(e.target.checked)}
+            />
             Also delete the files from disk
           </label>
           <button className="button" onClick={() => setConfirming(false)}>
             Cancel
           </button>
-          <button className="button danger" onClick={() => void empty()} data-testid="confirm-empty-trash">
+          <button
+            className="button danger"
+            onClick={() => void empty()}
+            data-testid="confirm-empty-trash"
+          >
             {deleteFiles ? 'Remove and delete files' : 'Remove from library'}
           </button>
         </>
       ) : (
         <>
-          <span className="muted">Trashed assets keep their curation until the trash is emptied. Select and press Restore to bring them back.</span>
+          <span className="muted">
+            Trashed assets keep their curation until the trash is emptied. Select and press Restore
+            to bring them back.
+          </span>
           <span className="grow" />
           <button className="button" onClick={() => setConfirming(true)} data-testid="empty-trash">
             Empty trash…

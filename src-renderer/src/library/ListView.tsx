@@ -16,7 +16,14 @@ interface Props {
   onNearEnd(): void;
 }
 
-const Row = memo(function Row({ item, index, selected, focused, onClick, onOpen }: {
+const Row = memo(function Row({
+  item,
+  index,
+  selected,
+  focused,
+  onClick,
+  onOpen,
+}: {
   item: GridItem;
   index: number;
   selected: boolean;
@@ -38,7 +45,11 @@ const Row = memo(function Row({ item, index, selected, focused, onClick, onOpen 
       onDoubleClick={() => onOpen(index)}
     >
       <span className="lc-thumb">
-        {item.hasThumb ? <img src={api.mediaUrl(item.id, 'thumb-small')} alt="" loading="lazy" /> : <LibIcon name={item.type} size={18} />}
+        {item.hasThumb ? (
+          <img src={api.mediaUrl(item.id, 'thumb-small')} alt="" loading="lazy" />
+        ) : (
+          <LibIcon name={item.type} size={18} />
+        )}
       </span>
       <span className="lc-name">
         {displayName(item)}
@@ -50,7 +61,9 @@ const Row = memo(function Row({ item, index, selected, focused, onClick, onOpen 
         {item.liked && <span className="like">♥</span>}
       </span>
       <span className="lc-type">{item.type}</span>
-      <span className="lc-dim">{item.durationSec !== null ? formatDuration(item.durationSec) : dimensions(item)}</span>
+      <span className="lc-dim">
+        {item.durationSec !== null ? formatDuration(item.durationSec) : dimensions(item)}
+      </span>
       <span className="lc-size">{formatBytes(item.sizeBytes)}</span>
       <span className="lc-theme">{item.theme ?? ''}</span>
       <span className="lc-date">{formatDate(item.addedAt)}</span>
@@ -74,7 +87,8 @@ export function ListView({ items, selected, focus, onClick, onOpen, onNearEnd }:
     if (!el) return;
     const top = focus * rowHeight;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + rowHeight - el.clientHeight;
   }, [focus]);
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 10);
   const last = Math.min(items.length - 1, Math.ceil((scrollTop + height) / rowHeight) + 10);
@@ -84,7 +98,17 @@ export function ListView({ items, selected, focus, onClick, onOpen, onNearEnd }:
   const rows = [];
   for (let i = first; i <= last; i++) {
     const item = items[i]!;
-    rows.push(<Row key={item.id} item={item} index={i} selected={selected.has(item.id)} focused={i === focus} onClick={onClick} onOpen={onOpen} />);
+    rows.push(
+      <Row
+        key={item.id}
+        item={item}
+        index={i}
+        selected={selected.has(item.id)}
+        focused={i === focus}
+        onClick={onClick}
+        onOpen={onOpen}
+      />,
+    );
   }
   return (
     <div className="list-view">
@@ -99,7 +123,13 @@ export function ListView({ items, selected, focus, onClick, onOpen, onNearEnd }:
         <span className="lc-theme">Theme</span>
         <span className="lc-date">Added</span>
       </div>
-      <div className="list-body" ref={ref} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="asset-list" role="grid">
+      <div
+        className="list-body"
+        ref={ref}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        data-testid="asset-list"
+        role="grid"
+      >
         <div style={{ height: items.length * rowHeight, position: 'relative' }}>{rows}</div>
       </div>
     </div>

@@ -6,7 +6,15 @@ import { displayName, dimensions } from './format';
 import { useLibrary } from './libraryStore';
 
 /** One asset full screen. Decisions (P, X) advance to the next asset on their own. */
-export function ReviewMode({ item, index, total }: { item: GridItem; index: number; total: number }) {
+export function ReviewMode({
+  item,
+  index,
+  total,
+}: {
+  item: GridItem;
+  index: number;
+  total: number;
+}) {
   const [full, setFull] = useState(false);
   // The thumbnail shows at once; the full file replaces it when loaded, so holding an arrow
   // key flips through thumbnails without waiting on big files.
@@ -17,14 +25,35 @@ export function ReviewMode({ item, index, total }: { item: GridItem; index: numb
       <div className="review-stage">
         {item.type === 'image' ? (
           <>
-            <img className="review-img" src={api.mediaUrl(item.id, 'thumb')} alt="" style={{ opacity: full ? 0 : 1 }} />
-            <img className="review-img" src={api.mediaUrl(item.id, 'file')} alt={displayName(item)} onLoad={() => setFull(true)} style={{ opacity: full ? 1 : 0 }} />
+            <img
+              className="review-img"
+              src={api.mediaUrl(item.id, 'thumb')}
+              alt=""
+              style={{ opacity: full ? 0 : 1 }}
+            />
+            <img
+              className="review-img"
+              src={api.mediaUrl(item.id, 'file')}
+              alt={displayName(item)}
+              onLoad={() => setFull(true)}
+              style={{ opacity: full ? 1 : 0 }}
+            />
           </>
         ) : item.type === 'video' ? (
-          <video className="review-img" src={api.mediaUrl(item.id, 'file')} controls autoPlay muted />
+          <video
+            className="review-img"
+            src={api.mediaUrl(item.id, 'file')}
+            controls
+            autoPlay
+            muted
+          />
         ) : (
           <div className="review-audio">
-            <img src={api.mediaUrl(item.id, 'waveform')} alt="" onError={(e) => (e.currentTarget.style.display = 'none')} />
+            <img
+              src={api.mediaUrl(item.id, 'waveform')}
+              alt=""
+              onError={(e) => (e.currentTarget.style.display = 'none')}
+            />
             <audio src={api.mediaUrl(item.id, 'file')} controls autoPlay />
           </div>
         )}
@@ -43,7 +72,9 @@ export function ReviewMode({ item, index, total }: { item: GridItem; index: numb
           {index + 1} of {total.toLocaleString()}
           {useLibrary.getState().done ? '' : '+'}
         </span>
-        <span className="keys muted">P approve · X reject · U unmark · 0–5 rate · L like · ←/→ move · Esc close</span>
+        <span className="keys muted">
+          P approve · X reject · U unmark · 0–5 rate · L like · ←/→ move · Esc close
+        </span>
       </div>
     </div>
   );
@@ -63,7 +94,10 @@ function ZoomableImage({ src, alt }: { src: string; alt: string }) {
       alt={alt}
       draggable={false}
       data-testid="zoomable"
-      style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`, cursor: view.scale > 1 ? 'grab' : 'zoom-in' }}
+      style={{
+        transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
+        cursor: view.scale > 1 ? 'grab' : 'zoom-in',
+      }}
       onWheel={(e) => {
         const rect = e.currentTarget.getBoundingClientRect();
         const cx = e.clientX - (rect.left + rect.width / 2);
@@ -71,7 +105,9 @@ function ZoomableImage({ src, alt }: { src: string; alt: string }) {
         setView((v) => {
           const scale = clamp(v.scale * (e.deltaY < 0 ? 1.2 : 1 / 1.2));
           const k = scale / v.scale;
-          return scale === 1 ? { scale, x: 0, y: 0 } : { scale, x: v.x - cx * (k - 1), y: v.y - cy * (k - 1) };
+          return scale === 1
+            ? { scale, x: 0, y: 0 }
+            : { scale, x: v.x - cx * (k - 1), y: v.y - cy * (k - 1) };
         });
       }}
       onPointerDown={(e) => {
@@ -99,13 +135,30 @@ function ZoomableImage({ src, alt }: { src: string; alt: string }) {
 
 export function QuickLook({ item }: { item: GridItem }) {
   return (
-    <div className="quicklook" role="dialog" aria-label="Quick look" data-testid="quick-look" onClick={() => useLibrary.getState().set({ quickLook: false })}>
+    <div
+      className="quicklook"
+      role="dialog"
+      aria-label="Quick look"
+      data-testid="quick-look"
+      onClick={() => useLibrary.getState().set({ quickLook: false })}
+    >
       {item.type === 'image' ? (
         <ZoomableImage src={api.mediaUrl(item.id, 'file')} alt={displayName(item)} />
       ) : item.type === 'video' ? (
-        <video src={api.mediaUrl(item.id, 'file')} controls autoPlay muted onClick={(e) => e.stopPropagation()} />
+        <video
+          src={api.mediaUrl(item.id, 'file')}
+          controls
+          autoPlay
+          muted
+          onClick={(e) => e.stopPropagation()}
+        />
       ) : (
-        <audio src={api.mediaUrl(item.id, 'file')} controls autoPlay onClick={(e) => e.stopPropagation()} />
+        <audio
+          src={api.mediaUrl(item.id, 'file')}
+          controls
+          autoPlay
+          onClick={(e) => e.stopPropagation()}
+        />
       )}
       <div className="quicklook-name">{displayName(item)}</div>
     </div>
@@ -135,7 +188,13 @@ const shortcuts: [string, string][] = [
 export function ShortcutSheet() {
   return (
     <div className="modal-backdrop" onClick={() => useLibrary.getState().set({ shortcuts: false })}>
-      <div className="modal shortcut-sheet" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcut-sheet" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="modal shortcut-sheet"
+        role="dialog"
+        aria-label="Keyboard shortcuts"
+        data-testid="shortcut-sheet"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2>Keyboard shortcuts</h2>
         <dl>
           {shortcuts.map(([k, v]) => (

@@ -8,7 +8,16 @@ import { SidebarPacks } from './SidebarPacks';
 import { LibIcon } from './LibIcon';
 import { useLibrary } from './libraryStore';
 
-function Item({ label, count, active, onClick, icon, color, coverId, testId }: {
+function Item({
+  label,
+  count,
+  active,
+  onClick,
+  icon,
+  color,
+  coverId,
+  testId,
+}: {
   label: string;
   count?: number;
   active: boolean;
@@ -20,9 +29,19 @@ function Item({ label, count, active, onClick, icon, color, coverId, testId }: {
   testId?: string;
 }) {
   return (
-    <button className={`lib-side-item${active ? ' active' : ''}`} onClick={onClick} data-testid={testId} aria-pressed={active}>
+    <button
+      className={`lib-side-item${active ? ' active' : ''}`}
+      onClick={onClick}
+      data-testid={testId}
+      aria-pressed={active}
+    >
       {coverId ? (
-        <img className="side-cover" src={api.mediaUrl(coverId, 'thumb-small')} alt="" draggable={false} />
+        <img
+          className="side-cover"
+          src={api.mediaUrl(coverId, 'thumb-small')}
+          alt=""
+          draggable={false}
+        />
       ) : color !== undefined ? (
         <span className="tag-dot" style={{ background: color ?? 'var(--text-muted)' }} />
       ) : icon ? (
@@ -34,7 +53,8 @@ function Item({ label, count, active, onClick, icon, color, coverId, testId }: {
   );
 }
 
-const pushToast = (t: Parameters<ReturnType<typeof useToasts.getState>['push']>[0]) => useToasts.getState().push(t);
+const pushToast = (t: Parameters<ReturnType<typeof useToasts.getState>['push']>[0]) =>
+  useToasts.getState().push(t);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -42,7 +62,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 export const Sidebar = memo(function Sidebar() {
   // Only the fields it shows: a page of grid items arriving must not re-render the sidebar.
   const { counts, filter, setFilter, savedSearches, collections, tags, view, setView } = useLibrary(
-    useShallow((s) => ({ counts: s.counts, filter: s.filter, setFilter: s.setFilter, savedSearches: s.savedSearches, collections: s.collections, tags: s.tags, view: s.view, setView: s.setView })),
+    useShallow((s) => ({
+      counts: s.counts,
+      filter: s.filter,
+      setFilter: s.setFilter,
+      savedSearches: s.savedSearches,
+      collections: s.collections,
+      tags: s.tags,
+      view: s.view,
+      setView: s.setView,
+    })),
   );
   const [dragId, setDragId] = useState<string | null>(null);
   const [assetOver, setAssetOver] = useState<string | null>(null);
@@ -83,17 +112,70 @@ export const Sidebar = memo(function Sidebar() {
   return (
     <aside className="lib-sidebar" aria-label="Library filters">
       <div className="lib-side-group">
-        <Item label="All assets" icon="grid" count={counts?.total} active={isOnly({})} onClick={() => only({})} testId="side-all" />
-        <Item label="To review" icon="inbox" count={counts?.byStatus.pending} active={isOnly({ statuses: ['pending'] })} onClick={() => only({ statuses: ['pending'] })} testId="side-pending" />
-        <Item label="Approved" icon="check" count={counts?.byStatus.approved} active={isOnly({ statuses: ['approved'] })} onClick={() => only({ statuses: ['approved'] })} testId="side-approved" />
-        <Item label="Rejected" icon="x" count={counts?.byStatus.rejected} active={isOnly({ statuses: ['rejected'] })} onClick={() => only({ statuses: ['rejected'] })} testId="side-rejected" />
-        <Item label="Liked" icon="heart" count={counts?.liked} active={isOnly({ liked: true })} onClick={() => only({ liked: true })} testId="side-liked" />
+        <Item
+          label="All assets"
+          icon="grid"
+          count={counts?.total}
+          active={isOnly({})}
+          onClick={() => only({})}
+          testId="side-all"
+        />
+        <Item
+          label="To review"
+          icon="inbox"
+          count={counts?.byStatus.pending}
+          active={isOnly({ statuses: ['pending'] })}
+          onClick={() => only({ statuses: ['pending'] })}
+          testId="side-pending"
+        />
+        <Item
+          label="Approved"
+          icon="check"
+          count={counts?.byStatus.approved}
+          active={isOnly({ statuses: ['approved'] })}
+          onClick={() => only({ statuses: ['approved'] })}
+          testId="side-approved"
+        />
+        <Item
+          label="Rejected"
+          icon="x"
+          count={counts?.byStatus.rejected}
+          active={isOnly({ statuses: ['rejected'] })}
+          onClick={() => only({ statuses: ['rejected'] })}
+          testId="side-rejected"
+        />
+        <Item
+          label="Liked"
+          icon="heart"
+          count={counts?.liked}
+          active={isOnly({ liked: true })}
+          onClick={() => only({ liked: true })}
+          testId="side-liked"
+        />
       </div>
       <div className="lib-side-group">
         <h3>Type</h3>
-        <Item label="Images" icon="image" count={counts?.byType.image} active={isOnly({ types: ['image'] })} onClick={() => only({ types: ['image'] })} />
-        <Item label="Audio" icon="audio" count={counts?.byType.audio} active={isOnly({ types: ['audio'] })} onClick={() => only({ types: ['audio'] })} />
-        <Item label="Video" icon="video" count={counts?.byType.video} active={isOnly({ types: ['video'] })} onClick={() => only({ types: ['video'] })} />
+        <Item
+          label="Images"
+          icon="image"
+          count={counts?.byType.image}
+          active={isOnly({ types: ['image'] })}
+          onClick={() => only({ types: ['image'] })}
+        />
+        <Item
+          label="Audio"
+          icon="audio"
+          count={counts?.byType.audio}
+          active={isOnly({ types: ['audio'] })}
+          onClick={() => only({ types: ['audio'] })}
+        />
+        <Item
+          label="Video"
+          icon="video"
+          count={counts?.byType.video}
+          active={isOnly({ types: ['video'] })}
+          onClick={() => only({ types: ['video'] })}
+        />
       </div>
       {savedSearches.length > 0 && (
         <div className="lib-side-group">
@@ -111,7 +193,15 @@ export const Sidebar = memo(function Sidebar() {
                 }}
                 testId="side-saved"
               />
-              <button className="icon-button side-remove" title={`Delete “${s.name}”`} onClick={() => void api.call('savedSearches.delete', { id: s.id }).catch((e) => toastError('Could not delete', e))}>
+              <button
+                className="icon-button side-remove"
+                title={`Delete “${s.name}”`}
+                onClick={() =>
+                  void api
+                    .call('savedSearches.delete', { id: s.id })
+                    .catch((e) => toastError('Could not delete', e))
+                }
+              >
                 <LibIcon name="x" size={12} />
               </button>
             </div>
@@ -121,11 +211,18 @@ export const Sidebar = memo(function Sidebar() {
       <div className="lib-side-group">
         <h3>
           Collections
-          <button className="icon-button" title="New collection" onClick={() => void newCollection()} data-testid="new-collection">
+          <button
+            className="icon-button"
+            title="New collection"
+            onClick={() => void newCollection()}
+            data-testid="new-collection"
+          >
             <LibIcon name="plus" size={14} />
           </button>
         </h3>
-        {collections.length === 0 && <p className="side-hint">Select assets and add them to a collection.</p>}
+        {collections.length === 0 && (
+          <p className="side-hint">Select assets and add them to a collection.</p>
+        )}
         {collections.map((c) => (
           <div
             key={c.id}
@@ -135,7 +232,8 @@ export const Sidebar = memo(function Sidebar() {
             onDragEnter={(e) => isAssetDrag(e) && setAssetOver(c.id)}
             onDragOver={(e) => e.preventDefault()}
             onDragLeave={(e) => {
-              if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setAssetOver((o) => (o === c.id ? null : o));
+              if (!e.currentTarget.contains(e.relatedTarget as Node | null))
+                setAssetOver((o) => (o === c.id ? null : o));
             }}
             onDrop={(e) => {
               e.preventDefault();
@@ -173,7 +271,13 @@ export const Sidebar = memo(function Sidebar() {
                   key={t.id}
                   className={`tag-chip${on ? ' on' : ''}`}
                   style={{ ['--tag' as string]: t.color ?? 'var(--text-muted)' }}
-                  onClick={() => setFilter({ tags: on ? filter.tags!.filter((x) => x !== t.id) : [...(filter.tags ?? []), t.id] })}
+                  onClick={() =>
+                    setFilter({
+                      tags: on
+                        ? filter.tags!.filter((x) => x !== t.id)
+                        : [...(filter.tags ?? []), t.id],
+                    })
+                  }
                   aria-pressed={on}
                   data-testid="tag-chip"
                 >
@@ -186,9 +290,28 @@ export const Sidebar = memo(function Sidebar() {
       )}
       <div className="lib-side-group">
         <h3>Clean up</h3>
-        <Item label="Duplicates" icon="dup" active={view === 'duplicates'} onClick={() => setView('duplicates')} testId="side-duplicates" />
-        <Item label="Missing files" icon="warning" count={counts?.missing} active={isOnly({ missing: true })} onClick={() => only({ missing: true })} />
-        <Item label="Trash" icon="trash" count={counts?.trash} active={isOnly({ trashed: true })} onClick={() => only({ trashed: true })} testId="side-trash" />
+        <Item
+          label="Duplicates"
+          icon="dup"
+          active={view === 'duplicates'}
+          onClick={() => setView('duplicates')}
+          testId="side-duplicates"
+        />
+        <Item
+          label="Missing files"
+          icon="warning"
+          count={counts?.missing}
+          active={isOnly({ missing: true })}
+          onClick={() => only({ missing: true })}
+        />
+        <Item
+          label="Trash"
+          icon="trash"
+          count={counts?.trash}
+          active={isOnly({ trashed: true })}
+          onClick={() => only({ trashed: true })}
+          testId="side-trash"
+        />
       </div>
     </aside>
   );

@@ -44,11 +44,18 @@ export function SidebarPacks() {
     <div className="lib-side-group" data-testid="side-packs">
       <h3>
         Packs
-        <button className="icon-button" title="New pack" onClick={() => void newPack()} data-testid="side-new-pack">
+        <button
+          className="icon-button"
+          title="New pack"
+          onClick={() => void newPack()}
+          data-testid="side-new-pack"
+        >
           <LibIcon name="plus" size={14} />
         </button>
       </h3>
-      {loaded && packs.length === 0 && <p className="side-hint">Create a pack, then drag assets onto it.</p>}
+      {loaded && packs.length === 0 && (
+        <p className="side-hint">Create a pack, then drag assets onto it.</p>
+      )}
       {packs.map((p) => (
         <button
           key={p.id}
@@ -61,7 +68,8 @@ export function SidebarPacks() {
             e.dataTransfer.dropEffect = 'copy';
           }}
           onDragLeave={(e) => {
-            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver((o) => (o === p.id ? null : o));
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null))
+              setOver((o) => (o === p.id ? null : o));
           }}
           onDrop={(e) => void drop(e, p.id)}
           data-testid="side-pack"

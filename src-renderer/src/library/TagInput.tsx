@@ -35,7 +35,10 @@ export function TagInput({ onSubmit, onCancel, autoFocus, placeholder = 'Add tag
     return parts.join(',');
   };
   const submit = (value: string) => {
-    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (names.length) onSubmit(names);
     setText('');
   };

@@ -18,8 +18,30 @@ const sortLabels: Record<SortKey, string> = {
 
 /** Search box (debounced), sort, view and size, and the less common filters in a panel. */
 export const Toolbar = memo(function Toolbar() {
-  const { filter, sort, setFilter, setSort, view, setView, thumbSize, setThumbSize, itemCount, done } = useLibrary(
-    useShallow((s) => ({ filter: s.filter, sort: s.sort, setFilter: s.setFilter, setSort: s.setSort, view: s.view, setView: s.setView, thumbSize: s.thumbSize, setThumbSize: s.setThumbSize, itemCount: s.items.length, done: s.done })),
+  const {
+    filter,
+    sort,
+    setFilter,
+    setSort,
+    view,
+    setView,
+    thumbSize,
+    setThumbSize,
+    itemCount,
+    done,
+  } = useLibrary(
+    useShallow((s) => ({
+      filter: s.filter,
+      sort: s.sort,
+      setFilter: s.setFilter,
+      setSort: s.setSort,
+      view: s.view,
+      setView: s.setView,
+      thumbSize: s.thumbSize,
+      setThumbSize: s.setThumbSize,
+      itemCount: s.items.length,
+      done: s.done,
+    })),
   );
   const [text, setText] = useState(filter.search ?? '');
   const [open, setOpen] = useState(false);
@@ -35,7 +57,9 @@ export const Toolbar = memo(function Toolbar() {
     if (!name?.trim()) return;
     try {
       await api.call('savedSearches.save', { name: name.trim(), filter, sort });
-      useToasts.getState().push({ kind: 'success', title: 'Saved search added', detail: name.trim() });
+      useToasts
+        .getState()
+        .push({ kind: 'success', title: 'Saved search added', detail: name.trim() });
     } catch (err) {
       toastError('Could not save the search', err);
     }
@@ -47,7 +71,7 @@ export const Toolbar = memo(function Toolbar() {
         <input
           type="search"
           placeholder="Search prompts, names, tags…"
-          title="word* for a prefix, -word to exclude, &quot;a phrase&quot;, a OR b"
+          title='word* for a prefix, -word to exclude, "a phrase", a OR b'
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
@@ -59,10 +83,21 @@ export const Toolbar = memo(function Toolbar() {
           data-testid="library-search"
         />
       </label>
-      <button className={`button${extra ? ' primary' : ''}`} onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="filters-button">
+      <button
+        className={`button${extra ? ' primary' : ''}`}
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        data-testid="filters-button"
+      >
         Filters{extra ? ` · ${extra}` : ''}
       </button>
-      <button className="button ghost" onClick={() => void saveSearch()} title="Save this search in the sidebar" aria-label="Save this search" data-testid="save-search">
+      <button
+        className="button ghost"
+        onClick={() => void saveSearch()}
+        title="Save this search in the sidebar"
+        aria-label="Save this search"
+        data-testid="save-search"
+      >
         <LibIcon name="bookmark" />
       </button>
       <span className="grow" />
@@ -73,7 +108,12 @@ export const Toolbar = memo(function Toolbar() {
       <select
         aria-label="Sort by"
         value={sort.key}
-        onChange={(e) => setSort({ key: e.target.value as SortKey, dir: e.target.value === 'name' ? 'asc' : 'desc' })}
+        onChange={(e) =>
+          setSort({
+            key: e.target.value as SortKey,
+            dir: e.target.value === 'name' ? 'asc' : 'desc',
+          })
+        }
         data-testid="sort-key"
       >
         {(Object.keys(sortLabels) as SortKey[])
@@ -94,10 +134,21 @@ export const Toolbar = memo(function Toolbar() {
         {sort.dir === 'asc' ? '↑' : '↓'}
       </button>
       <div className="segmented" role="group" aria-label="View">
-        <button className={view === 'grid' ? 'on' : ''} onClick={() => setView('grid')} title="Grid" aria-label="Grid view">
+        <button
+          className={view === 'grid' ? 'on' : ''}
+          onClick={() => setView('grid')}
+          title="Grid"
+          aria-label="Grid view"
+        >
           <LibIcon name="grid" />
         </button>
-        <button className={view === 'list' ? 'on' : ''} onClick={() => setView('list')} title="List" aria-label="List view" data-testid="list-view">
+        <button
+          className={view === 'list' ? 'on' : ''}
+          onClick={() => setView('list')}
+          title="List"
+          aria-label="List view"
+          data-testid="list-view"
+        >
           <LibIcon name="list" />
         </button>
       </div>
@@ -119,23 +170,47 @@ export const Toolbar = memo(function Toolbar() {
 });
 
 function countExtraFilters(f: LibraryFilterInput): number {
-  const keys: (keyof LibraryFilterInput)[] = ['minRating', 'themes', 'sources', 'provenances', 'models', 'hasPrompt', 'from', 'to', 'duplicates', 'folderId'];
+  const keys: (keyof LibraryFilterInput)[] = [
+    'minRating',
+    'themes',
+    'sources',
+    'provenances',
+    'models',
+    'hasPrompt',
+    'from',
+    'to',
+    'duplicates',
+    'folderId',
+  ];
   return keys.filter((k) => f[k] !== undefined).length;
 }
 
 function FilterPanel({ onClose }: { onClose(): void }) {
-  const { filter, setFilter } = useLibrary(useShallow((s) => ({ filter: s.filter, setFilter: s.setFilter })));
+  const { filter, setFilter } = useLibrary(
+    useShallow((s) => ({ filter: s.filter, setFilter: s.setFilter })),
+  );
   const [facets, setFacets] = useState<FacetValues | null>(null);
   useEffect(() => {
-    api.call('library.facets', { limit: 50 }).then(setFacets, (e) => toastError('Could not load filter values', e));
+    api
+      .call('library.facets', { limit: 50 })
+      .then(setFacets, (e) => toastError('Could not load filter values', e));
   }, []);
   const one = <K extends keyof LibraryFilterInput>(key: K, value: string) =>
     setFilter({ [key]: value ? [value] : undefined } as Partial<LibraryFilterInput>);
   return (
-    <div className="filter-panel" role="dialog" aria-label="Filters" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div
+      className="filter-panel"
+      role="dialog"
+      aria-label="Filters"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <label>
         Rating at least
-        <select value={filter.minRating ?? 0} onChange={(e) => setFilter({ minRating: Number(e.target.value) || undefined })} data-testid="filter-rating">
+        <select
+          value={filter.minRating ?? 0}
+          onChange={(e) => setFilter({ minRating: Number(e.target.value) || undefined })}
+          data-testid="filter-rating"
+        >
           {[0, 1, 2, 3, 4, 5].map((n) => (
             <option key={n} value={n}>
               {n === 0 ? 'Any' : '★'.repeat(n)}
@@ -143,12 +218,30 @@ function FilterPanel({ onClose }: { onClose(): void }) {
           ))}
         </select>
       </label>
-      <FacetSelect label="Theme" value={filter.themes?.[0]} values={facets?.themes} onChange={(v) => one('themes', v)} />
-      <FacetSelect label="Source" value={filter.sources?.[0]} values={facets?.sources} onChange={(v) => one('sources', v)} />
-      <FacetSelect label="Model" value={filter.models?.[0]} values={facets?.models} onChange={(v) => one('models', v)} />
+      <FacetSelect
+        label="Theme"
+        value={filter.themes?.[0]}
+        values={facets?.themes}
+        onChange={(v) => one('themes', v)}
+      />
+      <FacetSelect
+        label="Source"
+        value={filter.sources?.[0]}
+        values={facets?.sources}
+        onChange={(v) => one('sources', v)}
+      />
+      <FacetSelect
+        label="Model"
+        value={filter.models?.[0]}
+        values={facets?.models}
+        onChange={(v) => one('models', v)}
+      />
       <label>
         Provenance
-        <select value={filter.provenances?.[0] ?? ''} onChange={(e) => one('provenances', e.target.value)}>
+        <select
+          value={filter.provenances?.[0] ?? ''}
+          onChange={(e) => one('provenances', e.target.value)}
+        >
           <option value="">Any</option>
           <option value="ai_generated">AI generated</option>
           <option value="user_provided">User provided</option>
@@ -160,7 +253,9 @@ function FilterPanel({ onClose }: { onClose(): void }) {
         Prompt
         <select
           value={filter.hasPrompt === undefined ? '' : filter.hasPrompt ? 'yes' : 'no'}
-          onChange={(e) => setFilter({ hasPrompt: e.target.value === '' ? undefined : e.target.value === 'yes' })}
+          onChange={(e) =>
+            setFilter({ hasPrompt: e.target.value === '' ? undefined : e.target.value === 'yes' })
+          }
         >
           <option value="">Any</option>
           <option value="yes">Has a prompt</option>
@@ -169,21 +264,36 @@ function FilterPanel({ onClose }: { onClose(): void }) {
       </label>
       <label>
         Added from
-        <input type="date" value={filter.from ?? ''} onChange={(e) => setFilter({ from: e.target.value || undefined })} />
+        <input
+          type="date"
+          value={filter.from ?? ''}
+          onChange={(e) => setFilter({ from: e.target.value || undefined })}
+        />
       </label>
       <label>
         Added to
-        <input type="date" value={filter.to ?? ''} onChange={(e) => setFilter({ to: e.target.value || undefined })} />
+        <input
+          type="date"
+          value={filter.to ?? ''}
+          onChange={(e) => setFilter({ to: e.target.value || undefined })}
+        />
       </label>
       <label>
         Tags match
-        <select value={filter.tagMode ?? 'any'} onChange={(e) => setFilter({ tagMode: e.target.value as 'any' | 'all' })}>
+        <select
+          value={filter.tagMode ?? 'any'}
+          onChange={(e) => setFilter({ tagMode: e.target.value as 'any' | 'all' })}
+        >
           <option value="any">Any selected tag</option>
           <option value="all">All selected tags</option>
         </select>
       </label>
       <label className="check">
-        <input type="checkbox" checked={filter.duplicates === true} onChange={(e) => setFilter({ duplicates: e.target.checked || undefined })} />
+        <input
+          type="checkbox"
+          checked={filter.duplicates === true}
+          onChange={(e) => setFilter({ duplicates: e.target.checked || undefined })}
+        />
         Only exact duplicates
       </label>
       <div className="filter-actions">
@@ -199,7 +309,17 @@ function FilterPanel({ onClose }: { onClose(): void }) {
 }
 
 /** One remembered-values filter (theme, source, model): the library's values with their counts. */
-function FacetSelect({ label, value, values, onChange }: { label: string; value: string | undefined; values: { value: string; count: number }[] | undefined; onChange(v: string): void }) {
+function FacetSelect({
+  label,
+  value,
+  values,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  values: { value: string; count: number }[] | undefined;
+  onChange(v: string): void;
+}) {
   return (
     <label>
       {label}

@@ -39,7 +39,19 @@ const overscanDelayMs = 150;
  * 100,000 assets cost what 40 rows cost. Rows are absolutely positioned inside one tall spacer;
  * scrolling only changes which slice renders.
  */
-export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, aheadCells = 0, onLayout, renderCell, empty, testId }: Props) {
+export function VirtualGrid({
+  count,
+  cellSize,
+  footer,
+  gap,
+  focus,
+  onNearEnd,
+  aheadCells = 0,
+  onLayout,
+  renderCell,
+  empty,
+  testId,
+}: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [height, setHeight] = useState(0);
@@ -68,14 +80,18 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, ah
   const rowHeight = cellWidth + footer + gap;
   const rows = Math.ceil(count / columns);
 
-  useEffect(() => onLayout?.({ columns, cellWidth, rowHeight }), [columns, cellWidth, rowHeight, onLayout]);
+  useEffect(
+    () => onLayout?.({ columns, cellWidth, rowHeight }),
+    [columns, cellWidth, rowHeight, onLayout],
+  );
 
   const changePhase = useCallback((next: PicturePhase) => {
     if (phaseRef.current === next) return;
     phaseRef.current = next;
     setPhase(next);
     if (overscanTimer.current) clearTimeout(overscanTimer.current);
-    overscanTimer.current = next === 'visible' ? setTimeout(() => changePhase('all'), overscanDelayMs) : null;
+    overscanTimer.current =
+      next === 'visible' ? setTimeout(() => changePhase('all'), overscanDelayMs) : null;
   }, []);
 
   /**
@@ -118,7 +134,8 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, ah
     const row = Math.floor(focus / columns);
     const top = gap + row * rowHeight;
     if (top < el.scrollTop) el.scrollTop = top - gap;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + rowHeight - el.clientHeight;
   }, [focus, columns, rowHeight, gap]);
 
   const overscan = 3;
@@ -137,7 +154,8 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, ah
   const cells: ReactNode[] = [];
   if (width > 0) {
     for (let r = first; r <= last; r++) {
-      const load = phase === 'all' || (phase === 'visible' && r >= firstVisible && r <= lastVisible);
+      const load =
+        phase === 'all' || (phase === 'visible' && r >= firstVisible && r <= lastVisible);
       for (let c = 0; c < columns; c++) {
         const i = r * columns + c;
         if (i >= count) break;
@@ -145,7 +163,11 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, ah
           <div
             key={i}
             className="vgrid-cell"
-            style={{ transform: `translate(${gap + c * (cellWidth + gap)}px, ${gap + r * rowHeight}px)`, width: cellWidth, height: cellWidth + footer }}
+            style={{
+              transform: `translate(${gap + c * (cellWidth + gap)}px, ${gap + r * rowHeight}px)`,
+              width: cellWidth,
+              height: cellWidth + footer,
+            }}
           >
             {renderCell(i, cellWidth, load)}
           </div>,
@@ -154,7 +176,15 @@ export function VirtualGrid({ count, cellSize, footer, gap, focus, onNearEnd, ah
     }
   }
   return (
-    <div className="vgrid" ref={ref} onScroll={onScroll} data-testid={testId} role="grid" aria-rowcount={rows} aria-colcount={columns}>
+    <div
+      className="vgrid"
+      ref={ref}
+      onScroll={onScroll}
+      data-testid={testId}
+      role="grid"
+      aria-rowcount={rows}
+      aria-colcount={columns}
+    >
       {count === 0 && empty}
       <div className="vgrid-spacer" style={{ height: rows * rowHeight + gap }}>
         {cells}

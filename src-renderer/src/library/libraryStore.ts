@@ -101,7 +101,14 @@ const editedAt = new Map<string, number>();
 let fetchingGeneration = -1;
 
 function savePrefs(s: LibraryState) {
-  localStorage.setItem(prefsKey, JSON.stringify({ thumbSize: s.thumbSize, view: s.view === 'list' ? 'list' : 'grid', sort: s.sort }));
+  localStorage.setItem(
+    prefsKey,
+    JSON.stringify({
+      thumbSize: s.thumbSize,
+      view: s.view === 'list' ? 'list' : 'grid',
+      sort: s.sort,
+    }),
+  );
 }
 
 /** Applies a curation patch to a card at once: the keystroke shows in the same frame. */
@@ -149,7 +156,8 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       const v = filter[k];
       if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete filter[k];
     }
-    if (filter.collectionId === undefined && get().sort.key === 'position') set({ sort: { key: 'added', dir: 'desc' } });
+    if (filter.collectionId === undefined && get().sort.key === 'position')
+      set({ sort: { key: 'added', dir: 'desc' } });
     set({ filter });
     void get().reload();
   },
@@ -170,9 +178,24 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   async reload(options) {
     const keep = options?.keepFocus ? get().focus : 0;
     const generation = get().generation + 1;
-    set({ generation, items: [], cursor: null, done: false, loading: false, selected: new Set(), allMatching: false, anchor: null, focus: 0 });
+    set({
+      generation,
+      items: [],
+      cursor: null,
+      done: false,
+      loading: false,
+      selected: new Set(),
+      allMatching: false,
+      anchor: null,
+      focus: 0,
+    });
     await get().loadMore();
-    for (let i = 0; i < 10 && get().items.length <= keep && !get().done && get().generation === generation; i++) await get().loadMore();
+    for (
+      let i = 0;
+      i < 10 && get().items.length <= keep && !get().done && get().generation === generation;
+      i++
+    )
+      await get().loadMore();
     if (keep && get().generation === generation) {
       const focus = Math.min(keep, get().items.length - 1);
       const item = get().items[focus];
@@ -212,8 +235,14 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     if (!wanted.length) return;
     const startedAt = editSeq;
     const fresh = await api.call('library.items', { ids: wanted });
-    const byId = new Map(fresh.filter((f) => (editedAt.get(f.id) ?? -1) <= startedAt).map((f) => [f.id, f]));
-    set({ items: get().items.map((i) => (byId.has(i.id) ? { ...byId.get(i.id)!, snippet: i.snippet } : i)) });
+    const byId = new Map(
+      fresh.filter((f) => (editedAt.get(f.id) ?? -1) <= startedAt).map((f) => [f.id, f]),
+    );
+    set({
+      items: get().items.map((i) =>
+        byId.has(i.id) ? { ...byId.get(i.id)!, snippet: i.snippet } : i,
+      ),
+    });
   },
 
   async refreshSidebar() {
@@ -313,7 +342,13 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     if (!selection || !names.length) return;
     try {
       const r = await api.call('curation.addTags', { selection, tags: names });
-      useToasts.getState().push({ kind: 'success', title: `Tagged ${r.changed.toLocaleString()} ${r.changed === 1 ? 'asset' : 'assets'}`, detail: names.join(', ') });
+      useToasts
+        .getState()
+        .push({
+          kind: 'success',
+          title: `Tagged ${r.changed.toLocaleString()} ${r.changed === 1 ? 'asset' : 'assets'}`,
+          detail: names.join(', '),
+        });
     } catch (err) {
       toastError('Could not tag', err);
     }
@@ -325,10 +360,21 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     if (!selection) return;
     const gone = s.allMatching ? null : new Set(selection.ids);
     // Leave the trashed cards out now; focus stays where it was so review goes on.
-    if (gone) set({ items: s.items.filter((i) => !gone.has(i.id)), selected: new Set(), focus: Math.min(s.focus, s.items.length - 1 - gone.size) });
+    if (gone)
+      set({
+        items: s.items.filter((i) => !gone.has(i.id)),
+        selected: new Set(),
+        focus: Math.min(s.focus, s.items.length - 1 - gone.size),
+      });
     try {
       const r = await api.call('trash.move', { selection });
-      useToasts.getState().push({ kind: 'info', title: `Moved ${r.changed.toLocaleString()} to the trash`, detail: 'Ctrl+Z to undo' });
+      useToasts
+        .getState()
+        .push({
+          kind: 'info',
+          title: `Moved ${r.changed.toLocaleString()} to the trash`,
+          detail: 'Ctrl+Z to undo',
+        });
       if (!gone) await get().reload();
     } catch (err) {
       toastError('Could not move to the trash', err);
@@ -350,9 +396,13 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   async undo() {
     try {
       const r = await api.call('curation.undo', {});
-      useToasts.getState().push(
-        r.undone ? { kind: 'info', title: 'Undone', detail: r.undone.label } : { kind: 'info', title: 'Nothing to undo' },
-      );
+      useToasts
+        .getState()
+        .push(
+          r.undone
+            ? { kind: 'info', title: 'Undone', detail: r.undone.label }
+            : { kind: 'info', title: 'Nothing to undo' },
+        );
     } catch (err) {
       toastError('Could not undo', err);
     }

@@ -4,14 +4,23 @@ import { useLibrary } from './libraryStore';
 function typing(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
-  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+  return (
+    el.tagName === 'INPUT' ||
+    el.tagName === 'TEXTAREA' ||
+    el.tagName === 'SELECT' ||
+    el.isContentEditable
+  );
 }
 
 /**
  * Keyboard-first curation. The store applies each change to the card before the api call, so a
  * key shows in the next frame; the api persists it in well under 50 ms.
  */
-export function useLibraryKeys(columns: RefObject<number>, openTagger: () => void, focusSearch: () => void): void {
+export function useLibraryKeys(
+  columns: RefObject<number>,
+  openTagger: () => void,
+  focusSearch: () => void,
+): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (typing(e.target)) return;
@@ -71,7 +80,8 @@ export function useLibraryKeys(columns: RefObject<number>, openTagger: () => voi
           if (focused && !s.review) s.set({ quickLook: !s.quickLook });
           return;
         case 'Escape':
-          if (s.shortcuts || s.quickLook || s.review) s.set({ shortcuts: false, quickLook: false, review: false });
+          if (s.shortcuts || s.quickLook || s.review)
+            s.set({ shortcuts: false, quickLook: false, review: false });
           else s.clearSelection();
           return;
         case '?':

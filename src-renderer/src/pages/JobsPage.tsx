@@ -84,8 +84,12 @@ const JobRow = memo(function JobRow({
       <div className="jobs-row-actions" onClick={(e) => e.stopPropagation()}>
         {j.status === 'queued' && !j.children && (
           <>
-            <RowAction label="Move up" onClick={() => void act('up', j.id)}>↑</RowAction>
-            <RowAction label="Move down" onClick={() => void act('down', j.id)}>↓</RowAction>
+            <RowAction label="Move up" onClick={() => void act('up', j.id)}>
+              ↑
+            </RowAction>
+            <RowAction label="Move down" onClick={() => void act('down', j.id)}>
+              ↓
+            </RowAction>
           </>
         )}
         {(j.status === 'queued' || j.status === 'running') && (
@@ -244,7 +248,15 @@ export function JobsPage() {
   );
 }
 
-function RowAction({ label, onClick, children }: { label: string; onClick(): void; children: React.ReactNode }) {
+function RowAction({
+  label,
+  onClick,
+  children,
+}: {
+  label: string;
+  onClick(): void;
+  children: React.ReactNode;
+}) {
   return (
     <button className="icon-button" title={label} aria-label={label} onClick={onClick}>
       {children}

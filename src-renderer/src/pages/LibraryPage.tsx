@@ -29,7 +29,8 @@ function FailuresPanel() {
     <section className="card failures" data-testid="ingest-failures">
       <div className="card-header">
         <button className="failures-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
-          <span className="dot dot-bad" aria-hidden="true" /> {failures.length} {failures.length === 1 ? 'file' : 'files'} could not be added
+          <span className="dot dot-bad" aria-hidden="true" /> {failures.length}{' '}
+          {failures.length === 1 ? 'file' : 'files'} could not be added
         </button>
         <div className="page-actions">
           <button className="button" onClick={() => void retry()}>
@@ -51,7 +52,11 @@ function FailuresPanel() {
               <button className="button ghost" onClick={() => void retry([f.id])}>
                 Retry
               </button>
-              <button className="icon-button" aria-label="Dismiss" onClick={() => void dismiss([f.id])}>
+              <button
+                className="icon-button"
+                aria-label="Dismiss"
+                onClick={() => void dismiss([f.id])}
+              >
                 <Icon name="close" size={15} />
               </button>
             </li>

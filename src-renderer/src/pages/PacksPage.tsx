@@ -12,17 +12,39 @@ import { PackExportPanel } from '../components/PackExportPanel';
 import { PackStyles } from '../components/PackStyles';
 import { usePacks } from '../stores/packs';
 
-function PackCard({ pack, active, onClick }: { pack: PackSummary; active: boolean; onClick: () => void }) {
+function PackCard({
+  pack,
+  active,
+  onClick,
+}: {
+  pack: PackSummary;
+  active: boolean;
+  onClick: () => void;
+}) {
   return (
-    <button className={`pack-card${active ? ' active' : ''}`} onClick={onClick} data-pack-id={pack.id}>
-      <span className="pack-cover">{pack.coverAssetId ? <img src={api.mediaUrl(pack.coverAssetId, 'thumb-small')} alt="" /> : <Icon name="packs" size={22} />}</span>
+    <button
+      className={`pack-card${active ? ' active' : ''}`}
+      onClick={onClick}
+      data-pack-id={pack.id}
+    >
+      <span className="pack-cover">
+        {pack.coverAssetId ? (
+          <img src={api.mediaUrl(pack.coverAssetId, 'thumb-small')} alt="" />
+        ) : (
+          <Icon name="packs" size={22} />
+        )}
+      </span>
       <span style={{ minWidth: 0 }}>
         <div className="name">{pack.name}</div>
         <div className="meta">
-          {pack.assetCount} {pack.assetCount === 1 ? 'asset' : 'assets'} · {formatBytes(pack.totalSizeBytes)} · v{pack.version}
+          {pack.assetCount} {pack.assetCount === 1 ? 'asset' : 'assets'} ·{' '}
+          {formatBytes(pack.totalSizeBytes)} · v{pack.version}
         </div>
         <div className="meta">
-          {licenseLabels[pack.licenseType]} · {pack.exportedAt ? `exported ${new Date(pack.exportedAt).toLocaleDateString()}` : 'not exported'}
+          {licenseLabels[pack.licenseType]} ·{' '}
+          {pack.exportedAt
+            ? `exported ${new Date(pack.exportedAt).toLocaleDateString()}`
+            : 'not exported'}
         </div>
       </span>
     </button>
@@ -30,14 +52,40 @@ function PackCard({ pack, active, onClick }: { pack: PackSummary; active: boolea
 }
 
 /** A text field that saves on blur (or Enter), so typing never fires a request per key. */
-function Field({ value, onSave, label, multiline, placeholder }: { value: string; onSave: (v: string) => void; label: string; multiline?: boolean; placeholder?: string }) {
+function Field({
+  value,
+  onSave,
+  label,
+  multiline,
+  placeholder,
+}: {
+  value: string;
+  onSave: (v: string) => void;
+  label: string;
+  multiline?: boolean;
+  placeholder?: string;
+}) {
   const [v, setV] = useState(value);
   useEffect(() => setV(value), [value]);
   const commit = () => v !== value && onSave(v);
   return multiline ? (
-    <textarea className="wide" aria-label={label} value={v} placeholder={placeholder} onChange={(e) => setV(e.target.value)} onBlur={commit} />
+    <textarea
+      className="wide"
+      aria-label={label}
+      value={v}
+      placeholder={placeholder}
+      onChange={(e) => setV(e.target.value)}
+      onBlur={commit}
+    />
   ) : (
-    <input aria-label={label} value={v} placeholder={placeholder} onChange={(e) => setV(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+    <input
+      aria-label={label}
+      value={v}
+      placeholder={placeholder}
+      onChange={(e) => setV(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
   );
 }
 
@@ -56,16 +104,37 @@ function PackFields({ pack }: { pack: PackSummary }) {
     <section className="card">
       <div className="pack-fields">
         <label>Name</label>
-        <Field label="Name" value={pack.name} onSave={(name) => name.trim() && void update({ name: name.trim() })} />
+        <Field
+          label="Name"
+          value={pack.name}
+          onSave={(name) => name.trim() && void update({ name: name.trim() })}
+        />
         <label>Slug</label>
-        <Field label="Slug" value={pack.slug} onSave={(slug) => void update({ slug: slug.trim() })} />
+        <Field
+          label="Slug"
+          value={pack.slug}
+          onSave={(slug) => void update({ slug: slug.trim() })}
+        />
         <label>Theme</label>
-        <Field label="Theme" value={pack.theme ?? ''} placeholder="fantasy, sci-fi…" onSave={(theme) => void update({ theme: theme.trim() || null })} />
+        <Field
+          label="Theme"
+          value={pack.theme ?? ''}
+          placeholder="fantasy, sci-fi…"
+          onSave={(theme) => void update({ theme: theme.trim() || null })}
+        />
         <label>Version</label>
-        <Field label="Version" value={pack.version} onSave={(version) => void update({ version: version.trim() })} />
+        <Field
+          label="Version"
+          value={pack.version}
+          onSave={(version) => void update({ version: version.trim() })}
+        />
         <label>License</label>
         <div className="pack-export-row" style={{ gridColumn: '2 / span 3' }}>
-          <select aria-label="License" value={pack.licenseType} onChange={(e) => void update({ licenseType: e.target.value as PackLicenseType })}>
+          <select
+            aria-label="License"
+            value={pack.licenseType}
+            onChange={(e) => void update({ licenseType: e.target.value as PackLicenseType })}
+          >
             {licenseTypes.map((t) => (
               <option key={t} value={t}>
                 {licenseLabels[t]}
@@ -77,7 +146,13 @@ function PackFields({ pack }: { pack: PackSummary }) {
           </button>
         </div>
         <label>Description</label>
-        <Field label="Description" multiline value={pack.description} placeholder="What buyers get, and what it is good for." onSave={(description) => void update({ description })} />
+        <Field
+          label="Description"
+          multiline
+          value={pack.description}
+          placeholder="What buyers get, and what it is good for."
+          onSave={(description) => void update({ description })}
+        />
       </div>
       {showLicense && <pre className="pack-license">{license}</pre>}
     </section>
@@ -105,7 +180,12 @@ export function PacksPage() {
         if (newName.trim()) void create(newName.trim()).then(() => setNewName(''));
       }}
     >
-      <input placeholder="New pack name" value={newName} onChange={(e) => setNewName(e.target.value)} aria-label="New pack name" />
+      <input
+        placeholder="New pack name"
+        value={newName}
+        onChange={(e) => setNewName(e.target.value)}
+        aria-label="New pack name"
+      />
       <button className="button primary" type="submit" disabled={!newName.trim()}>
         New pack
       </button>
@@ -115,17 +195,27 @@ export function PacksPage() {
   return (
     <div className="page" style={{ maxWidth: 1280 }}>
       <PackStyles />
-      <PageHeader title="Packs" subtitle="Bundles of your best work, ready to sell." actions={newPack} />
+      <PageHeader
+        title="Packs"
+        subtitle="Bundles of your best work, ready to sell."
+        actions={newPack}
+      />
       {loaded && packs.length === 0 && (
         <EmptyState icon={<Icon name="packs" size={32} />} title="No packs yet">
-          Name a pack above, then add approved assets from the Library. Exports come out as marketplace-ready ZIPs with README, LICENSE, previews and checksums.
+          Name a pack above, then add approved assets from the Library. Exports come out as
+          marketplace-ready ZIPs with README, LICENSE, previews and checksums.
         </EmptyState>
       )}
       {packs.length > 0 && (
         <div className="packs-layout">
           <div className="packs-list" aria-label="Packs">
             {packs.map((p) => (
-              <PackCard key={p.id} pack={p} active={p.id === selectedId} onClick={() => void select(p.id)} />
+              <PackCard
+                key={p.id}
+                pack={p}
+                active={p.id === selectedId}
+                onClick={() => void select(p.id)}
+              />
             ))}
           </div>
           {pack ? (
@@ -146,7 +236,12 @@ export function PacksPage() {
                     <button
                       className="button ghost"
                       onClick={() => {
-                        if (confirm(`Move "${pack.name}" to the trash? Its exported ZIPs stay on disk.`)) void remove(pack.id);
+                        if (
+                          confirm(
+                            `Move "${pack.name}" to the trash? Its exported ZIPs stay on disk.`,
+                          )
+                        )
+                          void remove(pack.id);
                       }}
                     >
                       Delete pack
@@ -156,7 +251,11 @@ export function PacksPage() {
                 <PackAssetList pack={pack} />
               </section>
               <PackChecks />
-              <ModelLicenses key={`models-${pack.id}`} packId={pack.id} onChange={() => void usePacks.getState().check()} />
+              <ModelLicenses
+                key={`models-${pack.id}`}
+                packId={pack.id}
+                onChange={() => void usePacks.getState().check()}
+              />
               <PackExportPanel key={pack.id} pack={pack} />
             </div>
           ) : (

@@ -38,8 +38,12 @@ function StatusPanel() {
           </dd>
           <dt>Running as</dt>
           <dd>
-            {status.host === 'electron' ? 'desktop app' : status.host === 'serve' ? 'server (browser)' : 'command line'} ·
-            Node {status.node} · {status.platform}
+            {status.host === 'electron'
+              ? 'desktop app'
+              : status.host === 'serve'
+                ? 'server (browser)'
+                : 'command line'}{' '}
+            · Node {status.node} · {status.platform}
           </dd>
         </dl>
       ) : (
@@ -55,7 +59,9 @@ function ProfilePanel() {
   // Follow saved settings (another window, a save) but never throw away edits in progress.
   const shown = useRef(settings);
   useEffect(() => {
-    setDraft((d) => (d === null || JSON.stringify(d) === JSON.stringify(shown.current) ? settings : d));
+    setDraft((d) =>
+      d === null || JSON.stringify(d) === JSON.stringify(shown.current) ? settings : d,
+    );
     shown.current = settings;
   }, [settings]);
   if (!draft) return null;
@@ -73,7 +79,11 @@ function ProfilePanel() {
         }}
       >
         <label htmlFor="theme">Theme</label>
-        <select id="theme" value={draft.theme} onChange={(e) => setDraft({ ...draft, theme: e.target.value as AppSettings['theme'] })}>
+        <select
+          id="theme"
+          value={draft.theme}
+          onChange={(e) => setDraft({ ...draft, theme: e.target.value as AppSettings['theme'] })}
+        >
           <option value="system">Follow the system</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
@@ -106,7 +116,10 @@ function ProfilePanel() {
 export function SettingsPage() {
   return (
     <div className="page">
-      <PageHeader title="Settings" subtitle="Where your library lives, and how Atelier presents you to buyers." />
+      <PageHeader
+        title="Settings"
+        subtitle="Where your library lives, and how Atelier presents you to buyers."
+      />
       <div className="stack">
         <StatusPanel />
         <WatchFoldersPanel />

@@ -9,7 +9,8 @@ const CHUNK = 4 * 1024 * 1024;
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 
@@ -20,7 +21,11 @@ interface ImportTally {
 }
 
 /** Uploads files into the Inbox in chunks: serve mode cannot see the browser's paths. */
-async function uploadFiles(files: File[], tally: ImportTally, onProgress?: (done: number) => void): Promise<void> {
+async function uploadFiles(
+  files: File[],
+  tally: ImportTally,
+  onProgress?: (done: number) => void,
+): Promise<void> {
   for (const [n, file] of files.entries()) {
     onProgress?.(n);
     try {
@@ -30,13 +35,19 @@ async function uploadFiles(files: File[], tally: ImportTally, onProgress?: (done
         const end = Math.min(file.size, offset + CHUNK);
         const bytes = new Uint8Array(await file.slice(offset, end).arrayBuffer());
         const final = end >= file.size;
-        const r = await api.call('ingest.upload', { name: file.name, chunkBase64: toBase64(bytes), final, ...(uploadId ? { uploadId } : {}) });
+        const r = await api.call('ingest.upload', {
+          name: file.name,
+          chunkBase64: toBase64(bytes),
+          final,
+          ...(uploadId ? { uploadId } : {}),
+        });
         uploadId = r.uploadId;
         offset = end;
         if (final) {
           if (r.result?.outcome === 'added') tally.added++;
           else if (r.result?.outcome === 'duplicate') tally.duplicates++;
-          else if (r.result?.outcome === 'failed') tally.failed.push(`${file.name}: ${r.result.reason ?? 'failed'}`);
+          else if (r.result?.outcome === 'failed')
+            tally.failed.push(`${file.name}: ${r.result.reason ?? 'failed'}`);
           break;
         }
       }
@@ -50,10 +61,16 @@ async function uploadFiles(files: File[], tally: ImportTally, onProgress?: (done
  * Imports dropped or picked files. The desktop app ingests them where they are (their paths come
  * from the preload); anything without a path is uploaded into the Inbox.
  */
-export async function importFiles(files: File[], onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function importFiles(
+  files: File[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   const tally: ImportTally = { added: 0, duplicates: 0, failed: [] };
   const bridge = window.atelier;
-  const { paths, uploads } = planImport(files, bridge?.pathForFile ? (f: File) => bridge.pathForFile!(f) : undefined);
+  const { paths, uploads } = planImport(
+    files,
+    bridge?.pathForFile ? (f: File) => bridge.pathForFile!(f) : undefined,
+  );
   onProgress?.(0, files.length);
   if (paths.length) {
     try {
@@ -67,9 +84,25 @@ export async function importFiles(files: File[], onProgress?: (done: number, tot
   }
   await uploadFiles(uploads, tally, (n) => onProgress?.(paths.length + n, files.length));
   onProgress?.(files.length, files.length);
-  const parts = [`${tally.added} added`, tally.duplicates ? `${tally.duplicates} already in the library` : ''].filter(Boolean).join(', ');
-  if (tally.failed.length) toastError(`${tally.failed.length} of ${files.length} files could not be added`, new Error(tally.failed.slice(0, 3).join('\n')));
-  else useToasts.getState().push({ kind: 'success', title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`, detail: parts });
+  const parts = [
+    `${tally.added} added`,
+    tally.duplicates ? `${tally.duplicates} already in the library` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  if (tally.failed.length)
+    toastError(
+      `${tally.failed.length} of ${files.length} files could not be added`,
+      new Error(tally.failed.slice(0, 3).join('\n')),
+    );
+  else
+    useToasts
+      .getState()
+      .push({
+        kind: 'success',
+        title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`,
+        detail: parts,
+      });
 }
 
 interface IngestState {

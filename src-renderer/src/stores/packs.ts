@@ -38,7 +38,10 @@ interface PacksState {
   addAssets(packId: string, assetIds: string[], query?: string): Promise<number>;
   /** Adds a Library selection: its ids, or every asset its filter matches ("select all"). */
   addSelection(packId: string, selection: SelectionInput): Promise<number>;
-  add(packId: string, what: { assetIds?: string[]; query?: string; selection?: SelectionInput }): Promise<number>;
+  add(
+    packId: string,
+    what: { assetIds?: string[]; query?: string; selection?: SelectionInput },
+  ): Promise<number>;
   removeAssets(assetIds: string[]): Promise<void>;
   move(assetId: string, toIndex: number): Promise<void>;
   setExportName(assetId: string, name: string | null): Promise<void>;
@@ -74,10 +77,14 @@ export const usePacks = create<PacksState>((set, get) => ({
   progress: {},
   async load() {
     try {
-      const [packs, presets] = await Promise.all([api.call('packs.list', {}), get().presets.length ? get().presets : api.call('packs.presets', {})]);
+      const [packs, presets] = await Promise.all([
+        api.call('packs.list', {}),
+        get().presets.length ? get().presets : api.call('packs.presets', {}),
+      ]);
       set({ packs, presets, loaded: true });
       const sel = get().selectedId;
-      if (sel && !packs.some((p) => p.id === sel)) set({ selectedId: null, assets: [], report: null, exports: [] });
+      if (sel && !packs.some((p) => p.id === sel))
+        set({ selectedId: null, assets: [], report: null, exports: [] });
       if (!get().selectedId && packs[0]) await get().select(packs[0].id);
     } catch (err) {
       toastError('Could not load packs', err);
@@ -94,7 +101,10 @@ export const usePacks = create<PacksState>((set, get) => ({
     const id = get().selectedId;
     if (!id) return;
     try {
-      const [assets, exports] = await Promise.all([allAssets(id), api.call('packs.exports', { packId: id, limit: 20 })]);
+      const [assets, exports] = await Promise.all([
+        allAssets(id),
+        api.call('packs.exports', { packId: id, limit: 20 }),
+      ]);
       if (get().selectedId === id) set({ assets, exports });
     } catch (err) {
       toastError('Could not load the pack', err);
@@ -194,7 +204,10 @@ export const usePacks = create<PacksState>((set, get) => ({
     set({ checking: true });
     try {
       const pack = get().packs.find((p) => p.id === id);
-      const report = await api.call('packs.check', { packId: id, preset: pack?.defaultPreset ?? undefined });
+      const report = await api.call('packs.check', {
+        packId: id,
+        preset: pack?.defaultPreset ?? undefined,
+      });
       if (get().selectedId === id) set({ report });
     } catch (err) {
       toastError('Checks failed', err);
@@ -217,7 +230,12 @@ export const usePacks = create<PacksState>((set, get) => ({
     try {
       if (options.preset) await api.call('packs.update', { id, defaultPreset: options.preset });
       const r = await api.call('packs.export', { packId: id, options });
-      set({ progress: { ...get().progress, [r.exportId]: { exportId: r.exportId, packId: id, fraction: 0, message: 'Starting' } } });
+      set({
+        progress: {
+          ...get().progress,
+          [r.exportId]: { exportId: r.exportId, packId: id, fraction: 0, message: 'Starting' },
+        },
+      });
     } catch (err) {
       toastError('Could not start the export', err);
     }
@@ -234,7 +252,9 @@ export const usePacks = create<PacksState>((set, get) => ({
       const r = await api.call('packs.reveal', { exportId });
       if (!r.revealed) {
         await navigator.clipboard?.writeText(r.path).catch(() => undefined);
-        useToasts.getState().push({ kind: 'info', title: 'Export saved (path copied)', detail: r.path });
+        useToasts
+          .getState()
+          .push({ kind: 'info', title: 'Export saved (path copied)', detail: r.path });
       }
     } catch (err) {
       toastError('Could not show the export', err);
@@ -262,7 +282,11 @@ api.on('packs.exportFinished', ({ exportId, record }) => {
   const toasts = useToasts.getState();
   if (record.status === 'completed') {
     const skipped = record.skipped.length ? ` · ${record.skipped.length} left out` : '';
-    toasts.push({ kind: 'success', title: 'Pack exported', detail: `${record.files.map((f) => f.path.split(/[\\/]/).pop()).join(', ')}${skipped}` });
+    toasts.push({
+      kind: 'success',
+      title: 'Pack exported',
+      detail: `${record.files.map((f) => f.path.split(/[\\/]/).pop()).join(', ')}${skipped}`,
+    });
   } else if (record.status === 'cancelled') {
     toasts.push({ kind: 'info', title: 'Export cancelled', detail: record.error ?? undefined });
   } else {

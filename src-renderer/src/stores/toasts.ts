@@ -28,5 +28,7 @@ export const useToasts = create<ToastState>((set, get) => ({
 }));
 
 export function toastError(title: string, err: unknown): void {
-  useToasts.getState().push({ kind: 'error', title, detail: err instanceof Error ? err.message : String(err) });
+  useToasts
+    .getState()
+    .push({ kind: 'error', title, detail: err instanceof Error ? err.message : String(err) });
 }

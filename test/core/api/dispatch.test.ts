@@ -18,11 +18,17 @@ describe('api dispatch through the real core', () => {
   });
 
   it('answers an unknown method and bad input with error data, never a throw', async () => {
-    expect(await t.api.invoke('nope.nothing', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await t.api.invoke('nope.nothing', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
     const bad = await t.api.invoke('settings.update', { theme: 'purple' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     if (!bad.ok) expect(bad.error.message).toMatch(/theme/);
-    expect(await t.api.invoke('system.status', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await t.api.invoke('system.status', { extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('saves settings, emits settings.changed, and survives a bad stored value', async () => {

@@ -4,8 +4,13 @@ import { highlight, parseSearch } from '../../../src-main/core/browse/ftsQuery';
 describe('parseSearch', () => {
   it('quotes words, keeps prefixes, phrases, OR and exclusions', () => {
     expect(parseSearch('neon city')).toMatchObject({ match: '("neon" AND "city")', exclude: null });
-    expect(parseSearch('cyber* "golden hour"')).toMatchObject({ match: '("cyber"* AND "golden hour")' });
-    expect(parseSearch('fox OR whale -cartoon')).toMatchObject({ match: '"fox" OR "whale"', exclude: '"cartoon"' });
+    expect(parseSearch('cyber* "golden hour"')).toMatchObject({
+      match: '("cyber"* AND "golden hour")',
+    });
+    expect(parseSearch('fox OR whale -cartoon')).toMatchObject({
+      match: '"fox" OR "whale"',
+      exclude: '"cartoon"',
+    });
     expect(parseSearch('-anime')).toMatchObject({ match: null, exclude: '"anime"' });
     expect(parseSearch('title:x NEAR(a')).toMatchObject({ match: '("title:x" AND "NEAR(a")' });
     expect(parseSearch('say "hi')).toMatchObject({ match: '("say" AND "hi")' });

@@ -46,9 +46,34 @@ export interface SeedAsset {
 }
 
 const columns: (keyof SeedAsset)[] = [
-  'id', 'path', 'filename', 'type', 'sha256', 'phash', 'size_bytes', 'width', 'height', 'duration_sec', 'title', 'theme',
-  'source', 'provenance', 'status', 'rating', 'liked', 'notes', 'prompt', 'model', 'missing', 'folder_id', 'thumb_key',
-  'created_at', 'added_at', 'updated_at', 'deleted_at', 'derived_from',
+  'id',
+  'path',
+  'filename',
+  'type',
+  'sha256',
+  'phash',
+  'size_bytes',
+  'width',
+  'height',
+  'duration_sec',
+  'title',
+  'theme',
+  'source',
+  'provenance',
+  'status',
+  'rating',
+  'liked',
+  'notes',
+  'prompt',
+  'model',
+  'missing',
+  'folder_id',
+  'thumb_key',
+  'created_at',
+  'added_at',
+  'updated_at',
+  'deleted_at',
+  'derived_from',
 ];
 
 /** Inserts rows exactly as given (the ingest pipeline is not involved). */
@@ -63,11 +88,65 @@ export function insertAssets(sqlite: BetterSqlite3.Database, rows: SeedAsset[]):
 
 // Common words first: a Zipf-like draw makes "portrait" hit ~30% of prompts, as in the field.
 const words = [
-  'portrait', 'woman', 'cinematic', 'lighting', 'detailed', 'cyberpunk', 'city', 'night', 'neon', 'forest', 'anime', 'girl',
-  'landscape', 'mountains', 'sunset', 'oil', 'painting', 'watercolor', 'dragon', 'castle', 'robot', 'ocean', 'waves', 'cat',
-  'astronaut', 'desert', 'ruins', 'snow', 'temple', 'flowers', 'macro', 'bokeh', 'vintage', 'film', 'grain', 'studio',
-  'fashion', 'editorial', 'surreal', 'dreamlike', 'isometric', 'pixel', 'art', 'low', 'poly', 'claymation', 'steampunk',
-  'gothic', 'baroque', 'minimalist', 'volumetric', 'fog', 'golden', 'hour', 'rainy', 'street', 'market', 'library', 'owl',
+  'portrait',
+  'woman',
+  'cinematic',
+  'lighting',
+  'detailed',
+  'cyberpunk',
+  'city',
+  'night',
+  'neon',
+  'forest',
+  'anime',
+  'girl',
+  'landscape',
+  'mountains',
+  'sunset',
+  'oil',
+  'painting',
+  'watercolor',
+  'dragon',
+  'castle',
+  'robot',
+  'ocean',
+  'waves',
+  'cat',
+  'astronaut',
+  'desert',
+  'ruins',
+  'snow',
+  'temple',
+  'flowers',
+  'macro',
+  'bokeh',
+  'vintage',
+  'film',
+  'grain',
+  'studio',
+  'fashion',
+  'editorial',
+  'surreal',
+  'dreamlike',
+  'isometric',
+  'pixel',
+  'art',
+  'low',
+  'poly',
+  'claymation',
+  'steampunk',
+  'gothic',
+  'baroque',
+  'minimalist',
+  'volumetric',
+  'fog',
+  'golden',
+  'hour',
+  'rainy',
+  'street',
+  'market',
+  'library',
+  'owl',
 ];
 const themes = ['fantasy', 'sci-fi', 'nature', 'portraits', 'abstract', 'architecture'];
 const sources = ['ComfyUI', 'AUTOMATIC1111', 'Midjourney', 'InvokeAI', 'Camera'];
@@ -105,10 +184,19 @@ export function makeAssets(n: number, options: SeedOptions = {}): SeedAsset[] {
     const type = t < 0.85 ? 'image' : t < 0.93 ? 'audio' : 'video';
     const ext = type === 'image' ? 'png' : type === 'audio' ? 'wav' : 'mp4';
     const ai = type === 'image' && r() < 0.8;
-    const prompt = ai ? Array.from({ length: 6 + Math.floor(r() * 10) }, () => zipfWord(r)).join(' ') : null;
+    const prompt = ai
+      ? Array.from({ length: 6 + Math.floor(r() * 10) }, () => zipfWord(r)).join(' ')
+      : null;
     const dup = i > 0 && r() < (options.duplicateRate ?? 0.01);
-    const sha = dup ? out[i - 1]!.sha256 : createHash('sha256').update(`asset-${options.seed ?? 1}-${i}`).digest('hex');
-    const phashNum = () => Math.floor(r() * 0x100000000).toString(16).padStart(8, '0');
+    const sha = dup
+      ? out[i - 1]!.sha256
+      : createHash('sha256')
+          .update(`asset-${options.seed ?? 1}-${i}`)
+          .digest('hex');
+    const phashNum = () =>
+      Math.floor(r() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     const phash = type === 'image' ? (dup ? out[i - 1]!.phash : phashNum() + phashNum()) : null;
     const added = new Date(start + i * step).toISOString();
     const created = new Date(start + i * step - Math.floor(r() * 86_400_000 * 30)).toISOString();

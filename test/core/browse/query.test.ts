@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GridItem, LibraryFilterInput, MethodInput, SortKey } from '../../../src-main/contract';
+import type {
+  GridItem,
+  LibraryFilterInput,
+  MethodInput,
+  SortKey,
+} from '../../../src-main/contract';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { insertAssets, makeAssets, type SeedAsset } from './helpers';
 
@@ -9,7 +14,11 @@ let seeded: (SeedAsset & { rid: number })[];
 beforeAll(async () => {
   t = await openTestCore();
   insertAssets(t.core.sqlite, makeAssets(3000, { seed: 7, duplicateRate: 0.02 }));
-  const rids = new Map((t.core.sqlite.prepare('SELECT id, rid FROM assets').all() as { id: string; rid: number }[]).map((r) => [r.id, r.rid]));
+  const rids = new Map(
+    (
+      t.core.sqlite.prepare('SELECT id, rid FROM assets').all() as { id: string; rid: number }[]
+    ).map((r) => [r.id, r.rid]),
+  );
   seeded = makeAssets(3000, { seed: 7, duplicateRate: 0.02 }).map((a, i) => ({ ...a, rid: i + 1 }));
   // makeAssets mints fresh ids each call: align the reference copy with the inserted rows by rid.
   const byRid = new Map([...rids.entries()].map(([id, rid]) => [rid, id]));
@@ -40,7 +49,11 @@ const sortValue: Record<Exclude<SortKey, 'position'>, (a: SeedAsset) => string |
   duration: (a) => a.duration_sec ?? -1,
 };
 
-function reference(pred: (a: SeedAsset) => boolean, key: Exclude<SortKey, 'position'> = 'added', dir: 'asc' | 'desc' = 'desc'): string[] {
+function reference(
+  pred: (a: SeedAsset) => boolean,
+  key: Exclude<SortKey, 'position'> = 'added',
+  dir: 'asc' | 'desc' = 'desc',
+): string[] {
   const sign = dir === 'asc' ? 1 : -1;
   return seeded
     .filter(pred)
@@ -54,7 +67,13 @@ function reference(pred: (a: SeedAsset) => boolean, key: Exclude<SortKey, 'posit
 
 const live = (a: SeedAsset) => a.deleted_at === null;
 const words = (a: SeedAsset) =>
-  new Set([a.title, a.filename, a.prompt ?? '', a.notes].join(' ').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  new Set(
+    [a.title, a.filename, a.prompt ?? '', a.notes]
+      .join(' ')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean),
+  );
 
 describe('library.query sorts', () => {
   for (const key of ['added', 'created', 'name', 'rating', 'size', 'duration'] as const) {
@@ -68,12 +87,21 @@ describe('library.query sorts', () => {
 
   it('refuses a cursor from another sort, and position without a collection', async () => {
     const page = await t.call('library.query', { limit: 5 });
-    const r = await t.api.invoke('library.query', { cursor: page.nextCursor, sort: { key: 'rating', dir: 'desc' } });
+    const r = await t.api.invoke('library.query', {
+      cursor: page.nextCursor,
+      sort: { key: 'rating', dir: 'desc' },
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const bad = await t.api.invoke('library.query', { cursor: 'not-a-cursor' });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('cursor') } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('cursor') },
+    });
     const pos = await t.api.invoke('library.query', { sort: { key: 'position', dir: 'asc' } });
-    expect(pos).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('collectionId') } });
+    expect(pos).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('collectionId') },
+    });
   });
 });
 
@@ -84,17 +112,37 @@ describe('library.query filters', () => {
     ['rating ≥ 4', { minRating: 4 }, (a) => a.rating >= 4],
     ['liked', { liked: true }, (a) => a.liked === 1],
     ['not liked', { liked: false }, (a) => a.liked === 0],
-    ['theme', { themes: ['fantasy', 'nature'] }, (a) => a.theme === 'fantasy' || a.theme === 'nature'],
+    [
+      'theme',
+      { themes: ['fantasy', 'nature'] },
+      (a) => a.theme === 'fantasy' || a.theme === 'nature',
+    ],
     ['source', { sources: ['Midjourney'] }, (a) => a.source === 'Midjourney'],
     ['provenance', { provenances: ['user_provided'] }, (a) => a.provenance === 'user_provided'],
     ['model', { models: ['flux1-dev'] }, (a) => a.model === 'flux1-dev'],
     ['has prompt', { hasPrompt: true }, (a) => a.prompt !== null],
     ['no prompt', { hasPrompt: false }, (a) => a.prompt === null],
     ['missing', { missing: true }, (a) => a.missing === 1],
-    ['date range', { from: '2025-01-02', to: '2025-01-02' }, (a) => a.added_at >= '2025-01-02T00:00:00.000Z' && a.added_at < '2025-01-03T00:00:00.000Z'],
-    ['created range', { dateField: 'created', from: '2025-01-01T12:00:00Z' }, (a) => a.created_at >= '2025-01-01T12:00:00.000Z'],
-    ['duplicates', { duplicates: true }, (a) => seeded.filter((b) => live(b) && b.sha256 === a.sha256).length > 1],
-    ['status + type + rating', { statuses: ['pending', 'approved'], types: ['image'], minRating: 2 }, (a) => a.status !== 'rejected' && a.type === 'image' && a.rating >= 2],
+    [
+      'date range',
+      { from: '2025-01-02', to: '2025-01-02' },
+      (a) => a.added_at >= '2025-01-02T00:00:00.000Z' && a.added_at < '2025-01-03T00:00:00.000Z',
+    ],
+    [
+      'created range',
+      { dateField: 'created', from: '2025-01-01T12:00:00Z' },
+      (a) => a.created_at >= '2025-01-01T12:00:00.000Z',
+    ],
+    [
+      'duplicates',
+      { duplicates: true },
+      (a) => seeded.filter((b) => live(b) && b.sha256 === a.sha256).length > 1,
+    ],
+    [
+      'status + type + rating',
+      { statuses: ['pending', 'approved'], types: ['image'], minRating: 2 },
+      (a) => a.status !== 'rejected' && a.type === 'image' && a.rating >= 2,
+    ],
   ];
   for (const [name, filter, pred] of cases) {
     it(`filters by ${name}`, async () => {
@@ -123,12 +171,17 @@ describe('library.query filters', () => {
 
     const col = await t.call('collections.create', { name: 'Picks' });
     await t.call('collections.addAssets', { id: col.id, selection: { ids: [c!.id, a!.id] } });
-    const inCol = await all({ filter: { collectionId: col.id }, sort: { key: 'position', dir: 'asc' } });
+    const inCol = await all({
+      filter: { collectionId: col.id },
+      sort: { key: 'position', dir: 'asc' },
+    });
     expect(inCol.map((g) => g.id)).toEqual([c!.id, a!.id]);
 
     const folderId = 'folder-1';
     const now = new Date().toISOString();
-    t.core.sqlite.prepare('INSERT INTO watch_folders (id, path, created_at, updated_at) VALUES (?, ?, ?, ?)').run(folderId, '/tmp/wf', now, now);
+    t.core.sqlite
+      .prepare('INSERT INTO watch_folders (id, path, created_at, updated_at) VALUES (?, ?, ?, ?)')
+      .run(folderId, '/tmp/wf', now, now);
     t.core.sqlite.prepare('UPDATE assets SET folder_id = ? WHERE id = ?').run(folderId, b!.id);
     expect((await all({ filter: { folderId } })).map((g) => g.id)).toEqual([b!.id]);
     t.core.sqlite.prepare('UPDATE assets SET folder_id = NULL WHERE id = ?').run(b!.id);
@@ -155,9 +208,25 @@ describe('library.query search', () => {
   }
 
   it('combines search with filters and another sort', async () => {
-    const filter: LibraryFilterInput = { search: 'portrait', statuses: ['approved'], minRating: 3, types: ['image'] };
-    const expected = reference((a) => live(a) && words(a).has('portrait') && a.status === 'approved' && a.rating >= 3 && a.type === 'image', 'size', 'asc');
-    expect((await all({ filter, sort: { key: 'size', dir: 'asc' } })).map((g) => g.id)).toEqual(expected);
+    const filter: LibraryFilterInput = {
+      search: 'portrait',
+      statuses: ['approved'],
+      minRating: 3,
+      types: ['image'],
+    };
+    const expected = reference(
+      (a) =>
+        live(a) &&
+        words(a).has('portrait') &&
+        a.status === 'approved' &&
+        a.rating >= 3 &&
+        a.type === 'image',
+      'size',
+      'asc',
+    );
+    expect((await all({ filter, sort: { key: 'size', dir: 'asc' } })).map((g) => g.id)).toEqual(
+      expected,
+    );
   });
 
   it('highlights the matched words in a snippet', async () => {
@@ -170,7 +239,16 @@ describe('library.query search', () => {
   });
 
   it('treats FTS syntax in the search box as plain words', async () => {
-    for (const search of ['"unterminated', 'NEAR(a b)', 'title:x', 'a OR', '(((', '*', '-', 'AND']) {
+    for (const search of [
+      '"unterminated',
+      'NEAR(a b)',
+      'title:x',
+      'a OR',
+      '(((',
+      '*',
+      '-',
+      'AND',
+    ]) {
       const r = await t.api.invoke('library.query', { filter: { search } });
       expect(r.ok, search).toBe(true);
     }
@@ -197,8 +275,12 @@ describe('index use', () => {
     };
     for (const [key, expr] of Object.entries(plans)) {
       const plan = t.core.sqlite
-        .prepare(`EXPLAIN QUERY PLAN SELECT a.id FROM assets a WHERE a.deleted_at IS NULL AND (${expr}, a.rid) < (?, ?) ORDER BY ${expr} DESC, a.rid DESC LIMIT 101`)
-        .all(key === 'rating' || key === 'size' || key === 'duration' ? 3 : 'zzz', 1e9) as { detail: string }[];
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT a.id FROM assets a WHERE a.deleted_at IS NULL AND (${expr}, a.rid) < (?, ?) ORDER BY ${expr} DESC, a.rid DESC LIMIT 101`,
+        )
+        .all(key === 'rating' || key === 'size' || key === 'duration' ? 3 : 'zzz', 1e9) as {
+        detail: string;
+      }[];
       const text = plans && plan.map((p) => p.detail).join(' | ');
       expect(text, key).toMatch(/USING INDEX lib_/);
       expect(text, key).not.toMatch(/TEMP B-TREE/);
@@ -222,7 +304,9 @@ describe('library.counts and facets', () => {
     const f = await t.call('library.facets', {});
     const counts = f.themes.map((x) => x.count);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
-    expect(f.themes.find((x) => x.value === 'fantasy')?.count).toBe(seeded.filter((a) => live(a) && a.theme === 'fantasy').length);
+    expect(f.themes.find((x) => x.value === 'fantasy')?.count).toBe(
+      seeded.filter((a) => live(a) && a.theme === 'fantasy').length,
+    );
     expect(f.models.map((m) => m.value)).toContain('flux1-dev');
   });
 });

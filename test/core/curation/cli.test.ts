@@ -19,7 +19,10 @@ it('atelier curate approves, rates, tags by id or query, and undoes', async () =
   cleanups.push(t.cleanup);
   const dataDir = path.join(t.dir, 'data');
   const core = await openAtelier({ dataDir, host: 'cli', services: false });
-  const rows = [asset({ filename: 'a.png', prompt: 'red fox' }, 1), asset({ filename: 'b.png', prompt: 'blue whale' }, 2)];
+  const rows = [
+    asset({ filename: 'a.png', prompt: 'red fox' }, 1),
+    asset({ filename: 'b.png', prompt: 'blue whale' }, 2),
+  ];
   insertAssets(core.sqlite, rows);
   await core.dispose();
 
@@ -27,10 +30,17 @@ it('atelier curate approves, rates, tags by id or query, and undoes', async () =
   expect(await main(['curate', 'approve', rows[0]!.id, '--data-dir', dataDir], c.io)).toBe(0);
   expect(c.out.join('\n')).toMatch(/1 asset changed/);
   c = capture();
-  expect(await main(['curate', 'rate', '4', '--search', 'whale', '--data-dir', dataDir, '--json'], c.io)).toBe(0);
+  expect(
+    await main(['curate', 'rate', '4', '--search', 'whale', '--data-dir', dataDir, '--json'], c.io),
+  ).toBe(0);
   expect(JSON.parse(c.out.join('\n'))).toMatchObject({ changed: 1 });
   c = capture();
-  expect(await main(['curate', 'tag', 'animals,wild', '--search', 'fox OR whale', '--data-dir', dataDir], c.io)).toBe(0);
+  expect(
+    await main(
+      ['curate', 'tag', 'animals,wild', '--search', 'fox OR whale', '--data-dir', dataDir],
+      c.io,
+    ),
+  ).toBe(0);
   c = capture();
   expect(await main(['curate', 'rate', '9', rows[0]!.id, '--data-dir', dataDir], c.io)).toBe(2);
   expect(c.err.join('\n')).toMatch(/0 to 5/);
@@ -39,7 +49,9 @@ it('atelier curate approves, rates, tags by id or query, and undoes', async () =
   expect(c.out.join('\n')).toMatch(/Undid: Tag animals, wild/);
 
   const check = await openAtelier({ dataDir, host: 'cli', services: false });
-  const got = check.sqlite.prepare('SELECT filename, status, rating FROM assets ORDER BY filename').all();
+  const got = check.sqlite
+    .prepare('SELECT filename, status, rating FROM assets ORDER BY filename')
+    .all();
   const tags = check.sqlite.prepare('SELECT count(*) AS n FROM asset_tags').get() as { n: number };
   await check.dispose();
   expect(got).toEqual([

@@ -12,16 +12,25 @@ let rows: SeedAsset[];
 let events: { event: EventName; payload: unknown }[];
 
 function row(id: string) {
-  return t.core.sqlite.prepare('SELECT status, rating, liked, theme, source, provenance, notes, title, deleted_at FROM assets WHERE id = ?').get(id) as Record<
-    string,
-    unknown
-  >;
+  return t.core.sqlite
+    .prepare(
+      'SELECT status, rating, liked, theme, source, provenance, notes, title, deleted_at FROM assets WHERE id = ?',
+    )
+    .get(id) as Record<string, unknown>;
 }
 
 beforeEach(async () => {
   t = await openTestCore();
   rows = Array.from({ length: 20 }, (_, i) =>
-    asset({ filename: `img_${i}.png`, status: i % 3 === 0 ? 'approved' : 'pending', rating: i % 6, prompt: i < 10 ? `castle ${i}` : null }, i),
+    asset(
+      {
+        filename: `img_${i}.png`,
+        status: i % 3 === 0 ? 'approved' : 'pending',
+        rating: i % 6,
+        prompt: i < 10 ? `castle ${i}` : null,
+      },
+      i,
+    ),
   );
   insertAssets(t.core.sqlite, rows);
   events = [];
@@ -34,14 +43,22 @@ const ids = (n: number, from = 0) => rows.slice(from, from + n).map((r) => r.id)
 describe('curation.set and undo', () => {
   it('sets fields on many assets, counts only real changes, emits events, and undoes exactly', async () => {
     const before = ids(6).map(row);
-    const r = await t.call('curation.set', { selection: { ids: ids(6) }, patch: { status: 'approved' } });
+    const r = await t.call('curation.set', {
+      selection: { ids: ids(6) },
+      patch: { status: 'approved' },
+    });
     expect(r.changed).toBe(4); // two of the six were already approved
     expect(ids(6).map((id) => row(id).status)).toEqual(Array(6).fill('approved'));
-    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['assets.curated', 'status.changed']));
+    expect(events.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['assets.curated', 'status.changed']),
+    );
     const curated = events.find((e) => e.event === 'assets.curated')!.payload as { ids: string[] };
     expect(curated.ids).toHaveLength(4);
 
-    await t.call('curation.set', { selection: { ids: ids(6) }, patch: { rating: 5, liked: true, theme: 'winter', notes: 'keep' } });
+    await t.call('curation.set', {
+      selection: { ids: ids(6) },
+      patch: { rating: 5, liked: true, theme: 'winter', notes: 'keep' },
+    });
     const h = await t.call('curation.history', {});
     expect(h.map((e) => e.label)).toEqual(['Rate 5 · 6 assets', 'Approve · 4 assets']);
 
@@ -61,15 +78,29 @@ describe('curation.set and undo', () => {
     });
     expect(r.changed).toBe(9);
     expect(row(except).status).not.toBe('rejected');
-    expect(rows.filter((x) => x.prompt === null).every((x) => row(x.id).status !== 'rejected')).toBe(true);
+    expect(
+      rows.filter((x) => x.prompt === null).every((x) => row(x.id).status !== 'rejected'),
+    ).toBe(true);
   });
 
   it('rejects bad input with a clear message', async () => {
     const empty = await t.api.invoke('curation.set', { selection: { ids: ids(1) }, patch: {} });
-    expect(empty).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('nothing to change') } });
-    const both = await t.api.invoke('curation.set', { selection: { ids: ids(1), query: {} }, patch: { rating: 1 } });
-    expect(both).toMatchObject({ ok: false, error: { message: expect.stringContaining('either ids or query') } });
-    const rating = await t.api.invoke('curation.set', { selection: { ids: ids(1) }, patch: { rating: 7 } });
+    expect(empty).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('nothing to change') },
+    });
+    const both = await t.api.invoke('curation.set', {
+      selection: { ids: ids(1), query: {} },
+      patch: { rating: 1 },
+    });
+    expect(both).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('either ids or query') },
+    });
+    const rating = await t.api.invoke('curation.set', {
+      selection: { ids: ids(1) },
+      patch: { rating: 7 },
+    });
     expect(rating.ok).toBe(false);
   });
 
@@ -82,7 +113,9 @@ describe('curation.set and undo', () => {
       const api = createApi(core);
       const r = await api.invoke('curation.undo', {});
       expect(r).toMatchObject({ ok: true, value: { undone: { label: 'Like · 3 assets' } } });
-      const liked = core.sqlite.prepare('SELECT count(*) AS n FROM assets WHERE liked = 1').get() as { n: number };
+      const liked = core.sqlite
+        .prepare('SELECT count(*) AS n FROM assets WHERE liked = 1')
+        .get() as { n: number };
       expect(liked.n).toBe(0);
     } finally {
       await core.dispose();
@@ -99,7 +132,10 @@ describe('tags', () => {
     const bad = await t.api.invoke('tags.create', { name: 'a,b' });
     expect(bad).toMatchObject({ ok: false, error: { message: expect.stringContaining('commas') } });
 
-    const added = await t.call('curation.addTags', { selection: { ids: ids(5) }, tags: ['sunset', 'Sunrise', 'moody'] });
+    const added = await t.call('curation.addTags', {
+      selection: { ids: ids(5) },
+      tags: ['sunset', 'Sunrise', 'moody'],
+    });
     expect(added.changed).toBe(5);
     const auto = await t.call('tags.list', { prefix: 'sun' });
     expect(auto.map((x) => x.name).sort()).toEqual(['Sunrise', 'Sunset']);
@@ -107,19 +143,31 @@ describe('tags', () => {
     expect((await t.call('tags.list', { prefix: 'SUNR' })).map((x) => x.name)).toEqual(['Sunrise']);
     expect((await t.call('tags.list', { prefix: 'mo' }))[0]!.color).toMatch(/^#[0-9a-f]{6}$/);
 
-    const again = await t.call('curation.addTags', { selection: { ids: ids(6) }, tags: ['sunset'] });
+    const again = await t.call('curation.addTags', {
+      selection: { ids: ids(6) },
+      tags: ['sunset'],
+    });
     expect(again.changed).toBe(1);
     const rel = await t.call('library.relations', { id: rows[0]!.id });
     expect(rel.tags.map((x) => x.name)).toEqual(['moody', 'Sunrise', 'Sunset']);
 
-    const removed = await t.call('curation.removeTags', { selection: { ids: ids(3) }, tagIds: [sunset.id] });
+    const removed = await t.call('curation.removeTags', {
+      selection: { ids: ids(3) },
+      tagIds: [sunset.id],
+    });
     expect(removed.changed).toBe(3);
-    expect((await t.call('library.query', { filter: { tags: [sunset.id] } })).items).toHaveLength(3);
+    expect((await t.call('library.query', { filter: { tags: [sunset.id] } })).items).toHaveLength(
+      3,
+    );
     await t.call('curation.undo', {});
-    expect((await t.call('library.query', { filter: { tags: [sunset.id] } })).items).toHaveLength(6);
+    expect((await t.call('library.query', { filter: { tags: [sunset.id] } })).items).toHaveLength(
+      6,
+    );
     await t.call('curation.undo', {});
     await t.call('curation.undo', {});
-    expect((await t.call('library.query', { filter: { tags: [sunset.id] } })).items).toHaveLength(0);
+    expect((await t.call('library.query', { filter: { tags: [sunset.id] } })).items).toHaveLength(
+      0,
+    );
     expect((await t.call('library.query', { filter: { search: 'sunset' } })).items).toHaveLength(0);
   });
 
@@ -130,7 +178,9 @@ describe('tags', () => {
     const clash = await t.api.invoke('tags.update', { id: a.id, name: 'Blue' });
     expect(clash).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await t.call('tags.update', { id: a.id, name: 'crimson' });
-    expect((await t.call('library.query', { filter: { search: 'crimson' } })).items).toHaveLength(2);
+    expect((await t.call('library.query', { filter: { search: 'crimson' } })).items).toHaveLength(
+      2,
+    );
   });
 });
 
@@ -140,7 +190,12 @@ describe('collections', () => {
     const d = await t.call('collections.create', { name: 'Later' });
     await t.call('collections.addAssets', { id: c.id, selection: { ids: ids(5) } });
     const order = async () =>
-      (await t.call('library.query', { filter: { collectionId: c.id }, sort: { key: 'position', dir: 'asc' } })).items.map((i) => i.id);
+      (
+        await t.call('library.query', {
+          filter: { collectionId: c.id },
+          sort: { key: 'position', dir: 'asc' },
+        })
+      ).items.map((i) => i.id);
     expect(await order()).toEqual(ids(5));
     const [a0, a1, a2, a3, a4] = ids(5);
     await t.call('collections.moveAssets', { id: c.id, assetIds: [a3!, a4!], beforeAssetId: a1! });
@@ -148,7 +203,12 @@ describe('collections', () => {
     await t.call('collections.moveAssets', { id: c.id, assetIds: [a0!], beforeAssetId: null });
     expect(await order()).toEqual([a3, a4, a1, a2, a0]);
     // Many moves into the same gap end in a renumbering, never in equal positions.
-    for (let i = 0; i < 60; i++) await t.call('collections.moveAssets', { id: c.id, assetIds: [i % 2 ? a1! : a2!], beforeAssetId: a4! });
+    for (let i = 0; i < 60; i++)
+      await t.call('collections.moveAssets', {
+        id: c.id,
+        assetIds: [i % 2 ? a1! : a2!],
+        beforeAssetId: a4!,
+      });
     expect((await order()).slice(0, 1)).toEqual([a3]);
     expect(new Set(await order()).size).toBe(5);
 
@@ -168,8 +228,13 @@ describe('collections', () => {
 
 describe('saved searches', () => {
   it('saves a query, lists it, counts it live, and deletes it', async () => {
-    const s = await t.call('savedSearches.save', { name: 'Castles to review', filter: { search: 'castle', statuses: ['pending'] } });
-    expect((await t.call('savedSearches.list', {})).map((x) => x.name)).toEqual(['Castles to review']);
+    const s = await t.call('savedSearches.save', {
+      name: 'Castles to review',
+      filter: { search: 'castle', statuses: ['pending'] },
+    });
+    expect((await t.call('savedSearches.list', {})).map((x) => x.name)).toEqual([
+      'Castles to review',
+    ]);
     const expected = rows.filter((r) => r.prompt && r.status === 'pending').length;
     let counts = await t.call('library.counts', {});
     expect(counts.savedSearches).toEqual([{ id: s.id, count: expected }]);
@@ -199,10 +264,15 @@ describe('trash', () => {
     expect((await t.call('library.query', { filter: { trashed: true } })).items).toHaveLength(2);
 
     const refused = await t.api.invoke('trash.empty', { deleteFiles: true });
-    expect(refused).toMatchObject({ ok: false, error: { message: expect.stringContaining('confirm') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('confirm') },
+    });
     const emptied = await t.call('trash.empty', {});
     expect(emptied).toEqual({ removed: 2, filesDeleted: 0, fileErrors: [] });
-    expect((t.core.sqlite.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n).toBe(18);
+    expect(
+      (t.core.sqlite.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n,
+    ).toBe(18);
   });
 
   it('deletes files from disk only with the confirmation phrase, reporting what it could not', async () => {
@@ -210,13 +280,22 @@ describe('trash', () => {
     mkdirSync(dir);
     const keep = path.join(dir, 'a.png');
     writeFileSync(keep, 'x');
-    const extra = [asset({ filename: 'a.png', path: keep }, 100), asset({ filename: 'gone.png', path: path.join(dir, 'gone.png') }, 101)];
+    const extra = [
+      asset({ filename: 'a.png', path: keep }, 100),
+      asset({ filename: 'gone.png', path: path.join(dir, 'gone.png') }, 101),
+    ];
     insertAssets(t.core.sqlite, extra);
     await t.call('trash.move', { selection: { ids: extra.map((e) => e.id) } });
-    const r = await t.call('trash.empty', { ids: extra.map((e) => e.id), deleteFiles: true, confirm: 'delete files' });
+    const r = await t.call('trash.empty', {
+      ids: extra.map((e) => e.id),
+      deleteFiles: true,
+      confirm: 'delete files',
+    });
     expect(r.removed).toBe(2);
     expect(r.filesDeleted).toBe(1);
-    expect(r.fileErrors).toEqual([{ path: path.join(dir, 'gone.png'), reason: 'the file was already gone' }]);
+    expect(r.fileErrors).toEqual([
+      { path: path.join(dir, 'gone.png'), reason: 'the file was already gone' },
+    ]);
     expect(existsSync(keep)).toBe(false);
   });
 });
@@ -229,7 +308,16 @@ describe('duplicates', () => {
       asset({ filename: 'd2.png', sha256: 'a'.repeat(64), rating: 4 }, 201),
       asset({ filename: 'n1.png', phash: base, width: 1024, height: 1024 }, 202),
       asset({ filename: 'n2.png', phash: 'f0f0f0f0aaaa5557', width: 512, height: 512 }, 203), // 1 bit away
-      asset({ filename: 'n3.png', phash: 'f0f0f0f0aaaa5a57', width: 2048, height: 2048, status: 'rejected' }, 204), // 4 bits from n2
+      asset(
+        {
+          filename: 'n3.png',
+          phash: 'f0f0f0f0aaaa5a57',
+          width: 2048,
+          height: 2048,
+          status: 'rejected',
+        },
+        204,
+      ), // 4 bits from n2
       asset({ filename: 'far.png', phash: '0f0f0f0f5555aaaa' }, 205),
     ];
     insertAssets(t.core.sqlite, extra);
@@ -238,47 +326,71 @@ describe('duplicates', () => {
     expect(exact.groups[0]!.assets.map((a) => a.filename)).toEqual(['d2.png', 'd1.png']);
 
     const tight = await t.call('duplicates.find', { kind: 'near', threshold: 2 });
-    expect(tight.groups.map((g) => g.assets.map((a) => a.filename).sort())).toEqual([['n1.png', 'n2.png']]);
+    expect(tight.groups.map((g) => g.assets.map((a) => a.filename).sort())).toEqual([
+      ['n1.png', 'n2.png'],
+    ]);
     const loose = await t.call('duplicates.find', { kind: 'near', threshold: 6 });
     expect(loose.groups[0]!.assets.map((a) => a.filename)).toEqual(['n1.png', 'n2.png', 'n3.png']);
     expect(loose.groups[0]!.assets.map((a) => a.distance)).toEqual([0, 1, 5]);
 
     const [best, ...rest] = loose.groups[0]!.assets;
-    const r = await t.call('duplicates.keepBest', { groups: [{ keepId: best!.id, otherIds: rest.map((a) => a.id) }] });
+    const r = await t.call('duplicates.keepBest', {
+      groups: [{ keepId: best!.id, otherIds: rest.map((a) => a.id) }],
+    });
     expect(r.changed).toBe(2); // n3 was already rejected
     expect(row(best!.id).status).toBe('approved');
     expect(rest.map((a) => row(a.id).status)).toEqual(['rejected', 'rejected']);
     await t.call('curation.undo', {});
-    expect([best, ...rest].map((a) => row(a!.id).status)).toEqual(['pending', 'pending', 'rejected']);
-    expect((await t.call('library.query', { filter: { duplicates: true } })).items.map((i) => i.filename).sort()).toEqual(['d1.png', 'd2.png']);
+    expect([best, ...rest].map((a) => row(a!.id).status)).toEqual([
+      'pending',
+      'pending',
+      'rejected',
+    ]);
+    expect(
+      (await t.call('library.query', { filter: { duplicates: true } })).items
+        .map((i) => i.filename)
+        .sort(),
+    ).toEqual(['d1.png', 'd2.png']);
   });
 
   it('finds near duplicates among many hashes by probing, exactly the groups all pairs would give', async () => {
-    const { clusterNear, parsePhash, hamming } = await import('../../../src-main/core/curation/nearDuplicates');
+    const { clusterNear, parsePhash, hamming } =
+      await import('../../../src-main/core/curation/nearDuplicates');
     let seed = 1;
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed);
     const items = Array.from({ length: 3000 }, () => ({ hi: rand() >>> 0, lo: rand() >>> 0 }));
     // 50 planted pairs 5 bits apart, and a chain 0-4-8-12 bits from its first link: single
     // linkage groups the chain although its ends are 12 bits apart.
-    for (let k = 0; k < 50; k++) items.push({ hi: (items[k]!.hi ^ 0b10101) >>> 0, lo: items[k]!.lo ^ 0b1000000 });
+    for (let k = 0; k < 50; k++)
+      items.push({ hi: (items[k]!.hi ^ 0b10101) >>> 0, lo: items[k]!.lo ^ 0b1000000 });
     const base = items[100]!;
-    for (const flips of [0b1111, 0b11111111, 0b111111111111]) items.push({ hi: base.hi, lo: (base.lo ^ flips) >>> 0 });
+    for (const flips of [0b1111, 0b11111111, 0b111111111111])
+      items.push({ hi: base.hi, lo: (base.lo ^ flips) >>> 0 });
     for (const threshold of [0, 4, 6, 12]) {
       // The expected groups by brute force: every pair compared, joined by union-find.
       const parent = items.map((_, i) => i);
       const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
-      for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) if (hamming(items[i]!, items[j]!) <= threshold) parent[root(j)] = root(i);
+      for (let i = 0; i < items.length; i++)
+        for (let j = i + 1; j < items.length; j++)
+          if (hamming(items[i]!, items[j]!) <= threshold) parent[root(j)] = root(i);
       const byRoot = new Map<number, number[]>();
       items.forEach((_, i) => byRoot.set(root(i), [...(byRoot.get(root(i)) ?? []), i]));
-      const expected = [...byRoot.values()].filter((g) => g.length > 1).sort((a, b) => b.length - a.length || a[0]! - b[0]!);
-      const packed = () => ({ hi: Uint32Array.from(items, (h) => h.hi), lo: Uint32Array.from(items, (h) => h.lo) });
+      const expected = [...byRoot.values()]
+        .filter((g) => g.length > 1)
+        .sort((a, b) => b.length - a.length || a[0]! - b[0]!);
+      const packed = () => ({
+        hi: Uint32Array.from(items, (h) => h.hi),
+        lo: Uint32Array.from(items, (h) => h.lo),
+      });
       const hashes = packed();
       expect(await clusterNear(hashes, threshold), `threshold ${threshold}`).toEqual(expected);
       expect(hashes.hi.length, 'the arrays were handed to the worker, not copied').toBe(0);
       expect(await clusterNear(packed(), threshold, 2)).toEqual(expected.slice(0, 2));
     }
     expect(parsePhash('zz')).toBeNull();
-    await expect(async () => clusterNear({ hi: new Uint32Array(2), lo: new Uint32Array(2) }, 16)).rejects.toThrow(/threshold must be an integer 0–15/);
+    await expect(async () =>
+      clusterNear({ hi: new Uint32Array(2), lo: new Uint32Array(2) }, 16),
+    ).rejects.toThrow(/threshold must be an integer 0–15/);
   });
 
   it('keeps the event loop turning while it clusters a big library', async () => {
@@ -312,9 +424,15 @@ describe('duplicates', () => {
 
 describe('trigger-kept tallies and duplicate hashes', () => {
   it('match a full recount after inserts, edits, trash, restore, delete and undo', async () => {
-    const dup = [asset({ filename: 'x1.png', sha256: 'b'.repeat(64) }, 300), asset({ filename: 'x2.png', sha256: 'b'.repeat(64), type: 'video' }, 301)];
+    const dup = [
+      asset({ filename: 'x1.png', sha256: 'b'.repeat(64) }, 300),
+      asset({ filename: 'x2.png', sha256: 'b'.repeat(64), type: 'video' }, 301),
+    ];
     insertAssets(t.core.sqlite, dup);
-    await t.call('curation.set', { selection: { ids: ids(7) }, patch: { status: 'rejected', liked: true } });
+    await t.call('curation.set', {
+      selection: { ids: ids(7) },
+      patch: { status: 'rejected', liked: true },
+    });
     await t.call('trash.move', { selection: { ids: [...ids(3, 5), dup[0]!.id] } });
     expect((await t.call('library.query', { filter: { duplicates: true } })).items).toHaveLength(0);
     await t.call('curation.undo', {});
@@ -322,7 +440,9 @@ describe('trigger-kept tallies and duplicate hashes', () => {
     await t.call('trash.move', { selection: { ids: ids(2, 10) } });
     await t.call('trash.restore', { selection: { ids: ids(1, 10) } });
     await t.call('trash.empty', {});
-    t.core.sqlite.prepare("UPDATE assets SET missing = 1, type = 'audio' WHERE id = ?").run(rows[15]!.id);
+    t.core.sqlite
+      .prepare("UPDATE assets SET missing = 1, type = 'audio' WHERE id = ?")
+      .run(rows[15]!.id);
     const truth = t.core.sqlite
       .prepare(
         `SELECT status, type, liked, missing, deleted_at IS NOT NULL AS trashed, count(*) AS n FROM assets
@@ -330,7 +450,9 @@ describe('trigger-kept tallies and duplicate hashes', () => {
       )
       .all();
     const kept = t.core.sqlite
-      .prepare('SELECT status, type, liked, missing, trashed, n FROM library_tallies WHERE n > 0 ORDER BY 1, 2, 3, 4, 5')
+      .prepare(
+        'SELECT status, type, liked, missing, trashed, n FROM library_tallies WHERE n > 0 ORDER BY 1, 2, 3, 4, 5',
+      )
       .all();
     expect(kept).toEqual(truth);
     const c = await t.call('library.counts', {});

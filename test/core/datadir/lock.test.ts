@@ -33,7 +33,12 @@ describe('data directory lock', () => {
     // pid 2^22+1 is above Linux's pid_max default: no such process.
     writeFileSync(
       path.join(dataDir, 'atelier.lock'),
-      JSON.stringify({ pid: 4194305, hostname: os.hostname(), host: 'electron', startedAt: 'yesterday' }),
+      JSON.stringify({
+        pid: 4194305,
+        hostname: os.hostname(),
+        host: 'electron',
+        startedAt: 'yesterday',
+      }),
     );
     const core = await openAtelier({ dataDir, host: 'cli', services: false });
     await core.dispose();

@@ -28,8 +28,30 @@ describe('migrations', () => {
     const result = await migrateToLatest(db, file);
     expect(result.applied).toEqual(migrations.map(([n]) => n));
     expect(result.backupPath).toBeNull();
-    const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
-    for (const t of ['users', 'sessions', 'settings', 'watch_folders', 'assets', 'assets_fts', 'tags', 'asset_tags', 'collections', 'collection_assets', 'projects', 'packs', 'pack_assets', 'jobs', 'job_segments', 'job_logs', 'migration_history']) {
+    const tables = (
+      sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name`)
+        .all() as { name: string }[]
+    ).map((r) => r.name);
+    for (const t of [
+      'users',
+      'sessions',
+      'settings',
+      'watch_folders',
+      'assets',
+      'assets_fts',
+      'tags',
+      'asset_tags',
+      'collections',
+      'collection_assets',
+      'projects',
+      'packs',
+      'pack_assets',
+      'jobs',
+      'job_segments',
+      'job_logs',
+      'migration_history',
+    ]) {
       expect(tables).toContain(t);
     }
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -55,12 +77,18 @@ describe('migrations', () => {
     const file = path.join(d, 'atelier.db');
     const first = openDatabase(file);
     await migrateToLatest(first.db, file, migrations.slice(0, 1));
-    await first.db.insertInto('settings').values({ key: 'ownerName', value: '"Ada"', updated_at: 'now' }).execute();
+    await first.db
+      .insertInto('settings')
+      .values({ key: 'ownerName', value: '"Ada"', updated_at: 'now' })
+      .execute();
     await first.close();
 
     const extra = [
       ...migrations,
-      ['9998_ok', { up: async (db: Kysely<any>) => void (await sql`CREATE TABLE extra_ok (x)`.execute(db)) }],
+      [
+        '9998_ok',
+        { up: async (db: Kysely<any>) => void (await sql`CREATE TABLE extra_ok (x)`.execute(db)) },
+      ],
       [
         '9999_broken',
         {
@@ -78,16 +106,24 @@ describe('migrations', () => {
     const backups = readdirSync(d).filter((f) => f.startsWith('atelier.db.bak-'));
     expect(backups).toHaveLength(1);
     const backup = new BetterSqlite3(path.join(d, backups[0]!), { readonly: true });
-    expect(backup.prepare(`SELECT value FROM settings WHERE key='ownerName'`).get()).toEqual({ value: '"Ada"' });
+    expect(backup.prepare(`SELECT value FROM settings WHERE key='ownerName'`).get()).toEqual({
+      value: '"Ada"',
+    });
     backup.close();
 
     const check = new BetterSqlite3(file, { readonly: true });
-    const names = (check.prepare('SELECT name FROM migration_history ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    const names = (
+      check.prepare('SELECT name FROM migration_history ORDER BY name').all() as { name: string }[]
+    ).map((r) => r.name);
     expect(names).toContain('9998_ok');
     expect(names).not.toContain('9999_broken');
     // The failed migration's DDL rolled back with it.
-    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name='extra_broken'`).get()).toBeUndefined();
-    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name='extra_ok'`).get()).toBeDefined();
+    expect(
+      check.prepare(`SELECT name FROM sqlite_master WHERE name='extra_broken'`).get(),
+    ).toBeUndefined();
+    expect(
+      check.prepare(`SELECT name FROM sqlite_master WHERE name='extra_ok'`).get(),
+    ).toBeDefined();
     check.close();
   });
 
@@ -98,14 +134,20 @@ describe('migrations', () => {
     await core.dispose();
     const file = path.join(dataDir, 'atelier.db');
     const raw = new BetterSqlite3(file);
-    raw.prepare(`INSERT INTO migration_history(name, timestamp) VALUES ('9999_from_the_future', 'x')`).run();
+    raw
+      .prepare(
+        `INSERT INTO migration_history(name, timestamp) VALUES ('9999_from_the_future', 'x')`,
+      )
+      .run();
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = sha(file);
     const filesBefore = readdirSync(dataDir).sort();
 
-    await expect(openAtelier({ dataDir, host: 'cli', services: false })).rejects.toThrow(/newer version of Atelier/);
+    await expect(openAtelier({ dataDir, host: 'cli', services: false })).rejects.toThrow(
+      /newer version of Atelier/,
+    );
     expect(sha(file)).toBe(before);
     expect(readdirSync(dataDir).sort()).toEqual(filesBefore);
     expect(readSchemaState(file).unknown).toEqual(['9999_from_the_future']);
@@ -119,19 +161,74 @@ describe('migrations', () => {
     const at = new Date().toISOString();
     await db
       .insertInto('assets')
-      .values({ id: 'a1', path: '/x/castle.png', filename: 'castle.png', type: 'image', sha256: 'ab', mime: null, phash: null, width: null, height: null, duration_sec: null, sample_rate: null, channels: null, fps: null, codec: null, audio_codec: null, bit_rate: null, format: null, orientation: null, theme: null, source: null, prompt: 'a misty castle at dawn', negative_prompt: null, seed: null, model: null, model_hash: null, generation_params: null, raw_metadata: null, derived_from: null, derivation: null, job_id: null, thumb_key: null, folder_id: null, project_id: null, created_at: at, added_at: at, updated_at: at, deleted_at: null })
+      .values({
+        id: 'a1',
+        path: '/x/castle.png',
+        filename: 'castle.png',
+        type: 'image',
+        sha256: 'ab',
+        mime: null,
+        phash: null,
+        width: null,
+        height: null,
+        duration_sec: null,
+        sample_rate: null,
+        channels: null,
+        fps: null,
+        codec: null,
+        audio_codec: null,
+        bit_rate: null,
+        format: null,
+        orientation: null,
+        theme: null,
+        source: null,
+        prompt: 'a misty castle at dawn',
+        negative_prompt: null,
+        seed: null,
+        model: null,
+        model_hash: null,
+        generation_params: null,
+        raw_metadata: null,
+        derived_from: null,
+        derivation: null,
+        job_id: null,
+        thumb_key: null,
+        folder_id: null,
+        project_id: null,
+        created_at: at,
+        added_at: at,
+        updated_at: at,
+        deleted_at: null,
+      })
       .execute();
-    const search = (q: string) => (sqlite.prepare(`SELECT a.id FROM assets_fts f JOIN assets a ON a.rid = f.rowid WHERE assets_fts MATCH ?`).all(q) as { id: string }[]).map((r) => r.id);
+    const search = (q: string) =>
+      (
+        sqlite
+          .prepare(
+            `SELECT a.id FROM assets_fts f JOIN assets a ON a.rid = f.rowid WHERE assets_fts MATCH ?`,
+          )
+          .all(q) as { id: string }[]
+      ).map((r) => r.id);
     expect(search('misty')).toEqual(['a1']);
-    await db.insertInto('tags').values({ id: 't1', name: 'Fantasy', color: null, created_at: at }).execute();
-    await db.insertInto('asset_tags').values({ asset_id: 'a1', tag_id: 't1', created_at: at }).execute();
+    await db
+      .insertInto('tags')
+      .values({ id: 't1', name: 'Fantasy', color: null, created_at: at })
+      .execute();
+    await db
+      .insertInto('asset_tags')
+      .values({ asset_id: 'a1', tag_id: 't1', created_at: at })
+      .execute();
     expect(search('fantasy')).toEqual(['a1']);
-    expect((await db.selectFrom('tags').select('usage_count').executeTakeFirstOrThrow()).usage_count).toBe(1);
+    expect(
+      (await db.selectFrom('tags').select('usage_count').executeTakeFirstOrThrow()).usage_count,
+    ).toBe(1);
     await db.updateTable('tags').set({ name: 'Medieval' }).execute();
     expect(search('medieval')).toEqual(['a1']);
     expect(search('fantasy')).toEqual([]);
     await db.deleteFrom('asset_tags').execute();
-    expect((await db.selectFrom('tags').select('usage_count').executeTakeFirstOrThrow()).usage_count).toBe(0);
+    expect(
+      (await db.selectFrom('tags').select('usage_count').executeTakeFirstOrThrow()).usage_count,
+    ).toBe(0);
     await db.updateTable('assets').set({ prompt: 'a sunny beach' }).execute();
     expect(search('castle')).toEqual(['a1']); // still in the filename
     expect(search('misty')).toEqual([]);

@@ -12,7 +12,9 @@ afterEach(async () => {
 
 async function oneAsset(): Promise<{ id: string; file: string }> {
   const file = path.join(t.root, 'dusk.png');
-  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#aa5577' } }).png().toFile(file);
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#aa5577' } })
+    .png()
+    .toFile(file);
   const summary = await t.call('ingest.importFiles', { paths: [file] });
   return { id: summary.outcomes[0]!.assetId!, file };
 }
@@ -39,6 +41,9 @@ describe('reveal and open an asset', () => {
     const r = await t.api.invoke('assets.open', { id });
     expect(r).toMatchObject({ ok: false, error: { code: 'not_found' } });
     if (!r.ok) expect(r.error.message).toContain(file);
-    expect(await t.api.invoke('assets.reveal', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await t.api.invoke('assets.reveal', { id: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-main/contract/errors';
 import { resolveFfTool } from '../../../src-main/core/engines/ffmpeg';
-import { ffmpegProgressParser, lineParser, parseRealEsrganLine } from '../../../src-main/core/engines/progressParsers';
+import {
+  ffmpegProgressParser,
+  lineParser,
+  parseRealEsrganLine,
+} from '../../../src-main/core/engines/progressParsers';
 import { listModels, resolveRealEsrgan } from '../../../src-main/core/engines/realesrgan';
 import { runProgram } from '../../../src-main/core/engines/runProgram';
 
@@ -36,19 +40,54 @@ describe('runProgram', () => {
     const ffmpeg = resolveFfTool('ffmpeg', null).path!;
     const lines: string[] = [];
     const fractions: number[] = [];
-    await runProgram(ffmpeg, ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-f', 'lavfi', '-i', 'sine=d=2', '-f', 'null', '-'], {
-      label: 'ffmpeg',
-      parser: ffmpegProgressParser(2),
-      onProgress: (p) => fractions.push(p.fraction),
-      onLine: (_s, l) => lines.push(l),
-    });
+    await runProgram(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-nostats',
+        '-loglevel',
+        'error',
+        '-progress',
+        'pipe:1',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=d=2',
+        '-f',
+        'null',
+        '-',
+      ],
+      {
+        label: 'ffmpeg',
+        parser: ffmpegProgressParser(2),
+        onProgress: (p) => fractions.push(p.fraction),
+        onLine: (_s, l) => lines.push(l),
+      },
+    );
     expect(fractions.at(-1)).toBe(1);
     expect(lines).toEqual([]);
-    const err = await runProgram(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-i', '/nonexistent.wav', '-f', 'null', '-'], {
-      label: 'ffmpeg',
-      parser: ffmpegProgressParser(2),
-      onLine: (_s, l) => lines.push(l),
-    }).catch((e) => e);
+    const err = await runProgram(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-progress',
+        'pipe:1',
+        '-i',
+        '/nonexistent.wav',
+        '-f',
+        'null',
+        '-',
+      ],
+      {
+        label: 'ffmpeg',
+        parser: ffmpegProgressParser(2),
+        onLine: (_s, l) => lines.push(l),
+      },
+    ).catch((e) => e);
     expect(err.message).toMatch(/No such file/);
     expect(lines.join('\n')).toMatch(/No such file/);
   });

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPipeline } from '../../../src-main/core/ingest/pipeline';
@@ -19,35 +26,67 @@ afterAll(async () => {
   await t.close();
 });
 
-
 describe('bad input never stops the pipeline', () => {
   it('records each bad file with a clear reason, and ingests the good file beside them', async () => {
     const good = path.join(dir, 'good.png');
     await writePng(good);
     const png = await pngBuffer(200, 200);
     const cases: Record<string, { make: () => void; reason: RegExp; code: string }> = {
-      'empty.png': { make: () => writeFileSync(path.join(dir, 'empty.png'), ''), reason: /empty \(0 bytes\)/, code: 'empty' },
+      'empty.png': {
+        make: () => writeFileSync(path.join(dir, 'empty.png'), ''),
+        reason: /empty \(0 bytes\)/,
+        code: 'empty',
+      },
       'truncated.png': {
-        make: () => writeFileSync(path.join(dir, 'truncated.png'), png.subarray(0, Math.floor(png.length / 2))),
+        make: () =>
+          writeFileSync(
+            path.join(dir, 'truncated.png'),
+            png.subarray(0, Math.floor(png.length / 2)),
+          ),
         reason: /Could not (decode|read) the image/,
         code: 'corrupt',
       },
       'garbage.jpg': {
-        make: () => writeFileSync(path.join(dir, 'garbage.jpg'), Buffer.from('this is certainly not a jpeg, just text in disguise')),
+        make: () =>
+          writeFileSync(
+            path.join(dir, 'garbage.jpg'),
+            Buffer.from('this is certainly not a jpeg, just text in disguise'),
+          ),
         reason: /not a JPEG image/,
         code: 'corrupt',
       },
-      'mislabelled.mp4': { make: () => writeFileSync(path.join(dir, 'mislabelled.mp4'), png), reason: /Named \.mp4 but the content is a PNG image/, code: 'mislabelled' },
-      'bomb.png': { make: () => writeFileSync(path.join(dir, 'bomb.png'), bombPng()), reason: /100000×100000 .* safety limit/, code: 'too_large' },
+      'mislabelled.mp4': {
+        make: () => writeFileSync(path.join(dir, 'mislabelled.mp4'), png),
+        reason: /Named \.mp4 but the content is a PNG image/,
+        code: 'mislabelled',
+      },
+      'bomb.png': {
+        make: () => writeFileSync(path.join(dir, 'bomb.png'), bombPng()),
+        reason: /100000×100000 .* safety limit/,
+        code: 'too_large',
+      },
       'broken.wav': {
-        make: () => writeFileSync(path.join(dir, 'broken.wav'), Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(8)])),
+        make: () =>
+          writeFileSync(
+            path.join(dir, 'broken.wav'),
+            Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(8)]),
+          ),
         reason: /ffprobe could not read it|No audio stream/,
         code: 'corrupt',
       },
-      'notes.txt': { make: () => writeFileSync(path.join(dir, 'notes.txt'), 'hello'), reason: /Unsupported file type "\.txt"/, code: 'unsupported' },
+      'notes.txt': {
+        make: () => writeFileSync(path.join(dir, 'notes.txt'), 'hello'),
+        reason: /Unsupported file type "\.txt"/,
+        code: 'unsupported',
+      },
     };
     for (const c of Object.values(cases)) c.make();
-    const paths = [good, ...Object.keys(cases).map((n) => path.join(dir, n)), path.join(dir, 'does-not-exist.png'), '/' + 'x'.repeat(5000) + '.png'];
+    const paths = [
+      good,
+      ...Object.keys(cases).map((n) => path.join(dir, n)),
+      path.join(dir, 'does-not-exist.png'),
+      '/' + 'x'.repeat(5000) + '.png',
+    ];
     const s = await t.call('ingest.importFiles', { paths });
     expect(s.added + s.unchanged).toBe(1);
     const failures = await t.call('ingest.failures', {});
@@ -58,9 +97,14 @@ describe('bad input never stops the pipeline', () => {
       expect(f!.code, name).toBe(c.code);
     }
     // A rejected file leaves no pictures under its hash.
-    const brokenSha = createHash('sha256').update(readFileSync(path.join(dir, 'broken.wav'))).digest('hex');
-    for (const v of ['waveform', 'thumb', 'thumb-small'] as const) expect(existsSync(thumbPath(t.core.layout, brokenSha, v)), v).toBe(false);
-    expect(failures.find((f) => f.path.endsWith('does-not-exist.png'))!.reason).toMatch(/moved or deleted/);
+    const brokenSha = createHash('sha256')
+      .update(readFileSync(path.join(dir, 'broken.wav')))
+      .digest('hex');
+    for (const v of ['waveform', 'thumb', 'thumb-small'] as const)
+      expect(existsSync(thumbPath(t.core.layout, brokenSha, v)), v).toBe(false);
+    expect(failures.find((f) => f.path.endsWith('does-not-exist.png'))!.reason).toMatch(
+      /moved or deleted/,
+    );
     expect(failures.find((f) => f.path.length > 5000)!.reason).toMatch(/too long/);
     // Every failed path of the summary has a non-empty reason.
     expect(s.failed.length).toBe(Object.keys(cases).length + 2);
@@ -74,7 +118,11 @@ describe('bad input never stops the pipeline', () => {
     symlinkSync(root, path.join(root, 'inner', 'loop'));
     symlinkSync(path.join(root, 'self.png'), path.join(root, 'self.png'));
     // A Latin-1 byte on its own is not UTF-8.
-    const badName = Buffer.concat([Buffer.from(path.join(root, 'caf')), Buffer.from([0xe9]), Buffer.from('.png')]);
+    const badName = Buffer.concat([
+      Buffer.from(path.join(root, 'caf')),
+      Buffer.from([0xe9]),
+      Buffer.from('.png'),
+    ]);
     writeFileSync(badName, await pngBuffer(8, 8));
     const s = await t.call('ingest.importFiles', { paths: [root] });
     expect(s.added).toBe(1);
@@ -84,13 +132,16 @@ describe('bad input never stops the pipeline', () => {
     expect(reasons).toMatch(/not valid UTF-8/);
   });
 
-  it.skipIf(process.getuid?.() === 0)('records unreadable files as permission failures', async () => {
-    const file = path.join(dir, 'locked.png');
-    await writePng(file);
-    chmodSync(file, 0o000);
-    const s = await t.call('ingest.importFiles', { paths: [file] });
-    expect(s.failed[0]!.reason).toMatch(/Permission denied/);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'records unreadable files as permission failures',
+    async () => {
+      const file = path.join(dir, 'locked.png');
+      await writePng(file);
+      chmodSync(file, 0o000);
+      const s = await t.call('ingest.importFiles', { paths: [file] });
+      expect(s.failed[0]!.reason).toMatch(/Permission denied/);
+    },
+  );
 
   it('treats a file deleted mid-ingest as a failure of that file only', async () => {
     const pipeline = ingestPipeline(t.core);

@@ -28,12 +28,30 @@ describe('atelier ingest / assets list', () => {
     expect(r.out).toMatch(/^1 added, 0 duplicates, 0 updated, 0 unchanged, 1 failed/);
     expect(r.out).toMatch(/empty\.png\n\s+The file is empty \(0 bytes\)/);
 
-    const again = await run(['ingest', path.join(dir, 'in', 'sunset.png'), '--data-dir', data, '--json']);
+    const again = await run([
+      'ingest',
+      path.join(dir, 'in', 'sunset.png'),
+      '--data-dir',
+      data,
+      '--json',
+    ]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out)).toMatchObject({ added: 0, unchanged: 1, failed: [] });
 
-    const list = await run(['assets', 'list', '--data-dir', data, '--json', '--search', 'sunset', '--type', 'image']);
-    expect(JSON.parse(list.out).items.map((a: { filename: string }) => a.filename)).toEqual(['sunset.png']);
+    const list = await run([
+      'assets',
+      'list',
+      '--data-dir',
+      data,
+      '--json',
+      '--search',
+      'sunset',
+      '--type',
+      'image',
+    ]);
+    expect(JSON.parse(list.out).items.map((a: { filename: string }) => a.filename)).toEqual([
+      'sunset.png',
+    ]);
     const text = await run(['assets', 'list', '--data-dir', data]);
     expect(text.out).toMatch(/image\s+64×48.*sunset\.png/);
     expect((await run(['assets', 'list', '--type', 'gif', '--data-dir', data])).code).toBe(2);

@@ -32,7 +32,14 @@ describe('ingest pipeline', () => {
     const byName = Object.fromEntries(page.items.map((a) => [a.filename, a]));
 
     const png = await t.call('assets.get', { id: byName['a.png']!.id });
-    expect(png).toMatchObject({ type: 'image', width: 300, height: 200, format: 'png', hasAlpha: false, mime: 'image/png' });
+    expect(png).toMatchObject({
+      type: 'image',
+      width: 300,
+      height: 200,
+      format: 'png',
+      hasAlpha: false,
+      mime: 'image/png',
+    });
     expect(png.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(png.phash).toMatch(/^[0-9a-f]{16}$/);
     // Ingest makes the 256 px thumbnail; the 512 px one is made on first request, then kept.
@@ -40,20 +47,38 @@ describe('ingest pipeline', () => {
     expect(existsSync(thumbPath(t.core.layout, png.sha256, 'thumb'))).toBe(false);
     const large = await resolveMedia(t.core, png.id, 'thumb');
     expect(large.file).toBe(thumbPath(t.core.layout, png.sha256, 'thumb'));
-    expect(await sharp(large.file).metadata()).toMatchObject({ format: 'webp', width: 300, height: 200 });
+    expect(await sharp(large.file).metadata()).toMatchObject({
+      format: 'webp',
+      width: 300,
+      height: 200,
+    });
 
     // EXIF orientation 6 (rotate 90°): the library reports the upright size.
     const jpg = await t.call('assets.get', { id: byName['b.jpg']!.id });
     expect(jpg).toMatchObject({ width: 40, height: 80, orientation: 6, format: 'jpeg' });
 
     const wav = await t.call('assets.get', { id: byName['c.wav']!.id });
-    expect(wav).toMatchObject({ type: 'audio', sampleRate: 22050, channels: 1, codec: 'pcm_s16le', hasAudio: true });
+    expect(wav).toMatchObject({
+      type: 'audio',
+      sampleRate: 22050,
+      channels: 1,
+      codec: 'pcm_s16le',
+      hasAudio: true,
+    });
     expect(wav.durationSec).toBeCloseTo(0.5, 1);
     expect(existsSync(thumbPath(t.core.layout, wav.sha256, 'waveform'))).toBe(true);
     expect(existsSync(thumbPath(t.core.layout, wav.sha256, 'thumb'))).toBe(true);
 
     const mp4 = await t.call('assets.get', { id: byName['d.mp4']!.id });
-    expect(mp4).toMatchObject({ type: 'video', width: 160, height: 120, fps: 10, codec: 'h264', audioCodec: 'aac', hasAudio: true });
+    expect(mp4).toMatchObject({
+      type: 'video',
+      width: 160,
+      height: 120,
+      fps: 10,
+      codec: 'h264',
+      audioCodec: 'aac',
+      hasAudio: true,
+    });
     expect(mp4.durationSec).toBeGreaterThan(0.9);
     expect(mp4.phash).toMatch(/^[0-9a-f]{16}$/);
     expect(existsSync(thumbPath(t.core.layout, mp4.sha256, 'poster'))).toBe(true);
@@ -62,15 +87,32 @@ describe('ingest pipeline', () => {
   it('detects animation and alpha', async () => {
     const { execFileSync } = await import('node:child_process');
     mkdirSync(media, { recursive: true });
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=0.5', path.join(media, 'anim.gif')]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=10:duration=0.5',
+      path.join(media, 'anim.gif'),
+    ]);
     const sharp = (await import('sharp')).default;
-    await sharp({ create: { width: 20, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } }).png().toFile(path.join(media, 'alpha.png'));
+    await sharp({
+      create: { width: 20, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } },
+    })
+      .png()
+      .toFile(path.join(media, 'alpha.png'));
     const s = await t.call('ingest.importFiles', { paths: [media] });
     expect(s.added).toBe(2);
     const items = (await t.call('assets.list', {})).items;
-    const gif = await t.call('assets.get', { id: items.find((a) => a.filename === 'anim.gif')!.id });
+    const gif = await t.call('assets.get', {
+      id: items.find((a) => a.filename === 'anim.gif')!.id,
+    });
     expect(gif).toMatchObject({ isAnimated: true, format: 'gif', width: 64, height: 48 });
-    const alpha = await t.call('assets.get', { id: items.find((a) => a.filename === 'alpha.png')!.id });
+    const alpha = await t.call('assets.get', {
+      id: items.find((a) => a.filename === 'alpha.png')!.id,
+    });
     expect(alpha).toMatchObject({ hasAlpha: true, isAnimated: false });
   });
 
@@ -80,7 +122,9 @@ describe('ingest pipeline', () => {
     writeFileSync(path.join(media, 'sub', 'copy.png'), bytes);
     const first = await t.call('ingest.importFiles', { paths: [path.join(media, 'one.png')] });
     expect(first.added).toBe(1);
-    const second = await t.call('ingest.importFiles', { paths: [path.join(media, 'sub', 'copy.png')] });
+    const second = await t.call('ingest.importFiles', {
+      paths: [path.join(media, 'sub', 'copy.png')],
+    });
     expect(second.duplicates).toBe(1);
     expect(second.outcomes[0]!.assetId).toBe(first.outcomes[0]!.assetId);
     const detail = await t.call('assets.get', { id: first.outcomes[0]!.assetId! });
@@ -95,7 +139,9 @@ describe('ingest pipeline', () => {
     const { rmSync } = await import('node:fs');
     rmSync(t.core.layout.thumbs, { recursive: true });
     writeFileSync(path.join(media, 'third.png'), bytes);
-    expect((await t.call('ingest.importFiles', { paths: [path.join(media, 'third.png')] })).duplicates).toBe(1);
+    expect(
+      (await t.call('ingest.importFiles', { paths: [path.join(media, 'third.png')] })).duplicates,
+    ).toBe(1);
     expect(existsSync(thumbPath(t.core.layout, detail.sha256, 'thumb-small'))).toBe(true);
   });
 });

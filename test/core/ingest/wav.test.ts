@@ -19,9 +19,21 @@ function makeWav(name: string, args: string[], source = 'sine=frequency=330:dura
 }
 
 function ffprobe(file: string) {
-  const j = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' }));
+  const j = JSON.parse(
+    execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file],
+      { encoding: 'utf8' },
+    ),
+  );
   const a = j.streams[0];
-  return { sampleRate: Number(a.sample_rate), channels: a.channels, codec: a.codec_name, duration: Number(j.format.duration), tags: j.format.tags ?? {} };
+  return {
+    sampleRate: Number(a.sample_rate),
+    channels: a.channels,
+    codec: a.codec_name,
+    duration: Number(j.format.duration),
+    tags: j.format.tags ?? {},
+  };
 }
 
 describe('PCM WAV read without ffprobe', () => {
@@ -45,12 +57,20 @@ describe('PCM WAV read without ffprobe', () => {
 
   it('draws a waveform whose envelope follows the sound', async () => {
     // 10 s at 44.1 kHz: each of the 1,024 columns spans ~430 frames, two periods of 200 Hz.
-    const file = makeWav('tone.wav', ['-af', 'volume=4', '-c:a', 'pcm_s16le'], 'sine=frequency=200:duration=10');
+    const file = makeWav(
+      'tone.wav',
+      ['-af', 'volume=4', '-c:a', 'pcm_s16le'],
+      'sine=frequency=200:duration=10',
+    );
     const info = (await readWavInfo(file, statSync(file).size))!;
-    const { data, info: img } = await sharp(await waveformPng(await drawWaveform(file, info))).raw().toBuffer({ resolveWithObject: true });
+    const { data, info: img } = await sharp(await waveformPng(await drawWaveform(file, info)))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([img.width, img.height, img.channels]).toEqual([1024, 256, 4]);
     // lavfi's sine is at 1/8 amplitude, so ×4 is a half-scale sine: it fills about the middle half of every column.
-    const column = (x: number) => Array.from({ length: 256 }, (_, y) => data[(y * 1024 + x) * 4 + 3]!).filter((a) => a > 0).length;
+    const column = (x: number) =>
+      Array.from({ length: 256 }, (_, y) => data[(y * 1024 + x) * 4 + 3]!).filter((a) => a > 0)
+        .length;
     for (const x of [10, 512, 1000]) expect(column(x)).toBeGreaterThan(100);
     for (const x of [10, 512, 1000]) expect(column(x)).toBeLessThan(160);
   });

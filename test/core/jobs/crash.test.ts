@@ -120,7 +120,9 @@ describe('crash safety', () => {
       }
       // Every file in outputs/ is a registered asset: no partials, and no orphan from a kill
       // between placing a file and writing its row (the placement journal undoes those).
-      expect(readdirSync(core.layout.outputs).sort()).toEqual(outputs.map((o) => path.basename(o.path)).sort());
+      expect(readdirSync(core.layout.outputs).sort()).toEqual(
+        outputs.map((o) => path.basename(o.path)).sort(),
+      );
       await core.dispose();
     } finally {
       cleanup();

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearPlacementJournal, placementJournal } from '../../../src-main/core/jobs/placementJournal';
+import {
+  clearPlacementJournal,
+  placementJournal,
+} from '../../../src-main/core/jobs/placementJournal';
 import { recoverInterrupted } from '../../../src-main/core/jobs/recovery';
 import { placeOutput } from '../../../src-main/core/process/placeOutput';
 import { openTestCore, type TestCore } from '../../helpers/core';
@@ -27,7 +30,12 @@ describe('placement journal', () => {
     // Someone's file already holds the first name: the output lands on castle_x4-2.png.
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'castle_x4.png'), 'the user’s own file');
-    const placed = placeOutput(path.join(dir, 'out.png'), out, 'castle_x4.png', placementJournal(dir));
+    const placed = placeOutput(
+      path.join(dir, 'out.png'),
+      out,
+      'castle_x4.png',
+      placementJournal(dir),
+    );
     expect(path.basename(placed)).toBe('castle_x4-2.png');
     // "kill -9" here: no row. Start-up recovery:
     recoverInterrupted(t.core);
@@ -49,7 +57,12 @@ describe('placement journal', () => {
     // A placement whose row was written but whose journal was not cleared yet.
     const dirC = jobDir(t, 'job-c');
     writeFileSync(path.join(dirC, 'out.png'), 'registered');
-    const registered = placeOutput(path.join(dirC, 'out.png'), out, 'reg.png', placementJournal(dirC));
+    const registered = placeOutput(
+      path.join(dirC, 'out.png'),
+      out,
+      'reg.png',
+      placementJournal(dirC),
+    );
     t.core.sqlite
       .prepare(
         `INSERT INTO assets (id, path, filename, ext, type, mime, sha256, size_bytes, mtime_ms, created_at, added_at, updated_at)

@@ -61,7 +61,8 @@ describe('job queue', () => {
     });
     await t.call('jobs.pause', {});
     const jobs: { id: string }[] = [];
-    for (const tag of ['a', 'b', 'c']) jobs.push(await enqueueJob(t.core, 'test_pipelined', { engineMs: 150, tailMs: 400, tag }));
+    for (const tag of ['a', 'b', 'c'])
+      jobs.push(await enqueueJob(t.core, 'test_pipelined', { engineMs: 150, tailMs: 400, tag }));
     const runner = await new JobRunner(t.core).start();
     await t.call('jobs.resume', {});
     // b starts while a is still finishing its tail: the slot was handed over.

@@ -10,10 +10,26 @@ let t: TestCore;
 beforeAll(async () => {
   t = await openTestCore();
   const dir = path.join(t.root, 'lib');
-  for (let i = 0; i < 7; i++) await writePng(path.join(dir, `img-${i}.png`), { texts: i < 2 ? [{ key: 'parameters', text: `cyberpunk alley ${i}\nSteps: 20, Seed: ${i}`, kind: 'tEXt' }] : [] });
+  for (let i = 0; i < 7; i++)
+    await writePng(path.join(dir, `img-${i}.png`), {
+      texts:
+        i < 2
+          ? [
+              {
+                key: 'parameters',
+                text: `cyberpunk alley ${i}\nSteps: 20, Seed: ${i}`,
+                kind: 'tEXt',
+              },
+            ]
+          : [],
+    });
   writeWav(path.join(dir, 'tone.wav'));
   await t.call('ingest.importFiles', { paths: [dir] });
-  t.core.sqlite.prepare("UPDATE assets SET theme = 'noir', status = 'approved' WHERE filename IN ('img-3.png', 'img-4.png')").run();
+  t.core.sqlite
+    .prepare(
+      "UPDATE assets SET theme = 'noir', status = 'approved' WHERE filename IN ('img-3.png', 'img-4.png')",
+    )
+    .run();
   t.core.sqlite.prepare("UPDATE assets SET missing = 1 WHERE filename = 'img-5.png'").run();
 });
 afterAll(async () => {
@@ -40,7 +56,9 @@ describe('assets.list', () => {
 
   it('filters by type, status, provenance, theme, folder, missing and prompt', async () => {
     const names = async (input: Parameters<TestCore['call']>[1]) =>
-      ((await t.call('assets.list', input as never)) as { items: AssetSummary[] }).items.map((a) => a.filename).sort();
+      ((await t.call('assets.list', input as never)) as { items: AssetSummary[] }).items
+        .map((a) => a.filename)
+        .sort();
     expect(await names({ type: 'audio' })).toEqual(['tone.wav']);
     expect(await names({ status: 'approved' })).toEqual(['img-3.png', 'img-4.png']);
     expect(await names({ theme: 'noir', type: 'image' })).toEqual(['img-3.png', 'img-4.png']);

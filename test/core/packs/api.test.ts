@@ -23,18 +23,39 @@ describe('packs api', () => {
   it('adds a Library selection: its ids, or every asset a grid filter matches, with a clear limit', async () => {
     const { ids } = await setup();
     const p = await t.call('packs.create', { name: 'Selected' });
-    const byFilter = await t.call('packs.addAssets', { packId: p.id, selection: { query: { types: ['image'] }, exceptIds: [ids[1]!] } });
+    const byFilter = await t.call('packs.addAssets', {
+      packId: p.id,
+      selection: { query: { types: ['image'] }, exceptIds: [ids[1]!] },
+    });
     // Three PNGs and the JPEG match "images"; one was deselected.
     expect(byFilter.added).toBe(3);
     const inPack = (await t.call('packs.assets', { packId: p.id })).items.map((i) => i.assetId);
     expect(new Set(inPack)).toEqual(new Set([ids[0], ids[2], ids[3]]));
-    const byIds = await t.call('packs.addAssets', { packId: p.id, selection: { ids: [ids[4]!, ids[0]!] } });
+    const byIds = await t.call('packs.addAssets', {
+      packId: p.id,
+      selection: { ids: [ids[4]!, ids[0]!] },
+    });
     expect(byIds).toMatchObject({ added: 1, pack: { assetCount: 4 } });
     await t.call('trash.move', { selection: { ids: [ids[5]!] } });
-    const trashed = await t.api.invoke('packs.addAssets', { packId: p.id, selection: { ids: [ids[5]!] } });
-    expect(trashed).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/1 of the assets are in the trash: restore them/) } });
+    const trashed = await t.api.invoke('packs.addAssets', {
+      packId: p.id,
+      selection: { ids: [ids[5]!] },
+    });
+    expect(trashed).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: expect.stringMatching(/1 of the assets are in the trash: restore them/),
+      },
+    });
     const none = await t.api.invoke('packs.addAssets', { packId: p.id });
-    expect(none).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/assetIds, a query or a selection/) } });
+    expect(none).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(/assetIds, a query or a selection/),
+      },
+    });
 
     // More than one call may add: the message says so and what to do, and nothing is added.
     const insert = t.core.sqlite.prepare(
@@ -47,16 +68,32 @@ describe('packs api', () => {
         insert.run(id, `/nowhere/many_${i}.png`, `many_${i}.png`, i.toString(16).padStart(64, '0'));
       }
     })();
-    const tooMany = await t.api.invoke('packs.addAssets', { packId: p.id, selection: { query: { types: ['image'] } } });
-    expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/10,00\d assets; a pack takes at most 10,000 at a time/) } });
+    const tooMany = await t.api.invoke('packs.addAssets', {
+      packId: p.id,
+      selection: { query: { types: ['image'] } },
+    });
+    expect(tooMany).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(/10,00\d assets; a pack takes at most 10,000 at a time/),
+      },
+    });
     expect((await t.call('packs.get', { id: p.id })).assetCount).toBe(4);
   });
 
   it('creates, edits, orders and removes, keeping counts and sizes current', async () => {
     const { ids } = await setup();
     const p = await t.call('packs.create', { name: 'Forest Sprites' });
-    expect(p).toMatchObject({ slug: 'forest_sprites', licenseType: 'commercial', version: '1.0.0', assetCount: 0 });
-    expect((await t.call('packs.create', { name: 'Forest sprites!' })).slug).toBe('forest_sprites_2');
+    expect(p).toMatchObject({
+      slug: 'forest_sprites',
+      licenseType: 'commercial',
+      version: '1.0.0',
+      assetCount: 0,
+    });
+    expect((await t.call('packs.create', { name: 'Forest sprites!' })).slug).toBe(
+      'forest_sprites_2',
+    );
     const dup = await t.api.invoke('packs.create', { name: 'x', slug: 'forest_sprites' });
     expect(dup).toMatchObject({ ok: false, error: { code: 'conflict' } });
     const bad = await t.api.invoke('packs.create', { name: 'x', slug: 'Bad Slug' });
@@ -66,7 +103,9 @@ describe('packs api', () => {
     expect(added.added).toBe(ids.length);
     expect(added.pack.assetCount).toBe(ids.length);
     expect(added.pack.coverAssetId).toBe(ids[0]);
-    const sizes = t.core.sqlite.prepare(`SELECT sum(size_bytes) s FROM assets`).get() as { s: number };
+    const sizes = t.core.sqlite.prepare(`SELECT sum(size_bytes) s FROM assets`).get() as {
+      s: number;
+    };
     expect(added.pack.totalSizeBytes).toBe(sizes.s);
 
     await t.call('packs.moveAsset', { packId: p.id, assetId: ids[4]!, toIndex: 0 });
@@ -78,14 +117,39 @@ describe('packs api', () => {
     expect([...page1.items, ...page2.items].map((i) => i.assetId)).toEqual(order);
     expect(page2.nextAfter).toBeNull();
 
-    const renamed = await t.call('packs.setExportName', { packId: p.id, assetId: ids[1]!, exportFilename: 'Sprite One' });
+    const renamed = await t.call('packs.setExportName', {
+      packId: p.id,
+      assetId: ids[1]!,
+      exportFilename: 'Sprite One',
+    });
     expect(renamed.effectiveName).toBe('Sprite One.png');
-    const refused = await t.api.invoke('packs.setExportName', { packId: p.id, assetId: ids[1]!, exportFilename: '../x' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/path separator/) } });
+    const refused = await t.api.invoke('packs.setExportName', {
+      packId: p.id,
+      assetId: ids[1]!,
+      exportFilename: '../x',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/path separator/) },
+    });
 
-    const updated = await t.call('packs.update', { id: p.id, licenseType: 'attribution', version: '1.1.0', theme: 'forest', coverAssetId: ids[2]! });
-    expect(updated).toMatchObject({ licenseType: 'attribution', version: '1.1.0', theme: 'forest', coverAssetId: ids[2] });
-    const removed = await t.call('packs.removeAssets', { packId: p.id, assetIds: [ids[2]!, ids[3]!] });
+    const updated = await t.call('packs.update', {
+      id: p.id,
+      licenseType: 'attribution',
+      version: '1.1.0',
+      theme: 'forest',
+      coverAssetId: ids[2]!,
+    });
+    expect(updated).toMatchObject({
+      licenseType: 'attribution',
+      version: '1.1.0',
+      theme: 'forest',
+      coverAssetId: ids[2],
+    });
+    const removed = await t.call('packs.removeAssets', {
+      packId: p.id,
+      assetIds: [ids[2]!, ids[3]!],
+    });
     expect(removed.pack.assetCount).toBe(ids.length - 2);
     expect(removed.pack.coverAssetId).toBeNull();
     await t.call('packs.delete', { id: p.id });
@@ -99,7 +163,10 @@ describe('packs api', () => {
     const r = await t.call('packs.addAssets', { packId: p.id, query: 'castle' });
     expect(r.added).toBe(1);
     expect((await t.call('packs.assets', { packId: p.id })).items[0]!.assetId).toBe(ids[3]);
-    expect(await t.api.invoke('packs.addAssets', { packId: p.id, query: 'AND (' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await t.api.invoke('packs.addAssets', { packId: p.id, query: 'AND (' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('checks report what a buyer would trip over; accepting a warning sticks', async () => {
@@ -107,7 +174,9 @@ describe('packs api', () => {
     const p = await t.call('packs.create', { name: 'Checks', description: 'TODO describe' });
     const fs = await import('node:fs');
     fs.copyFileSync(path.join(media, 'img_0.png'), path.join(media, 'copy_of_0.png'));
-    const rejected = insertAsset(t.core, path.join(media, 'copy_of_0.png'), 'image', { status: 'rejected' });
+    const rejected = insertAsset(t.core, path.join(media, 'copy_of_0.png'), 'image', {
+      status: 'rejected',
+    });
     const other = path.join(media, 'other.png');
     await makePng(other, 77);
     const clash = insertAsset(t.core, other, 'image', { filename: 'IMG_1.PNG' });
@@ -120,11 +189,27 @@ describe('packs api', () => {
     const corrupt = path.join(media, 'broken.png');
     (await import('node:fs')).writeFileSync(corrupt, 'not a png at all');
     const c = insertAsset(t.core, corrupt, 'image');
-    await t.call('models.setLicense', { name: 'sdxl_base', nonCommercial: true, licenseNote: 'research only' });
-    await t.call('packs.addAssets', { packId: p.id, assetIds: [...ids, rejected, clash, n1, n2, c] });
+    await t.call('models.setLicense', {
+      name: 'sdxl_base',
+      nonCommercial: true,
+      licenseNote: 'research only',
+    });
+    await t.call('packs.addAssets', {
+      packId: p.id,
+      assetIds: [...ids, rejected, clash, n1, n2, c],
+    });
     const r = await t.call('packs.check', { packId: p.id });
     const codes = r.issues.map((i) => i.code);
-    for (const code of ['unapproved', 'rejected', 'duplicate_exact', 'duplicate_near', 'noncommercial_model', 'name_clash', 'corrupt_media', 'placeholder'] as const) {
+    for (const code of [
+      'unapproved',
+      'rejected',
+      'duplicate_exact',
+      'duplicate_near',
+      'noncommercial_model',
+      'name_clash',
+      'corrupt_media',
+      'placeholder',
+    ] as const) {
       expect(codes, code).toContain(code);
     }
     expect(r.issues.filter((i) => i.code === 'placeholder')).toHaveLength(2); // LICENSE (no owner set) and README (TODO)
@@ -136,7 +221,11 @@ describe('packs api', () => {
     expect(after.issues.find((i) => i.key === nc.key)!.accepted).toBe(true);
     expect(after.blocking).toBe(r.blocking - 1);
     await t.call('packs.update', { id: p.id, licenseType: 'personal' });
-    expect((await t.call('packs.check', { packId: p.id })).issues.some((i) => i.code === 'noncommercial_model')).toBe(false);
+    expect(
+      (await t.call('packs.check', { packId: p.id })).issues.some(
+        (i) => i.code === 'noncommercial_model',
+      ),
+    ).toBe(false);
     const blocked = await t.api.invoke('packs.export', { packId: p.id, options: {} });
     expect(blocked.ok).toBe(true); // returns at once; the failure lands in the history
     await new Promise((res) => setTimeout(res, 1500));
@@ -149,10 +238,15 @@ describe('packs api', () => {
     await setOwner(t.call);
     const p = await t.call('packs.create', { name: 'Evented' });
     await t.call('packs.addAssets', { packId: p.id, assetIds: ids });
-    const done = new Promise<{ record: { status: string; files: { path: string }[] } }>((resolve) => t.core.events.on('packs.exportFinished', resolve));
+    const done = new Promise<{ record: { status: string; files: { path: string }[] } }>((resolve) =>
+      t.core.events.on('packs.exportFinished', resolve),
+    );
     const progress: number[] = [];
     t.core.events.on('packs.exportProgress', (e) => progress.push(e.fraction));
-    const r = await t.call('packs.export', { packId: p.id, options: { preset: 'gumroad', outDir: path.join(t.root, 'o') } });
+    const r = await t.call('packs.export', {
+      packId: p.id,
+      options: { preset: 'gumroad', outDir: path.join(t.root, 'o') },
+    });
     expect(r.exportId).toBeTruthy();
     const { record } = await done;
     expect(record.status).toBe('completed');
@@ -171,19 +265,42 @@ describe('atelier packs (CLI)', () => {
     await t.core.dispose();
     const lines: string[] = [];
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`) };
-    expect(await main(['packs', 'create', 'CLI', 'Pack', '--license', 'royalty_free', '--data-dir', dataDir], io)).toBe(0);
+    expect(
+      await main(
+        ['packs', 'create', 'CLI', 'Pack', '--license', 'royalty_free', '--data-dir', dataDir],
+        io,
+      ),
+    ).toBe(0);
     expect(await main(['packs', 'add', 'cli_pack', ...ids, '--data-dir', dataDir], io)).toBe(0);
     expect(lines.at(-1)).toMatch(/now has 6 assets/);
     expect(await main(['packs', 'show', 'cli_pack', '--data-dir', dataDir], io)).toBe(0);
     expect(lines.join('\n')).toMatch(/CLI Pack {2}\(cli_pack, v1\.0\.0, Royalty-free\)/);
     lines.length = 0;
     const out = path.join(t.root, 'cli-out');
-    expect(await main(['packs', 'export', 'cli_pack', '--preset', 'creative_market', '--out', out, '--json', '--data-dir', dataDir], io)).toBe(0);
+    expect(
+      await main(
+        [
+          'packs',
+          'export',
+          'cli_pack',
+          '--preset',
+          'creative_market',
+          '--out',
+          out,
+          '--json',
+          '--data-dir',
+          dataDir,
+        ],
+        io,
+      ),
+    ).toBe(0);
     const rec = JSON.parse(lines.join('\n'));
     unzipTest(rec.files[0].path);
     expect(await main(['packs', 'export', 'nope', '--data-dir', dataDir], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/No pack with id or slug "nope"/);
-    expect(await main(['packs', 'export', 'cli_pack', '--preset', 'ebay', '--data-dir', dataDir], io)).toBe(2);
+    expect(
+      await main(['packs', 'export', 'cli_pack', '--preset', 'ebay', '--data-dir', dataDir], io),
+    ).toBe(2);
     // Reopen for the afterEach close.
     t = { ...t, ...(await reopen(dataDir)) };
   });

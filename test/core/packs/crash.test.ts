@@ -18,7 +18,10 @@ afterEach(() => {
 /** Direct children of a process (Linux /proc; elsewhere none are found and the check is skipped). */
 function childrenOf(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -51,7 +54,18 @@ describe('export crash safety', () => {
     mkdirSync(media);
     // WAVs are deflated, which makes the write phase long enough to kill reliably.
     const wav = path.join(media, 'long.wav');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=d=15:c=pink:r=48000', '-ac', '2', wav]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=d=15:c=pink:r=48000',
+      '-ac',
+      '2',
+      wav,
+    ]);
     let core = await openAtelier({ dataDir, host: 'cli', services: false });
     let api = createApi(core);
     await api.invoke('settings.update', { ownerName: 'Ada', supportContact: 'ada@example.com' });
@@ -66,10 +80,14 @@ describe('export crash safety', () => {
     await api.invoke('packs.addAssets', { packId, assetIds: ids });
     await core.dispose();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'exportChild.ts'), dataDir, packId, out], {
-      cwd: path.resolve(__dirname, '../../..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'fixtures', 'exportChild.ts'), dataDir, packId, out],
+      {
+        cwd: path.resolve(__dirname, '../../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     let previewPids: number[] = [];
     child.stderr.on('data', (d) => (stderr += d));
@@ -97,13 +115,21 @@ describe('export crash safety', () => {
     core = await openAtelier({ dataDir, host: 'cli', services: false });
     api = createApi(core);
     try {
-      const history = (await api.invoke('packs.exports', { packId })) as { ok: true; value: { status: string; error: string | null }[] };
-      expect(history.value[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/Interrupted/) });
+      const history = (await api.invoke('packs.exports', { packId })) as {
+        ok: true;
+        value: { status: string; error: string | null }[];
+      };
+      expect(history.value[0]).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/Interrupted/),
+      });
       const rec = await exportPack(core, packId, { outDir: out });
       unzipTest(rec.files[0]!.path);
       expect(readdirSync(out)).toEqual([path.basename(rec.files[0]!.path)]);
       // The killed export's preview folder is cleaned up by this one.
-      expect(existsSync(previewDir(core.layout.tmp)) ? readdirSync(previewDir(core.layout.tmp)) : []).toEqual([]);
+      expect(
+        existsSync(previewDir(core.layout.tmp)) ? readdirSync(previewDir(core.layout.tmp)) : [],
+      ).toEqual([]);
     } finally {
       await core.dispose();
     }

@@ -46,7 +46,10 @@ describe('export onto a full disk', () => {
     await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
     await expect(exportPack(t.core, pack.id, { outDir: mnt })).rejects.toThrow(/disk is full/);
     expect(readdirSync(mnt)).toEqual([]);
-    const df = execFileSync('df', ['--output=used', mnt], { encoding: 'utf8' }).trim().split('\n')[1]!.trim();
+    const df = execFileSync('df', ['--output=used', mnt], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[1]!
+      .trim();
     expect(Number(df)).toBeLessThan(64);
   });
 });

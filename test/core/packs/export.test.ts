@@ -20,7 +20,11 @@ async function packWithLibrary() {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(media);
   const ids = await makeLibrary(t.core, media);
-  const pack = await t.call('packs.create', { name: 'Dawn Castles', description: 'Castles at dawn, for games and prints.', licenseType: 'commercial' });
+  const pack = await t.call('packs.create', {
+    name: 'Dawn Castles',
+    description: 'Castles at dawn, for games and prints.',
+    licenseType: 'commercial',
+  });
   await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
   return { pack, ids, media };
 }
@@ -43,7 +47,15 @@ describe('exportPack', () => {
     const entries = await yauzlRead(zip, (n) => !n.includes('/previews/'));
     const root = path.basename(zip, '.zip');
     const byName = new Map(entries.map((e) => [e.name.slice(root.length + 1), e]));
-    for (const f of ['README.md', 'LICENSE.txt', 'manifest.json', 'checksums.txt', 'previews/preview_grid.jpg', 'previews/hero_01.jpg', 'prompts/castle.txt']) {
+    for (const f of [
+      'README.md',
+      'LICENSE.txt',
+      'manifest.json',
+      'checksums.txt',
+      'previews/preview_grid.jpg',
+      'previews/hero_01.jpg',
+      'prompts/castle.txt',
+    ]) {
       expect(byName.has(f), f).toBe(true);
     }
     expect(entries.every((e) => e.name.startsWith(`${root}/`))).toBe(true);
@@ -54,7 +66,9 @@ describe('exportPack', () => {
 
     const manifest = JSON.parse(byName.get('manifest.json')!.data!.toString('utf8'));
     expect(manifest.pack.asset_count).toBe(ids.length);
-    const assetEntries = entries.filter((e) => e.name.includes('/assets/') && !e.name.endsWith('/'));
+    const assetEntries = entries.filter(
+      (e) => e.name.includes('/assets/') && !e.name.endsWith('/'),
+    );
     expect(assetEntries).toHaveLength(ids.length);
     expect(manifest.pack.total_size_bytes).toBe(assetEntries.reduce((s, e) => s + e.size, 0));
     for (const a of manifest.assets) {
@@ -64,7 +78,11 @@ describe('exportPack', () => {
       expect(e.size).toBe(a.size_bytes);
     }
     const castle = manifest.assets.find((a: { filename: string }) => a.filename === 'castle.jpg');
-    expect(castle.generator).toMatchObject({ prompt: 'a castle at dawn', seed: '42', model: 'sdxl_base' });
+    expect(castle.generator).toMatchObject({
+      prompt: 'a castle at dawn',
+      seed: '42',
+      model: 'sdxl_base',
+    });
 
     // checksums.txt lists every file but itself, and every line matches the bytes.
     const lines = byName.get('checksums.txt')!.data!.toString('utf8').trim().split('\n');
@@ -76,7 +94,9 @@ describe('exportPack', () => {
       const e = byName.get(m[1]!);
       if (e?.data) expect(createHash('sha256').update(e.data).digest('hex')).toBe(m[2]);
     }
-    const files = entries.filter((e) => !e.name.endsWith('/')).map((e) => e.name.slice(root.length + 1));
+    const files = entries
+      .filter((e) => !e.name.endsWith('/'))
+      .map((e) => e.name.slice(root.length + 1));
     expect(new Set(files.filter((f) => f !== 'checksums.txt'))).toEqual(listed);
 
     const license = byName.get('LICENSE.txt')!.data!.toString('utf8');
@@ -88,7 +108,11 @@ describe('exportPack', () => {
     expect(readme).toContain('ada@example.com');
 
     const after = await t.call('packs.get', { id: pack.id });
-    expect(after.exportSha256).toBe(createHash('sha256').update((await import('node:fs')).readFileSync(zip)).digest('hex'));
+    expect(after.exportSha256).toBe(
+      createHash('sha256')
+        .update((await import('node:fs')).readFileSync(zip))
+        .digest('hex'),
+    );
     expect(after.exportPath).toBe(zip);
     const history = await t.call('packs.exports', { packId: pack.id });
     expect(history[0]!.status).toBe('completed');
@@ -105,14 +129,23 @@ describe('exportPack', () => {
     expect(rec.status).toBe('completed');
     const zip = rec.files[0]!.path;
     const root = path.basename(zip, '.zip');
-    const entries = await yauzlRead(zip, (n) => n.endsWith('checksums.txt') || n.endsWith('manifest.json') || n.includes('/assets/'));
+    const entries = await yauzlRead(
+      zip,
+      (n) => n.endsWith('checksums.txt') || n.endsWith('manifest.json') || n.includes('/assets/'),
+    );
     const sums = entries.find((e) => e.name === `${root}/checksums.txt`)!.data!.toString('utf8');
     expect(sums).toContain(`SHA256 (assets/img_0.png) = ${now}`);
-    const manifest = JSON.parse(entries.find((e) => e.name === `${root}/manifest.json`)!.data!.toString('utf8'));
-    expect(manifest.assets.find((a: { filename: string }) => a.filename === 'img_0.png').sha256).toBe(now);
+    const manifest = JSON.parse(
+      entries.find((e) => e.name === `${root}/manifest.json`)!.data!.toString('utf8'),
+    );
+    expect(
+      manifest.assets.find((a: { filename: string }) => a.filename === 'img_0.png').sha256,
+    ).toBe(now);
     // Unchanged files keep ingest's hash, which is still the hash of their bytes.
     for (const e of entries.filter((x) => x.name.includes('/assets/') && x.data)) {
-      expect(sums).toContain(`SHA256 (${e.name.slice(root.length + 1)}) = ${createHash('sha256').update(e.data!).digest('hex')}`);
+      expect(sums).toContain(
+        `SHA256 (${e.name.slice(root.length + 1)}) = ${createHash('sha256').update(e.data!).digest('hex')}`,
+      );
     }
   });
 
@@ -121,10 +154,16 @@ describe('exportPack', () => {
     rmSync(path.join(t.root, 'media', 'img_1.png'));
     const rec = await exportPack(t.core, pack.id, { outDir: path.join(t.root, 'o1') });
     expect(rec.assetCount).toBe(ids.length - 1);
-    expect(rec.skipped).toEqual([expect.objectContaining({ filename: 'img_1.png', reason: 'file missing from disk' })]);
+    expect(rec.skipped).toEqual([
+      expect.objectContaining({ filename: 'img_1.png', reason: 'file missing from disk' }),
+    ]);
     unzipTest(rec.files[0]!.path);
-    await expect(exportPack(t.core, pack.id, { outDir: path.join(t.root, 'o2'), onMissing: 'block' })).rejects.toThrow(/missing/);
-    expect(existsSync(path.join(t.root, 'o2')) ? readdirSync(path.join(t.root, 'o2')) : []).toEqual([]);
+    await expect(
+      exportPack(t.core, pack.id, { outDir: path.join(t.root, 'o2'), onMissing: 'block' }),
+    ).rejects.toThrow(/missing/);
+    expect(existsSync(path.join(t.root, 'o2')) ? readdirSync(path.join(t.root, 'o2')) : []).toEqual(
+      [],
+    );
   });
 
   it('never writes outside the pack root, whatever the names', async () => {
@@ -168,7 +207,9 @@ describe('exportPack', () => {
     expect(pythonZip(zip).bad).toBeNull();
     const root = path.basename(zip, '.zip');
     const names = (await yauzlRead(zip)).map((e) => e.name);
-    const assetNames = names.filter((n) => n.startsWith(`${root}/assets/`) && !n.endsWith('/')).map((n) => n.slice(root.length + 8));
+    const assetNames = names
+      .filter((n) => n.startsWith(`${root}/assets/`) && !n.endsWith('/'))
+      .map((n) => n.slice(root.length + 8));
     expect(assetNames).toHaveLength(hostile.length);
     const keys = new Set(assetNames.map((n) => n.normalize('NFC').toLowerCase()));
     expect(keys.size).toBe(hostile.length);
@@ -195,21 +236,31 @@ describe('exportPack', () => {
       writeFileSync(file, '');
       return {
         async write(buf) {
-          if ((written += buf.length) > 20_000) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          if ((written += buf.length) > 20_000)
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+              code: 'ENOSPC',
+            });
         },
         async truncate() {},
         async sync() {},
         async close() {},
       };
     };
-    await expect(exportPack(t.core, pack.id, { outDir: out }, { sink: fullDisk })).rejects.toThrow(/disk is full/);
+    await expect(exportPack(t.core, pack.id, { outDir: out }, { sink: fullDisk })).rejects.toThrow(
+      /disk is full/,
+    );
     expect(readdirSync(out)).toEqual([]);
     const [rec] = await t.call('packs.exports', { packId: pack.id });
     expect(rec!.status).toBe('failed');
     expect(rec!.error).toMatch(/disk is full/);
 
     const ac = new AbortController();
-    const p = exportPack(t.core, pack.id, { outDir: out }, { signal: ac.signal, onProgress: (f) => f > 0.02 && ac.abort(new Error('Cancelled')) });
+    const p = exportPack(
+      t.core,
+      pack.id,
+      { outDir: out },
+      { signal: ac.signal, onProgress: (f) => f > 0.02 && ac.abort(new Error('Cancelled')) },
+    );
     await expect(p).rejects.toThrow(/Cancelled/);
     expect(readdirSync(out)).toEqual([]);
     expect((await t.call('packs.exports', { packId: pack.id }))[0]!.status).toBe('cancelled');
@@ -223,7 +274,10 @@ describe('exportPack', () => {
       ids.push(insertAsset(t.core, f, 'image'));
     }
     await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
-    const rec = await exportPack(t.core, pack.id, { outDir: path.join(t.root, 'parts'), maxPartBytes: 1 << 20 });
+    const rec = await exportPack(t.core, pack.id, {
+      outDir: path.join(t.root, 'parts'),
+      maxPartBytes: 1 << 20,
+    });
     expect(rec.files.length).toBeGreaterThanOrEqual(3);
     const zips = rec.files.filter((f) => f.kind === 'zip');
     for (const z of zips) {
@@ -234,7 +288,12 @@ describe('exportPack', () => {
     expect(all.filter((n) => n.includes('/assets/') && !n.endsWith('/'))).toHaveLength(ids.length);
     expect(new Set(all.filter((n) => n.endsWith('/manifest.json')))).toHaveProperty('size', 1);
 
-    const etsy = await exportPack(t.core, pack.id, { outDir: path.join(t.root, 'etsy'), preset: 'etsy' });
-    expect(etsy.files.some((f) => f.kind === 'collage' && f.path.endsWith('_listing.jpg'))).toBe(true);
+    const etsy = await exportPack(t.core, pack.id, {
+      outDir: path.join(t.root, 'etsy'),
+      preset: 'etsy',
+    });
+    expect(etsy.files.some((f) => f.kind === 'collage' && f.path.endsWith('_listing.jpg'))).toBe(
+      true,
+    );
   });
 });

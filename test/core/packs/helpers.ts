@@ -6,7 +6,8 @@ import sharp from 'sharp';
 import type { Atelier } from '../../../src-main/core/app/atelier';
 import { nowIso, uuidv7 } from '../../../src-main/core/util/ids';
 
-export const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+export const sha256Of = (file: string) =>
+  createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** A real PNG of noise-ish colour blocks (seeded by `seed`) so near-duplicate hashes differ. */
 export async function makePng(file: string, seed: number, size = 96): Promise<void> {
@@ -16,21 +17,50 @@ export async function makePng(file: string, seed: number, size = 96): Promise<vo
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     raw[i] = (x >>> 16) & 0xff;
   }
-  await sharp(raw, { raw: { width: size, height: size, channels: 3 } }).png().toFile(file);
+  await sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toFile(file);
 }
 
 export async function makeJpeg(file: string, seed: number, size = 128): Promise<void> {
-  await sharp({ create: { width: size, height: size, channels: 3, background: { r: (seed * 40) % 255, g: 120, b: 200 } } })
+  await sharp({
+    create: {
+      width: size,
+      height: size,
+      channels: 3,
+      background: { r: (seed * 40) % 255, g: 120, b: 200 },
+    },
+  })
     .jpeg()
     .toFile(file);
 }
 
 export function makeWav(file: string, seconds = 0.5): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${seconds}`,
+    file,
+  ]);
 }
 
 export function makeMp4(file: string, seconds = 1): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=160x120:rate=10:duration=${seconds}`, '-pix_fmt', 'yuv420p', file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=160x120:rate=10:duration=${seconds}`,
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
 }
 
 export interface AssetOverrides {
@@ -46,7 +76,12 @@ export interface AssetOverrides {
 }
 
 /** Inserts an asset row for a real file, as ingest would (hash, size, mtime from the file). */
-export function insertAsset(core: Atelier, file: string, type: 'image' | 'audio' | 'video', o: AssetOverrides = {}): string {
+export function insertAsset(
+  core: Atelier,
+  file: string,
+  type: 'image' | 'audio' | 'video',
+  o: AssetOverrides = {},
+): string {
   const id = uuidv7();
   const st = statSync(file);
   const at = nowIso();
@@ -90,7 +125,14 @@ export async function makeLibrary(core: Atelier, dir: string): Promise<string[]>
   }
   const ai = path.join(dir, 'castle.jpg');
   await makeJpeg(ai, 7);
-  ids.push(insertAsset(core, ai, 'image', { provenance: 'ai_generated', prompt: 'a castle at dawn', seed: '42', model: 'sdxl_base' }));
+  ids.push(
+    insertAsset(core, ai, 'image', {
+      provenance: 'ai_generated',
+      prompt: 'a castle at dawn',
+      seed: '42',
+      model: 'sdxl_base',
+    }),
+  );
   const wav = path.join(dir, 'tone.wav');
   makeWav(wav);
   ids.push(insertAsset(core, wav, 'audio'));
@@ -100,7 +142,12 @@ export async function makeLibrary(core: Atelier, dir: string): Promise<string[]>
   return ids;
 }
 
-export async function setOwner(call: (m: 'settings.update', i: { ownerName: string; supportContact: string }) => Promise<unknown>): Promise<void> {
+export async function setOwner(
+  call: (
+    m: 'settings.update',
+    i: { ownerName: string; supportContact: string },
+  ) => Promise<unknown>,
+): Promise<void> {
   await call('settings.update', { ownerName: 'Ada Lovelace', supportContact: 'ada@example.com' });
 }
 

@@ -83,8 +83,7 @@ function exportChildren(): number[] {
     }
     for (const pid of kids.split(' ').filter(Boolean).map(Number)) {
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('exportProcess'))
-          pids.push(pid);
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('exportProcess')) pids.push(pid);
       } catch {
         // exited meanwhile
       }
@@ -117,13 +116,25 @@ describe('contact sheets, heroes and collage', () => {
     mkdirSync(media);
     // 16×16 black and white checkerboard of 1 px squares: ×16 in the tile.
     const raw = Buffer.alloc(16 * 16 * 3);
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) raw.fill((x + y) % 2 ? 255 : 0, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 16; x++)
+        raw.fill((x + y) % 2 ? 255 : 0, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
     const sprite = path.join(media, 'sprite.png');
-    await sharp(raw, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(sprite);
+    await sharp(raw, { raw: { width: 16, height: 16, channels: 3 } })
+      .png()
+      .toFile(sprite);
     const pack = await t.call('packs.create', { name: 'Sprites', description: 'One sprite.' });
-    await t.call('packs.addAssets', { packId: pack.id, assetIds: [insertAsset(t.core, sprite, 'image', { width: 16, height: 16 })] });
-    const set = await writePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 's') }));
-    const { data, info } = await sharp(set.sheets[0]!.file).greyscale().raw().toBuffer({ resolveWithObject: true });
+    await t.call('packs.addAssets', {
+      packId: pack.id,
+      assetIds: [insertAsset(t.core, sprite, 'image', { width: 16, height: 16 })],
+    });
+    const set = await writePreviews(
+      job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 's') }),
+    );
+    const { data, info } = await sharp(set.sheets[0]!.file)
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const grey = (x: number, y: number) => data[(GAP + y) * info.width + GAP + x]!;
     // Near the edges of source pixel (0,0) (black) and (1,0) (white): a blurring enlargement
     // would mix them there.
@@ -139,22 +150,41 @@ describe('contact sheets, heroes and collage', () => {
     mkdirSync(media);
     // 512×128, left half red and right half blue: a centre crop would show only the seam.
     const wide = path.join(media, 'wide.png');
-    const half = (r: number, b: number) => ({ create: { width: 256, height: 128, channels: 3 as const, background: { r, g: 0, b } } });
+    const half = (r: number, b: number) => ({
+      create: { width: 256, height: 128, channels: 3 as const, background: { r, g: 0, b } },
+    });
     await sharp(half(255, 0))
       .extend({ right: 256, background: { r: 0, g: 0, b: 255 } })
       .png()
       .toFile(wide);
     const pack = await t.call('packs.create', { name: 'Wide', description: 'One wide picture.' });
-    await t.call('packs.addAssets', { packId: pack.id, assetIds: [insertAsset(t.core, wide, 'image')] });
-    const set = await writePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'w') }));
+    await t.call('packs.addAssets', {
+      packId: pack.id,
+      assetIds: [insertAsset(t.core, wide, 'image')],
+    });
+    const set = await writePreviews(
+      job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'w') }),
+    );
     const sheet = set.sheets[0]!.file;
-    expect(await sharp(sheet).metadata()).toMatchObject({ width: TILE + 2 * GAP, height: TILE + 2 * GAP });
+    expect(await sharp(sheet).metadata()).toMatchObject({
+      width: TILE + 2 * GAP,
+      height: TILE + 2 * GAP,
+    });
     const at = async (x: number, y: number) => {
-      const { data } = await sharp(sheet).extract({ left: x, top: y, width: 8, height: 8 }).raw().toBuffer({ resolveWithObject: true });
-      return [0, 1, 2].map((c) => Math.round(data.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / 64));
+      const { data } = await sharp(sheet)
+        .extract({ left: x, top: y, width: 8, height: 8 })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return [0, 1, 2].map((c) =>
+        Math.round(data.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / 64),
+      );
     };
     // 256×64 in the middle of the 256 px cell: grey above, red on the left, blue on the right.
-    const [above, left, right] = [await at(GAP + 124, GAP + 20), await at(GAP + 20, GAP + 124), await at(GAP + 228, GAP + 124)];
+    const [above, left, right] = [
+      await at(GAP + 124, GAP + 20),
+      await at(GAP + 20, GAP + 124),
+      await at(GAP + 228, GAP + 124),
+    ];
     above.forEach((v) => expect(Math.abs(v - 0xf4)).toBeLessThan(6));
     expect(left[0]).toBeGreaterThan(200);
     expect(left[2]).toBeLessThan(50);
@@ -186,13 +216,17 @@ describe('contact sheets, heroes and collage', () => {
     await add('glass.png', solid(400, 400, 0, 200, 0, 0.5), 400, 400);
     // 16 px checkerboard sprite: enlarged ×16 with hard edges.
     const raw = Buffer.alloc(16 * 16 * 3);
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) raw.fill((x + y) % 2 ? 255 : 0, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 16; x++)
+        raw.fill((x + y) % 2 ? 255 : 0, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
     await add('sprite.png', sharp(raw, { raw: { width: 16, height: 16, channels: 3 } }), 16, 16);
     // 200×100 photo-sized-down: enlarged smoothly to 256×128.
     await add('small.png', solid(200, 100, 240, 200, 40).removeAlpha(), 200, 100);
     const pack = await t.call('packs.create', { name: 'Thumbs', description: 'Five thumbnails.' });
     await t.call('packs.addAssets', { packId: pack.id, assetIds: ids });
-    const set = await writePreviews(job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'th') }));
+    const set = await writePreviews(
+      job(packMembers(t.core, pack.id), { dir: path.join(t.core.layout.tmp, 'previews', 'th') }),
+    );
     const sheet = set.sheets[0]!.file;
     const { data, info } = await sharp(sheet).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([5 * TILE + 6 * GAP, TILE + 2 * GAP]);
@@ -201,12 +235,17 @@ describe('contact sheets, heroes and collage', () => {
       return [data[o]!, data[o + 1]!, data[o + 2]!];
     };
     // Lossy twice (the WebP thumbnail, then the JPEG sheet): saturated colours move a little.
-    const near = (got: number[], want: number[], tol = 16) => got.forEach((v, c) => expect(Math.abs(v - want[c]!), `${got} vs ${want}`).toBeLessThan(tol));
+    const near = (got: number[], want: number[], tol = 16) =>
+      got.forEach((v, c) => expect(Math.abs(v - want[c]!), `${got} vs ${want}`).toBeLessThan(tol));
     near(at(0, 128, 128), [220, 30, 30]);
     near(at(0, 3, 3), [220, 30, 30]);
     near(at(1, 128, 128), [30, 30, 220]);
     near(at(1, 128, 20), [0xf4, 0xf4, 0xf4]);
-    near(at(2, 128, 128), [Math.round((0 + 0xf4) / 2), Math.round((200 + 0xf4) / 2), Math.round((0 + 0xf4) / 2)], 20);
+    near(
+      at(2, 128, 128),
+      [Math.round((0 + 0xf4) / 2), Math.round((200 + 0xf4) / 2), Math.round((0 + 0xf4) / 2)],
+      20,
+    );
     // Sprite: source pixels (0,0) black and (1,0) white, each 16 px wide; no blur at their edges.
     expect(Math.max(...at(3, 2, 8))).toBeLessThan(50);
     expect(Math.max(...at(3, 13, 8))).toBeLessThan(50);
@@ -279,7 +318,11 @@ describe('contact sheets, heroes and collage', () => {
   it('a cancel stops the drawing at once', async () => {
     const { members } = await smallPack();
     // Thirty sheets of the noise picture: several seconds of work, cancelled after the first sheet.
-    const many = Array.from({ length: 3000 }, (_, i) => ({ ...members[2]!, asset_id: `noise-${i}`, position: i }));
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      ...members[2]!,
+      asset_id: `noise-${i}`,
+      position: i,
+    }));
     const dir = path.join(t.core.layout.tmp, 'previews', 'c');
     const ac = new AbortController();
     const p = writePreviews(job(many, { dir }), ac.signal);
@@ -297,7 +340,9 @@ describe('contact sheets, heroes and collage', () => {
     const { members } = await smallPack();
     const file = path.join(t.root, 'not-a-folder');
     writeFileSync(file, '');
-    await expect(writePreviews(job(members, { dir: path.join(file, 'previews') }))).rejects.toThrow(/ENOTDIR/);
+    await expect(writePreviews(job(members, { dir: path.join(file, 'previews') }))).rejects.toThrow(
+      /ENOTDIR/,
+    );
   });
 
   it('an export draws its previews in its own process, puts them in the ZIP and leaves no preview folder behind, done or cancelled', async () => {

@@ -36,9 +36,14 @@ describe('export on the job queue', () => {
     expect(rec.status).toBe('completed');
     expect(rec.jobId).toBe(started.jobId);
     unzipTest(rec.files[0]!.path);
-    await expect.poll(async () => (await t.call('jobs.get', { id: started.jobId! })).status).toBe('completed');
+    await expect
+      .poll(async () => (await t.call('jobs.get', { id: started.jobId! })).status)
+      .toBe('completed');
 
-    const second = await t.call('packs.export', { packId: pack.id, options: { outDir: out, preset: 'creative_market' } });
+    const second = await t.call('packs.export', {
+      packId: pack.id,
+      options: { outDir: out, preset: 'creative_market' },
+    });
     const cancelled = finished(second.exportId);
     // Cancel as soon as the job reports its first progress.
     await new Promise<void>((resolve) =>

@@ -4,7 +4,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfTool } from '../../../src-main/core/engines/ffmpeg';
-import { decodeWebpTiles, stillWebpSize, TILE, type DecodedTile, type TileSource } from '../../../src-main/core/packs/tileDecoder';
+import {
+  decodeWebpTiles,
+  stillWebpSize,
+  TILE,
+  type DecodedTile,
+  type TileSource,
+} from '../../../src-main/core/packs/tileDecoder';
 
 const ffmpeg = resolveFfTool('ffmpeg', null).path;
 let dir: string;
@@ -30,9 +36,15 @@ const px = (t: DecodedTile, x: number, y: number) => {
 
 describe('stillWebpSize', () => {
   it('reads lossy, lossless and extended headers, and refuses what ffmpeg must not be fed', async () => {
-    expect(stillWebpSize(await solid(200, 120, 1, 2, 3).removeAlpha().webp({ quality: 70 }).toBuffer())).toEqual({ width: 200, height: 120 });
-    expect(stillWebpSize(await solid(33, 17, 1, 2, 3).webp({ lossless: true }).toBuffer())).toEqual({ width: 33, height: 17 });
-    expect(stillWebpSize(await solid(64, 40, 1, 2, 3, 0.5).webp({ quality: 70 }).toBuffer())).toEqual({ width: 64, height: 40 });
+    expect(
+      stillWebpSize(await solid(200, 120, 1, 2, 3).removeAlpha().webp({ quality: 70 }).toBuffer()),
+    ).toEqual({ width: 200, height: 120 });
+    expect(stillWebpSize(await solid(33, 17, 1, 2, 3).webp({ lossless: true }).toBuffer())).toEqual(
+      { width: 33, height: 17 },
+    );
+    expect(
+      stillWebpSize(await solid(64, 40, 1, 2, 3, 0.5).webp({ quality: 70 }).toBuffer()),
+    ).toEqual({ width: 64, height: 40 });
     const whole = await solid(50, 50, 9, 9, 9).removeAlpha().webp().toBuffer();
     expect(stillWebpSize(whole.subarray(0, whole.length - 10))).toBeNull(); // truncated
     expect(stillWebpSize(Buffer.concat([whole, Buffer.alloc(4)]))).toBeNull(); // trailing bytes
@@ -40,7 +52,13 @@ describe('stillWebpSize', () => {
       .webp()
       .toBuffer();
     expect(stillWebpSize(animated)).toEqual({ width: 20, height: 20 });
-    const frames = await sharp([await solid(20, 20, 255, 0, 0).png().toBuffer(), await solid(20, 20, 0, 0, 255).png().toBuffer()], { join: { animated: true } })
+    const frames = await sharp(
+      [
+        await solid(20, 20, 255, 0, 0).png().toBuffer(),
+        await solid(20, 20, 0, 0, 255).png().toBuffer(),
+      ],
+      { join: { animated: true } },
+    )
       .webp({ loop: 0 })
       .toBuffer();
     expect(stillWebpSize(frames)).toBeNull();
@@ -50,9 +68,18 @@ describe('stillWebpSize', () => {
 
 describe.skipIf(!ffmpeg)('decodeWebpTiles', () => {
   it('decodes in order, centres smaller pictures on transparency, and marks what it cannot decode', async () => {
-    const red = await save('red.webp', solid(256, 256, 220, 20, 20).removeAlpha().webp({ quality: 90 }).toBuffer());
-    const wide = await save('wide.webp', solid(256, 100, 20, 20, 220).removeAlpha().webp({ quality: 90 }).toBuffer());
-    const half = await save('half.webp', solid(64, 64, 20, 200, 20, 0.5).webp({ quality: 90 }).toBuffer());
+    const red = await save(
+      'red.webp',
+      solid(256, 256, 220, 20, 20).removeAlpha().webp({ quality: 90 }).toBuffer(),
+    );
+    const wide = await save(
+      'wide.webp',
+      solid(256, 100, 20, 20, 220).removeAlpha().webp({ quality: 90 }).toBuffer(),
+    );
+    const half = await save(
+      'half.webp',
+      solid(64, 64, 20, 200, 20, 0.5).webp({ quality: 90 }).toBuffer(),
+    );
     const good = await solid(256, 256, 200, 200, 20).removeAlpha().webp().toBuffer();
     // Scrambled after the header: a RIFF length that adds up, bytes that do not decode.
     const garbage = Buffer.from(good);
@@ -62,13 +89,24 @@ describe.skipIf(!ffmpeg)('decodeWebpTiles', () => {
     const big = await save('big.webp', solid(300, 300, 1, 1, 1).removeAlpha().webp().toBuffer());
     const png = await save('png.webp', solid(256, 256, 1, 1, 1).png().toBuffer());
     const yellow = await save('yellow.webp', good);
-    const order = [red, broken, wide, path.join(dir, 'missing.webp'), truncated, half, big, png, yellow];
+    const order = [
+      red,
+      broken,
+      wide,
+      path.join(dir, 'missing.webp'),
+      truncated,
+      half,
+      big,
+      png,
+      yellow,
+    ];
     // Many after the broken one, so it fails with others already handed to ffmpeg.
     const tail = Array.from({ length: 40 }, () => red);
     const sources: TileSource[] = [...order, ...tail].map((file, i) => ({ index: i * 10, file }));
 
     const got: DecodedTile[] = [];
-    for await (const t of decodeWebpTiles(sources, ffmpeg)) got.push(t.rgba ? { ...t, rgba: Buffer.from(t.rgba) } : t);
+    for await (const t of decodeWebpTiles(sources, ffmpeg))
+      got.push(t.rgba ? { ...t, rgba: Buffer.from(t.rgba) } : t);
 
     expect(got.map((t) => t.index)).toEqual(sources.map((s) => s.index));
     const decoded = got.map((t) => (t.rgba ? 'ok' : 'none'));
@@ -93,18 +131,38 @@ describe.skipIf(!ffmpeg)('decodeWebpTiles', () => {
   });
 
   it('without ffmpeg, every tile is left to the caller', async () => {
-    const red = await save('red2.webp', solid(256, 256, 220, 20, 20).removeAlpha().webp().toBuffer());
+    const red = await save(
+      'red2.webp',
+      solid(256, 256, 220, 20, 20).removeAlpha().webp().toBuffer(),
+    );
     const got: DecodedTile[] = [];
-    for await (const t of decodeWebpTiles([{ index: 3, file: red }, { index: 4, file: red }], null)) got.push(t);
-    expect(got).toEqual([{ index: 3, rgba: null }, { index: 4, rgba: null }]);
+    for await (const t of decodeWebpTiles(
+      [
+        { index: 3, file: red },
+        { index: 4, file: red },
+      ],
+      null,
+    ))
+      got.push(t);
+    expect(got).toEqual([
+      { index: 3, rgba: null },
+      { index: 4, rgba: null },
+    ]);
   });
 
   it('an abort stops it with the abort reason', async () => {
-    const red = await save('red3.webp', solid(256, 256, 220, 20, 20).removeAlpha().webp().toBuffer());
+    const red = await save(
+      'red3.webp',
+      solid(256, 256, 220, 20, 20).removeAlpha().webp().toBuffer(),
+    );
     const ac = new AbortController();
     const run = async () => {
       let n = 0;
-      for await (const _ of decodeWebpTiles(Array.from({ length: 200 }, (_, i) => ({ index: i, file: red })), ffmpeg, ac.signal)) {
+      for await (const _ of decodeWebpTiles(
+        Array.from({ length: 200 }, (_, i) => ({ index: i, file: red })),
+        ffmpeg,
+        ac.signal,
+      )) {
         if (++n === 5) ac.abort(new Error('stop here'));
       }
     };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assignUniqueNames, fileNameProblems, sanitizeFileName, wantedName } from '../../../src-main/core/packs/fileNames';
+import {
+  assignUniqueNames,
+  fileNameProblems,
+  sanitizeFileName,
+  wantedName,
+} from '../../../src-main/core/packs/fileNames';
 import { findPlaceholders, renderLicense } from '../../../src-main/core/packs/licenses';
 import { planParts } from '../../../src-main/core/packs/parts';
 import { getPreset, listPresets } from '../../../src-main/core/packs/presets';
@@ -38,14 +43,9 @@ describe('file names', () => {
   });
 
   it('de-duplicates case- and normalisation-insensitively with _001, _002', () => {
-    expect(assignUniqueNames(['a.png', 'A.PNG', 'a.png', 'b.png', 'Café.png', 'CAFE\u0301.png'])).toEqual([
-      'a.png',
-      'A_001.PNG',
-      'a_002.png',
-      'b.png',
-      'Café.png',
-      'CAFÉ_001.png',
-    ]);
+    expect(
+      assignUniqueNames(['a.png', 'A.PNG', 'a.png', 'b.png', 'Café.png', 'CAFE\u0301.png']),
+    ).toEqual(['a.png', 'A_001.PNG', 'a_002.png', 'b.png', 'Café.png', 'CAFÉ_001.png']);
   });
 
   it('says in words what is wrong with a typed name', () => {
@@ -72,15 +72,32 @@ describe('slugs and stamps', () => {
 
 describe('licenses', () => {
   it.each(licenseTypes)('%s fills holder, year and contact and leaves no placeholder', (type) => {
-    const r = renderLicense(type, { holder: 'Ada', support: 'ada@example.com', packName: 'P', packVersion: '1.2.0', year: 2026 });
+    const r = renderLicense(type, {
+      holder: 'Ada',
+      support: 'ada@example.com',
+      packName: 'P',
+      packVersion: '1.2.0',
+      year: 2026,
+    });
     expect(r.placeholders).toEqual([]);
     expect(r.text).toContain('Copyright (c) 2026 Ada');
-    expect(r.text).toMatch(/WHAT YOU MAY DO[\s\S]*WHAT YOU MAY NOT DO[\s\S]*ATTRIBUTION[\s\S]*NO WARRANTY/);
+    expect(r.text).toMatch(
+      /WHAT YOU MAY DO[\s\S]*WHAT YOU MAY NOT DO[\s\S]*ATTRIBUTION[\s\S]*NO WARRANTY/,
+    );
   });
   it('reports empty settings as placeholders', () => {
-    const r = renderLicense('commercial', { holder: '', support: '', packName: 'P', packVersion: '1', year: 2026 });
+    const r = renderLicense('commercial', {
+      holder: '',
+      support: '',
+      packName: 'P',
+      packVersion: '1',
+      year: 2026,
+    });
     expect(r.placeholders).toEqual(['{{HOLDER}}', '{{SUPPORT}}']);
-    expect(findPlaceholders('Great pack. TODO: write this. [Your Name]')).toEqual(['[Your Name]', 'TODO']);
+    expect(findPlaceholders('Great pack. TODO: write this. [Your Name]')).toEqual([
+      '[Your Name]',
+      'TODO',
+    ]);
   });
 });
 
@@ -88,7 +105,9 @@ describe('parts', () => {
   const items = (n: number, bytes: number, type: 'image' | 'audio' | 'video' = 'image') =>
     Array.from({ length: n }, (_, i) => ({ id: `${type}${i}`, bytes, type }));
   it('one ZIP when it fits', () => {
-    expect(planParts(items(3, 100), getPreset('standard'))).toEqual([{ suffix: null, assetIds: ['image0', 'image1', 'image2'], docs: true, bytes: 300 }]);
+    expect(planParts(items(3, 100), getPreset('standard'))).toEqual([
+      { suffix: null, assetIds: ['image0', 'image1', 'image2'], docs: true, bytes: 300 },
+    ]);
   });
   it('numbered parts under a cap, docs in the first, order kept', () => {
     const parts = planParts(items(10, 8e6), getPreset('etsy'));
@@ -98,11 +117,25 @@ describe('parts', () => {
     for (const p of parts) expect(p.bytes).toBeLessThanOrEqual(20e6);
   });
   it('Gumroad: one ZIP per type plus docs past 100 files', () => {
-    const parts = planParts([...items(90, 10), ...items(20, 10, 'audio'), ...items(5, 10, 'video')], getPreset('gumroad'));
-    expect(parts.map((p) => [p.suffix, p.assetIds.length])).toEqual([['images', 90], ['video', 5], ['audio', 20], ['docs', 0]]);
+    const parts = planParts(
+      [...items(90, 10), ...items(20, 10, 'audio'), ...items(5, 10, 'video')],
+      getPreset('gumroad'),
+    );
+    expect(parts.map((p) => [p.suffix, p.assetIds.length])).toEqual([
+      ['images', 90],
+      ['video', 5],
+      ['audio', 20],
+      ['docs', 0],
+    ]);
   });
   it('every preset loads', () => {
-    expect(listPresets().map((p) => p.id)).toEqual(['standard', 'gumroad', 'etsy', 'creative_market', 'itchio']);
+    expect(listPresets().map((p) => p.id)).toEqual([
+      'standard',
+      'gumroad',
+      'etsy',
+      'creative_market',
+      'itchio',
+    ]);
   });
 });
 

@@ -25,11 +25,17 @@ async function open() {
 }
 
 function curate(core: Awaited<ReturnType<typeof open>>['core'], id: string) {
-  core.sqlite.prepare("UPDATE assets SET rating = 5, status = 'approved', notes = 'keeper', liked = 1 WHERE id = ?").run(id);
+  core.sqlite
+    .prepare(
+      "UPDATE assets SET rating = 5, status = 'approved', notes = 'keeper', liked = 1 WHERE id = ?",
+    )
+    .run(id);
 }
 
 function curation(core: Awaited<ReturnType<typeof open>>['core'], id: string) {
-  return core.sqlite.prepare('SELECT rating, status, notes, liked, missing, path FROM assets WHERE id = ?').get(id) as {
+  return core.sqlite
+    .prepare('SELECT rating, status, notes, liked, missing, path FROM assets WHERE id = ?')
+    .get(id) as {
     rating: number;
     status: string;
     notes: string;
@@ -65,7 +71,14 @@ describe('lifecycle through the pipeline', () => {
       renameSync(first, renamed);
       expect((await pipeline.ingest(renamed)).outcome).toBe('moved');
       await pipeline.remove(first);
-      expect(curation(app.core, id)).toMatchObject({ rating: 5, status: 'approved', notes: 'keeper', liked: 1, missing: 0, path: renamed });
+      expect(curation(app.core, id)).toMatchObject({
+        rating: 5,
+        status: 'approved',
+        notes: 'keeper',
+        liked: 1,
+        missing: 0,
+        path: renamed,
+      });
 
       // Move into a subfolder, unlink first this time.
       mkdirSync(path.join(folder, 'sub'));
@@ -81,25 +94,37 @@ describe('lifecycle through the pipeline', () => {
       rmSync(moved);
       await pipeline.remove(moved);
       expect(curation(app.core, id)).toMatchObject({ missing: 1, rating: 5, status: 'approved' });
-      expect((await app.call<{ items: unknown[] }>('assets.list', { missing: true })).items).toHaveLength(1);
+      expect(
+        (await app.call<{ items: unknown[] }>('assets.list', { missing: true })).items,
+      ).toHaveLength(1);
       writeFileSync(moved, bytes);
       expect((await pipeline.ingest(moved)).outcome).toBe('restored');
       expect(curation(app.core, id)).toMatchObject({ missing: 0, rating: 5 });
 
       // Changed content at the same path: re-probed, re-hashed, thumbnails replaced, curation kept.
-      const before = app.core.sqlite.prepare('SELECT sha256, thumb_key, width FROM assets WHERE id = ?').get(id) as { sha256: string; thumb_key: string; width: number };
+      const before = app.core.sqlite
+        .prepare('SELECT sha256, thumb_key, width FROM assets WHERE id = ?')
+        .get(id) as { sha256: string; thumb_key: string; width: number };
       writeFileSync(moved, await pngBuffer(120, 90));
       const changed = await pipeline.ingest(moved);
       expect(changed).toMatchObject({ outcome: 'updated', assetId: id });
-      const after = app.core.sqlite.prepare('SELECT sha256, thumb_key, width FROM assets WHERE id = ?').get(id) as { sha256: string; thumb_key: string; width: number };
+      const after = app.core.sqlite
+        .prepare('SELECT sha256, thumb_key, width FROM assets WHERE id = ?')
+        .get(id) as { sha256: string; thumb_key: string; width: number };
       expect(after.sha256).not.toBe(before.sha256);
       expect(after.thumb_key).toBe(after.sha256);
       expect(after.width).toBe(120);
       expect(existsSync(thumbPath(app.core.layout, after.sha256, 'thumb-small'))).toBe(true);
       await new Promise((r) => setTimeout(r, 50));
       expect(existsSync(thumbPath(app.core.layout, before.sha256, 'thumb-small'))).toBe(false);
-      expect(curation(app.core, id)).toMatchObject({ rating: 5, status: 'approved', notes: 'keeper' });
-      expect((await app.call<{ items: { folderId: string }[] }>('assets.list', {})).items[0]!.folderId).toBe(folderId);
+      expect(curation(app.core, id)).toMatchObject({
+        rating: 5,
+        status: 'approved',
+        notes: 'keeper',
+      });
+      expect(
+        (await app.call<{ items: { folderId: string }[] }>('assets.list', {})).items[0]!.folderId,
+      ).toBe(folderId);
     } finally {
       await app.close();
     }
@@ -130,12 +155,15 @@ describe('start-up reconcile', () => {
     let app = await open();
     const ids: Record<string, string> = {};
     const folderId = (await app.call<{ id: string }>('watchFolders.add', { path: folder })).id;
-    for (const n of ['keep', 'rename', 'move', 'delete', 'change']) await writePng(path.join(folder, `${n}.png`));
+    for (const n of ['keep', 'rename', 'move', 'delete', 'change'])
+      await writePng(path.join(folder, `${n}.png`));
     // A whole-second mtime, so restoring it below is exact.
     utimesSync(path.join(folder, 'keep.png'), 1_700_000_000, 1_700_000_000);
     const first = await app.call<{ added: number }>('watchFolders.rescan', { id: folderId });
     expect(first.added).toBe(5);
-    for (const a of (await app.call<{ items: { id: string; filename: string }[] }>('assets.list', {})).items) {
+    for (const a of (
+      await app.call<{ items: { id: string; filename: string }[] }>('assets.list', {})
+    ).items) {
       ids[a.filename] = a.id;
       curate(app.core, a.id);
     }
@@ -157,18 +185,39 @@ describe('start-up reconcile', () => {
 
     app = await open();
     try {
-      const s = await app.call<{ added: number; updated: number; unchanged: number; failed: unknown[] }>('watchFolders.rescan', { id: folderId });
+      const s = await app.call<{
+        added: number;
+        updated: number;
+        unchanged: number;
+        failed: unknown[];
+      }>('watchFolders.rescan', { id: folderId });
       expect(s.failed).toEqual([]);
       expect(s.added).toBe(1);
       expect(s.updated).toBe(3); // rename, move, change
       expect(s.unchanged).toBe(1); // keep: size + mtime matched, not read
-      expect(curation(app.core, ids['rename.png']!)).toMatchObject({ path: path.join(folder, 'renamed.png'), missing: 0, rating: 5 });
-      expect(curation(app.core, ids['move.png']!)).toMatchObject({ path: path.join(folder, 'deep', 'move.png'), missing: 0, rating: 5 });
-      expect(curation(app.core, ids['delete.png']!)).toMatchObject({ missing: 1, rating: 5, status: 'approved' });
+      expect(curation(app.core, ids['rename.png']!)).toMatchObject({
+        path: path.join(folder, 'renamed.png'),
+        missing: 0,
+        rating: 5,
+      });
+      expect(curation(app.core, ids['move.png']!)).toMatchObject({
+        path: path.join(folder, 'deep', 'move.png'),
+        missing: 0,
+        rating: 5,
+      });
+      expect(curation(app.core, ids['delete.png']!)).toMatchObject({
+        missing: 1,
+        rating: 5,
+        status: 'approved',
+      });
       expect(curation(app.core, ids['change.png']!)).toMatchObject({ missing: 0, rating: 5 });
-      const changed = app.core.sqlite.prepare('SELECT width FROM assets WHERE id = ?').get(ids['change.png']) as { width: number };
+      const changed = app.core.sqlite
+        .prepare('SELECT width FROM assets WHERE id = ?')
+        .get(ids['change.png']) as { width: number };
       expect(changed.width).toBe(33);
-      const keepRow = app.core.sqlite.prepare('SELECT sha256 FROM assets WHERE id = ?').get(ids['keep.png']) as { sha256: string };
+      const keepRow = app.core.sqlite
+        .prepare('SELECT sha256 FROM assets WHERE id = ?')
+        .get(ids['keep.png']) as { sha256: string };
       const { createHash } = await import('node:crypto');
       expect(keepRow.sha256).not.toBe(createHash('sha256').update(keepBytes).digest('hex'));
       expect((await app.call<{ items: unknown[] }>('assets.list', {})).items).toHaveLength(6);
@@ -181,8 +230,12 @@ describe('start-up reconcile', () => {
 describe('watch errors', () => {
   it('explains running out of inotify watches and a vanished folder', async () => {
     const { describeWatchError } = await import('../../../src-main/core/watch/watchService');
-    expect(describeWatchError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toMatch(/max_user_watches/);
-    expect(describeWatchError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toMatch(/no longer exists/);
+    expect(describeWatchError(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toMatch(
+      /max_user_watches/,
+    );
+    expect(describeWatchError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toMatch(
+      /no longer exists/,
+    );
   });
 
   it('records a rescan of a folder that disappeared as a failure, keeping its assets', async () => {
@@ -194,7 +247,9 @@ describe('watch errors', () => {
       rmSync(folder, { recursive: true });
       const s = await app.call<{ failed: { reason: string }[] }>('watchFolders.rescan', { id });
       expect(s.failed[0]!.reason).toMatch(/does not exist/);
-      expect((await app.call<{ items: { missing: boolean }[] }>('assets.list', {})).items).toEqual([expect.objectContaining({ missing: false })]);
+      expect((await app.call<{ items: { missing: boolean }[] }>('assets.list', {})).items).toEqual([
+        expect.objectContaining({ missing: false }),
+      ]);
     } finally {
       await app.close();
     }

@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssetSummary, IngestFailure } from '../../../src-main/contract';
@@ -59,7 +67,10 @@ afterEach(async () => {
 
 describe('watcher end to end', () => {
   it('creates the Inbox once, ingests drops with thumbnails, follows renames and deletes', async () => {
-    const folders = await call<{ id: string; path: string; isInbox: boolean }[]>('watchFolders.details', {});
+    const folders = await call<{ id: string; path: string; isInbox: boolean }[]>(
+      'watchFolders.details',
+      {},
+    );
     expect(folders).toHaveLength(1);
     expect(folders[0]).toMatchObject({ isInbox: true, path: path.join(root, 'data', 'Inbox') });
     const inbox = folders[0]!.path;
@@ -88,12 +99,16 @@ describe('watcher end to end', () => {
     expect(failed).toEqual([]);
 
     renameSync(path.join(inbox, 'drop.png'), path.join(inbox, 'renamed.png'));
-    const moved = await until('rename', () => updated.find((x) => x.id === a.id && x.filename === 'renamed.png' && !x.missing));
+    const moved = await until('rename', () =>
+      updated.find((x) => x.id === a.id && x.filename === 'renamed.png' && !x.missing),
+    );
     expect(moved.id).toBe(a.id);
 
     rmSync(path.join(inbox, 'renamed.png'));
     await until('missing', () => updated.find((x) => x.id === a.id && x.missing));
-    expect(added.filter((x) => x.filename === 'drop.png' || x.filename === 'renamed.png')).toHaveLength(1);
+    expect(
+      added.filter((x) => x.filename === 'drop.png' || x.filename === 'renamed.png'),
+    ).toHaveLength(1);
 
     // Removing the Inbox is respected on the next start.
     await call('watchFolders.remove', { id: folders[0]!.id });
@@ -107,10 +122,22 @@ describe('watcher end to end', () => {
     const dir = path.join(root, 'art');
     mkdirSync(dir);
     await writePng(path.join(dir, 'before.png'));
-    const f = await call<{ id: string; enabled: boolean }>('watchFolders.add', { path: dir, defaultTheme: 'autumn', defaultProvenance: 'user_provided', defaultSource: 'camera' });
+    const f = await call<{ id: string; enabled: boolean }>('watchFolders.add', {
+      path: dir,
+      defaultTheme: 'autumn',
+      defaultProvenance: 'user_provided',
+      defaultSource: 'camera',
+    });
     await watchServiceOf(core)!.settled();
-    const before = await until('existing file', () => added.find((x) => x.filename === 'before.png'));
-    expect(before).toMatchObject({ theme: 'autumn', provenance: 'user_provided', source: 'camera', folderId: f.id });
+    const before = await until('existing file', () =>
+      added.find((x) => x.filename === 'before.png'),
+    );
+    expect(before).toMatchObject({
+      theme: 'autumn',
+      provenance: 'user_provided',
+      source: 'camera',
+      folderId: f.id,
+    });
 
     await call('watchFolders.update', { id: f.id, enabled: false });
     await writePng(path.join(dir, 'while-paused.png'));
@@ -120,7 +147,9 @@ describe('watcher end to end', () => {
     await until('caught up', () => added.find((x) => x.filename === 'while-paused.png'));
 
     await expect(call('watchFolders.add', { path: dir })).rejects.toThrow(/Already watching/);
-    await expect(call('watchFolders.add', { path: path.join(root, 'nope') })).rejects.toThrow(/not found/);
+    await expect(call('watchFolders.add', { path: path.join(root, 'nope') })).rejects.toThrow(
+      /not found/,
+    );
     await call('watchFolders.remove', { id: f.id });
     await writePng(path.join(dir, 'after-remove.png'));
     await new Promise((r) => setTimeout(r, 600));
@@ -134,25 +163,60 @@ describe('watcher end to end', () => {
   it('receives a browser upload in chunks into the Inbox', async () => {
     const png = await pngBuffer(50, 50);
     const half = Math.floor(png.length / 2);
-    const p1 = await call<{ uploadId: string; receivedBytes: number }>('ingest.upload', { name: '../evil/sun.png', chunkBase64: png.subarray(0, half).toString('base64'), final: false });
+    const p1 = await call<{ uploadId: string; receivedBytes: number }>('ingest.upload', {
+      name: '../evil/sun.png',
+      chunkBase64: png.subarray(0, half).toString('base64'),
+      final: false,
+    });
     expect(p1.receivedBytes).toBe(half);
-    const p2 = await call<{ result: { outcome: string; path: string } }>('ingest.upload', { uploadId: p1.uploadId, name: '../evil/sun.png', chunkBase64: png.subarray(half).toString('base64'), final: true });
+    const p2 = await call<{ result: { outcome: string; path: string } }>('ingest.upload', {
+      uploadId: p1.uploadId,
+      name: '../evil/sun.png',
+      chunkBase64: png.subarray(half).toString('base64'),
+      final: true,
+    });
     expect(p2.result.outcome).toBe('added');
     expect(p2.result.path).toBe(path.join(root, 'data', 'Inbox', 'sun.png'));
-    await expect(call('ingest.upload', { name: 'x.exe', chunkBase64: 'AA==', final: true })).rejects.toThrow(/Unsupported/);
+    await expect(
+      call('ingest.upload', { name: 'x.exe', chunkBase64: 'AA==', final: true }),
+    ).rejects.toThrow(/Unsupported/);
   });
 
   it('sweeps partial uploads abandoned for an hour when a new upload starts, and keeps live ones', async () => {
     const uploads = path.join(root, 'data', 'tmp', 'uploads');
     const png = await pngBuffer(40, 40);
-    const stale = await call<{ uploadId: string }>('ingest.upload', { name: 'stale.png', chunkBase64: png.subarray(0, 100).toString('base64'), final: false });
-    const live = await call<{ uploadId: string }>('ingest.upload', { name: 'live.png', chunkBase64: png.subarray(0, 100).toString('base64'), final: false });
+    const stale = await call<{ uploadId: string }>('ingest.upload', {
+      name: 'stale.png',
+      chunkBase64: png.subarray(0, 100).toString('base64'),
+      final: false,
+    });
+    const live = await call<{ uploadId: string }>('ingest.upload', {
+      name: 'live.png',
+      chunkBase64: png.subarray(0, 100).toString('base64'),
+      final: false,
+    });
     const twoHoursAgo = (Date.now() - 2 * 60 * 60 * 1000) / 1000;
     utimesSync(path.join(uploads, `${stale.uploadId}.part`), twoHoursAgo, twoHoursAgo);
-    await call('ingest.upload', { name: 'next.png', chunkBase64: png.subarray(0, 100).toString('base64'), final: false });
+    await call('ingest.upload', {
+      name: 'next.png',
+      chunkBase64: png.subarray(0, 100).toString('base64'),
+      final: false,
+    });
     expect(existsSync(path.join(uploads, `${stale.uploadId}.part`))).toBe(false);
-    await expect(call('ingest.upload', { uploadId: stale.uploadId, name: 'stale.png', chunkBase64: 'AA==', final: true })).rejects.toThrow(/start it again/);
-    const done = await call<{ result: { outcome: string } }>('ingest.upload', { uploadId: live.uploadId, name: 'live.png', chunkBase64: png.subarray(100).toString('base64'), final: true });
+    await expect(
+      call('ingest.upload', {
+        uploadId: stale.uploadId,
+        name: 'stale.png',
+        chunkBase64: 'AA==',
+        final: true,
+      }),
+    ).rejects.toThrow(/start it again/);
+    const done = await call<{ result: { outcome: string } }>('ingest.upload', {
+      uploadId: live.uploadId,
+      name: 'live.png',
+      chunkBase64: png.subarray(100).toString('base64'),
+      final: true,
+    });
     expect(done.result.outcome).toBe('added');
   });
 });

@@ -34,7 +34,10 @@ export interface PyZipReport {
 
 /** Python's zipfile: reads the central directory its own way and re-checks every CRC. */
 export function pythonZip(file: string, listLimit = 100_000): PyZipReport {
-  const out = execFileSync('python3', ['-c', pyScript, file, String(listLimit)], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const out = execFileSync('python3', ['-c', pyScript, file, String(listLimit)], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   return JSON.parse(out) as PyZipReport;
 }
 
@@ -55,32 +58,41 @@ export function yauzlRead(
   readData = true,
 ): Promise<NodeZipEntry[]> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('no zip'));
-      const entries: NodeZipEntry[] = [];
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const rec: NodeZipEntry = { name: entry.fileName, size: entry.uncompressedSize, method: entry.compressionMethod };
-        entries.push(rec);
-        if (entry.fileName.endsWith('/') || !readData) return zip.readEntry();
-        zip.openReadStream(entry, (e2, stream) => {
-          if (e2 || !stream) return reject(e2 ?? new Error('no stream'));
-          let crc = 0;
-          const parts: Buffer[] = [];
-          stream.on('data', (c: Buffer) => {
-            crc = zlib.crc32(c, crc);
-            if (keep(entry.fileName)) parts.push(c);
-          });
-          stream.on('error', reject);
-          stream.on('end', () => {
-            if (crc >>> 0 !== entry.crc32 >>> 0) return reject(new Error(`yauzl: CRC mismatch in ${entry.fileName}`));
-            if (keep(entry.fileName)) rec.data = Buffer.concat(parts);
-            zip.readEntry();
+    yauzl.open(
+      file,
+      { lazyEntries: true, strictFileNames: true, validateEntrySizes: true },
+      (err, zip) => {
+        if (err || !zip) return reject(err ?? new Error('no zip'));
+        const entries: NodeZipEntry[] = [];
+        zip.on('error', reject);
+        zip.on('end', () => resolve(entries));
+        zip.on('entry', (entry: yauzl.Entry) => {
+          const rec: NodeZipEntry = {
+            name: entry.fileName,
+            size: entry.uncompressedSize,
+            method: entry.compressionMethod,
+          };
+          entries.push(rec);
+          if (entry.fileName.endsWith('/') || !readData) return zip.readEntry();
+          zip.openReadStream(entry, (e2, stream) => {
+            if (e2 || !stream) return reject(e2 ?? new Error('no stream'));
+            let crc = 0;
+            const parts: Buffer[] = [];
+            stream.on('data', (c: Buffer) => {
+              crc = zlib.crc32(c, crc);
+              if (keep(entry.fileName)) parts.push(c);
+            });
+            stream.on('error', reject);
+            stream.on('end', () => {
+              if (crc >>> 0 !== entry.crc32 >>> 0)
+                return reject(new Error(`yauzl: CRC mismatch in ${entry.fileName}`));
+              if (keep(entry.fileName)) rec.data = Buffer.concat(parts);
+              zip.readEntry();
+            });
           });
         });
-      });
-      zip.readEntry();
-    });
+        zip.readEntry();
+      },
+    );
   });
 }

@@ -16,18 +16,28 @@ export interface ServeProcess {
  * Starts the real `atelier serve` CLI on a fresh data dir (e2e rule: a data dir per test,
  * removed afterwards). globalSetup has already built the renderer, so --no-build.
  */
-export async function startServe(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+export async function startServe(
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServeProcess> {
   const t = tempDir('atelier-e2e-');
   const dataDir = path.join(t.dir, 'data');
-  const child = spawn(process.execPath, ['bin/atelier.mjs', 'serve', '--data-dir', dataDir, '--port', '0', '--no-build', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/atelier.mjs', 'serve', '--data-dir', dataDir, '--port', '0', '--no-build', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const openUrl = await new Promise<string>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start in time:\n${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not start in time:\n${stderr}`)),
+      60_000,
+    );
     child.stdout!.on('data', (d) => {
       buf += d;
       const m = /Atelier is serving at (http:\/\/\S+)/.exec(buf);
@@ -61,7 +71,11 @@ export async function startServe(extraArgs: string[] = [], env: NodeJS.ProcessEn
 }
 
 /** Calls an api method on a serve process the way any HTTP client would; throws the api's message. */
-export async function callServe<T>(serve: ServeProcess, method: string, input: unknown): Promise<T> {
+export async function callServe<T>(
+  serve: ServeProcess,
+  method: string,
+  input: unknown,
+): Promise<T> {
   const res = await fetch(`${serve.url}api/${method}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },

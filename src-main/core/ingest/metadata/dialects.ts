@@ -11,10 +11,19 @@ export function parseGeneration(fields: Record<string, string>): GenerationInfo 
     () => (fields['sd-metadata'] ? parseInvokeLegacy(fields['sd-metadata']) : null),
     () => (fields.Dream ? parseDream(fields.Dream) : null),
     () => (fields.prompt || fields.workflow ? parseComfy(fields.prompt, fields.workflow) : null),
-    () => (fields.Software === 'NovelAI' || /NovelAI/i.test(fields.Source ?? '') ? parseNovelAI(fields) : null),
-    () => (fields.Description && isMidjourney(fields.Description) ? parseMidjourney(fields.Description, fields.Author) : null),
+    () =>
+      fields.Software === 'NovelAI' || /NovelAI/i.test(fields.Source ?? '')
+        ? parseNovelAI(fields)
+        : null,
+    () =>
+      fields.Description && isMidjourney(fields.Description)
+        ? parseMidjourney(fields.Description, fields.Author)
+        : null,
     // JPEG/WebP from A1111/Forge carry `parameters` in EXIF UserComment.
-    () => (fields.UserComment && /(^|\n)Steps: \d/.test(fields.UserComment) ? parseA1111(fields.UserComment) : null),
+    () =>
+      fields.UserComment && /(^|\n)Steps: \d/.test(fields.UserComment)
+        ? parseA1111(fields.UserComment)
+        : null,
   ];
   for (const attempt of attempts) {
     try {
@@ -49,7 +58,8 @@ const num = (v: unknown): number | null => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : null;
 };
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 const PAIR = /\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)/g;
 
@@ -62,7 +72,10 @@ export function parseA1111(text: string): GenerationInfo | null {
   const promptLines = negIndex >= 0 ? lines.slice(0, negIndex) : lines;
   const negLines = negIndex >= 0 ? lines.slice(negIndex) : [];
   const prompt = promptLines.join('\n').trim();
-  const negative = negLines.join('\n').replace(/^Negative prompt:\s*/, '').trim();
+  const negative = negLines
+    .join('\n')
+    .replace(/^Negative prompt:\s*/, '')
+    .trim();
   if (!paramsLine && !prompt) return null;
 
   const params: Record<string, string> = {};
@@ -76,11 +89,12 @@ export function parseA1111(text: string): GenerationInfo | null {
     params[m[1]!.trim()] = value;
   }
   const version = params.Version ?? '';
-  const tool = /stable-diffusion\.cpp|sd\.cpp/i.test(version) || /sd\.cpp/i.test(params.Software ?? '')
-    ? 'sd.cpp'
-    : /^f\d/.test(version) || /forge/i.test(version)
-      ? 'Forge'
-      : 'AUTOMATIC1111';
+  const tool =
+    /stable-diffusion\.cpp|sd\.cpp/i.test(version) || /sd\.cpp/i.test(params.Software ?? '')
+      ? 'sd.cpp'
+      : /^f\d/.test(version) || /forge/i.test(version)
+        ? 'Forge'
+        : 'AUTOMATIC1111';
   const info = blank(tool);
   info.prompt = prompt || null;
   info.negativePrompt = negative || null;
@@ -96,7 +110,8 @@ export function parseA1111(text: string): GenerationInfo | null {
   info.model = str(params.Model);
   info.modelHash = str(params['Model hash']);
   const loras = new Map<string, number | null>();
-  for (const m of prompt.matchAll(/<lora:([^:>]+)(?::([-\d.]+))?[^>]*>/g)) loras.set(m[1]!, num(m[2]));
+  for (const m of prompt.matchAll(/<lora:([^:>]+)(?::([-\d.]+))?[^>]*>/g))
+    loras.set(m[1]!, num(m[2]));
   if (params['Lora hashes']) {
     for (const part of params['Lora hashes'].split(',')) {
       const name = part.split(':')[0]?.trim();
@@ -112,12 +127,16 @@ export function parseA1111(text: string): GenerationInfo | null {
 type ComfyNode = { class_type?: string; inputs?: Record<string, unknown> };
 
 /** ComfyUI's API-format `prompt` graph (and, failing that, the UI `workflow`). */
-export function parseComfy(promptJson: string | undefined, workflowJson: string | undefined): GenerationInfo | null {
+export function parseComfy(
+  promptJson: string | undefined,
+  workflowJson: string | undefined,
+): GenerationInfo | null {
   const info = blank('ComfyUI');
   let graph: Record<string, ComfyNode> | null = null;
   if (promptJson) {
     const parsed = JSON.parse(promptJson) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) graph = parsed as Record<string, ComfyNode>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      graph = parsed as Record<string, ComfyNode>;
   }
   if (!graph) {
     if (!workflowJson) return null;
@@ -134,7 +153,10 @@ export function parseComfy(promptJson: string | undefined, workflowJson: string 
     const node = graph![String(ref[0])];
     if (!node?.inputs) return null;
     const i = node.inputs;
-    return textOf(i.text ?? i.text_g ?? i.prompt ?? i.conditioning ?? i.string ?? i.value, depth + 1);
+    return textOf(
+      i.text ?? i.text_g ?? i.prompt ?? i.conditioning ?? i.string ?? i.value,
+      depth + 1,
+    );
   };
   const sampler = nodes.find((n) => /KSampler|SamplerCustom/i.test(n.class_type ?? ''));
   if (sampler?.inputs) {
@@ -148,17 +170,24 @@ export function parseComfy(promptJson: string | undefined, workflowJson: string 
     info.negativePrompt = textOf(i.negative);
   }
   if (!info.prompt) {
-    const enc = nodes.find((n) => /CLIPTextEncode/.test(n.class_type ?? '') && typeof n.inputs?.text === 'string');
+    const enc = nodes.find(
+      (n) => /CLIPTextEncode/.test(n.class_type ?? '') && typeof n.inputs?.text === 'string',
+    );
     info.prompt = (enc?.inputs?.text as string | undefined) ?? null;
   }
   const ckpt = nodes.find((n) => /Checkpoint|UNETLoader|UnetLoader/i.test(n.class_type ?? ''));
   info.model = str(ckpt?.inputs?.ckpt_name ?? ckpt?.inputs?.unet_name);
-  const latent = nodes.find((n) => /EmptyLatentImage|EmptySD3LatentImage/i.test(n.class_type ?? ''));
+  const latent = nodes.find((n) =>
+    /EmptyLatentImage|EmptySD3LatentImage/i.test(n.class_type ?? ''),
+  );
   info.width = num(latent?.inputs?.width);
   info.height = num(latent?.inputs?.height);
   for (const n of nodes) {
     if (/LoraLoader/i.test(n.class_type ?? '') && typeof n.inputs?.lora_name === 'string') {
-      info.loras.push({ name: n.inputs.lora_name.replace(/\.safetensors$/, ''), weight: num(n.inputs.strength_model) });
+      info.loras.push({
+        name: n.inputs.lora_name.replace(/\.safetensors$/, ''),
+        weight: num(n.inputs.strength_model),
+      });
     }
   }
   return info;
@@ -262,7 +291,8 @@ export function parseMidjourney(description: string, author: string | undefined)
   const body = description.replace(/Job ID:\s*[0-9a-f-]{36}/i, '').trim();
   const firstFlag = body.search(/\s--\w/);
   info.prompt = (firstFlag >= 0 ? body.slice(0, firstFlag) : body).trim() || null;
-  for (const m of body.matchAll(/--(\w+)(?:\s+([^\s-][^\s]*))?/g)) info.extra[m[1]!] = m[2] ?? 'true';
+  for (const m of body.matchAll(/--(\w+)(?:\s+([^\s-][^\s]*))?/g))
+    info.extra[m[1]!] = m[2] ?? 'true';
   if (info.extra.seed) info.seed = info.extra.seed;
   if (info.extra.v) info.model = `Midjourney v${info.extra.v}`;
   if (info.extra.no) info.negativePrompt = info.extra.no;

@@ -45,7 +45,12 @@ export function readExifText(exif: Buffer | undefined): Record<string, string> {
       const off = size <= 4 ? e + 8 : u32(e + 8);
       if (off + size > tiff.length) continue;
       const raw = tiff.subarray(off, off + size);
-      const text = name === 'UserComment' ? decodeUserComment(raw) : name === 'XPComment' ? raw.toString('utf16le') : raw.toString('utf8');
+      const text =
+        name === 'UserComment'
+          ? decodeUserComment(raw)
+          : name === 'XPComment'
+            ? raw.toString('utf16le')
+            : raw.toString('utf8');
       const clean = text.replace(/\0+$/, '').trim();
       if (clean) out[name] = clean;
     }

@@ -14,8 +14,8 @@ const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 /** A name safe to create anywhere: no folders, no control or reserved characters. */
 export function safeUploadName(name: string): string {
   const base = path.basename(name.replace(/\\/g, '/'));
-  // eslint-disable-next-line no-control-regex
   const cleaned = base
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
     .replace(/^\.+/, '')
     .trim();

@@ -52,13 +52,11 @@ async function fileAction(method: 'assets.reveal' | 'assets.open', id: string): 
     const done = 'revealed' in r ? r.revealed : r.opened;
     if (!done) {
       await navigator.clipboard?.writeText(r.path).catch(() => undefined);
-      useToasts
-        .getState()
-        .push({
-          kind: 'info',
-          title: 'This Atelier runs without a desktop here',
-          detail: `Path copied: ${r.path}`,
-        });
+      useToasts.getState().push({
+        kind: 'info',
+        title: 'This Atelier runs without a desktop here',
+        detail: `Path copied: ${r.path}`,
+      });
     }
   } catch (err) {
     toastError(

@@ -35,13 +35,11 @@ export function DuplicatesView() {
     });
     try {
       const r = await api.call('duplicates.keepBest', { groups: payload });
-      useToasts
-        .getState()
-        .push({
-          kind: 'success',
-          title: `Kept ${payload.length}, rejected the rest`,
-          detail: `${r.changed} assets changed · Ctrl+Z to undo`,
-        });
+      useToasts.getState().push({
+        kind: 'success',
+        title: `Kept ${payload.length}, rejected the rest`,
+        detail: `${r.changed} assets changed · Ctrl+Z to undo`,
+      });
       await load();
     } catch (err) {
       toastError('Could not apply', err);

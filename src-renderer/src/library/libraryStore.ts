@@ -342,13 +342,11 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     if (!selection || !names.length) return;
     try {
       const r = await api.call('curation.addTags', { selection, tags: names });
-      useToasts
-        .getState()
-        .push({
-          kind: 'success',
-          title: `Tagged ${r.changed.toLocaleString()} ${r.changed === 1 ? 'asset' : 'assets'}`,
-          detail: names.join(', '),
-        });
+      useToasts.getState().push({
+        kind: 'success',
+        title: `Tagged ${r.changed.toLocaleString()} ${r.changed === 1 ? 'asset' : 'assets'}`,
+        detail: names.join(', '),
+      });
     } catch (err) {
       toastError('Could not tag', err);
     }
@@ -368,13 +366,11 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       });
     try {
       const r = await api.call('trash.move', { selection });
-      useToasts
-        .getState()
-        .push({
-          kind: 'info',
-          title: `Moved ${r.changed.toLocaleString()} to the trash`,
-          detail: 'Ctrl+Z to undo',
-        });
+      useToasts.getState().push({
+        kind: 'info',
+        title: `Moved ${r.changed.toLocaleString()} to the trash`,
+        detail: 'Ctrl+Z to undo',
+      });
       if (!gone) await get().reload();
     } catch (err) {
       toastError('Could not move to the trash', err);

@@ -96,13 +96,11 @@ export async function importFiles(
       new Error(tally.failed.slice(0, 3).join('\n')),
     );
   else
-    useToasts
-      .getState()
-      .push({
-        kind: 'success',
-        title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`,
-        detail: parts,
-      });
+    useToasts.getState().push({
+      kind: 'success',
+      title: `Imported ${files.length} ${files.length === 1 ? 'file' : 'files'}`,
+      detail: parts,
+    });
 }
 
 interface IngestState {

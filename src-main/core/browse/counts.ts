@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LibraryCounts, LibraryFilter } from '../../contract/browse';
 import { filterSql } from './filterSql';
-import { statements } from './stmtCache';
+import { statements } from '../db/statements';
 
 export interface SavedSearchRef {
   id: string;

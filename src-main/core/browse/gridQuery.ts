@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { filterSql } from './filterSql';
 import { highlight, type FtsQuery } from './ftsQuery';
 import { gridColumns, toGridItem, type GridRow } from './gridItem';
-import { statements } from './stmtCache';
+import { statements } from '../db/statements';
 
 /** Each expression matches an index in 0005_curation exactly, so the planner walks it in order. */
 const sortExpr: Record<SortKey, string> = {

@@ -3,7 +3,7 @@ import type { AssetRelations, FacetValues } from '../../contract/browse';
 import { AppError } from '../../contract/errors';
 import { dataVersion } from './counts';
 import { gridColumns, toGridItem, type GridRow } from './gridItem';
-import { statements } from './stmtCache';
+import { statements } from '../db/statements';
 
 /** Everything the detail panel links to: lineage both ways, where the asset is used, its tags. */
 export function assetRelations(sqlite: BetterSqlite3.Database, id: string): AssetRelations {

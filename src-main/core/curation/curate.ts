@@ -6,7 +6,7 @@ import type {
 } from '../../contract/curation';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { changeFields, patchColumns } from './fieldChanges';
 import { maxListedIds, notifyCurated, notifyLibraryChanged } from './notify';
 import { resolveSelection, type SelectedAsset } from './selection';

@@ -3,7 +3,7 @@ import type { LibraryFilter } from '../../contract/browse';
 import type { DuplicateGroup } from '../../contract/curation';
 import { filterSql } from '../browse/filterSql';
 import { gridColumns, toGridItem, type GridRow } from '../browse/gridItem';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { clusterNear, hamming, parsePhash, type PackedHashes } from './nearDuplicates';
 
 type Row = GridRow & { phash: string | null; sha256: string };

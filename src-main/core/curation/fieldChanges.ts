@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CurationPatch } from '../../contract/curation';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { nowIso } from '../util/ids';
 import type { FieldsOp } from './undoLog';
 

@@ -7,7 +7,7 @@ import {
 import type { SavedSearchInfo } from '../../contract/curation';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { nowIso, uuidv7 } from '../util/ids';
 
 interface Row {

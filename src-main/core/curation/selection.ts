@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selection } from '../../contract/curation';
 import { filterSql } from '../browse/filterSql';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 
 export interface SelectedAsset {
   rid: number;

@@ -1,7 +1,7 @@
 import type { CurationResult, Selection, TagInfo } from '../../contract/curation';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { nowIso, uuidv7 } from '../util/ids';
 import { plural } from './curate';
 import { notifyCurated } from './notify';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { CurationResult, Selection } from '../../contract/curation';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { nowIso } from '../util/ids';
 import { idsOf, plural } from './curate';
 import { changeFields } from './fieldChanges';

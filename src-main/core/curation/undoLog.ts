@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { UndoEntryInfo } from '../../contract/curation';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { nowIso, uuidv7 } from '../util/ids';
 
 /** A column restore: every rid in a group gets `set` back. */

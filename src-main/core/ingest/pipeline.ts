@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestFailure, IngestOutcome, IngestProgress } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { assetSummaryById } from '../library/assetRows';
 import { isInside } from '../media/resolveMedia';
 import { IngestError, toIngestError } from './ingestError';

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { JobChildCounts, JobStatusName, JobSummary } from '../../contract/jobs';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import type { JobRow } from '../db/schema';
 import { BATCH_KIND } from './registry';
 

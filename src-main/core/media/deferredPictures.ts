@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { drawMediaPictures } from '../ingest/probeMedia';
 import { thumbPath } from './resolveMedia';
 

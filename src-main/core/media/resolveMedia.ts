@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import type { DataDirLayout } from '../datadir/dataDir';
 import { ensureMediaPictures } from './deferredPictures';
 import { ensureLargeThumb } from './largeThumb';

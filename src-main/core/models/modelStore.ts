@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../contract/errors';
 import type { ModelInfo, ModelKind } from '../../contract/models';
 import type { Atelier } from '../app/atelier';
-import { statements } from '../browse/stmtCache';
+import { statements } from '../db/statements';
 import { nowIso, uuidv7 } from '../util/ids';
 import { matchKey } from './modelNames';
 

@@ -10,6 +10,7 @@ export const errorCodes = [
   'unauthorized',
   'unavailable',
   'engine_missing',
+  'engine_failed',
   'io_error',
   'cancelled',
   'internal',

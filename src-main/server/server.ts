@@ -37,6 +37,7 @@ const statusFor: Record<ErrorCode, number> = {
   unauthorized: 401,
   unavailable: 503,
   engine_missing: 424,
+  engine_failed: 502,
   io_error: 500,
   cancelled: 409,
   internal: 500,

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { isInside } from '../core/media/resolveMedia';
+import { isInside } from '../core/util/pathInside';
 import { contentSecurityPolicy } from './csp';
 
 const types: Record<string, string> = {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { openAtelier } from '../../src-main/core/app/atelier';
-import { thumbPath } from '../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../src-main/core/thumbs/paths';
 import { asset, insertAssets, makeAssets, type SeedAsset } from '../core/browse/helpers';
 
 const palette = [

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src-main/server/server';
-import { thumbPath } from '../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../src-main/core/thumbs/paths';
 import { asset, insertAssets } from '../core/browse/helpers';
 import { openTestCore, type TestCore } from '../helpers/core';
 

@@ -14,6 +14,7 @@ import {
 import { openDatabase } from '../db/open';
 import type { Database } from '../db/schema';
 import { EventBus } from '../events/bus';
+import { appLog, openAppLog } from '../log/appLog';
 import { SettingsStore } from '../settings/settingsStore';
 import { nowIso, uuidv7 } from '../util/ids';
 import { DisposableStore, type Disposable } from './disposable';
@@ -79,6 +80,8 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     const isNew = !existsSync(layout.database);
     opened = openDatabase(layout.database);
     const migration = await migrateToLatest(opened.db, layout.database, migrations, state);
+    const closeLog = openAppLog(layout.logs);
+    appLog.info('app', `opened ${layout.root} (${options.host}, schema ${migration.schemaVersion})`);
     const core = new Atelier(
       options.host,
       layout,
@@ -90,6 +93,7 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     const db = opened;
     core.disposables.add({ dispose: () => lock.release() });
     core.disposables.add({ dispose: () => db.close() });
+    core.disposables.add({ dispose: closeLog });
     if (isNew || migration.applied.length > 0) await ensureOwner(core);
     if (options.services !== false) {
       for (const factory of serviceFactories) core.disposables.add(await factory(core));

@@ -11,6 +11,8 @@ export interface DataDirLayout {
   exports: string;
   logs: string;
   tmp: string;
+  /** Persistent work folders of resumable jobs (work/<jobId>/): start-up leaves them. */
+  work: string;
   lock: string;
 }
 
@@ -24,6 +26,7 @@ export function layoutOf(root: string): DataDirLayout {
     exports: path.join(abs, 'exports'),
     logs: path.join(abs, 'logs'),
     tmp: path.join(abs, 'tmp'),
+    work: path.join(abs, 'work'),
     lock: path.join(abs, 'atelier.lock'),
   };
 }
@@ -36,6 +39,7 @@ export function ensureLayout(layout: DataDirLayout): void {
     layout.exports,
     layout.logs,
     layout.tmp,
+    layout.work,
   ]) {
     mkdirSync(dir, { recursive: true });
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Atelier, HostKind } from '../app/atelier';
+import { launchDetached } from '../engines/runProgram';
 
 /** What "show in folder" and "open with the default app" do on this host. */
 export interface OsShell {
@@ -15,15 +15,7 @@ export interface OsShell {
  */
 export function processShell(host: HostKind): OsShell {
   const local = host !== 'serve';
-  const run = async (cmd: string, args: string[]) => {
-    await execa(cmd, args, {
-      timeout: 10_000,
-      detached: true,
-      stdio: 'ignore',
-      reject: process.platform !== 'win32',
-    });
-    return true;
-  };
+  const run = (cmd: string, args: string[]) => launchDetached(cmd, args, 'desktop shell');
   return {
     async reveal(file) {
       if (!local || !existsSync(file)) return false;
@@ -39,7 +31,8 @@ export function processShell(host: HostKind): OsShell {
       if (!local || !existsSync(file)) return false;
       try {
         if (process.platform === 'darwin') return await run('open', [file]);
-        if (process.platform === 'win32') return await run('cmd', ['/c', 'start', '""', file]);
+        // explorer.exe opens a file with its default app; `cmd /c start` would parse the name.
+        if (process.platform === 'win32') return await run('explorer.exe', [file]);
         return await run('xdg-open', [file]);
       } catch {
         return false;

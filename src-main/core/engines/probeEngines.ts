@@ -1,17 +1,23 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { AppError } from '../../contract/errors';
 import type { EngineInfo, EnginesStatus, VulkanInfo } from '../../contract/engines';
 import type { Atelier } from '../app/atelier';
 import { listModels } from './realesrgan';
 import { resolveEngines } from './resolveEngines';
+import { runProgram } from './runProgram';
 
 const versionCache = new Map<string, string | null>();
 const vulkanCache = new Map<string, VulkanInfo>();
 
 async function ffVersion(file: string): Promise<string | null> {
-  const r = await execa(file, ['-hide_banner', '-version'], { reject: false, timeout: 10_000 });
+  const r = await runProgram(file, ['-hide_banner', '-version'], {
+    label: path.basename(file),
+    timeoutMs: 10_000,
+    captureStdout: 'text',
+    allowFailure: true,
+  });
   if (r.exitCode !== 0) return null;
   const first = String(r.stdout).split('\n')[0] ?? '';
   return /version\s+(\S+)/.exec(first)?.[1] ?? (first || null);
@@ -31,20 +37,33 @@ export async function probeVulkan(
   if (cached && !refresh) return cached;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-vk-'));
   try {
-    const r = await execa(
-      bin,
-      [
-        '-i',
-        path.join(dir, 'none.png'),
-        '-o',
-        path.join(dir, 'out.png'),
-        '-n',
-        'realesrgan-x4fast',
-        ...(modelsDir ? ['-m', modelsDir] : []),
-      ],
-      { reject: false, timeout: 30_000, all: true },
-    );
-    const text = String(r.all ?? '');
+    let text = '';
+    let started = true;
+    try {
+      const r = await runProgram(
+        bin,
+        [
+          '-i',
+          path.join(dir, 'none.png'),
+          '-o',
+          path.join(dir, 'out.png'),
+          '-n',
+          'realesrgan-x4fast',
+          ...(modelsDir ? ['-m', modelsDir] : []),
+        ],
+        {
+          label: 'Real-ESRGAN',
+          timeoutMs: 30_000,
+          captureStdout: 'text',
+          captureStderr: true,
+          allowFailure: true,
+        },
+      );
+      text = `${r.stdout}\n${r.stderr}`;
+    } catch (err) {
+      started = !(err instanceof AppError && err.code === 'engine_missing');
+      text = err instanceof Error ? err.message : String(err);
+    }
     const devices = [
       ...new Set([...text.matchAll(/^\[(\d+) ([^\]]+)\]/gm)].map((m) => `${m[1]}: ${m[2]}`)),
     ];
@@ -53,10 +72,9 @@ export async function probeVulkan(
       : {
           found: false,
           devices: [],
-          problem:
-            (r as { code?: string }).code === 'ENOENT'
-              ? 'Real-ESRGAN could not be started.'
-              : `No Vulkan device was found${/vkCreateInstance|invalid gpu/i.test(text) ? ` (${text.trim().split('\n').slice(-1)[0]})` : ''}. Install a GPU driver, or Mesa's lavapipe (mesa-vulkan-drivers) to run on the CPU.`,
+          problem: !started
+            ? 'Real-ESRGAN could not be started.'
+            : `No Vulkan device was found${/vkCreateInstance|invalid gpu/i.test(text) ? ` (${text.trim().split('\n').slice(-1)[0]})` : ''}. Install a GPU driver, or Mesa's lavapipe (mesa-vulkan-drivers) to run on the CPU.`,
         };
     vulkanCache.set(bin, info);
     return info;

@@ -4,7 +4,7 @@ import type { IngestOutcome, IngestSummary } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
 import { kindByExtension } from './fileType';
 import { isIgnoredName } from './ignore';
-import { IngestError, toIngestError } from './ingestError';
+import { IngestError, toIngestError } from '../util/ingestError';
 import { ingestPipeline } from './pipeline';
 import { summarize } from './summary';
 import { walkFolder } from './walk';

@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestOutcomeKind } from '../../contract/library';
 import type { Provenance } from '../db/schema';
 import { nowIso, uuidv7 } from '../util/ids';
-import type { IngestError } from './ingestError';
+import type { IngestError } from '../util/ingestError';
 import { fileColumns, type PreparedFile, type ProbeData } from './prepare';
 
 export interface FolderDefaults {

@@ -3,12 +3,12 @@ import type { IngestFailure, IngestOutcome, IngestProgress } from '../../contrac
 import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
 import { assetSummaryById } from '../library/assetRows';
-import { isInside } from '../media/resolveMedia';
-import { IngestError, toIngestError } from './ingestError';
+import { isInside } from '../util/pathInside';
+import { IngestError, toIngestError } from '../util/ingestError';
 import { LibraryWriter, type CommitResult } from './libraryWriter';
 import { prepareFile, stampOf, type FileStamp, type PreparedFile } from './prepare';
 import { Semaphore } from './semaphore';
-import { removeThumbs, thumbExists } from './thumbFiles';
+import { removeThumbs, thumbExists } from '../thumbs/files';
 
 export interface IngestPipelineOptions {
   /** Files in flight at once (read + hash + decode). sharp decodes PNG single-threaded, so 2–4 keeps cores busy. */

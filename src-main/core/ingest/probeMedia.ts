@@ -1,15 +1,18 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { DataDirLayout } from '../datadir/dataDir';
-import { resolveFfTool } from '../engines/ffmpeg';
-import { thumbPath } from '../media/resolveMedia';
 import { uuidv7 } from '../util/ids';
-import { IngestError } from './ingestError';
-import { thumbsFromFile, thumbsFromPixels } from './probeImage';
-import { writeThumb } from './thumbFiles';
-import { drawWaveform, readWavInfo, waveformPng, type WavInfo } from './wav';
+import { IngestError } from '../util/ingestError';
+import {
+  drawPcmWavPictures,
+  drawVideoPictures,
+  engineReason,
+  ffTool,
+  keepWaveform,
+  renderWaveformWithFfmpeg,
+  runFf,
+} from '../thumbs/mediaPictures';
+import { readWavInfo } from '../thumbs/wav';
 
 export interface MediaProbe {
   durationSec: number | null;
@@ -90,48 +93,6 @@ export function parseFfprobe(json: FfProbeJson): Omit<MediaProbe, 'phash'> {
   };
 }
 
-function tool(name: 'ffmpeg' | 'ffprobe'): string {
-  const p = resolveFfTool(name, null).path;
-  if (!p)
-    throw new IngestError(
-      'engine_missing',
-      `${name} was not found: install ffmpeg or set ${name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}`,
-    );
-  return p;
-}
-
-const TIMEOUT_MS = 60_000;
-
-let spawnChain: Promise<void> = Promise.resolve();
-
-/**
- * Forking a large process blocks the main thread for tens of milliseconds; spacing spawns one
- * event-loop turn apart keeps those blocks from piling up into a felt stall during big ingests.
- */
-function spawnTurn(): Promise<void> {
-  const turn = spawnChain.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-  spawnChain = turn;
-  return turn;
-}
-
-async function run(file: string, args: string[], options: { reject?: boolean } = {}) {
-  await spawnTurn();
-  const child = execa(file, args, {
-    timeout: TIMEOUT_MS,
-    stripFinalNewline: true,
-    reject: options.reject ?? true,
-  });
-  // Probing is background work: a lower priority keeps the app (and its event loop) responsive.
-  if (child.pid) {
-    try {
-      os.setPriority(child.pid, 10);
-    } catch {
-      // Not permitted on some systems; the probe still runs.
-    }
-  }
-  return child;
-}
-
 /**
  * Probes audio or video with ffprobe, then makes the picture the library shows: a poster frame
  * for video, a waveform for audio, both turned into the usual WebP thumbnails under `key`.
@@ -177,36 +138,13 @@ export async function probeMedia(
   }
 }
 
-/**
- * The pictures probeMedia makes, for a file whose facts are already known; resolves with the
- * perceptual hash (video posters have one, waveforms do not).
- */
-export async function drawMediaPictures(
-  file: string,
-  kind: 'audio' | 'video',
-  durationSec: number | null,
-  key: string,
-  layout: DataDirLayout,
-): Promise<string | null> {
-  if (kind === 'video') return drawVideoPictures(file, durationSec, key, layout);
-  if (/\.wav$/i.test(file)) {
-    const info = await readWavInfo(file, (await stat(file)).size).catch(() => null);
-    if (info && info.dataBytes > 0) {
-      await drawPcmWavPictures(file, info, key, layout);
-      return null;
-    }
-  }
-  await drawAudioPicturesWithFfmpeg(file, key, layout);
-  return null;
-}
-
 async function probeFacts(
   file: string,
   kind: 'audio' | 'video',
 ): Promise<Omit<MediaProbe, 'phash'>> {
   let parsed: Omit<MediaProbe, 'phash'>;
   try {
-    const r = await run(tool('ffprobe'), [
+    const r = await runFf(ffTool('ffprobe'), [
       '-v',
       'error',
       '-print_format',
@@ -218,94 +156,13 @@ async function probeFacts(
     parsed = parseFfprobe(JSON.parse(r.stdout) as FfProbeJson);
   } catch (err) {
     if (err instanceof IngestError) throw err;
-    throw new IngestError('corrupt', `ffprobe could not read it: ${execaReason(err)}`);
+    throw new IngestError('corrupt', `ffprobe could not read it: ${engineReason(err)}`);
   }
   if (kind === 'video' && !parsed.hasVideo)
     throw new IngestError('corrupt', 'No video stream found in the file');
   if (kind === 'audio' && !parsed.hasAudio)
     throw new IngestError('corrupt', 'No audio stream found in the file');
   return parsed;
-}
-
-async function drawAudioPicturesWithFfmpeg(
-  file: string,
-  key: string,
-  layout: DataDirLayout,
-): Promise<void> {
-  const tmp = path.join(layout.tmp, `${uuidv7()}.png`);
-  try {
-    await renderWaveformWithFfmpeg(file, tmp);
-    await keepWaveform(tmp, key, layout);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
-/** A rendered waveform PNG becomes the asset's thumbnails and its `waveform` picture. */
-async function keepWaveform(png: string, key: string, layout: DataDirLayout): Promise<void> {
-  await thumbsFromFile(png, key, layout);
-  await moveInto(png, thumbPath(layout, key, 'waveform'));
-}
-
-async function renderWaveformWithFfmpeg(file: string, out: string): Promise<void> {
-  const ffmpeg = tool('ffmpeg');
-  try {
-    await run(ffmpeg, [
-      '-v',
-      'error',
-      '-y',
-      '-vn',
-      '-i',
-      file,
-      '-filter_complex',
-      'aformat=channel_layouts=mono,showwavespic=s=1024x256:colors=0x6b4ce6',
-      '-frames:v',
-      '1',
-      out,
-    ]);
-  } catch (err) {
-    throw new IngestError('corrupt', `ffmpeg could not decode this audio: ${execaReason(err)}`);
-  }
-}
-
-async function drawVideoPictures(
-  file: string,
-  durationSec: number | null,
-  key: string,
-  layout: DataDirLayout,
-): Promise<string> {
-  const ffmpeg = tool('ffmpeg');
-  const tmp = path.join(layout.tmp, `${uuidv7()}.jpg`);
-  try {
-    // A frame a little in, so fades from black do not make every poster black.
-    const at = durationSec ? Math.min(1, durationSec / 3) : 0;
-    await extractFrame(ffmpeg, file, at, tmp);
-    if (!(await nonEmpty(tmp)) && at > 0) await extractFrame(ffmpeg, file, 0, tmp);
-    if (!(await nonEmpty(tmp)))
-      throw new IngestError('corrupt', 'ffmpeg could not decode a frame of this video');
-    const phash = await thumbsFromFile(tmp, key, layout);
-    await moveInto(tmp, thumbPath(layout, key, 'poster'));
-    return phash;
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
-async function drawPcmWavPictures(
-  file: string,
-  info: WavInfo,
-  key: string,
-  layout: DataDirLayout,
-): Promise<void> {
-  const wave = await drawWaveform(file, info);
-  await Promise.all([
-    waveformPng(wave).then((png) => writeThumb(layout, key, 'waveform', png)),
-    thumbsFromPixels(
-      { data: wave.pixels, width: wave.width, height: wave.height, channels: 4 },
-      key,
-      layout,
-    ),
-  ]);
 }
 
 /** PCM WAV without child processes (see wav.ts); null means "let ffprobe decide". */
@@ -336,51 +193,4 @@ async function probePcmWav(
     phash: null,
     texts: info.texts,
   };
-}
-
-async function extractFrame(ffmpeg: string, file: string, at: number, out: string): Promise<void> {
-  await run(
-    ffmpeg,
-    [
-      '-v',
-      'error',
-      '-y',
-      '-ss',
-      String(at),
-      '-an',
-      '-sn',
-      '-i',
-      file,
-      '-frames:v',
-      '1',
-      '-vf',
-      "scale='min(1024,iw)':-2",
-      '-q:v',
-      '3',
-      out,
-    ],
-    {
-      reject: false,
-    },
-  );
-}
-
-async function nonEmpty(file: string): Promise<boolean> {
-  try {
-    return (await stat(file)).size > 0;
-  } catch {
-    return false;
-  }
-}
-
-async function moveInto(tmp: string, dest: string): Promise<void> {
-  await mkdir(path.dirname(dest), { recursive: true });
-  await rename(tmp, dest);
-}
-
-function execaReason(err: unknown): string {
-  const e = err as { stderr?: string; timedOut?: boolean; shortMessage?: string; message?: string };
-  if (e.timedOut) return 'timed out';
-  const line = (e.stderr ?? '').trim().split('\n').filter(Boolean).pop();
-  return (line ?? e.shortMessage ?? e.message ?? String(err)).slice(0, 300);
 }

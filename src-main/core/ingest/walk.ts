@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isCandidateFile, isIgnoredName } from './ignore';
-import { IngestError, toIngestError } from './ingestError';
+import { IngestError, toIngestError } from '../util/ingestError';
 
 export interface WalkedFile {
   path: string;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
-import { drawMediaPictures } from '../ingest/probeMedia';
-import { thumbPath } from './resolveMedia';
+import { drawMediaPictures } from '../thumbs/mediaPictures';
+import { thumbPath } from '../thumbs/paths';
 
 /**
  * Waveforms and posters of job outputs are drawn off the job's critical path.

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { execa } from 'execa';
 import sharp from 'sharp';
 import type { PackCheckReport, PackIssue, PackPreset, PresetId } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { resolveFfTool } from '../engines/ffmpeg';
+import { runProgram } from '../engines/runProgram';
 import { nonCommercialModels, packModelUses, sameModelHash } from '../models/modelStore';
 import { nowIso } from '../util/ids';
 import { clashKey, fileNameProblems, wantedName } from './fileNames';
@@ -68,13 +68,10 @@ async function mediaProblem(core: Atelier, m: PackMemberRow): Promise<string | n
     }
     const ffprobe = resolveFfTool('ffprobe', null).path;
     if (!ffprobe) return null; // Cannot judge without ffprobe; the engines page reports it missing.
-    const r = await execa(
+    const r = await runProgram(
       ffprobe,
       ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'json', m.path],
-      {
-        reject: false,
-        timeout: 30_000,
-      },
+      { label: 'ffprobe', timeoutMs: 30_000, captureStdout: 'text', allowFailure: true },
     );
     if (r.exitCode !== 0) return (r.stderr || 'ffprobe failed').split('\n')[0]!.slice(0, 200);
     const streams =

@@ -1,7 +1,8 @@
-import { fork } from 'node:child_process';
+import type { Serializable } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forkNodeProcess } from '../engines/runProgram';
 import { bundleSourceEntry } from '../util/sourceBundle';
 import type { ExportWork, WriteRunOptions, WrittenExport } from './writeExport';
 
@@ -51,60 +52,37 @@ export async function writeExportInOwnProcess(
   const { signal } = run;
   const entry = await exportEntry();
   if (signal?.aborted) throw signal.reason;
-  const child = fork(entry, [], {
-    execArgv: ['--max-semi-space-size=1'],
-    env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...process.env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   let result: WrittenExport | null = null;
   let error: Extract<ExportReply, { type: 'error' }> | null = null;
-  let failure: Error | null = null;
-  let killTimer: NodeJS.Timeout | undefined;
-  const onAbort = () => {
-    child.kill('SIGTERM');
+  const child = forkNodeProcess(entry, {
+    label: 'export process',
+    execArgv: ['--max-semi-space-size=1'],
+    // The user's own malloc settings win over these defaults.
+    env: {
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+    },
+    signal,
     // A child busy in native code may not get to its SIGTERM handler soon.
-    killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    killTimer.unref();
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  child.on('message', (m: ExportReply) => {
-    if (m.type === 'progress') run.onProgress?.(m.fraction, m.message);
-    else if (m.type === 'done') result ??= m.result;
-    else error ??= m;
+    killAfterMs: 2000,
+    onMessage: (message) => {
+      const m = message as ExportReply;
+      if (m.type === 'progress') run.onProgress?.(m.fraction, m.message);
+      else if (m.type === 'done') result ??= m.result;
+      else error ??= m;
+    },
   });
-
-  return new Promise<WrittenExport>((resolve, reject) => {
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      clearTimeout(killTimer);
-      if (signal?.aborted) return reject(signal.reason);
-      if (result) return resolve(result);
-      if (error) {
-        // Keeps the errno code (ENOSPC, EACCES…) so the export can say what went wrong.
-        return reject(
-          Object.assign(new Error(error.message), { code: error.code, path: error.path }),
-        );
-      }
-      const lastLines = stderr.trim().split('\n').slice(-3).join(' ');
-      reject(
-        new Error(
-          `The export process stopped: ${failure?.message ?? (lastLines || `it exited with ${child.signalCode ?? child.exitCode}`)}`,
-        ),
-      );
-    };
-    child.once('error', (err) => {
-      failure ??= err;
-      // A child that never started emits no 'close'.
-      if (child.pid === undefined) settle();
-    });
-    child.once('close', settle);
-    child.send(work, (err) => {
-      if (err) failure ??= err;
-    });
-  });
+  child.send(work as unknown as Serializable);
+  const exit = await child.exited;
+  if (signal?.aborted) throw signal.reason;
+  if (result) return result;
+  const failed = error as Extract<ExportReply, { type: 'error' }> | null;
+  if (failed) {
+    // Keeps the errno code (ENOSPC, EACCES…) so the export can say what went wrong.
+    throw Object.assign(new Error(failed.message), { code: failed.code, path: failed.path });
+  }
+  const lastLines = child.stderrTail().trim().split('\n').slice(-3).join(' ');
+  throw new Error(
+    `The export process stopped: ${exit.spawnError?.message ?? (lastLines || `it exited with ${exit.signal ?? exit.exitCode}`)}`,
+  );
 }

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import type { DataDirLayout } from '../datadir/dataDir';
-import { thumbPath } from '../media/resolveMedia';
+import { runProgram } from '../engines/runProgram';
+import { thumbPath } from '../thumbs/paths';
 import { decodeWebpTiles, TILE, type TileSource } from './tileDecoder';
 import { pasteTile } from './tilePixels';
 import type { PackMemberRow } from './packStore';
@@ -92,13 +92,15 @@ async function stillOf(
           'png',
           '-',
         ];
-  const r = await execa(ffmpeg, args, {
-    encoding: 'buffer',
-    reject: false,
-    cancelSignal: ctx.signal,
-    timeout: 60_000,
-  });
-  return r.exitCode === 0 && r.stdout.length > 0 ? Buffer.from(r.stdout) : null;
+  // A picture that cannot be drawn leaves its tile to the fallback, whatever the reason.
+  const r = await runProgram(ffmpeg, args, {
+    label: 'ffmpeg',
+    signal: ctx.signal,
+    timeoutMs: 60_000,
+    captureStdout: 'buffer',
+    allowFailure: true,
+  }).catch(() => null);
+  return r && r.exitCode === 0 && r.stdoutBytes?.length ? r.stdoutBytes : null;
 }
 
 function watermarkSvg(text: string, w: number, h: number): Buffer {

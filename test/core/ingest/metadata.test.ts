@@ -8,7 +8,7 @@ import {
 } from '../../../src-main/core/ingest/metadata/dialects';
 import { decodeUserComment, readExifText } from '../../../src-main/core/ingest/metadata/exif';
 import { readPngText } from '../../../src-main/core/ingest/metadata/pngText';
-import { toIngestError } from '../../../src-main/core/ingest/ingestError';
+import { toIngestError } from '../../../src-main/core/util/ingestError';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { pngBuffer, pngChunk, textChunk, withChunks, writeJpeg, writePng } from './fixtures';
 
@@ -303,8 +303,8 @@ describe('metadata through the pipeline', () => {
 describe('perceptual hash', () => {
   it('is stable under resizing and recompression, and far for different images', async () => {
     const { pngBuffer: make } = await import('./fixtures');
-    const { phashFromGrey, hammingDistance } = await import('../../../src-main/core/ingest/phash');
-    const { greyGrid } = await import('../../../src-main/core/ingest/probeImage');
+    const { phashFromGrey, hammingDistance } = await import('../../../src-main/core/thumbs/phash');
+    const { greyGrid } = await import('../../../src-main/core/thumbs/draw');
     const hashOf = async (buf: Buffer) => {
       const r = await sharp(buf)
         .resize(256, 256, { fit: 'inside' })

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { resolveMedia, thumbPath } from '../../../src-main/core/media/resolveMedia';
+import { resolveMedia } from '../../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../../src-main/core/thumbs/paths';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { writeJpeg, writeMp4, writePng, writeWav } from './fixtures';
 

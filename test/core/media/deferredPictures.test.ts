@@ -5,7 +5,8 @@ import {
   drainPictures,
   ensureMediaPictures,
 } from '../../../src-main/core/media/deferredPictures';
-import { resolveMedia, thumbPath } from '../../../src-main/core/media/resolveMedia';
+import { resolveMedia } from '../../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../../src-main/core/thumbs/paths';
 import { nowIso, uuidv7 } from '../../../src-main/core/util/ids';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { addAsset, makeAudio, makeVideo } from '../process/mediaFixtures';

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { AppError } from '../../../src-main/contract/errors';
 import type { AssetType } from '../../../src-main/core/db/schema';
 import { runProgram } from '../../../src-main/core/engines/runProgram';
-import { mimeOf } from '../../../src-main/core/media/resolveMedia';
+import { mimeOf } from '../../../src-main/core/util/mime';
 
 export interface MediaFacts {
   type: AssetType;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { drainPictures } from '../../../src-main/core/media/deferredPictures';
-import { thumbPath } from '../../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../../src-main/core/thumbs/paths';
 import { writeEngineSettings } from '../../../src-main/core/engines/engineSettings';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { addAsset, makeAudio, makeImage, makeVideo } from './mediaFixtures';

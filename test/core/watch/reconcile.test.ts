@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAtelier } from '../../../src-main/core/app/atelier';
 import { createApi } from '../../../src-main/core/api/dispatch';
 import { ingestPipeline } from '../../../src-main/core/ingest/pipeline';
-import { thumbPath } from '../../../src-main/core/media/resolveMedia';
+import { thumbPath } from '../../../src-main/core/thumbs/paths';
 import { tempDir } from '../../helpers/tempDir';
 import { pngBuffer, writePng } from '../ingest/fixtures';
 

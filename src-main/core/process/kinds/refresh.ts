@@ -5,7 +5,7 @@ import type { AssetRow } from '../../db/schema';
 import { fileColumns, prepareFile, stampOf } from '../../ingest/prepare';
 import { registerJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
-import { thumbPath } from '../../media/resolveMedia';
+import { thumbPath } from '../../thumbs/paths';
 import { nowIso } from '../../util/ids';
 import { assetIdField, assetTitle, loadSource } from '../kindSupport';
 

@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataDirLayout } from '../datadir/dataDir';
-import { thumbPath, type MediaVariant } from '../media/resolveMedia';
-
-export type ThumbVariant = Exclude<MediaVariant, 'file'>;
+import { thumbPath, thumbVariants, type ThumbVariant } from './paths';
 
 export function thumbExists(
   layout: DataDirLayout,
@@ -30,7 +28,7 @@ export async function writeThumb(
 }
 
 export async function removeThumbs(layout: DataDirLayout, key: string): Promise<void> {
-  for (const v of ['thumb', 'thumb-small', 'poster', 'waveform'] as const) {
+  for (const v of thumbVariants) {
     await rm(thumbPath(layout, key, v), { force: true });
   }
 }

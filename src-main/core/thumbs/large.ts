@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DataDirLayout } from '../datadir/dataDir';
-import { thumbPath } from './resolveMedia';
+import { thumbPath } from '../thumbs/paths';
 
 /** Thumbnails are viewed, not archived: the lowest encoder effort keeps them cheap. */
 export const thumbWebpOptions = { quality: 70, effort: 0 } as const;

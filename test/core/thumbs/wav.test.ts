@@ -3,7 +3,7 @@ import { statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drawWaveform, readWavInfo, waveformPng } from '../../../src-main/core/ingest/wav';
+import { drawWaveform, readWavInfo, waveformPng } from '../../../src-main/core/thumbs/wav';
 import { tempDir } from '../../helpers/tempDir';
 
 let t: ReturnType<typeof tempDir>;

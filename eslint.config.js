@@ -75,6 +75,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Migrations are typed Kysely<any> on purpose: they must stay frozen in time.
     files: ['migrations/**', 'test/core/db/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,6 @@
 import { openAtelier, type Atelier, type HostKind } from '../core/app/atelier';
 import { defaultDataDir } from '../core/datadir/dataDir';
-import '../core/services';
+import '../core/api/services';
 
 export function resolveDataDir(flag: string | undefined): string {
   return flag ? flag : defaultDataDir();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method } from './define';
+import { event, method } from './define';
 
 export type EngineSource = 'settings' | 'env' | 'ffmpeg-static' | 'bundled' | 'PATH' | 'missing';
 
@@ -68,4 +68,10 @@ export const enginesMethods = {
       .strict(),
     'Override engine paths (null clears an override) and processing settings.',
   )<EnginesStatus>(),
+} as const;
+
+export const enginesEvents = {
+  'engines.changed': event<{ reason: 'settings' | 'endpoints' | 'health' }>(
+    'Engine settings, endpoints or an endpoint’s health changed: the job queue re-reads its pools.',
+  ),
 } as const;

@@ -11,7 +11,7 @@ import { packsEvents, packsMethods } from './packs';
 import { libraryEvents, libraryMethods } from './library';
 import { jobsEvents, jobsMethods } from './jobs';
 import { processMethods } from './process';
-import { enginesMethods } from './engines';
+import { enginesEvents, enginesMethods } from './engines';
 import { browseEvents, browseMethods } from './browse';
 import { curationEvents, curationMethods } from './curation';
 import { modelsEvents, modelsMethods } from './models';
@@ -48,6 +48,7 @@ export const events = {
   ...browseEvents,
   ...curationEvents,
   ...modelsEvents,
+  ...enginesEvents,
 } as const;
 
 export type Methods = typeof methods;

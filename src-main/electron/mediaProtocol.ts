@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import type { Atelier } from '../core/app/atelier';
-import { resolveMedia } from '../core/media/resolveMedia';
+import { resolveMedia } from '../core/api/host';
 
 export const mediaScheme = 'atelier-media';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Atelier } from '../core/app/atelier';
 import { createApi, type Api } from '../core/api/dispatch';
-import { resolveMedia } from '../core/media/resolveMedia';
+import { resolveMedia } from '../core/api/host';
 import type { ErrorCode } from '../contract/errors';
 import { hostAllowed, isAuthorized, newToken, tokenCookie } from './auth';
 import { sendFile } from './mediaResponse';

@@ -24,7 +24,7 @@ import { audioDenoiseFilter } from '../../src-main/core/process/kinds/denoiseAud
 import { enqueueJob } from '../../src-main/core/jobs/queue';
 import { registerJobKind } from '../../src-main/core/jobs/registry';
 import { JobRunner } from '../../src-main/core/jobs/runner';
-import '../../src-main/core/services';
+import '../../src-main/core/api/services';
 import { addAsset, makeAudio, makeImage } from '../core/process/mediaFixtures';
 import { tempDir } from '../helpers/tempDir';
 

@@ -14,7 +14,7 @@ import { runnerOf } from '../../src-main/core/jobs/runnerRegistry';
 import type { JobContext } from '../../src-main/core/jobs/types';
 import { openAtelier } from '../../src-main/core/app/atelier';
 import { startServer } from '../../src-main/server/server';
-import '../../src-main/core/services';
+import '../../src-main/core/api/services';
 import { launchChromium } from '../e2e/support/browser';
 import { tempDir } from '../helpers/tempDir';
 import {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { openAtelier } from '../../src-main/core/app/atelier';
 import { startServer } from '../../src-main/server/server';
-import '../../src-main/core/services';
+import '../../src-main/core/api/services';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openAtelier, type Atelier, type HostKind } from '../../src-main/core/app/atelier';
 import { createApi, type Api } from '../../src-main/core/api/dispatch';
 import type { MethodInput, MethodName, MethodOutput } from '../../src-main/contract';
-import '../../src-main/core/services';
+import '../../src-main/core/api/services';
 import { tempDir } from './tempDir';
 
 export interface TestCore {

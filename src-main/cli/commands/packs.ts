@@ -10,7 +10,7 @@ import {
 } from '../../contract/packs';
 import { createApi } from '../../core/api/dispatch';
 import type { Atelier } from '../../core/app/atelier';
-import { exportPack } from '../../core/packs/exportPack';
+import { exportPack } from '../../core/api/host';
 import { formatBytes, printJson, UsageError, type CliIO } from '../output';
 import { openForJobs } from './jobs';
 import { progressBar } from './progressText';

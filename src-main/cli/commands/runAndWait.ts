@@ -1,7 +1,6 @@
 import type { JobSummary } from '../../contract/jobs';
 import type { Atelier } from '../../core/app/atelier';
-import { summaryOf } from '../../core/jobs/jobStore';
-import { JobRunner } from '../../core/jobs/runner';
+import { JobRunner, jobSummary } from '../../core/api/host';
 import type { CliIO } from '../output';
 import { formatEta, progressBar } from './progressText';
 
@@ -40,5 +39,5 @@ export async function runAndWait(
     await runner.dispose();
     if (tty && !quiet) process.stderr.write('\n');
   }
-  return summaryOf(core.sqlite, rootId)!;
+  return jobSummary(core.sqlite, rootId)!;
 }

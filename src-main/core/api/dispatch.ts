@@ -9,7 +9,8 @@ import {
 } from '../../contract';
 import type { Atelier } from '../app/atelier';
 import { createHandlers } from './handlers';
-import type { CallContext, Handlers } from './types';
+import { registerJobKinds } from './jobKinds';
+import type { CallContext, Handlers } from '../app/handlerTypes';
 
 export interface Api {
   /** Validate, run and wrap: never throws, always a Result. */
@@ -43,6 +44,7 @@ export function formatZodError(err: z.ZodError): string {
 
 /** Builds the api every host exposes: IPC, HTTP and the CLI all go through `invoke`. */
 export function createApi(core: Atelier): Api {
+  registerJobKinds();
   const handlers = createHandlers(core);
   return {
     handlers,

@@ -2,13 +2,15 @@ import type { Atelier } from '../app/atelier';
 import { systemHandlers } from '../system/handlers';
 import { packsHandlers } from '../packs/handlers';
 import { libraryHandlers } from '../library/handlers';
+import { ingestHandlers } from '../ingest/handlers';
+import { watchHandlers } from '../watch/handlers';
 import { browseHandlers } from '../browse/handlers';
 import { curationHandlers } from '../curation/handlers';
 import { jobsHandlers } from '../jobs/handlers';
 import { processHandlers } from '../process/handlers';
 import { enginesHandlers } from '../engines/handlers';
 import { modelsHandlers } from '../models/handlers';
-import type { Handlers } from './types';
+import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
 export function createHandlers(core: Atelier): Handlers {
@@ -16,6 +18,8 @@ export function createHandlers(core: Atelier): Handlers {
     ...systemHandlers(core),
     ...packsHandlers(core),
     ...libraryHandlers(core),
+    ...ingestHandlers(core),
+    ...watchHandlers(core),
     ...browseHandlers(core),
     ...curationHandlers(core),
     ...jobsHandlers(core),

@@ -81,7 +81,10 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     opened = openDatabase(layout.database);
     const migration = await migrateToLatest(opened.db, layout.database, migrations, state);
     const closeLog = openAppLog(layout.logs);
-    appLog.info('app', `opened ${layout.root} (${options.host}, schema ${migration.schemaVersion})`);
+    appLog.info(
+      'app',
+      `opened ${layout.root} (${options.host}, schema ${migration.schemaVersion})`,
+    );
     const core = new Atelier(
       options.host,
       layout,

@@ -1,7 +1,7 @@
 import type { browseMethods } from '../../contract/browse';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
-import { listSavedSearches } from '../curation/savedSearches';
+import type { HandlersFor } from '../app/handlerTypes';
+import { listSavedSearches } from './savedSearches';
 import { libraryCounts } from './counts';
 import { queryLibrary } from './gridQuery';
 import { assetRelations, facetValues, gridItemsById } from './relations';

@@ -1,6 +1,6 @@
 import type { curationMethods } from '../../contract/curation';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
+import type { HandlersFor } from '../app/handlerTypes';
 import {
   addToCollection,
   createCollection,
@@ -13,7 +13,7 @@ import {
 } from './collections';
 import { keepBest, setCuration, undoLast } from './curate';
 import { exactDuplicates, nearDuplicates } from './duplicates';
-import { deleteSavedSearch, listSavedSearches, saveSearch } from './savedSearches';
+import { deleteSavedSearch, listSavedSearches, saveSearch } from '../browse/savedSearches';
 import { addTags, createTag, deleteTag, listTags, removeTags, updateTag } from './tags';
 import { emptyTrash, moveToTrash, restoreFromTrash } from './trash';
 import { undoHistory } from './undoLog';

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { enginesMethods } from '../../contract/engines';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
-import { runnerOf } from '../jobs/runnerRegistry';
+import type { HandlersFor } from '../app/handlerTypes';
 import { writeEngineSettings } from './engineSettings';
 import { enginesStatus } from './probeEngines';
 
@@ -45,8 +44,8 @@ export function enginesHandlers(core: Atelier): HandlersFor<keyof typeof engines
           );
       }
       await writeEngineSettings(core.db, patch as never);
-      // The running queue picks up new concurrency limits now, not at the next start.
-      if (patch.concurrency) await runnerOf(core)?.reloadSettings();
+      // The running queue picks up new slot counts now, not at the next start.
+      core.events.emit('engines.changed', { reason: 'settings' });
       return enginesStatus(core, true);
     },
   };

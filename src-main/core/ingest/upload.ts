@@ -5,7 +5,7 @@ import { AppError } from '../../contract/errors';
 import type { UploadProgress } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
 import { uuidv7 } from '../util/ids';
-import { ensureInbox } from '../watch/folders';
+import { ensureInbox } from './watchFolders';
 import { kindByExtension } from './fileType';
 import { ingestPipeline } from './pipeline';
 

@@ -1,6 +1,6 @@
 import type { jobsMethods } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
+import type { HandlersFor } from '../app/handlerTypes';
 import { queueState } from './notify';
 import { cancelJob, getJob, listJobs, moveJob, retryJob, setQueuePaused } from './queue';
 

@@ -4,7 +4,12 @@ import type { JobKind } from './types';
 
 const kinds = new Map<string, JobKind>();
 
-/** Kinds register once at import time; the queue looks them up by name when it runs a job. */
+/** Typed identity: a kind module declares itself with this; the composition root registers it. */
+export function defineJobKind<P extends z.ZodType>(kind: JobKind<P>): JobKind<P> {
+  return kind;
+}
+
+/** Kinds register once, at the composition root (core/api/jobKinds.ts); the queue looks them up by name when it runs a job. */
 export function registerJobKind<P extends z.ZodType>(kind: JobKind<P>): JobKind<P> {
   const stored = kind as unknown as JobKind;
   const existing = kinds.get(kind.kind);

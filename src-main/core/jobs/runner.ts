@@ -80,6 +80,11 @@ export class JobRunner implements RunnerHandle, Disposable {
     recoverInterrupted(this.core);
     this.paused = readPaused(this.core.sqlite);
     setRunner(this.core, this);
+    this.unsubscribe.push(
+      this.core.events.on('engines.changed', () => {
+        void this.reloadSettings();
+      }),
+    );
     const r = stmt(
       this.core.sqlite,
       "SELECT min(run_after) t FROM jobs WHERE status = 'queued' AND run_after IS NOT NULL",

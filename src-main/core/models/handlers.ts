@@ -1,5 +1,5 @@
 import type { modelsMethods } from '../../contract/models';
-import type { HandlersFor } from '../api/types';
+import type { HandlersFor } from '../app/handlerTypes';
 import type { Atelier } from '../app/atelier';
 import { listModels, setModelLicense } from './modelStore';
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { exportOptionsSchema } from '../../contract/packs';
 import type { JobKind } from '../jobs/types';
-import { registerJobKind } from '../jobs/registry';
 import { exportPack } from './exportPack';
 import { requirePack } from './packStore';
 
@@ -55,5 +54,3 @@ export const exportPackJob: JobKind<typeof params> = {
     };
   },
 };
-
-registerJobKind(exportPackJob);

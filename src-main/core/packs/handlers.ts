@@ -1,7 +1,7 @@
 import { AppError } from '../../contract/errors';
 import type { packsMethods } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
+import type { HandlersFor } from '../app/handlerTypes';
 import { cancelJob, enqueueJob } from '../jobs/queue';
 import { runnerOf } from '../jobs/runnerRegistry';
 import { uuidv7 } from '../util/ids';

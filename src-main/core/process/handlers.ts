@@ -1,7 +1,7 @@
 import { AppError } from '../../contract/errors';
 import type { processMethods } from '../../contract/process';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
+import type { HandlersFor } from '../app/handlerTypes';
 import { enqueueBatch, enqueueJob } from '../jobs/queue';
 import { requireJobKind } from '../jobs/registry';
 import './kinds';

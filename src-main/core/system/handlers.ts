@@ -1,6 +1,6 @@
 import type { systemMethods } from '../../contract/system';
 import type { Atelier } from '../app/atelier';
-import type { HandlersFor } from '../api/types';
+import type { HandlersFor } from '../app/handlerTypes';
 import { nowIso } from '../util/ids';
 import { getStatus, listWatchFolders } from './status';
 

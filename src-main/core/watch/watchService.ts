@@ -4,7 +4,7 @@ import type { Atelier } from '../app/atelier';
 import type { Disposable } from '../app/disposable';
 import { isCandidateFile, isIgnoredName } from '../ingest/ignore';
 import { ingestPipeline } from '../ingest/pipeline';
-import { ensureInbox, folderWatchErrors } from './folders';
+import { ensureInbox, folderWatchErrors } from '../ingest/watchFolders';
 import { reconcileFolder, type FolderRef } from './reconcile';
 
 export interface WatchServiceOptions {

@@ -7,7 +7,7 @@ import { openAtelier } from '../../../src-main/core/app/atelier';
 import { createApi } from '../../../src-main/core/api/dispatch';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { probeMedia } from '../process/ffprobeFacts';
-import '../../../src-main/core/services';
+import '../../../src-main/core/api/services';
 import { tempDir } from '../../helpers/tempDir';
 import { addAsset, makeAudio, makeVideo } from '../process/mediaFixtures';
 

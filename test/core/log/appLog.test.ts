@@ -25,8 +25,8 @@ describe('application log', () => {
     });
     appLog.warn('engine', 'GET http://bob:hunter2@studio-pc:8188/system_stats?token=abc&x=1');
     const text = readFileSync(path.join(dir, 'atelier.log'), 'utf8');
-    expect(text).toMatch(/INFO  \[api\] req=r-17 job=j-9 library\.query took 3 ms/);
-    expect(text).toMatch(/INFO  \[engine\] req=r-17 job=j-9 sh: sh -c true --token \*\*\*/);
+    expect(text).toMatch(/INFO {2}\[api\] req=r-17 job=j-9 library\.query took 3 ms/);
+    expect(text).toMatch(/INFO {2}\[engine\] req=r-17 job=j-9 sh: sh -c true --token \*\*\*/);
     expect(text).toContain('http://bob:***@studio-pc:8188/system_stats?token=***&x=1');
     expect(text).not.toMatch(/sekrit|hunter2|abc&/);
   });

@@ -13,7 +13,7 @@ import type { AssetSummary, IngestFailure } from '../../../src-main/contract';
 import { openAtelier, type Atelier } from '../../../src-main/core/app/atelier';
 import { createApi, type Api } from '../../../src-main/core/api/dispatch';
 import { watchServiceOf } from '../../../src-main/core/watch/watchService';
-import '../../../src-main/core/services';
+import '../../../src-main/core/api/services';
 import { tempDir } from '../../helpers/tempDir';
 import { pngBuffer, writePng } from '../ingest/fixtures';
 

@@ -1,5 +1,5 @@
 import { denoiseAudioParams } from '../../../contract/process';
-import { registerJobKind } from '../../jobs/registry';
+import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, extOf, ffmpegPath, loadSource, runFfmpeg } from '../kindSupport';
 import { registerOutput } from '../registerOutput';
@@ -14,7 +14,7 @@ export function audioDenoiseFilter(method: 'afftdn' | 'anlmdn', strength: number
 
 const keepExt = new Set(['wav', 'flac', 'mp3', 'ogg', 'm4a', 'opus']);
 
-export const denoiseAudioKind: JobKind<typeof params> = registerJobKind({
+export const denoiseAudioKind: JobKind<typeof params> = defineJobKind({
   kind: 'denoise_audio',
   params,
   resourceClass: 'cpu',

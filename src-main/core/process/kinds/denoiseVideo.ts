@@ -1,5 +1,5 @@
 import { denoiseVideoParams } from '../../../contract/process';
-import { registerJobKind } from '../../jobs/registry';
+import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, extOf, ffmpegPath, loadSource, runFfmpeg } from '../kindSupport';
 import { registerOutput } from '../registerOutput';
@@ -47,7 +47,7 @@ export function videoCodecArgs(ext: string, crf: number): string[] {
   ];
 }
 
-export const denoiseVideoKind: JobKind<typeof params> = registerJobKind({
+export const denoiseVideoKind: JobKind<typeof params> = defineJobKind({
   kind: 'denoise_video',
   params,
   resourceClass: 'cpu',

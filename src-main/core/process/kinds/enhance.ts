@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { enhanceParams } from '../../../contract/process';
-import { registerJobKind } from '../../jobs/registry';
+import { defineJobKind } from '../../jobs/registry';
 import type { JobContext, JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, extOf, ffmpegPath, loadSource, runFfmpeg } from '../kindSupport';
 import { loudnormSecondPass, parseLoudnormJson } from '../loudnorm';
@@ -50,7 +50,7 @@ const imageExt = (ext: string) =>
  * One "make it better" per media type: images are normalised and sharpened, audio is brought to
  * a loudness target with two-pass loudnorm, video is denoised and its audio normalised.
  */
-export const enhanceKind: JobKind<typeof params> = registerJobKind({
+export const enhanceKind: JobKind<typeof params> = defineJobKind({
   kind: 'enhance',
   params,
   resourceClass: 'cpu',

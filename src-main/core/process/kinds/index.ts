@@ -1,4 +1,4 @@
-/** Importing this module registers every processing kind with the job registry. */
+/** Every processing kind; the composition root (core/api/jobKinds.ts) registers them. */
 export { upscaleKind } from './upscale';
 export { denoiseAudioKind } from './denoiseAudio';
 export { denoiseVideoKind } from './denoiseVideo';

@@ -3,7 +3,7 @@ import { emptyParams } from '../../../contract/process';
 import type { Atelier } from '../../app/atelier';
 import type { AssetRow } from '../../db/schema';
 import { fileColumns, prepareFile, stampOf } from '../../ingest/prepare';
-import { registerJobKind } from '../../jobs/registry';
+import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { thumbPath } from '../../thumbs/paths';
 import { nowIso } from '../../util/ids';
@@ -31,7 +31,7 @@ async function reprepare(core: Atelier, a: AssetRow) {
 const params = emptyParams.extend(assetIdField);
 
 /** Re-reads a file's facts (size, dimensions, duration, codecs, hash) into its asset row. */
-export const metadataExtractKind: JobKind<typeof params> = registerJobKind({
+export const metadataExtractKind: JobKind<typeof params> = defineJobKind({
   kind: 'metadata_extract',
   params,
   resourceClass: 'io',
@@ -47,7 +47,7 @@ export const metadataExtractKind: JobKind<typeof params> = registerJobKind({
 });
 
 /** Re-makes an asset's thumbnails (content-addressed by its current hash). */
-export const thumbnailKind: JobKind<typeof params> = registerJobKind({
+export const thumbnailKind: JobKind<typeof params> = defineJobKind({
   kind: 'thumbnail',
   params,
   resourceClass: 'cpu',

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { AppError } from '../../../contract/errors';
 import { transcodeParams } from '../../../contract/process';
-import { registerJobKind } from '../../jobs/registry';
+import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, ffmpegPath, loadSource, runFfmpeg } from '../kindSupport';
 import { registerOutput } from '../registerOutput';
@@ -89,7 +89,7 @@ export function transcodeArgs(
   }
 }
 
-export const transcodeKind: JobKind<typeof params> = registerJobKind({
+export const transcodeKind: JobKind<typeof params> = defineJobKind({
   kind: 'transcode',
   params,
   resourceClass: 'cpu',

@@ -8,7 +8,7 @@ import { readEngineSettings } from '../../engines/engineSettings';
 import { probeVulkan } from '../../engines/probeEngines';
 import { lineParser, parseRealEsrganLine } from '../../engines/progressParsers';
 import { listModels, resolveRealEsrgan } from '../../engines/realesrgan';
-import { registerJobKind } from '../../jobs/registry';
+import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, loadSource } from '../kindSupport';
 import { registerOutput } from '../registerOutput';
@@ -20,7 +20,7 @@ const params = upscaleParams.extend(assetIdField);
  * models only do 4×, so 2× and 3× are 4× followed by a lanczos downscale. Without a Vulkan
  * device, `auto` falls back to a plain lanczos resize and says so in the derivation.
  */
-export const upscaleKind: JobKind<typeof params> = registerJobKind({
+export const upscaleKind: JobKind<typeof params> = defineJobKind({
   kind: 'upscale',
   params,
   resourceClass: 'gpu',

@@ -1,5 +1,5 @@
 import type { MethodName, MethodOutput, MethodParsedInput } from '../../contract';
-import type { HostKind } from '../app/atelier';
+import type { HostKind } from './atelier';
 
 export interface CallContext {
   host: HostKind;

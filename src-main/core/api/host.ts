@@ -1,0 +1,11 @@
+/**
+ * What hosts need from core beyond `invoke`: media by asset id for their media routes, the
+ * desktop's own shell and trash, and running queued work in the CLI's process. Hosts import
+ * core through core/api (and the shared layer) only; this is that door.
+ */
+export { resolveMedia, mediaVariants, type MediaVariant } from '../media/resolveMedia';
+export { setOsShell, type OsShell } from '../desktop/osShell';
+export { setFileRemover } from '../curation/trash';
+export { exportPack } from '../packs/exportPack';
+export { JobRunner, type RunnerOptions } from '../jobs/runner';
+export { summaryOf as jobSummary } from '../jobs/jobStore';

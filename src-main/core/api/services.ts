@@ -1,0 +1,20 @@
+/**
+ * The composition root's background services. Importing this module registers them with
+ * openAtelier, in order: the folder watcher, then the job runner (which recovers interrupted
+ * jobs before it runs any). Hosts that run services (the desktop app, serve, a CLI `--wait`)
+ * import it once; tests that want services import it too.
+ */
+import { registerService } from '../app/atelier';
+import { JobRunner } from '../jobs/runner';
+import { startWatchService } from '../watch/watchService';
+import { registerJobKinds } from './jobKinds';
+
+registerJobKinds();
+
+registerService(async (core) => {
+  // startWatchService registers the watcher's own disposal with the core.
+  await startWatchService(core);
+  return { dispose: () => {} };
+});
+
+registerService(async (core) => new JobRunner(core).start());

@@ -11,9 +11,15 @@ import * as m0004 from './0004_packs';
 import * as m0005 from './0005_curation';
 import * as m0006 from './0006_forgotten_files';
 import * as m0007 from './0007_models';
+import * as m0008 from './0008_platform';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
+  /**
+   * Rebuilds tables: run with foreign keys off (dropping the old table must not cascade), and
+   * checked with foreign_key_check before it commits.
+   */
+  foreignKeysOff?: boolean;
 }
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
@@ -24,4 +30,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0005_curation', m0005],
   ['0006_forgotten_files', m0006],
   ['0007_models', m0007],
+  ['0008_platform', m0008],
 ];

@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import { event, method } from './define';
+import { assetTypes, curationStatuses, provenances } from './library';
 
-const assetTypeValues = ['image', 'audio', 'video'] as const;
-const statusValues = ['pending', 'approved', 'rejected'] as const;
-const provenanceValues = ['unknown', 'ai_generated', 'user_provided', 'enhanced'] as const;
+const assetTypeValues = assetTypes;
+const statusValues = curationStatuses;
+const provenanceValues = provenances;
 
 export const sortKeys = [
   'added',
@@ -36,7 +37,7 @@ export const libraryFilter = z
     liked: z.boolean().optional(),
     themes: z.array(shortText).max(50).optional(),
     sources: z.array(shortText).max(50).optional(),
-    provenances: z.array(z.enum(provenanceValues)).max(4).optional(),
+    provenances: z.array(z.enum(provenanceValues)).max(provenanceValues.length).optional(),
     /** Tag ids. */
     tags: z.array(id).max(50).optional(),
     tagMode: z.enum(['any', 'all']).default('any'),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { libraryFilter, librarySort, type GridItem } from './browse';
 import { event, method } from './define';
+import { provenances } from './library';
 
 const id = z.string().min(1).max(100);
 const nullableText = (max: number) => z.string().trim().max(max).nullable();
@@ -41,7 +42,7 @@ export const curationPatch = z
     liked: z.boolean().optional(),
     theme: nullableText(200).optional(),
     source: nullableText(200).optional(),
-    provenance: z.enum(['unknown', 'ai_generated', 'user_provided', 'enhanced']).optional(),
+    provenance: z.enum(provenances).optional(),
     notes: z.string().max(20_000).optional(),
     title: z.string().trim().max(500).optional(),
   })

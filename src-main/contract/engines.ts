@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { event, method } from './define';
 
+/** Engine servers Atelier talks to over HTTP; each one is a pool of its own. */
+export const endpointKinds = ['comfyui', 'sdserver', 'llm'] as const;
+export type EndpointKind = (typeof endpointKinds)[number];
+
 export type EngineSource = 'settings' | 'env' | 'ffmpeg-static' | 'bundled' | 'PATH' | 'missing';
 
 export interface EngineInfo {
@@ -20,8 +24,55 @@ export interface VulkanInfo {
   problem: string | null;
 }
 
+export interface EndpointHealth {
+  ok: boolean;
+  /** Why it cannot be used, in the engine's or the network's words. */
+  problem: string | null;
+  version: string | null;
+  /** What it runs: its GPUs, its loaded model, its models. */
+  detail: string | null;
+  latencyMs: number | null;
+  checkedAt: string;
+}
+
+export interface EngineEndpoint {
+  id: string;
+  kind: EndpointKind;
+  name: string;
+  url: string;
+  /** Which sign-in it uses; the secret itself never leaves the main process. */
+  auth: 'none' | 'bearer' | 'basic';
+  /** Jobs sent to it at once. */
+  slots: number;
+  enabled: boolean;
+  /** The job-queue pool it feeds. */
+  poolId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EngineEndpointStatus extends EngineEndpoint {
+  /** The queue's last health check; null until one ran. */
+  health: EndpointHealth | null;
+}
+
+/** A job-queue pool: this computer's CPU, GPU and disk, and each engine server. */
+export interface PoolStatus {
+  id: string;
+  kind: string;
+  label: string;
+  slots: number;
+  /** Jobs running on it now. */
+  active: number;
+  online: boolean;
+  problem: string | null;
+  endpointId: string | null;
+}
+
 export interface EnginesStatus {
   engines: EngineInfo[];
+  /** Engine servers; their pools (slots, jobs on them) are in jobs.queueState. */
+  endpoints: EngineEndpointStatus[];
   realesrganModelsDir: string | null;
   realesrganModels: string[];
   vulkan: VulkanInfo;
@@ -50,6 +101,24 @@ export const engineSettingsSchema = z.object({
 });
 export type EngineSettings = z.output<typeof engineSettingsSchema>;
 
+const endpointKind = z.enum(endpointKinds);
+const endpointName = z.string().trim().min(1).max(80);
+const endpointUrl = z.string().trim().min(1).max(2000);
+export const endpointAuthInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }).strict(),
+  z.object({ type: z.literal('bearer'), token: z.string().min(1).max(4096) }).strict(),
+  z
+    .object({
+      type: z.literal('basic'),
+      user: z.string().min(1).max(256),
+      password: z.string().max(4096),
+    })
+    .strict(),
+]);
+export type EndpointAuthInput = z.output<typeof endpointAuthInput>;
+const slots = z.number().int().min(1).max(64);
+const endpointId = z.string().trim().min(1).max(64);
+
 export const enginesMethods = {
   'engines.status': method(
     z.object({ refresh: z.boolean().default(false) }).strict(),
@@ -68,6 +137,45 @@ export const enginesMethods = {
       .strict(),
     'Override engine paths (null clears an override) and processing settings.',
   )<EnginesStatus>(),
+  'engines.addEndpoint': method(
+    z
+      .object({
+        kind: endpointKind,
+        name: endpointName,
+        url: endpointUrl,
+        auth: endpointAuthInput.optional(),
+        slots: slots.optional(),
+        enabled: z.boolean().optional(),
+      })
+      .strict(),
+    'Add an engine server (ComfyUI, sd-server, an OpenAI-compatible LLM server): it becomes a pool of the job queue.',
+  )<EngineEndpoint>(),
+  'engines.updateEndpoint': method(
+    z
+      .object({
+        id: endpointId,
+        name: endpointName.optional(),
+        url: endpointUrl.optional(),
+        auth: endpointAuthInput.optional(),
+        slots: slots.optional(),
+        enabled: z.boolean().optional(),
+      })
+      .strict(),
+    'Change an engine server; a disabled one receives no new jobs.',
+  )<EngineEndpoint>(),
+  'engines.removeEndpoint': method(
+    z.object({ id: endpointId }).strict(),
+    'Remove an engine server; jobs waiting for it alone wait until another server of its kind is added.',
+  )<{ removed: true }>(),
+  'engines.testEndpoint': method(
+    z.union([
+      z.object({ id: endpointId }).strict(),
+      z
+        .object({ kind: endpointKind, url: endpointUrl, auth: endpointAuthInput.optional() })
+        .strict(),
+    ]),
+    'Test connection: ask a saved server (by id) or one being typed in (kind, url, auth) what it is.',
+  )<EndpointHealth>(),
 } as const;
 
 export const enginesEvents = {

@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { event, method } from './define';
+import type { PoolStatus } from './engines';
 
 export const jobStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatusName = (typeof jobStatuses)[number];
-export type JobResourceClass = 'gpu' | 'cpu' | 'io';
+/** This computer's pools; engine servers add pools of their own (engines.status). */
+export type LocalPool = 'gpu' | 'cpu' | 'io';
+
+/** Live telemetry a job reports beside its progress (all optional). */
+export interface JobMetrics {
+  step?: number;
+  total?: number;
+  itPerSec?: number;
+  secPerIt?: number;
+  loss?: number;
+  /** The engine's own estimate, preferred to one from the mean rate. */
+  etaSec?: number;
+}
 
 export interface JobChildCounts {
   total: number;
@@ -20,10 +33,15 @@ export interface JobSummary {
   title: string;
   status: JobStatusName;
   priority: number;
-  resourceClass: JobResourceClass;
+  /** The pool kinds it can run on ("cpu", "comfyui|gpu"), or "@" + a pool id when pinned to one. */
+  pool: string;
+  /** The pool it runs (or last ran) on, and that pool's name. */
+  leasePool: string | null;
+  leaseLabel: string | null;
   progress: number;
   message: string | null;
   etaSec: number | null;
+  metrics: JobMetrics | null;
   error: string | null;
   attempts: number;
   maxAttempts: number;
@@ -32,6 +50,8 @@ export interface JobSummary {
   parentId: string | null;
   assetId: string | null;
   packId: string | null;
+  /** Who asked for it (a user id); null for jobs from before accounts. */
+  createdBy: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -47,19 +67,47 @@ export interface JobLogLine {
   message: string;
 }
 
+export interface JobSegmentInfo {
+  index: number;
+  label: string | null;
+  status: JobStatusName;
+  progress: number;
+  startMs: number | null;
+  endMs: number | null;
+  attempts: number;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** The latest picture a running job showed (a sampler's preview); kept in memory, not stored. */
+export interface JobPreview {
+  id: string;
+  mime: 'image/png' | 'image/jpeg' | 'image/webp';
+  /** Base64 bytes. */
+  data: string;
+  at: string;
+}
+
 export interface JobDetail extends JobSummary {
   params: unknown;
   result: unknown;
   logTail: JobLogLine[];
   /** The first page of a batch's children, in creation order. */
   childJobs: JobSummary[];
+  /** A multi-step job's parts; empty for a one-step job. */
+  segments: JobSegmentInfo[];
+  preview: JobPreview | null;
 }
 
 export interface QueueState {
   paused: boolean;
   running: number;
   queued: number;
-  concurrency: Record<JobResourceClass, number>;
+  /** Slots of this computer's pools (settings). */
+  concurrency: Record<LocalPool, number>;
+  /** Every pool, engine servers included, with what runs on it and whether it is online. */
+  pools: PoolStatus[];
 }
 
 export interface JobPage {
@@ -110,8 +158,12 @@ export const jobsMethods = {
   'jobs.resume': method(z.object({}).strict(), 'Start queued jobs again.')<QueueState>(),
   'jobs.queueState': method(
     z.object({}).strict(),
-    'Paused or not, running and queued counts.',
+    'Paused or not, running and queued counts, and every pool with its slots and health.',
   )<QueueState>(),
+  'jobs.preview': method(
+    z.object({ id }).strict(),
+    'The latest preview picture of a running job, or null.',
+  )<JobPreview | null>(),
 } as const;
 
 export interface JobProgressEvent {
@@ -120,6 +172,7 @@ export interface JobProgressEvent {
   progress: number;
   message: string | null;
   etaSec: number | null;
+  metrics?: JobMetrics | null;
 }
 
 export const jobsEvents = {
@@ -129,5 +182,10 @@ export const jobsEvents = {
   'jobs.progress': event<JobProgressEvent>(
     'A running job reported progress (a few per second at most).',
   ),
-  'jobs.queue': event<QueueState>('The queue was paused or resumed, or its counts changed.'),
+  'jobs.queue': event<QueueState>(
+    'The queue was paused or resumed, its counts changed, or a pool went on- or offline.',
+  ),
+  'jobs.preview': event<JobPreview>(
+    'A running job showed a new preview picture (at most two a second per job).',
+  ),
 } as const;

@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { event, method } from './define';
 
 export const assetTypes = ['image', 'audio', 'video'] as const;
-export const provenances = ['unknown', 'ai_generated', 'user_provided', 'enhanced'] as const;
+export const provenances = [
+  'unknown',
+  'ai_generated',
+  'user_provided',
+  'enhanced',
+  'derived',
+] as const;
 export const curationStatuses = ['pending', 'approved', 'rejected'] as const;
 
 export type AssetTypeName = (typeof assetTypes)[number];

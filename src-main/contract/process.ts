@@ -131,6 +131,32 @@ export interface ProcessRunResult {
   childJobIds: string[];
 }
 
+/** What an output's source is: another asset, a model or LoRA, the job or training that made it… */
+export const linkSourceKinds = [
+  'asset',
+  'model',
+  'job',
+  'training',
+  'order_item',
+  'dataset',
+  'character',
+] as const;
+export type LinkSourceKind = (typeof linkSourceKinds)[number];
+
+/** The part a source played: the image an upscale started from, an init image, a mask, a LoRA… */
+export const linkRoles = [
+  'source',
+  'init',
+  'reference',
+  'mask',
+  'dataset',
+  'character',
+  'lora',
+  'model',
+  'made_by',
+] as const;
+export type LinkRole = (typeof linkRoles)[number];
+
 export interface LineageNode {
   id: string;
   filename: string;

@@ -31,8 +31,8 @@ import { tempDir } from '../helpers/tempDir';
 registerJobKind({
   kind: 'bench_noop',
   params: z.object({}),
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   title: () => 'noop',
   run: async () => ({}),
 });

@@ -62,16 +62,16 @@ async function work(ctx: JobContext, ms: number) {
 registerJobKind({
   kind: 'bench_gpu_work',
   params: z.object({ ms: z.number().int().min(1) }),
-  resourceClass: 'gpu',
-  idempotent: false,
+  pools: ['gpu'],
+  restart: 'fail',
   title: () => 'GPU work',
   run: (ctx, p) => work(ctx, p.ms),
 });
 registerJobKind({
   kind: 'bench_cpu_work',
   params: z.object({ ms: z.number().int().min(1) }),
-  resourceClass: 'cpu',
-  idempotent: false,
+  pools: ['cpu'],
+  restart: 'fail',
   title: () => 'CPU work',
   run: (ctx, p) => work(ctx, p.ms),
 });

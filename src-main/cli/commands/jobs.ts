@@ -98,7 +98,7 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
         `  created ${job.createdAt}${job.startedAt ? ` · started ${job.startedAt}` : ''}${job.finishedAt ? ` · finished ${job.finishedAt}` : ''}`,
       );
       io.out(
-        `  attempts ${job.attempts}/${job.maxAttempts} · ${job.resourceClass} · priority ${job.priority}`,
+        `  attempts ${job.attempts}/${job.maxAttempts} · ${job.leaseLabel ? `on ${job.leaseLabel}` : `pool ${job.pool}`} · priority ${job.priority}`,
       );
       if (job.status === 'running')
         io.out(

@@ -101,10 +101,26 @@ export async function migrateToLatest(
   const applied: string[] = [];
   for (const [name, migration] of list) {
     if (!state.pending.includes(name)) continue;
-    await db.transaction().execute(async (trx) => {
-      await migration.up(trx);
-      await trx.insertInto('migration_history').values({ name, timestamp: nowIso() }).execute();
-    });
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.
+    if (migration.foreignKeysOff) await sql`PRAGMA foreign_keys = OFF`.execute(db);
+    try {
+      await db.transaction().execute(async (trx) => {
+        await migration.up(trx);
+        if (migration.foreignKeysOff) {
+          const broken = (await sql`PRAGMA foreign_key_check`.execute(trx)).rows;
+          if (broken.length > 0) {
+            throw new AppError(
+              'internal',
+              `Migration ${name} would break ${broken.length} foreign key(s); nothing was changed`,
+              { broken: broken.slice(0, 20) },
+            );
+          }
+        }
+        await trx.insertInto('migration_history').values({ name, timestamp: nowIso() }).execute();
+      });
+    } finally {
+      if (migration.foreignKeysOff) await sql`PRAGMA foreign_keys = ON`.execute(db);
+    }
     applied.push(name);
   }
   return { applied, backupPath, schemaVersion: state.applied.length + applied.length };

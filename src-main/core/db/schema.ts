@@ -4,25 +4,29 @@
  * SQLite has no booleans: 0/1 integers are typed as number and mapped at the edges.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  AssetTypeName,
+  CurationStatusName,
+  EndpointKind,
+  JobStatusName,
+  PackLicenseType,
+  LinkSourceKind,
+  ProvenanceName,
+} from '../../contract';
 
-export type AssetType = 'image' | 'audio' | 'video';
-export type Provenance = 'unknown' | 'ai_generated' | 'user_provided' | 'enhanced';
-export type CurationStatus = 'pending' | 'approved' | 'rejected';
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type ResourceClass = 'gpu' | 'cpu' | 'io';
-export type LicenseType =
-  | 'personal'
-  | 'commercial'
-  | 'extended_commercial'
-  | 'royalty_free'
-  | 'attribution';
+// Enumerations come from the contract: the api, the renderer and the database agree by type.
+export type AssetType = AssetTypeName;
+export type Provenance = ProvenanceName;
+export type CurationStatus = CurationStatusName;
+export type JobStatus = JobStatusName;
+export type LicenseType = PackLicenseType;
 
 export interface UsersTable {
   id: string;
   name: string;
   email: string | null;
   password_hash: string | null;
-  role: Generated<'owner' | 'member'>;
+  role: Generated<'owner' | 'admin' | 'member'>;
   created_at: string;
   updated_at: string;
 }
@@ -218,10 +222,15 @@ export interface JobsTable {
   status: Generated<JobStatus>;
   priority: Generated<number>;
   position: Generated<number>;
-  resource_class: Generated<ResourceClass>;
+  /** Pool kinds the job can run on ("cpu", "comfyui|gpu"), or "@" + a pool id when pinned. */
+  pool: Generated<string>;
+  /** The pool it last ran on. */
+  lease_pool: string | null;
   progress: Generated<number>;
   progress_message: string | null;
   eta_sec: number | null;
+  /** Last telemetry (it/s, loss, step/total) as JSON. */
+  metrics: string | null;
   params: Generated<string>;
   result: string | null;
   error: string | null;
@@ -231,6 +240,7 @@ export interface JobsTable {
   parent_id: string | null;
   asset_id: string | null;
   pack_id: string | null;
+  created_by: string | null;
   title: Generated<string>;
   resource_seconds: Generated<number>;
   created_at: string;
@@ -249,6 +259,12 @@ export interface JobSegmentsTable {
   result: string | null;
   started_at: string | null;
   finished_at: string | null;
+  label: string | null;
+  start_ms: number | null;
+  end_ms: number | null;
+  attempts: Generated<number>;
+  error: string | null;
+  input_hash: string | null;
 }
 
 export interface JobLogsTable {
@@ -311,6 +327,78 @@ export interface Database {
   saved_searches: SavedSearchesTable;
   curation_undo: CurationUndoTable;
   forgotten_files: ForgottenFilesTable;
+  library_tallies: LibraryTalliesTable;
+  dup_hashes: DupHashesTable;
+  models: ModelsTable;
+  asset_models: AssetModelsTable;
+  asset_links: AssetLinksTable;
+  engine_endpoints: EngineEndpointsTable;
+}
+
+/** Asset counts per (status, type, liked, missing, trashed), kept by triggers (0005). */
+export interface LibraryTalliesTable {
+  status: CurationStatus;
+  type: AssetType;
+  liked: number;
+  missing: number;
+  trashed: number;
+  n: Generated<number>;
+}
+
+/** SHA-256s held by more than one live asset, kept by triggers (0005). */
+export interface DupHashesTable {
+  sha256: string;
+}
+
+/** Models and LoRAs the creator said something about (0007). */
+export interface ModelsTable {
+  id: string;
+  match_key: string;
+  name: string;
+  kind: Generated<'checkpoint' | 'lora' | 'vae' | 'upscaler' | 'other'>;
+  family: string | null;
+  path: string | null;
+  sha256: string | null;
+  trigger_token: string | null;
+  non_commercial: Generated<number>;
+  license_note: string | null;
+  metadata: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Which models each asset's generation metadata names, kept by triggers (0007). */
+export interface AssetModelsTable {
+  asset_id: string;
+  name: string;
+  kind: string;
+  hash: string | null;
+}
+
+/** An output's sources with their roles (0008): what it was made from. */
+export interface AssetLinksTable {
+  asset_id: string;
+  role: string;
+  source_kind: LinkSourceKind;
+  source_id: string;
+  position: Generated<number>;
+  /** JSON: a LoRA's weight, a mask's channel… */
+  details: string | null;
+  created_at: string;
+}
+
+/** Engine servers (0008): each one is a pool of its own. */
+export interface EngineEndpointsTable {
+  id: string;
+  kind: EndpointKind;
+  name: string;
+  url: string;
+  /** JSON credentials for a proxy in front of the server; never sent to clients. */
+  auth: string | null;
+  slots: Generated<number>;
+  enabled: Generated<number>;
+  created_at: string;
+  updated_at: string;
 }
 
 /** Files kept on disk whose assets were emptied from the trash: rescans leave them out. */

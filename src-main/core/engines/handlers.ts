@@ -4,7 +4,18 @@ import { AppError } from '../../contract/errors';
 import type { enginesMethods } from '../../contract/engines';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
+import { probeEndpoint } from './endpointHealth';
+import {
+  addEndpoint,
+  authHeaders,
+  endpointKindLabels,
+  getEndpoint,
+  normaliseEndpointUrl,
+  removeEndpoint,
+  updateEndpoint,
+} from './endpoints';
 import { writeEngineSettings } from './engineSettings';
+import { recordHealth } from './healthStore';
 import { enginesStatus } from './probeEngines';
 
 function checkProgram(label: string, p: string | null | undefined): void {
@@ -47,6 +58,44 @@ export function enginesHandlers(core: Atelier): HandlersFor<keyof typeof engines
       // The running queue picks up new slot counts now, not at the next start.
       core.events.emit('engines.changed', { reason: 'settings' });
       return enginesStatus(core, true);
+    },
+    'engines.addEndpoint': (input) => {
+      const e = addEndpoint(core, input);
+      core.events.emit('engines.changed', { reason: 'endpoints' });
+      return e;
+    },
+    'engines.updateEndpoint': ({ id, ...patch }) => {
+      const e = updateEndpoint(core, id, patch);
+      core.events.emit('engines.changed', { reason: 'endpoints' });
+      return e;
+    },
+    'engines.removeEndpoint': ({ id }) => {
+      removeEndpoint(core, id);
+      core.events.emit('engines.changed', { reason: 'endpoints' });
+      return { removed: true as const };
+    },
+    'engines.testEndpoint': async (input) => {
+      if ('id' in input) {
+        const e = getEndpoint(core, input.id);
+        const health = await probeEndpoint(e.kind, {
+          label: `${endpointKindLabels[e.kind]} '${e.name}'`,
+          url: e.url,
+          headers: e.headers,
+        });
+        recordHealth(core, e.id, health);
+        return health;
+      }
+      const url = normaliseEndpointUrl(input.url, input.kind);
+      return probeEndpoint(input.kind, {
+        url,
+        headers: authHeaders(
+          input.auth && input.auth.type !== 'none'
+            ? input.auth.type === 'bearer'
+              ? { type: 'bearer', token: input.auth.token }
+              : { type: 'basic', user: input.auth.user, password: input.auth.password }
+            : null,
+        ),
+      });
     },
   };
 }

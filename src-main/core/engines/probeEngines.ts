@@ -4,6 +4,8 @@ import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { EngineInfo, EnginesStatus, VulkanInfo } from '../../contract/engines';
 import type { Atelier } from '../app/atelier';
+import { listEndpoints, publicEndpoint } from './endpoints';
+import { healthOf } from './healthStore';
 import { listModels } from './realesrgan';
 import { resolveEngines } from './resolveEngines';
 import { runProgram } from './runProgram';
@@ -146,6 +148,10 @@ export async function enginesStatus(core: Atelier, refresh: boolean): Promise<En
   });
   return {
     engines,
+    endpoints: listEndpoints(core).map((e) => ({
+      ...publicEndpoint(e),
+      health: healthOf(core, e.id),
+    })),
     realesrganModelsDir: r.realesrgan.modelsDir,
     realesrganModels: models,
     vulkan,

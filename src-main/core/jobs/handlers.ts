@@ -2,6 +2,7 @@ import type { jobsMethods } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
 import { queueState } from './notify';
+import { runnerOf } from './runnerRegistry';
 import { cancelJob, getJob, listJobs, moveJob, retryJob, setQueuePaused } from './queue';
 
 export function jobsHandlers(core: Atelier): HandlersFor<keyof typeof jobsMethods> {
@@ -14,5 +15,6 @@ export function jobsHandlers(core: Atelier): HandlersFor<keyof typeof jobsMethod
     'jobs.pause': () => setQueuePaused(core, true),
     'jobs.resume': () => setQueuePaused(core, false),
     'jobs.queueState': () => queueState(core),
+    'jobs.preview': ({ id }) => runnerOf(core)?.preview(id) ?? null,
   };
 }

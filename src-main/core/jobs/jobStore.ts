@@ -1,7 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { JobChildCounts, JobStatusName, JobSummary } from '../../contract/jobs';
+import type {
+  JobChildCounts,
+  JobMetrics,
+  JobStatusName,
+  JobSummary,
+  LocalPool,
+} from '../../contract/jobs';
 import { statements } from '../db/statements';
 import type { JobRow } from '../db/schema';
+import { endpointKindLabels } from '../engines/endpoints';
+import { localPoolLabels } from './pools';
 import { BATCH_KIND } from './registry';
 
 /** Statements prepared once per database (the one statement cache): the scheduler runs them per job. */
@@ -48,6 +56,19 @@ export function childCounts(
   return r;
 }
 
+/** A pool's name for lists: this computer's, or the engine server's as the creator named it. */
+export function poolLabel(db: BetterSqlite3.Database, poolId: string | null): string | null {
+  if (!poolId) return null;
+  if (poolId in localPoolLabels) return localPoolLabels[poolId as LocalPool];
+  if (!poolId.startsWith('endpoint:')) return poolId;
+  const e = stmt(db, 'SELECT kind, name FROM engine_endpoints WHERE id = ?').get(
+    poolId.slice('endpoint:'.length),
+  ) as { kind: string; name: string } | undefined;
+  return e
+    ? `${endpointKindLabels[e.kind as keyof typeof endpointKindLabels] ?? e.kind} '${e.name}'`
+    : 'a removed engine server';
+}
+
 export function toSummary(db: BetterSqlite3.Database, row: JobRow): JobSummary {
   let children: JobChildCounts | null = null;
   if (row.kind === BATCH_KIND) {
@@ -60,10 +81,13 @@ export function toSummary(db: BetterSqlite3.Database, row: JobRow): JobSummary {
     title: row.title,
     status: row.status,
     priority: row.priority,
-    resourceClass: row.resource_class,
+    pool: row.pool,
+    leasePool: row.lease_pool,
+    leaseLabel: poolLabel(db, row.lease_pool),
     progress: row.progress,
     message: row.progress_message,
     etaSec: row.eta_sec,
+    metrics: parseJson(row.metrics) as JobMetrics | null,
     error: row.error,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
@@ -71,6 +95,7 @@ export function toSummary(db: BetterSqlite3.Database, row: JobRow): JobSummary {
     parentId: row.parent_id,
     assetId: row.asset_id,
     packId: row.pack_id,
+    createdBy: row.created_by,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -1,7 +1,8 @@
 import type { QueueState } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import { countStatus, summaryOf } from './jobStore';
-import { concurrencyLimits, readPaused } from './queueSettings';
+import { localSlots } from './pools';
+import { readPaused } from './queueSettings';
 import { runnerOf } from './runnerRegistry';
 
 export function queueState(core: Atelier): QueueState {
@@ -9,7 +10,8 @@ export function queueState(core: Atelier): QueueState {
     paused: readPaused(core.sqlite),
     running: countStatus(core.sqlite, 'running'),
     queued: countStatus(core.sqlite, 'queued'),
-    concurrency: runnerOf(core)?.limits ?? concurrencyLimits(null),
+    concurrency: runnerOf(core)?.localSlots ?? localSlots(null),
+    pools: runnerOf(core)?.pools() ?? [],
   };
 }
 

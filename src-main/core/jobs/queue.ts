@@ -26,7 +26,10 @@ import { emitChanged, emitQueueSoon, queueState } from './notify';
 import { refreshParent } from './parents';
 import { writePaused } from './queueSettings';
 import { BATCH_KIND, requireJobKind } from './registry';
+import { poolKey } from './pools';
 import { runnerOf } from './runnerRegistry';
+import { segmentRows, toSegmentInfo } from './segments';
+import type { JobKind } from './types';
 
 export interface EnqueueOptions {
   priority?: number;
@@ -34,6 +37,10 @@ export interface EnqueueOptions {
   packId?: string | null;
   /** Overrides the kind's title. */
   title?: string;
+  /** Run only on this pool (an engine server the creator chose), not any of the kind's. */
+  pool?: string | null;
+  /** The user who asked for it. */
+  createdBy?: string | null;
 }
 
 const positions = new WeakMap<Atelier, { next: number }>();
@@ -66,33 +73,42 @@ interface NewJob {
   kind: string;
   title: string;
   params: unknown;
-  resourceClass: string;
+  pool: string;
   maxAttempts: number;
   priority: number;
   parentId: string | null;
   assetId: string | null;
   packId: string | null;
+  createdBy: string | null;
+}
+
+/** Automatic attempts: kinds that may run again get theirs; `fail` kinds run once. */
+function attemptsOf(kind: JobKind): number {
+  return kind.restart === 'fail' ? 1 : Math.max(1, kind.maxAttempts ?? 1);
 }
 
 function insertJob(core: Atelier, j: NewJob, status: JobStatusName = 'queued'): void {
   const at = nowIso();
   stmt(
     core.sqlite,
-    `INSERT INTO jobs (id, kind, status, priority, position, resource_class, params, max_attempts, parent_id, asset_id, pack_id, title, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO jobs (id, kind, status, priority, position, pool, params, max_attempts, parent_id, asset_id, pack_id, created_by, title, progress_message, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     j.id,
     j.kind,
     status,
     j.priority,
     nextPosition(core),
-    j.resourceClass,
+    j.pool,
     JSON.stringify(j.params ?? {}),
     j.maxAttempts,
     j.parentId,
     j.assetId,
     j.packId,
+    j.createdBy,
     j.title.slice(0, 300),
+    // A job no online pool can take says so from the start.
+    j.pool && j.kind !== BATCH_KIND ? (runnerOf(core)?.waitingReason(j.pool) ?? null) : null,
     at,
     at,
   );
@@ -119,16 +135,17 @@ export async function enqueueJob(
     kind: kindName,
     title: options.title ?? (await kind.title(parsed, core)),
     params: parsed,
-    resourceClass: kind.resourceClass,
-    maxAttempts: kind.idempotent ? Math.max(1, kind.maxAttempts ?? 1) : 1,
+    pool: poolKey(kind.pools, options.pool),
+    maxAttempts: attemptsOf(kind),
     priority: options.priority ?? 0,
     parentId: null,
     assetId: options.assetId ?? null,
     packId: options.packId ?? null,
+    createdBy: options.createdBy ?? null,
   });
   emitChanged(core, id);
   emitQueueSoon(core);
-  runnerOf(core)?.kick();
+  runnerOf(core)?.jobQueued(poolKey(kind.pools, options.pool));
   return summaryOf(core.sqlite, id)!;
 }
 
@@ -147,7 +164,7 @@ export async function enqueueBatch(
   kindName: string,
   title: string,
   items: BatchItem[],
-  options: Pick<EnqueueOptions, 'priority'> = {},
+  options: Pick<EnqueueOptions, 'priority' | 'pool' | 'createdBy'> = {},
 ): Promise<{ parent: JobSummary; childIds: string[] }> {
   const kind = requireJobKind(kindName);
   const prepared: NewJob[] = [];
@@ -159,12 +176,13 @@ export async function enqueueBatch(
       kind: kindName,
       title: item.title ?? (await kind.title(parsed, core)),
       params: parsed,
-      resourceClass: kind.resourceClass,
-      maxAttempts: kind.idempotent ? Math.max(1, kind.maxAttempts ?? 1) : 1,
+      pool: poolKey(kind.pools, options.pool),
+      maxAttempts: attemptsOf(kind),
       priority: options.priority ?? 0,
       parentId,
       assetId: item.assetId ?? null,
       packId: null,
+      createdBy: options.createdBy ?? null,
     });
   }
   core.sqlite.transaction(() => {
@@ -173,18 +191,19 @@ export async function enqueueBatch(
       kind: BATCH_KIND,
       title,
       params: { kind: kindName, count: items.length },
-      resourceClass: 'io',
+      pool: '',
       maxAttempts: 1,
       priority: options.priority ?? 0,
       parentId: null,
       assetId: null,
       packId: null,
+      createdBy: options.createdBy ?? null,
     });
     for (const p of prepared) insertJob(core, p);
   })();
   emitChanged(core, parentId);
   emitQueueSoon(core);
-  runnerOf(core)?.kick();
+  runnerOf(core)?.jobQueued(poolKey(kind.pools, options.pool));
   return { parent: summaryOf(core.sqlite, parentId)!, childIds: prepared.map((p) => p.id) };
 }
 
@@ -235,14 +254,20 @@ export function cancelJob(core: Atelier, id: string): JobSummary {
   return summaryOf(core.sqlite, id)!;
 }
 
+/**
+ * Back into the queue, at its end. Finished segments stay finished, so a retried multi-step job
+ * redoes only what did not finish.
+ */
 function requeue(core: Atelier, id: string): void {
   const at = nowIso();
+  const pool = (stmt(core.sqlite, 'SELECT pool FROM jobs WHERE id = ?').get(id) as { pool: string })
+    .pool;
   stmt(
     core.sqlite,
-    `UPDATE jobs SET status = 'queued', progress = 0, progress_message = NULL, eta_sec = NULL, error = NULL,
+    `UPDATE jobs SET status = 'queued', progress = 0, progress_message = ?, eta_sec = NULL, error = NULL,
        result = NULL, attempts = 0, run_after = NULL, started_at = NULL, finished_at = NULL, updated_at = ?, position = ?
      WHERE id = ?`,
-  ).run(at, nextPosition(core), id);
+  ).run(runnerOf(core)?.waitingReason(pool) ?? null, at, nextPosition(core), id);
 }
 
 /** Manual retry of a failed or cancelled job (or a batch's failed and cancelled children). */
@@ -430,5 +455,7 @@ export function getJob(core: Atelier, id: string, logLines: number): JobDetail {
     result: parseJson(row.result),
     logTail: readLogTail(core, id, logLines),
     childJobs: childRows.map((r) => toSummary(core.sqlite, r)),
+    segments: segmentRows(core.sqlite, id).map(toSegmentInfo),
+    preview: runnerOf(core)?.preview(id) ?? null,
   };
 }

@@ -1,22 +1,6 @@
-import os from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { JobResourceClass } from '../../contract/jobs';
-import type { EngineSettings } from '../../contract/engines';
 import { nowIso } from '../util/ids';
 import { stmt } from './jobStore';
-
-/** gpu: one at a time (VRAM); cpu: all cores but one, so the UI keeps one; io: two. */
-export function concurrencyLimits(
-  settings: Pick<EngineSettings, 'concurrency'> | null,
-): Record<JobResourceClass, number> {
-  const cores =
-    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return {
-    gpu: settings?.concurrency.gpu ?? 1,
-    cpu: settings?.concurrency.cpu ?? Math.max(1, cores - 1),
-    io: settings?.concurrency.io ?? 2,
-  };
-}
 
 const PAUSED_KEY = 'jobs.paused';
 

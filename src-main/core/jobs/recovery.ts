@@ -1,12 +1,15 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Atelier } from '../app/atelier';
+import { appLog } from '../log/appLog';
 import { nowIso } from '../util/ids';
 import { stmt } from './jobStore';
 import { refreshParent } from './parents';
 import { BATCH_KIND, findJobKind } from './registry';
 import { JobLog } from './jobLog';
 import { undoUnregisteredPlacement } from './placementJournal';
+import { deleteSegments } from './segments';
+import { removeWorkDir } from './workDirs';
 
 export interface RecoveryReport {
   requeued: string[];
@@ -16,9 +19,11 @@ export interface RecoveryReport {
 
 /**
  * Runs once when the queue starts, before any job does. Anything still marked running was cut
- * off by a crash, kill -9 or power loss: idempotent kinds go back to the queue, the others fail
- * as "interrupted" (running them twice could do harm). No job can be running at this point (the
- * data-dir lock guarantees one runner), so every leftover in tmp/jobs/ is debris.
+ * off by a crash, kill -9 or power loss, and goes by its kind's restart policy: `rerun` kinds go
+ * back to the queue to start over, `resume` kinds to continue from their last finished segment
+ * (their work folders under work/ are kept), `fail` kinds fail as "interrupted" (running them
+ * twice could do harm). No job can be running at this point (the data-dir lock guarantees one
+ * runner), so every leftover in tmp/jobs/ is debris.
  */
 export function recoverInterrupted(core: Atelier): RecoveryReport {
   const db = core.sqlite;
@@ -38,15 +43,26 @@ export function recoverInterrupted(core: Atelier): RecoveryReport {
     for (const r of rows) {
       const kind = findJobKind(r.kind);
       const log = new JobLog(core, r.id, `${r.title || r.kind} · recovered at start-up`);
-      if (kind?.idempotent) {
+      if (kind && kind.restart !== 'fail') {
+        const resume = kind.restart === 'resume';
+        if (!resume) {
+          deleteSegments(db, r.id);
+          removeWorkDir(core.layout, r.id);
+        }
         stmt(
           db,
           `UPDATE jobs SET status = 'queued', progress = 0, eta_sec = NULL, started_at = NULL,
-             progress_message = 'Re-queued after an interruption', updated_at = ? WHERE id = ?`,
-        ).run(at, r.id);
+             progress_message = ?, updated_at = ? WHERE id = ?`,
+        ).run(
+          resume
+            ? 'Continues where it stopped after an interruption'
+            : 'Re-queued after an interruption',
+          at,
+          r.id,
+        );
         log.write(
           'warn',
-          'Atelier stopped during this job (crash or power loss); queued to run again',
+          `Atelier stopped during this job (crash or power loss); queued to ${resume ? 'continue where it stopped' : 'run again'}`,
         );
         report.requeued.push(r.id);
       } else {
@@ -81,13 +97,14 @@ export function recoverInterrupted(core: Atelier): RecoveryReport {
       (f) => registered.get(f) !== undefined,
     );
     if (removed)
-      console.error(`[jobs] removed an output whose asset was never recorded: ${removed}`);
+      appLog.warn('jobs', `removed an output whose asset was never recorded: ${removed}`);
     rmSync(path.join(tmpJobs, e), { recursive: true, force: true });
     report.tempRemoved++;
   }
   if (rows.length)
-    console.error(
-      `[jobs] recovered ${report.requeued.length} re-queued, ${report.failed.length} interrupted`,
+    appLog.warn(
+      'jobs',
+      `recovered ${report.requeued.length} re-queued, ${report.failed.length} interrupted`,
     );
   return report;
 }

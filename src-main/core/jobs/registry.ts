@@ -19,6 +19,10 @@ export function registerJobKind<P extends z.ZodType>(kind: JobKind<P>): JobKind<
   return kind;
 }
 
+export function allJobKinds(): JobKind[] {
+  return [...kinds.values()];
+}
+
 export function findJobKind(name: string): JobKind | undefined {
   return kinds.get(name);
 }

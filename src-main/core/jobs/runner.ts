@@ -1,22 +1,29 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { AppError, type ErrorCode } from '../../contract/errors';
-import type { JobResourceClass } from '../../contract/jobs';
+import { AppError } from '../../contract/errors';
+import type { PoolStatus } from '../../contract/engines';
+import type { JobPreview, LocalPool } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import type { Disposable } from '../app/disposable';
 import type { JobRow } from '../db/schema';
-import { readEngineSettings } from '../engines/engineSettings';
-import { runProgram } from '../engines/runProgram';
+import { isUnreachable } from '../engines/httpClient';
+import { appLog, withLogContext } from '../log/appLog';
 import { nowIso } from '../util/ids';
+import { createJobContext } from './jobContext';
 import { JobLog } from './jobLog';
 import { parseJson, stmt } from './jobStore';
 import { emitChanged, emitQueueSoon } from './notify';
-import { refreshParent, refreshParentSoon } from './parents';
-import { concurrencyLimits, readPaused } from './queueSettings';
+import { refreshParent } from './parents';
+import { PoolHealth } from './poolHealth';
+import { loadPools, localSlots, waitingReason, type Lease } from './pools';
+import { readPaused } from './queueSettings';
 import { recoverInterrupted } from './recovery';
-import { BATCH_KIND, findJobKind } from './registry';
+import { findJobKind } from './registry';
 import { runnerOf, setRunner, type RunnerHandle } from './runnerRegistry';
-import type { JobContext, JobKind, JobOutcome } from './types';
+import { Scheduler, type PoolSlot } from './scheduler';
+import { finishJob, type AbortReason } from './transitions';
+import type { JobOutcome } from './types';
+import { sweepWorkDirs } from './workDirs';
 
 export interface RunnerOptions {
   /** Run only these jobs and their children (the CLI's `--wait` runs just what it queued). */
@@ -25,79 +32,99 @@ export interface RunnerOptions {
   ignorePause?: boolean;
   /** Minimum ms between progress writes and events per job. */
   progressIntervalMs?: number;
+  /** Between health checks of an offline engine server (online ones: three times this). */
+  healthIntervalMs?: number;
 }
-
-type AbortReason = 'cancel' | 'shutdown';
 
 interface Running {
   controller: AbortController;
   done: Promise<void>;
-  resourceClass: JobResourceClass;
-}
-
-/** Errors a retry cannot fix: the same input would fail the same way. */
-const permanent: ErrorCode[] = [
-  'invalid_input',
-  'not_found',
-  'engine_missing',
-  'conflict',
-  'cancelled',
-  'unauthorized',
-];
-
-export function backoffMs(attempt: number): number {
-  return Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
+  poolId: string;
 }
 
 /**
- * The scheduler: picks the next runnable job per resource class (priority, then position) while
- * that class has free slots, runs it with a JobContext, and records how it ended. better-sqlite3
- * is synchronous, so "pick and mark running" cannot interleave with another pick.
+ * The scheduler's loop: while a pool has a free slot, lease it to the best queued job that pool
+ * can take, run the job's kind with a JobContext, and record how it ended. better-sqlite3 is
+ * synchronous, so "pick and mark running" cannot interleave with another pick.
  */
 export class JobRunner implements RunnerHandle, Disposable {
-  limits: Record<JobResourceClass, number> = concurrencyLimits(null);
+  private readonly scheduler: Scheduler;
   private readonly running = new Map<string, Running>();
-  private readonly active: Record<JobResourceClass, number> = { gpu: 0, cpu: 0, io: 0 };
+  private readonly previews = new Map<string, JobPreview>();
+  private health: PoolHealth | null = null;
   private paused = false;
   private stopped = false;
   private pumpQueued = false;
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAt = Infinity;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly onlyJson: string | null;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly core: Atelier,
     private readonly options: RunnerOptions = {},
   ) {
-    this.onlyJson = options.only ? JSON.stringify(options.only) : null;
+    this.scheduler = new Scheduler(core.sqlite, options.only ? JSON.stringify(options.only) : null);
   }
 
   async start(): Promise<this> {
     if (runnerOf(this.core)) throw new Error('A job runner is already running for this library');
-    await this.reloadSettings();
+    this.scheduler.setPools(await loadPools(this.core));
     recoverInterrupted(this.core);
+    sweepWorkDirs(this.core);
     this.paused = readPaused(this.core.sqlite);
     setRunner(this.core, this);
     this.unsubscribe.push(
-      this.core.events.on('engines.changed', () => {
-        void this.reloadSettings();
+      this.core.events.on('engines.changed', ({ reason }) => {
+        if (reason !== 'health') void this.reloadSettings();
       }),
     );
+    this.health = new PoolHealth(
+      this.core,
+      this.scheduler,
+      (slot) => this.poolChanged(slot),
+      this.options.healthIntervalMs,
+    );
+    this.health.start();
     const r = stmt(
       this.core.sqlite,
       "SELECT min(run_after) t FROM jobs WHERE status = 'queued' AND run_after IS NOT NULL",
-    ).get() as {
-      t: string | null;
-    };
+    ).get() as { t: string | null };
     if (r.t) this.wakeBy(Date.parse(r.t));
+    this.refreshWaiting();
     this.kick();
     return this;
   }
 
+  /** Slot counts or engine servers changed: new pools, same running jobs. */
   async reloadSettings(): Promise<void> {
-    this.limits = concurrencyLimits(await readEngineSettings(this.core.db));
+    this.scheduler.setPools(await loadPools(this.core));
+    for (const slot of this.scheduler.slots.values())
+      if (slot.def.endpoint) void this.health?.check(slot.def.id);
+    this.refreshWaiting();
+    emitQueueSoon(this.core);
+    this.kick();
+  }
+
+  get localSlots(): Record<LocalPool, number> {
+    const s = (id: LocalPool) => this.scheduler.slots.get(id)?.def.slots;
+    return localSlots({ gpu: s('gpu'), cpu: s('cpu'), io: s('io') });
+  }
+
+  pools(): PoolStatus[] {
+    return this.scheduler.status();
+  }
+
+  preview(jobId: string): JobPreview | null {
+    return this.previews.get(jobId) ?? null;
+  }
+
+  waitingReason(key: string): string | null {
+    return waitingReason(key, [...this.scheduler.slots.values()]);
+  }
+
+  jobQueued(key: string): void {
+    this.scheduler.addKey(key);
     this.kick();
   }
 
@@ -132,48 +159,27 @@ export class JobRunner implements RunnerHandle, Disposable {
 
   /** Resolves when nothing runs and nothing runnable is left for this runner. */
   whenIdle(): Promise<void> {
-    if (this.running.size === 0 && !this.hasRunnable()) return Promise.resolve();
+    if (this.running.size === 0 && !this.scheduler.hasRunnable(nowIso())) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private hasRunnable(): boolean {
-    return (['gpu', 'cpu', 'io'] as const).some(
-      (c) => this.nextRow(c, nowIso(), true) !== undefined,
-    );
-  }
-
-  private nextRow(
-    resourceClass: JobResourceClass,
-    now: string,
-    ignoreRunAfter = false,
-  ): JobRow | undefined {
-    const runAfter = ignoreRunAfter ? '' : 'AND (run_after IS NULL OR run_after <= ?)';
-    const only = this.onlyJson
-      ? 'AND (id IN (SELECT value FROM json_each(?)) OR parent_id IN (SELECT value FROM json_each(?)))'
-      : '';
-    const args: string[] = [resourceClass];
-    if (!ignoreRunAfter) args.push(now);
-    if (this.onlyJson) args.push(this.onlyJson, this.onlyJson);
-    return stmt(
-      this.core.sqlite,
-      `SELECT * FROM jobs WHERE status = 'queued' AND resource_class = ? AND kind != '${BATCH_KIND}' ${runAfter} ${only}
-       ORDER BY priority DESC, position ASC, created_at ASC LIMIT 1`,
-    ).get(...args) as JobRow | undefined;
   }
 
   private pump(): void {
     if (this.stopped) return;
     if (!this.paused || this.options.ignorePause) {
       const now = nowIso();
-      for (const rc of ['gpu', 'cpu', 'io'] as const) {
-        while (this.active[rc] < this.limits[rc]) {
-          const row = this.nextRow(rc, now);
+      for (const slot of this.scheduler.slots.values()) {
+        while (slot.online && slot.active < slot.def.slots) {
+          const row = this.scheduler.nextFor(slot.def, now);
           if (!row) break;
-          this.launch(row);
+          this.launch(row, slot);
         }
       }
     }
-    if (this.running.size === 0 && this.idleWaiters.length && !this.hasRunnable()) {
+    if (
+      this.running.size === 0 &&
+      this.idleWaiters.length &&
+      !this.scheduler.hasRunnable(nowIso())
+    ) {
       for (const w of this.idleWaiters.splice(0)) w();
     }
   }
@@ -193,37 +199,48 @@ export class JobRunner implements RunnerHandle, Disposable {
     this.wakeTimer.unref();
   }
 
-  private launch(row: JobRow): void {
+  private launch(row: JobRow, slot: PoolSlot): void {
     const at = nowIso();
     const claimed = stmt(
       this.core.sqlite,
       `UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL, run_after = NULL,
-         progress = 0, progress_message = NULL, eta_sec = NULL, updated_at = ? WHERE id = ? AND status = 'queued'`,
-    ).run(at, at, row.id);
+         progress = 0, progress_message = NULL, eta_sec = NULL, lease_pool = ?, updated_at = ?
+       WHERE id = ? AND status = 'queued'`,
+    ).run(at, slot.def.id, at, row.id);
     if (claimed.changes !== 1) return;
     const controller = new AbortController();
-    const rc = row.resource_class;
-    this.active[rc]++;
-    const entry: Running = { controller, resourceClass: rc, done: Promise.resolve() };
+    slot.active++;
+    const entry: Running = { controller, poolId: slot.def.id, done: Promise.resolve() };
     let holdsSlot = true;
     const releaseSlot = () => {
       if (!holdsSlot) return;
       holdsSlot = false;
-      this.active[rc]--;
+      slot.active--;
       this.kick();
     };
     this.running.set(row.id, entry);
     emitChanged(this.core, row.id);
     if (row.parent_id) refreshParent(this.core, row.parent_id);
     emitQueueSoon(this.core);
-    entry.done = this.execute(
-      { ...row, attempts: row.attempts + 1, status: 'running', started_at: at },
-      controller,
-      releaseSlot,
+    const lease: Lease = {
+      poolId: slot.def.id,
+      poolKind: slot.def.kind,
+      label: slot.def.label,
+      endpoint: slot.def.endpoint,
+    };
+    const started = {
+      ...row,
+      attempts: row.attempts + 1,
+      status: 'running' as const,
+      started_at: at,
+    };
+    entry.done = withLogContext({ jobId: row.id, userId: row.created_by ?? undefined }, () =>
+      this.execute(started, controller, lease, releaseSlot),
     )
-      .catch((err) => console.error(`[jobs] runner failed on ${row.id}`, err))
+      .catch((err) => appLog.error('jobs', `runner failed on ${row.id}`, err))
       .finally(() => {
         this.running.delete(row.id);
+        this.previews.delete(row.id);
         if (holdsSlot) releaseSlot();
         else this.kick();
       });
@@ -232,6 +249,7 @@ export class JobRunner implements RunnerHandle, Disposable {
   private async execute(
     row: JobRow,
     controller: AbortController,
+    lease: Lease,
     releaseSlot: () => void,
   ): Promise<void> {
     const core = this.core;
@@ -239,13 +257,21 @@ export class JobRunner implements RunnerHandle, Disposable {
     const log = new JobLog(
       core,
       row.id,
-      `${row.title || row.kind} · attempt ${row.attempts} of ${row.max_attempts}`,
+      `${row.title || row.kind} · attempt ${row.attempts} of ${row.max_attempts} · on ${lease.label}`,
     );
     const tempDir = path.join(core.layout.tmp, 'jobs', row.id);
     const t0 = performance.now();
     let outcome: JobOutcome | undefined;
     let error: unknown;
-    const ctx = this.context(row, controller, log, tempDir, t0, releaseSlot);
+    const ctx = createJobContext(core, row, {
+      controller,
+      log,
+      tempDir,
+      lease,
+      releaseSlot,
+      setPreview: (p) => this.previews.set(row.id, p),
+      progressIntervalMs: this.options.progressIntervalMs ?? 250,
+    });
     try {
       if (!kind)
         throw new AppError(
@@ -266,176 +292,70 @@ export class JobRunner implements RunnerHandle, Disposable {
     ctx.close();
     // Temp files go before the final state is written: whoever sees "cancelled" sees a clean tmp/.
     rmSync(tempDir, { recursive: true, force: true });
-    const seconds = (performance.now() - t0) / 1000;
-    this.finish(
+    let reason = controller.signal.reason as AbortReason | undefined;
+    if (reason === undefined && lease.endpoint && isUnreachable(error)) {
+      // The server went away under the job: it is offline now, and the job goes to another one
+      // (or waits for it) rather than failing.
+      this.health?.markOffline(lease.poolId, (error as Error).message);
+      reason = 'failover';
+    }
+    const { retryAt } = finishJob(core, {
       row,
       kind,
       outcome,
       error,
-      controller.signal.reason as AbortReason | undefined,
-      seconds,
+      reason,
+      poolLabel: lease.label,
+      seconds: (performance.now() - t0) / 1000,
       log,
-    );
+    });
+    if (retryAt) this.wakeBy(retryAt);
+    if (reason === 'failover') this.refreshWaiting();
   }
 
-  private finish(
-    row: JobRow,
-    kind: JobKind | undefined,
-    outcome: JobOutcome | undefined,
-    error: unknown,
-    reason: AbortReason | undefined,
-    seconds: number,
-    log: JobLog,
-  ): void {
-    const db = this.core.sqlite;
-    const at = nowIso();
-    const update = (sets: string, ...args: unknown[]) =>
-      stmt(
-        db,
-        `UPDATE jobs SET ${sets}, resource_seconds = resource_seconds + ?, updated_at = ? WHERE id = ?`,
-      ).run(...args, seconds, at, row.id);
-    if (error === undefined && reason === undefined) {
-      const result = {
-        ...((outcome?.result as object | undefined) ?? {}),
-        ...(outcome?.assetIds ? { assetIds: outcome.assetIds } : {}),
-      };
-      update(
-        "status = 'completed', progress = 1, eta_sec = NULL, error = NULL, result = ?, finished_at = ?",
-        JSON.stringify(result),
-        at,
-      );
-      if (outcome?.assetIds?.length)
-        log.write('info', `Done: ${outcome.assetIds.length} output(s)`);
-    } else if (reason === 'cancel') {
-      log.write('info', 'Cancelled; the process tree was stopped and temp files removed');
-      update("status = 'cancelled', eta_sec = NULL, error = 'Cancelled', finished_at = ?", at);
-    } else if (reason === 'shutdown') {
-      if (kind?.idempotent) {
-        log.write('warn', 'Atelier stopped during this job; it will run again at the next start');
-        update(
-          "status = 'queued', progress = 0, eta_sec = NULL, progress_message = 'Waiting to run again after a restart', started_at = NULL",
-        );
-      } else {
-        log.write('error', 'Interrupted: Atelier stopped while this job was running');
-        update(
-          "status = 'failed', eta_sec = NULL, error = 'Interrupted: Atelier stopped while this job was running', finished_at = ?",
-          at,
-        );
-      }
-    } else {
-      const code: ErrorCode = error instanceof AppError ? error.code : 'internal';
-      const message = error instanceof Error ? error.message : String(error);
-      log.write('error', message);
-      const retry =
-        kind?.idempotent && !permanent.includes(code) && row.attempts < row.max_attempts;
-      if (retry) {
-        const when = Date.now() + backoffMs(row.attempts);
-        const runAfter = new Date(when).toISOString();
-        log.write('warn', `Will retry automatically at ${runAfter}`);
-        update(
-          "status = 'queued', progress = 0, eta_sec = NULL, error = ?, run_after = ?, progress_message = ?",
-          message,
-          runAfter,
-          `Retrying after an error (attempt ${row.attempts + 1} of ${row.max_attempts})`,
-        );
-        this.wakeBy(when);
-      } else {
-        update("status = 'failed', eta_sec = NULL, error = ?, finished_at = ?", message, at);
-      }
+  /** A pool went on- or offline: its running jobs fail over, waiting jobs say why they wait. */
+  private poolChanged(slot: PoolSlot): void {
+    if (!slot.online) {
+      for (const r of this.running.values())
+        if (r.poolId === slot.def.id) r.controller.abort('failover' satisfies AbortReason);
     }
-    emitChanged(this.core, row.id);
-    if (row.parent_id) refreshParent(this.core, row.parent_id);
+    this.refreshWaiting();
+    this.core.events.emit('engines.changed', { reason: 'health' });
     emitQueueSoon(this.core);
+    this.kick();
   }
 
-  private context(
-    row: JobRow,
-    controller: AbortController,
-    log: JobLog,
-    tempDir: string,
-    t0: number,
-    releaseSlot: () => void,
-  ): JobContext & { close(): void } {
-    const core = this.core;
-    const interval = this.options.progressIntervalMs ?? 250;
-    let latest: { f: number; msg: string | null } | null = null;
-    let lastFlush = 0;
-    let timer: NodeJS.Timeout | null = null;
-    let tempMade = false;
-    let closed = false;
-    const flush = () => {
-      timer = null;
-      if (!latest || closed) return;
-      const elapsed = (performance.now() - t0) / 1000;
-      const { f, msg } = latest;
-      latest = null;
-      lastFlush = performance.now();
-      // An ETA from the mean rate so far; too early it is noise, so wait for 2% and 1.5 s.
-      const eta = f >= 0.02 && f < 1 && elapsed >= 1.5 ? Math.round((elapsed * (1 - f)) / f) : null;
-      stmt(
-        core.sqlite,
-        'UPDATE jobs SET progress = ?, progress_message = ?, eta_sec = ?, updated_at = ? WHERE id = ?',
-      ).run(f, msg, eta, nowIso(), row.id);
-      core.events.emit('jobs.progress', {
-        id: row.id,
-        parentId: row.parent_id,
-        progress: f,
-        message: msg,
-        etaSec: eta,
-      });
-      if (row.parent_id) refreshParentSoon(core, row.parent_id);
-    };
-    const progress = (fraction: number, message?: string) => {
-      if (closed || !Number.isFinite(fraction)) return;
-      latest = { f: Math.min(1, Math.max(0, fraction)), msg: message ?? latest?.msg ?? null };
-      const since = performance.now() - lastFlush;
-      if (since >= interval) flush();
-      else if (!timer) timer = setTimeout(flush, interval - since);
-    };
-    return {
-      jobId: row.id,
-      core,
-      signal: controller.signal,
-      progress,
-      log: (level, message) => log.write(level, message),
-      engineDone: releaseSlot,
-      tempPath(name: string) {
-        if (!tempMade) {
-          mkdirSync(tempDir, { recursive: true });
-          tempMade = true;
-        }
-        const p = path.join(tempDir, path.basename(name));
-        return p;
-      },
-      async spawn(file, args, options) {
-        const [from, to] = options.progressRange ?? [0, 1];
-        log.write(
-          'info',
-          `$ ${path.basename(file)} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
-        );
-        return runProgram(file, args, {
-          ...options,
-          signal: controller.signal,
-          onProgress: (p) => {
-            progress(from + (to - from) * p.fraction, p.message);
-            options.onProgress?.(p);
-          },
-          onLine: (stream, line) => {
-            log.write(stream === 'stderr' ? 'debug' : 'debug', line);
-            options.onLine?.(stream, line);
-          },
-        });
-      },
-      close() {
-        if (timer) clearTimeout(timer);
-        if (latest) flush();
-        closed = true;
-      },
-    };
+  /**
+   * Queued jobs that no online pool can take say what they wait for ("Waiting for ComfyUI
+   * 'studio-pc' (offline: …)"); the message goes when a pool that takes them is back.
+   */
+  private refreshWaiting(): void {
+    const db = this.core.sqlite;
+    const set = stmt(
+      db,
+      `UPDATE jobs SET progress_message = ?, updated_at = ? WHERE status = 'queued' AND pool = ?
+         AND (progress_message IS NULL OR progress_message LIKE 'Waiting for %' OR progress_message LIKE 'Re-queued: %')
+         AND progress_message IS NOT ?`,
+    );
+    const clear = stmt(
+      db,
+      `UPDATE jobs SET progress_message = NULL, updated_at = ? WHERE status = 'queued' AND pool = ?
+         AND progress_message LIKE 'Waiting for %'`,
+    );
+    const at = nowIso();
+    let changed = 0;
+    db.transaction(() => {
+      for (const key of this.scheduler.knownKeys()) {
+        const why = this.waitingReason(key);
+        changed += why ? set.run(why, at, key, why).changes : clear.run(at, key).changes;
+      }
+    })();
+    if (changed) emitQueueSoon(this.core);
   }
 
   async dispose(): Promise<void> {
     this.stopped = true;
+    this.health?.dispose();
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     for (const u of this.unsubscribe.splice(0)) u();
     const waits = [...this.running.values()].map((r) => {

@@ -1,19 +1,33 @@
 import type { z } from 'zod';
-import type { ResourceClass } from '../db/schema';
+import type { JobMetrics } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import type { RunProgramOptions, RunProgramResult } from '../engines/runProgram';
+import type { Lease } from './pools';
+import type { Segments } from './segments';
 
 /**
- * A job kind is a small module: its params schema, resource class, whether it may be retried
- * automatically, and `run`. Kinds register with the job registry at import time.
+ * What happens to a job cut off by a crash, a shutdown or its engine server going away:
+ * - `rerun`: it is safe to run again from the start (today's processing kinds);
+ * - `resume`: it runs again and continues from its last finished segment or checkpoint, in its
+ *   persistent work folder (generation batches, training, localisation);
+ * - `fail`: it is marked interrupted with the reason; running it twice could do harm.
+ */
+export type RestartPolicy = 'rerun' | 'resume' | 'fail';
+
+/**
+ * A job kind is a small module: its params schema, the pools it can run on, its restart policy,
+ * and `run`. Kinds are declared with `defineJobKind` and registered at the composition root.
  */
 export interface JobKind<P extends z.ZodType = z.ZodType> {
   readonly kind: string;
   readonly params: P;
-  readonly resourceClass: ResourceClass;
-  /** Safe to run again from the start after a crash or failure (re-queued instead of failed). */
-  readonly idempotent: boolean;
-  /** Automatic attempts for idempotent kinds (1 = no automatic retry). */
+  /**
+   * Pool kinds it can run on, in order of preference: "cpu", "gpu", "io" (this computer), or an
+   * engine server's kind ("comfyui", "sdserver", "llm"). A free slot in any of them takes it.
+   */
+  readonly pools: readonly string[];
+  readonly restart: RestartPolicy;
+  /** Automatic attempts after an error (1 = none); never for `fail` kinds. */
   readonly maxAttempts?: number;
   /** A short human title for lists: "Upscale castle.png ×4". */
   title(params: z.output<P>, core: Atelier): string | Promise<string>;
@@ -30,20 +44,35 @@ export interface JobOutcome {
 export interface JobContext {
   readonly jobId: string;
   readonly core: Atelier;
-  /** Aborted on cancel and on shutdown; pass it to every child process and stream. */
+  /** Aborted on cancel, shutdown and fail-over; pass it to every child process and request. */
   readonly signal: AbortSignal;
+  /** The slot this job holds: which pool, and for an engine server its URL and headers. */
+  readonly lease: Lease;
+  /** The attempt this is (1 for the first run). */
+  readonly attempt: number;
   /** fraction 0..1; throttled before it reaches the database and events. */
   progress(fraction: number, message?: string): void;
+  /** Live telemetry (it/s, loss, step/total, the engine's ETA), sent with the progress. */
+  metrics(metrics: JobMetrics): void;
+  /** A live preview picture: at most two a second reach the UI; never stored. */
+  preview(image: Buffer, mime: 'image/png' | 'image/jpeg' | 'image/webp'): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   /**
-   * The heavy part (the engine run the resource class stands for) is over: the slot goes to the
-   * next queued job while this one finishes light work such as registering its outputs. A batch
-   * then keeps its engine busy back to back instead of idling through each registration.
-   * Calling it more than once is harmless; the job still counts as running until it ends.
+   * The heavy part (the engine run the pool stands for) is over: the slot goes to the next queued
+   * job while this one finishes light work such as registering its outputs. Calling it more than
+   * once is harmless; the job still counts as running until it ends.
    */
   engineDone(): void;
   /** A path in the data dir's tmp/ owned by this job: removed when the job ends, however it ends. */
   tempPath(name: string): string;
+  /**
+   * The job's persistent work folder (work/<jobId>/), created on first use. It survives crashes
+   * and restarts, so a `resume` job continues from what it left there; it is removed when the job
+   * completes, and swept some days after it failed or was cancelled.
+   */
+  workDir(): string;
+  /** The parts of a multi-step job: each runs once, a retry or resume redoes only the unfinished. */
+  readonly segments: Segments;
   /**
    * Runs an external program under this job: cancelled with the job (whole process tree),
    * progress parsed from its output and reported, its output lines logged.

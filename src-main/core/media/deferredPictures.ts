@@ -113,7 +113,7 @@ class PictureBacklog {
   private enginesBusy(): boolean {
     const row = statements(this.core.sqlite)
       .get(
-        "SELECT 1 AS busy FROM jobs WHERE status = 'running' AND resource_class IN ('cpu', 'gpu') LIMIT 1",
+        "SELECT 1 AS busy FROM jobs WHERE status = 'running' AND lease_pool IN ('cpu', 'gpu') LIMIT 1",
       )
       .get() as { busy: number } | undefined;
     return !!row;

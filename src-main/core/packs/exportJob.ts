@@ -18,8 +18,8 @@ const params = z.object({
 export const exportPackJob: JobKind<typeof params> = {
   kind: 'packs.export',
   params,
-  resourceClass: 'io',
-  idempotent: false,
+  pools: ['io'],
+  restart: 'fail',
   title: (p, core) => {
     try {
       return `Export pack ${requirePack(core, p.packId).name} (${p.options.preset})`;

@@ -39,7 +39,8 @@ export function JobsDetail({ job: shown }: { job: JobDetail }) {
         </button>
       </div>
       <div className="muted">
-        {statusLabel[job.status]} · {job.kind} · {job.resourceClass.toUpperCase()}
+        {statusLabel[job.status]} · {job.kind}
+        {job.leaseLabel ? ` · on ${job.leaseLabel}` : ''}
         {job.attempts > 0 ? ` · attempt ${job.attempts} of ${job.maxAttempts}` : ''}
       </div>
       {(job.status === 'running' || job.status === 'completed') && (

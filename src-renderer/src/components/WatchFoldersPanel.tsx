@@ -12,6 +12,7 @@ const provenanceLabels: Record<ProvenanceName, string> = {
   ai_generated: 'AI generated',
   user_provided: 'My own work',
   enhanced: 'Enhanced',
+  derived: 'Derived',
 };
 
 function useFolders() {

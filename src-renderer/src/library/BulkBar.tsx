@@ -102,6 +102,7 @@ export const BulkBar = memo(function BulkBar() {
             <option value="ai_generated">AI generated</option>
             <option value="user_provided">User provided</option>
             <option value="enhanced">Enhanced</option>
+            <option value="derived">Derived</option>
             <option value="unknown">Unknown</option>
           </select>
           <form

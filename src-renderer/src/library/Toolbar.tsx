@@ -246,6 +246,7 @@ function FilterPanel({ onClose }: { onClose(): void }) {
           <option value="ai_generated">AI generated</option>
           <option value="user_provided">User provided</option>
           <option value="enhanced">Enhanced</option>
+          <option value="derived">Derived</option>
           <option value="unknown">Unknown</option>
         </select>
       </label>

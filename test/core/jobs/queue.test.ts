@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JobPage, JobSummary } from '../../../src-main/contract/jobs';
 import { enqueueBatch, enqueueJob } from '../../../src-main/core/jobs/queue';
 import { recoverInterrupted } from '../../../src-main/core/jobs/recovery';
-import { JobRunner, backoffMs } from '../../../src-main/core/jobs/runner';
+import { JobRunner } from '../../../src-main/core/jobs/runner';
+import { backoffMs } from '../../../src-main/core/jobs/transitions';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { engines } from './testKinds';
 
@@ -79,9 +80,10 @@ describe('job queue', () => {
     t = await openTestCore();
     await t.call('engines.update', { concurrency: { cpu: 1 } });
     const runner = await new JobRunner(t.core).start();
-    expect(runner.limits.cpu).toBe(1);
+    expect(runner.localSlots.cpu).toBe(1);
     await t.call('engines.update', { concurrency: { cpu: 3, io: 4 } });
-    expect(runner.limits).toMatchObject({ cpu: 3, io: 4 });
+    await waitFor(async () => runner.localSlots.cpu === 3);
+    expect(runner.localSlots).toMatchObject({ cpu: 3, io: 4 });
     await runner.dispose();
   });
 

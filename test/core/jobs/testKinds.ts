@@ -6,8 +6,8 @@ import { registerJobKind } from '../../../src-main/core/jobs/registry';
 export const sleepKind = registerJobKind({
   kind: 'test_sleep',
   params: z.object({ ms: z.number().default(0), tag: z.string().default('') }),
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 1,
   title: (p) => `sleep ${p.ms} ${p.tag}`,
   async run(ctx, p) {
@@ -31,8 +31,8 @@ const failures = new Map<string, number>();
 export const flakyKind = registerJobKind({
   kind: 'test_flaky',
   params: z.object({ key: z.string(), failTimes: z.number() }),
-  resourceClass: 'io',
-  idempotent: true,
+  pools: ['io'],
+  restart: 'rerun',
   maxAttempts: 3,
   title: (p) => `flaky ${p.key}`,
   async run(_ctx, p) {
@@ -46,8 +46,8 @@ export const flakyKind = registerJobKind({
 export const spawnKind = registerJobKind({
   kind: 'test_spawn',
   params: z.object({ seconds: z.number() }),
-  resourceClass: 'gpu',
-  idempotent: false,
+  pools: ['gpu'],
+  restart: 'fail',
   title: () => 'spawn',
   async run(ctx, p) {
     const marker = ctx.tempPath('marker.txt');
@@ -68,8 +68,8 @@ export const engines = { now: 0, most: 0 };
 export const pipelinedKind = registerJobKind({
   kind: 'test_pipelined',
   params: z.object({ engineMs: z.number(), tailMs: z.number(), tag: z.string() }),
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 1,
   title: (p) => `pipelined ${p.tag}`,
   async run(ctx, p) {

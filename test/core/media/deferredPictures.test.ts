@@ -44,7 +44,7 @@ function runningCpuJob(): string {
   const at = nowIso();
   t!.core.sqlite
     .prepare(
-      "INSERT INTO jobs (id, kind, status, resource_class, created_at, started_at, updated_at) VALUES (?, 'denoise_audio', 'running', 'cpu', ?, ?, ?)",
+      "INSERT INTO jobs (id, kind, status, pool, lease_pool, created_at, started_at, updated_at) VALUES (?, 'denoise_audio', 'running', 'cpu', 'cpu', ?, ?, ?)",
     )
     .run(id, at, at, at);
   return id;

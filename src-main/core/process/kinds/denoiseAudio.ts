@@ -17,8 +17,8 @@ const keepExt = new Set(['wav', 'flac', 'mp3', 'ogg', 'm4a', 'opus']);
 export const denoiseAudioKind: JobKind<typeof params> = defineJobKind({
   kind: 'denoise_audio',
   params,
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 2,
   title: async (p, core) => `Denoise ${await assetTitle(core, p.assetId)} (${p.method})`,
   async run(ctx, p) {

@@ -50,8 +50,8 @@ export function videoCodecArgs(ext: string, crf: number): string[] {
 export const denoiseVideoKind: JobKind<typeof params> = defineJobKind({
   kind: 'denoise_video',
   params,
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 2,
   title: async (p, core) => `Denoise ${await assetTitle(core, p.assetId)} (${p.method})`,
   async run(ctx, p) {

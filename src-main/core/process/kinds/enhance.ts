@@ -53,8 +53,8 @@ const imageExt = (ext: string) =>
 export const enhanceKind: JobKind<typeof params> = defineJobKind({
   kind: 'enhance',
   params,
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 2,
   title: async (p, core) => `Enhance ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {

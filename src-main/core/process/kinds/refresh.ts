@@ -34,8 +34,8 @@ const params = emptyParams.extend(assetIdField);
 export const metadataExtractKind: JobKind<typeof params> = defineJobKind({
   kind: 'metadata_extract',
   params,
-  resourceClass: 'io',
-  idempotent: true,
+  pools: ['io'],
+  restart: 'rerun',
   maxAttempts: 3,
   title: async (p, core) => `Read metadata of ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {
@@ -50,8 +50,8 @@ export const metadataExtractKind: JobKind<typeof params> = defineJobKind({
 export const thumbnailKind: JobKind<typeof params> = defineJobKind({
   kind: 'thumbnail',
   params,
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 3,
   title: async (p, core) => `Thumbnail ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {

@@ -92,8 +92,8 @@ export function transcodeArgs(
 export const transcodeKind: JobKind<typeof params> = defineJobKind({
   kind: 'transcode',
   params,
-  resourceClass: 'cpu',
-  idempotent: true,
+  pools: ['cpu'],
+  restart: 'rerun',
   maxAttempts: 2,
   title: async (p, core) =>
     `Convert ${await assetTitle(core, p.assetId)} to ${p.format.toUpperCase()}`,

@@ -23,8 +23,8 @@ const params = upscaleParams.extend(assetIdField);
 export const upscaleKind: JobKind<typeof params> = defineJobKind({
   kind: 'upscale',
   params,
-  resourceClass: 'gpu',
-  idempotent: true,
+  pools: ['gpu'],
+  restart: 'rerun',
   maxAttempts: 2,
   title: async (p, core) => `Upscale ${await assetTitle(core, p.assetId)} ×${p.scale}`,
   async run(ctx, p) {

@@ -42,16 +42,20 @@ export interface EngineResponse {
   text(): string;
 }
 
-const connectionCodes = new Set([
+/** The request never reached the server: safe to send again, whatever the method. */
+const neverConnected = new Set([
   'ECONNREFUSED',
-  'ECONNRESET',
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** The connection broke: a GET is safe to repeat, a POST may have arrived. */
+const connectionBroke = new Set([
+  'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
 ]);
@@ -130,17 +134,18 @@ export async function engineRequest(
       const code = causeCode(err);
       const timedOut = timeout.aborted;
       lastError = timedOut
-        ? `no answer within ${Math.round((request.timeoutMs ?? 30_000) / 1000)} s`
+        ? `gave no answer within ${Math.round((request.timeoutMs ?? 30_000) / 100) / 10} s`
         : code
           ? `cannot be reached (${code})`
           : `cannot be reached (${(err as Error).message})`;
-      const retryable = timedOut || code === null || connectionCodes.has(code);
+      const unsent = code !== null && neverConnected.has(code);
+      const retryable =
+        unsent || (method === 'GET' && (timedOut || code === null || connectionBroke.has(code)));
       appLog.warn(
         'engine',
         `${method} ${redact(url)}: ${lastError} (attempt ${attempt} of ${attempts})`,
       );
-      // A timed-out POST may have arrived: only a refused connection is certainly unsent.
-      if (!retryable || (timedOut && method !== 'GET')) break;
+      if (!retryable) break;
       if (attempt < attempts) await sleep(Math.min(4000, 250 * 2 ** (attempt - 1)), request.signal);
       continue;
     }

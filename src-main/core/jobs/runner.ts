@@ -98,7 +98,9 @@ export class JobRunner implements RunnerHandle, Disposable {
 
   /** Slot counts or engine servers changed: new pools, same running jobs. */
   async reloadSettings(): Promise<void> {
-    this.scheduler.setPools(await loadPools(this.core));
+    const pools = await loadPools(this.core);
+    if (this.stopped) return;
+    this.scheduler.setPools(pools);
     for (const slot of this.scheduler.slots.values())
       if (slot.def.endpoint) void this.health?.check(slot.def.id);
     this.refreshWaiting();
@@ -315,6 +317,7 @@ export class JobRunner implements RunnerHandle, Disposable {
 
   /** A pool went on- or offline: its running jobs fail over, waiting jobs say why they wait. */
   private poolChanged(slot: PoolSlot): void {
+    if (this.stopped) return;
     if (!slot.online) {
       for (const r of this.running.values())
         if (r.poolId === slot.def.id) r.controller.abort('failover' satisfies AbortReason);

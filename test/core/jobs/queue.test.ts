@@ -7,6 +7,7 @@ import { recoverInterrupted } from '../../../src-main/core/jobs/recovery';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { backoffMs } from '../../../src-main/core/jobs/transitions';
 import { openTestCore, type TestCore } from '../../helpers/core';
+import { waitFor } from '../../helpers/waitFor';
 import { engines } from './testKinds';
 
 let t: TestCore | undefined;
@@ -14,16 +15,6 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-async function waitFor<T>(fn: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const status = async (id: string) => (await t!.call('jobs.get', { id, logLines: 0 })).status;
 

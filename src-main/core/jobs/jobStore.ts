@@ -10,7 +10,9 @@ import { statements } from '../db/statements';
 import type { JobRow } from '../db/schema';
 import { endpointKindLabels } from '../engines/endpoints';
 import { localPoolLabels } from './pools';
-import { BATCH_KIND } from './registry';
+
+/** The kind name batch parents carry; they are never run, only aggregated. */
+export const BATCH_KIND = 'batch';
 
 /** Statements prepared once per database (the one statement cache): the scheduler runs them per job. */
 export function stmt(db: BetterSqlite3.Database, sqlText: string): BetterSqlite3.Statement {

@@ -21,11 +21,12 @@ import {
   stmt,
   summaryOf,
   toSummary,
+  BATCH_KIND,
 } from './jobStore';
 import { emitChanged, emitQueueSoon, queueState } from './notify';
 import { refreshParent } from './parents';
 import { writePaused } from './queueSettings';
-import { BATCH_KIND, requireJobKind } from './registry';
+import { requireJobKind } from './registry';
 import { poolKey } from './pools';
 import { runnerOf } from './runnerRegistry';
 import { segmentRows, toSegmentInfo } from './segments';

@@ -32,6 +32,3 @@ export function requireJobKind(name: string): JobKind {
   if (!k) throw new AppError('invalid_input', `Unknown job kind: ${name}`);
   return k;
 }
-
-/** The kind name batch parents carry; they are never run, only aggregated. */
-export const BATCH_KIND = 'batch';

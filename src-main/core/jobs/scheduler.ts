@@ -1,9 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PoolStatus } from '../../contract/engines';
 import type { JobRow } from '../db/schema';
-import { stmt } from './jobStore';
+import { stmt, BATCH_KIND } from './jobStore';
 import { kindsOfKey, type PoolDef } from './pools';
-import { allJobKinds, BATCH_KIND } from './registry';
+import { allJobKinds } from './registry';
 
 export interface PoolSlot {
   def: PoolDef;

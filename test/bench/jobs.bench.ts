@@ -21,7 +21,7 @@ import { probeVulkan } from '../../src-main/core/engines/probeEngines';
 import { resolveRealEsrgan } from '../../src-main/core/engines/realesrgan';
 import { drainPictures } from '../../src-main/core/media/deferredPictures';
 import { audioDenoiseFilter } from '../../src-main/core/process/kinds/denoiseAudio';
-import { enqueueJob } from '../../src-main/core/jobs/queue';
+import { enqueueJob } from '../../src-main/core/jobs/enqueue';
 import { registerJobKind } from '../../src-main/core/jobs/registry';
 import { JobRunner } from '../../src-main/core/jobs/runner';
 import '../../src-main/core/api/services';

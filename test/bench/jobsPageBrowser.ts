@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createApi } from '../../src-main/core/api/dispatch';
 import { ensureRendererBuilt } from '../../src-main/cli/ensureRenderer';
-import { enqueueJob } from '../../src-main/core/jobs/queue';
+import { enqueueJob } from '../../src-main/core/jobs/enqueue';
 import { registerJobKind } from '../../src-main/core/jobs/registry';
 import { runnerOf } from '../../src-main/core/jobs/runnerRegistry';
 import type { JobContext } from '../../src-main/core/jobs/types';

@@ -3,7 +3,8 @@ import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
 import { queueState } from './notify';
 import { runnerOf } from './runnerRegistry';
-import { cancelJob, getJob, listJobs, moveJob, retryJob, setQueuePaused } from './queue';
+import { getJob, listJobs } from './jobList';
+import { cancelJob, moveJob, retryJob, setQueuePaused } from './queue';
 
 export function jobsHandlers(core: Atelier): HandlersFor<keyof typeof jobsMethods> {
   return {

@@ -1,28 +1,22 @@
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { AppError } from '../../contract/errors';
 import type { PoolStatus } from '../../contract/engines';
 import type { JobPreview, LocalPool } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import type { Disposable } from '../app/disposable';
 import type { JobRow } from '../db/schema';
-import { isUnreachable } from '../engines/httpClient';
 import { appLog, withLogContext } from '../log/appLog';
 import { nowIso } from '../util/ids';
-import { createJobContext } from './jobContext';
-import { JobLog } from './jobLog';
-import { parseJson, stmt } from './jobStore';
+import { stmt } from './jobStore';
+import { executeJob } from './execute';
+import { refreshWaitingMessages } from './waiting';
 import { emitChanged, emitQueueSoon } from './notify';
 import { refreshParent } from './parents';
 import { PoolHealth } from './poolHealth';
 import { loadPools, localSlots, waitingReason, type Lease } from './pools';
 import { readPaused } from './queueSettings';
 import { recoverInterrupted } from './recovery';
-import { findJobKind } from './registry';
 import { runnerOf, setRunner, type RunnerHandle } from './runnerRegistry';
 import { Scheduler, type PoolSlot } from './scheduler';
-import { finishJob, type AbortReason } from './transitions';
-import type { JobOutcome } from './types';
+import type { AbortReason } from './transitions';
 import { sweepWorkDirs } from './workDirs';
 
 export interface RunnerOptions {
@@ -237,8 +231,19 @@ export class JobRunner implements RunnerHandle, Disposable {
       started_at: at,
     };
     entry.done = withLogContext({ jobId: row.id, userId: row.created_by ?? undefined }, () =>
-      this.execute(started, controller, lease, releaseSlot),
+      executeJob(this.core, started, {
+        controller,
+        lease,
+        releaseSlot,
+        setPreview: (p) => this.previews.set(row.id, p),
+        progressIntervalMs: this.options.progressIntervalMs ?? 250,
+        markOffline: (poolId, problem) => this.health?.markOffline(poolId, problem),
+      }),
     )
+      .then(({ retryAt, reason }) => {
+        if (retryAt) this.wakeBy(retryAt);
+        if (reason === 'failover') this.refreshWaiting();
+      })
       .catch((err) => appLog.error('jobs', `runner failed on ${row.id}`, err))
       .finally(() => {
         this.running.delete(row.id);
@@ -246,73 +251,6 @@ export class JobRunner implements RunnerHandle, Disposable {
         if (holdsSlot) releaseSlot();
         else this.kick();
       });
-  }
-
-  private async execute(
-    row: JobRow,
-    controller: AbortController,
-    lease: Lease,
-    releaseSlot: () => void,
-  ): Promise<void> {
-    const core = this.core;
-    const kind = findJobKind(row.kind);
-    const log = new JobLog(
-      core,
-      row.id,
-      `${row.title || row.kind} · attempt ${row.attempts} of ${row.max_attempts} · on ${lease.label}`,
-    );
-    const tempDir = path.join(core.layout.tmp, 'jobs', row.id);
-    const t0 = performance.now();
-    let outcome: JobOutcome | undefined;
-    let error: unknown;
-    const ctx = createJobContext(core, row, {
-      controller,
-      log,
-      tempDir,
-      lease,
-      releaseSlot,
-      setPreview: (p) => this.previews.set(row.id, p),
-      progressIntervalMs: this.options.progressIntervalMs ?? 250,
-    });
-    try {
-      if (!kind)
-        throw new AppError(
-          'invalid_input',
-          `Unknown job kind "${row.kind}": this version of Atelier cannot run it.`,
-        );
-      const params = kind.params.safeParse(parseJson(row.params) ?? {});
-      if (!params.success)
-        throw new AppError(
-          'invalid_input',
-          `Stored params are invalid: ${params.error.issues[0]?.message ?? ''}`,
-        );
-      outcome = await kind.run(ctx, params.data);
-      if (controller.signal.aborted) throw new AppError('cancelled', 'Cancelled');
-    } catch (err) {
-      error = err;
-    }
-    ctx.close();
-    // Temp files go before the final state is written: whoever sees "cancelled" sees a clean tmp/.
-    rmSync(tempDir, { recursive: true, force: true });
-    let reason = controller.signal.reason as AbortReason | undefined;
-    if (reason === undefined && lease.endpoint && isUnreachable(error)) {
-      // The server went away under the job: it is offline now, and the job goes to another one
-      // (or waits for it) rather than failing.
-      this.health?.markOffline(lease.poolId, (error as Error).message);
-      reason = 'failover';
-    }
-    const { retryAt } = finishJob(core, {
-      row,
-      kind,
-      outcome,
-      error,
-      reason,
-      poolLabel: lease.label,
-      seconds: (performance.now() - t0) / 1000,
-      log,
-    });
-    if (retryAt) this.wakeBy(retryAt);
-    if (reason === 'failover') this.refreshWaiting();
   }
 
   /** A pool went on- or offline: its running jobs fail over, waiting jobs say why they wait. */
@@ -328,31 +266,11 @@ export class JobRunner implements RunnerHandle, Disposable {
     this.kick();
   }
 
-  /**
-   * Queued jobs that no online pool can take say what they wait for ("Waiting for ComfyUI
-   * 'studio-pc' (offline: …)"); the message goes when a pool that takes them is back.
-   */
+  /** Queued jobs that no online pool can take say what they wait for. */
   private refreshWaiting(): void {
-    const db = this.core.sqlite;
-    const set = stmt(
-      db,
-      `UPDATE jobs SET progress_message = ?, updated_at = ? WHERE status = 'queued' AND pool = ?
-         AND (progress_message IS NULL OR progress_message LIKE 'Waiting for %' OR progress_message LIKE 'Re-queued: %')
-         AND progress_message IS NOT ?`,
+    const changed = refreshWaitingMessages(this.core.sqlite, this.scheduler.knownKeys(), (key) =>
+      this.waitingReason(key),
     );
-    const clear = stmt(
-      db,
-      `UPDATE jobs SET progress_message = NULL, updated_at = ? WHERE status = 'queued' AND pool = ?
-         AND progress_message LIKE 'Waiting for %'`,
-    );
-    const at = nowIso();
-    let changed = 0;
-    db.transaction(() => {
-      for (const key of this.scheduler.knownKeys()) {
-        const why = this.waitingReason(key);
-        changed += why ? set.run(why, at, key, why).changes : clear.run(at, key).changes;
-      }
-    })();
     if (changed) emitQueueSoon(this.core);
   }
 

@@ -2,7 +2,7 @@ import { AppError } from '../../contract/errors';
 import type { processMethods } from '../../contract/process';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
-import { enqueueBatch, enqueueJob } from '../jobs/queue';
+import { enqueueBatch, enqueueJob } from '../jobs/enqueue';
 import { requireJobKind } from '../jobs/registry';
 import './kinds';
 import { lineageOf } from './lineage';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { JobSummary } from '../../../src-main/contract/jobs';
 import { engineRequest } from '../../../src-main/core/engines/httpClient';
-import { enqueueJob } from '../../../src-main/core/jobs/queue';
+import { enqueueJob } from '../../../src-main/core/jobs/enqueue';
 import { defineJobKind, registerJobKind } from '../../../src-main/core/jobs/registry';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { openTestCore, type TestCore } from '../../helpers/core';

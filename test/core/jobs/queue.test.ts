@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobPage, JobSummary } from '../../../src-main/contract/jobs';
-import { enqueueBatch, enqueueJob } from '../../../src-main/core/jobs/queue';
+import { enqueueBatch, enqueueJob } from '../../../src-main/core/jobs/enqueue';
 import { recoverInterrupted } from '../../../src-main/core/jobs/recovery';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { backoffMs } from '../../../src-main/core/jobs/transitions';

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAtelier } from '../../../src-main/core/app/atelier';
 import { createApi } from '../../../src-main/core/api/dispatch';
-import { enqueueJob } from '../../../src-main/core/jobs/queue';
+import { enqueueJob } from '../../../src-main/core/jobs/enqueue';
 import { recoverInterrupted } from '../../../src-main/core/jobs/recovery';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { sweepWorkDirs, workDirOf } from '../../../src-main/core/jobs/workDirs';

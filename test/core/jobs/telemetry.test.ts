@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { JobPreview, JobProgressEvent } from '../../../src-main/contract/jobs';
-import { enqueueJob } from '../../../src-main/core/jobs/queue';
+import { enqueueJob } from '../../../src-main/core/jobs/enqueue';
 import { defineJobKind, registerJobKind } from '../../../src-main/core/jobs/registry';
 import { JobRunner } from '../../../src-main/core/jobs/runner';
 import { openTestCore, type TestCore } from '../../helpers/core';

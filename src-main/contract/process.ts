@@ -168,12 +168,38 @@ export interface LineageNode {
   createdAt: string;
 }
 
+/** A thing in an asset's history: an asset, a model or LoRA, the job or training that made it. */
+export interface LineageGraphNode {
+  /** `${kind}:${id}` */
+  key: string;
+  kind: LinkSourceKind;
+  id: string;
+  /** File name, model name, job title; "(removed)" for something gone. */
+  label: string;
+  /** For assets: image, audio or video. */
+  assetType: 'image' | 'audio' | 'video' | null;
+  exists: boolean;
+}
+
+/** `from` was made with `to`, which played `role`. */
+export interface LineageGraphEdge {
+  from: string;
+  to: string;
+  role: string;
+  details: unknown;
+}
+
 export interface Lineage {
   asset: LineageNode;
-  /** Sources, nearest first. */
+  /** Sources, nearest first (the chain of main sources). */
   ancestors: LineageNode[];
   /** Everything made from this asset, breadth first (bounded). */
   descendants: LineageNode[];
+  /**
+   * What it was made from, all the way up (bounded): every source with its role (init image,
+   * mask, LoRA…), the job that made each, and what those were made from in turn.
+   */
+  graph: { nodes: LineageGraphNode[]; edges: LineageGraphEdge[] };
 }
 
 export const processMethods = {

@@ -2,6 +2,7 @@ import { AppError } from '../../contract/errors';
 import type { Lineage, LineageNode } from '../../contract/process';
 import type { Atelier } from '../app/atelier';
 import { parseJson, stmt } from '../jobs/jobStore';
+import { upstreamGraph } from './lineageGraph';
 
 interface Row {
   id: string;
@@ -62,5 +63,10 @@ export function lineageOf(core: Atelier, assetId: string): Lineage {
     }
     frontier = next;
   }
-  return { asset: toNode(self), ancestors, descendants: descendants.slice(0, 500) };
+  return {
+    asset: toNode(self),
+    ancestors,
+    descendants: descendants.slice(0, 500),
+    graph: upstreamGraph(db, assetId),
+  };
 }

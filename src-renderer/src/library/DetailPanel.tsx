@@ -6,6 +6,7 @@ import { usePacks } from '../stores/packs';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsProcessActions } from '../components/JobsProcessActions';
 import { LibIcon } from './LibIcon';
+import { LineageSection } from './LineageSection';
 import { TagInput } from './TagInput';
 import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
 import { useLibrary } from './libraryStore';
@@ -336,29 +337,7 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           </dl>
         </section>
       )}
-      {rel && (rel.derivedFrom || rel.derived.length > 0) && (
-        <section>
-          <h3>Lineage</h3>
-          <ul className="link-list">
-            {rel.derivedFrom && (
-              <li>
-                Made from{' '}
-                <button className="link" onClick={() => setShownId(rel.derivedFrom!.id)}>
-                  {displayName(rel.derivedFrom)}
-                </button>
-              </li>
-            )}
-            {rel.derived.map((x) => (
-              <li key={x.id}>
-                Made into{' '}
-                <button className="link" onClick={() => setShownId(x.id)}>
-                  {displayName(x)}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <LineageSection id={id} rel={rel} onShow={setShownId} />
       {rel && (rel.collections.length > 0 || rel.packs.length > 0 || rel.copies.length > 0) && (
         <section>
           <h3>Used in</h3>

@@ -37,6 +37,7 @@ export const denoiseAudioKind: JobKind<typeof params> = defineJobKind({
     ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
+      provenance: 'enhanced',
       tempFile: out,
       suffix: 'denoised',
       ext,

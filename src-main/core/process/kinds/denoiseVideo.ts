@@ -82,6 +82,7 @@ export const denoiseVideoKind: JobKind<typeof params> = defineJobKind({
     ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
+      provenance: 'enhanced',
       tempFile: out,
       suffix: 'denoised',
       ext,

@@ -150,6 +150,7 @@ export const enhanceKind: JobKind<typeof params> = defineJobKind({
     ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
+      provenance: 'enhanced',
       tempFile: out,
       suffix: 'enhanced',
       ext,

@@ -138,6 +138,7 @@ export const transcodeKind: JobKind<typeof params> = defineJobKind({
     ctx.engineDone();
     const assetId = await registerOutput(ctx.core, {
       source,
+      provenance: 'enhanced',
       tempFile: out,
       suffix: p.maxSize ? `${p.maxSize}px` : p.quality === 'high' ? 'converted' : p.quality,
       ext: p.format,

@@ -126,6 +126,7 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
     ctx.progress(0.96, 'Saving');
     const assetId = await registerOutput(ctx.core, {
       source,
+      provenance: 'enhanced',
       tempFile: out,
       suffix: `x${p.scale}`,
       ext: p.format,

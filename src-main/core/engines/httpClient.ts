@@ -60,6 +60,17 @@ const connectionBroke = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/** The innermost message behind fetch's "fetch failed" TypeError ("bad port", "other side closed"). */
+function causeMessage(err: unknown): string {
+  let e = err as { message?: unknown; cause?: unknown } | undefined;
+  let message = String(e?.message ?? err);
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (typeof e.message === 'string' && e.message) message = e.message;
+    e = e.cause as typeof e;
+  }
+  return message;
+}
+
 /** The errno-like code behind fetch's "fetch failed" TypeError, if any. */
 function causeCode(err: unknown): string | null {
   let e = err as { code?: unknown; cause?: unknown } | undefined;
@@ -137,7 +148,7 @@ export async function engineRequest(
         ? `gave no answer within ${Math.round((request.timeoutMs ?? 30_000) / 100) / 10} s`
         : code
           ? `cannot be reached (${code})`
-          : `cannot be reached (${(err as Error).message})`;
+          : `cannot be reached (${causeMessage(err)})`;
       const unsent = code !== null && neverConnected.has(code);
       const retryable =
         unsent || (method === 'GET' && (timedOut || code === null || connectionBroke.has(code)));

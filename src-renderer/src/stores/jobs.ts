@@ -239,7 +239,13 @@ export const useJobProgress = create<{ byId: ReadonlyMap<string, JobProgressEven
 /** A job with the latest progress reported for it while it runs. */
 export function withProgress<J extends JobSummary>(job: J, p: JobProgressEvent | undefined): J {
   return p && job.status === 'running'
-    ? { ...job, progress: p.progress, message: p.message, etaSec: p.etaSec }
+    ? {
+        ...job,
+        progress: p.progress,
+        message: p.message,
+        etaSec: p.etaSec,
+        metrics: p.metrics ?? job.metrics,
+      }
     : job;
 }
 

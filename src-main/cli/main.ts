@@ -8,6 +8,7 @@ import { jobsCommand, jobsHelp } from './commands/jobs';
 import { processCommand, processHelp } from './commands/process';
 import { curateCommand, curateHelp } from './commands/curate';
 import { modelsCommand, modelsHelp } from './commands/models';
+import { logsCommand, logsHelp } from './commands/logs';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
 type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<number> };
@@ -25,6 +26,7 @@ export const commands: Record<string, Command> = {
   process: { help: processHelp, run: processCommand },
   curate: { help: curateHelp, run: curateCommand },
   models: { help: modelsHelp, run: modelsCommand },
+  logs: { help: logsHelp, run: logsCommand },
 };
 
 function usage(): string {

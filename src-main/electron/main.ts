@@ -48,7 +48,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     const api = createApi(core);
     handleMediaProtocol(core);
-    cleanups.push(bindIpc(api, devServerUrl));
+    cleanups.push(bindIpc(core, api, devServerUrl));
     cleanups.push(
       forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents)),
     );

@@ -2,6 +2,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Atelier } from '../core/app/atelier';
+import type { Caller } from '../core/app/caller';
+import { visibleTo } from '../core/events/audience';
 import { createApi, type Api } from '../core/api/dispatch';
 import { resolveMedia } from '../core/api/host';
 import type { ErrorCode } from '../contract/errors';
@@ -86,14 +88,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? newToken();
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const api = createApi(core);
-  const sockets = new Set<WebSocket>();
+  /** Each WebSocket with who is on the other end: events reach it through the audience rules. */
+  const sockets = new Map<WebSocket, Caller>();
   let port = options.port ?? 0;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const offEvents = core.events.onAny((event, payload) => {
     if (sockets.size === 0) return;
-    const msg = JSON.stringify({ event, payload });
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(msg);
+    let msg: string | null = null;
+    for (const [ws, caller] of sockets) {
+      if (ws.readyState !== ws.OPEN || !visibleTo(caller, event)) continue;
+      ws.send((msg ??= JSON.stringify({ event, payload })));
+    }
   });
 
   const server = http.createServer((req, res) => {
@@ -153,7 +159,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           error: { code: 'invalid_input', message: `Bad request body: ${(err as Error).message}` },
         });
       }
-      const result = await api.invoke(method, input, { host: 'serve' });
+      // Until accounts exist, whoever holds this start's token is the library's owner.
+      const result = await api.invoke(method, input, {
+        host: 'serve',
+        caller: core.localOwner,
+        remote: {
+          ip: req.socket.remoteAddress ?? '',
+          userAgent: req.headers['user-agent']?.slice(0, 300),
+        },
+      });
       return json(res, result.ok ? 200 : statusFor[result.error.code], result);
     }
     if (url.pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -192,7 +206,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
+      sockets.set(ws, core.localOwner);
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
       ws.send(JSON.stringify({ event: 'hello', payload: { at: new Date().toISOString() } }));
@@ -221,7 +235,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (closed) return;
       closed = true;
       offEvents();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
   AppError,
@@ -8,6 +9,7 @@ import {
   type Result,
 } from '../../contract';
 import type { Atelier } from '../app/atelier';
+import { appLog, withLogContext } from '../log/appLog';
 import { createHandlers } from './handlers';
 import { registerJobKinds } from './jobKinds';
 import type { CallContext, Handlers } from '../app/handlerTypes';
@@ -42,6 +44,14 @@ export function formatZodError(err: z.ZodError): string {
     .join('; ');
 }
 
+/** Calls slower than this are logged with their request id. */
+const SLOW_MS = 500;
+
+/** Short, unique enough to find one request's lines in the log. */
+export function newRequestId(): string {
+  return randomBytes(6).toString('base64url');
+}
+
 /** Builds the api every host exposes: IPC, HTTP and the CLI all go through `invoke`. */
 export function createApi(core: Atelier): Api {
   registerJobKinds();
@@ -66,15 +76,30 @@ export function createApi(core: Atelier): Api {
           },
         };
       }
-      try {
-        const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
-        const value = await handler(parsed.data, { host: core.host, ...ctx });
-        return { ok: true, value };
-      } catch (err) {
-        const error = toErrorData(err);
-        if (error.code === 'internal') console.error(`[api] ${method} failed`, err);
-        return { ok: false, error };
-      }
+      const context: CallContext = {
+        host: core.host,
+        caller: core.localOwner,
+        requestId: newRequestId(),
+        ...ctx,
+      };
+      const t0 = performance.now();
+      return withLogContext(
+        { requestId: context.requestId, userId: context.caller.userId ?? undefined },
+        async (): Promise<Result<unknown>> => {
+          try {
+            const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+            const value = await handler(parsed.data, context);
+            const ms = performance.now() - t0;
+            if (ms >= SLOW_MS) appLog.info('api', `${method} took ${Math.round(ms)} ms`);
+            return { ok: true, value };
+          } catch (err) {
+            const error = toErrorData(err);
+            if (error.code === 'internal') appLog.error('api', `${method} failed`, err);
+            else appLog.debug('api', `${method}: [${error.code}] ${error.message}`);
+            return { ok: false, error };
+          }
+        },
+      );
     },
   };
 }

@@ -18,8 +18,9 @@ import { appLog, openAppLog } from '../log/appLog';
 import { SettingsStore } from '../settings/settingsStore';
 import { nowIso, uuidv7 } from '../util/ids';
 import { DisposableStore, type Disposable } from './disposable';
+import type { Caller, HostKind } from './caller';
 
-export type HostKind = 'electron' | 'serve' | 'cli';
+export type { HostKind } from './caller';
 
 export interface OpenOptions {
   dataDir: string;
@@ -46,6 +47,8 @@ export class Atelier {
   readonly startedAt = nowIso();
   readonly disposables = new DisposableStore();
   readonly settings: SettingsStore;
+  /** The library's local owner: who the desktop app and the CLI act as. */
+  localOwner: Caller = { userId: null, role: 'owner', name: 'Owner' };
 
   constructor(
     readonly host: HostKind,
@@ -98,6 +101,7 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     core.disposables.add({ dispose: () => db.close() });
     core.disposables.add({ dispose: closeLog });
     if (isNew || migration.applied.length > 0) await ensureOwner(core);
+    core.localOwner = await ownerOf(core);
     if (options.services !== false) {
       for (const factory of serviceFactories) core.disposables.add(await factory(core));
     }
@@ -110,6 +114,16 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     }
     throw err;
   }
+}
+
+async function ownerOf(core: Atelier): Promise<Caller> {
+  const row = await core.db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('role', '=', 'owner')
+    .orderBy('created_at')
+    .executeTakeFirst();
+  return { userId: row?.id ?? null, role: 'owner', name: row?.name ?? 'Owner' };
 }
 
 /** Desktop use has one local owner and no password; created on first run. */

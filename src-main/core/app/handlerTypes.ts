@@ -1,8 +1,13 @@
 import type { MethodName, MethodOutput, MethodParsedInput } from '../../contract';
-import type { HostKind } from './atelier';
+import type { Caller, HostKind } from './caller';
 
 export interface CallContext {
   host: HostKind;
+  caller: Caller;
+  /** Ties the request's log lines (and the engine command lines it causes) together. */
+  requestId: string;
+  /** Where a served request came from. */
+  remote?: { ip: string; userAgent?: string };
 }
 
 export type Handler<M extends MethodName> = (

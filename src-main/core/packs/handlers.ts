@@ -62,7 +62,7 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
       });
     },
     'packs.presets': () => listPresets(),
-    'packs.export': async ({ packId, options }) => {
+    'packs.export': async ({ packId, options }, ctx) => {
       requirePack(core, packId);
       const exportId = uuidv7();
       if (runnerOf(core)) {
@@ -70,7 +70,7 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
           core,
           'packs.export',
           { packId, exportId, options },
-          { packId },
+          { packId, createdBy: ctx.caller.userId },
         );
         return { exportId, jobId: job.id };
       }

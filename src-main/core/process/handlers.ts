@@ -20,7 +20,7 @@ const kindLabels: Record<string, string> = {
 
 export function processHandlers(core: Atelier): HandlersFor<keyof typeof processMethods> {
   return {
-    'process.run': async (input) => {
+    'process.run': async (input, ctx) => {
       requireJobKind(input.kind);
       const ids = [...new Set(input.assetIds)];
       const missing = await core.db
@@ -41,7 +41,7 @@ export function processHandlers(core: Atelier): HandlersFor<keyof typeof process
           core,
           input.kind,
           { ...input.params, assetId: ids[0] },
-          { priority: input.priority, assetId: ids[0] },
+          { priority: input.priority, assetId: ids[0], createdBy: ctx.caller.userId },
         );
         return { jobId: job.id, childJobIds: [] };
       }
@@ -51,7 +51,7 @@ export function processHandlers(core: Atelier): HandlersFor<keyof typeof process
         input.kind,
         title,
         ids.map((assetId) => ({ params: { ...input.params, assetId }, assetId })),
-        { priority: input.priority },
+        { priority: input.priority, createdBy: ctx.caller.userId },
       );
       return { jobId: parent.id, childJobIds: childIds };
     },

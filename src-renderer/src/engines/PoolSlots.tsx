@@ -27,7 +27,7 @@ export function PoolSlots({
           {local.map((p) => (
             <tr key={p.id}>
               <td style={{ width: 190 }}>
-                {p.label.replace("this computer's ", '').toUpperCase()}
+                {names[p.id]}
               </td>
               <td>
                 <input

@@ -12,6 +12,7 @@ import * as m0005 from './0005_curation';
 import * as m0006 from './0006_forgotten_files';
 import * as m0007 from './0007_models';
 import * as m0008 from './0008_platform';
+import * as m0009 from './0009_search';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -31,4 +32,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0006_forgotten_files', m0006],
   ['0007_models', m0007],
   ['0008_platform', m0008],
+  ['0009_search', m0009],
 ];

@@ -1,5 +1,5 @@
 import type { LibraryFilter } from '../../contract/browse';
-import { parseSearch } from './ftsQuery';
+import { parseSearch, searchCondition } from './ftsQuery';
 
 export interface WhereSql {
   /** Conditions joined with AND; always at least the trash condition. */
@@ -102,16 +102,11 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
     const q = parseSearch(f.search);
     match = q.match;
     terms = q.terms;
-    if (q.match) {
-      // Exclusions ride inside the FTS5 query when there is something to exclude from: FTS5
-      // subtracts doclists itself, where NOT IN would first list every excluded row.
-      where.push(
-        `${options.searchAsFilter ? '+a.rid' : 'a.rid'} IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)`,
-      );
-      params.push(q.exclude ? `(${q.match}) NOT (${q.exclude})` : q.match);
-    } else if (q.exclude) {
-      where.push('a.rid NOT IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');
-      params.push(q.exclude);
+    // `+a.rid` keeps SQLite from driving the query from the FTS hits when the caller says so.
+    const cond = searchCondition(q, q.match && options.searchAsFilter ? '+a.rid' : 'a.rid');
+    if (cond) {
+      where.push(cond.sql);
+      params.push(cond.param);
     }
   }
   return { sql: where.join(' AND '), params, match, terms };

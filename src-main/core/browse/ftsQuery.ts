@@ -1,7 +1,11 @@
 /**
- * Turns what a person types into FTS5 query text. Every word is quoted, so FTS5's own syntax
- * (AND, OR, NEAR, column filters, parentheses) in a prompt never becomes a syntax error;
- * `word*` keeps a prefix search, `"two words"` a phrase, `-word` excludes.
+ * The one search: what a person types becomes FTS5 query text the same way for the Library's
+ * box, `atelier assets list --search` and a pack's "add by search", so the same words find the
+ * same assets everywhere. Every word is quoted, so FTS5's own syntax (AND, OR, NEAR, column
+ * filters, parentheses) in a prompt never becomes a syntax error. The last plain word is a
+ * prefix (typing `cyber` finds `cyberpunk`); `word*` is a prefix anywhere, `"two words"` a
+ * phrase, `-word` excludes, an upper-case OR separates alternatives. Titles, file names,
+ * prompts, notes, tags and what an asset was made with (checkpoint, sampler, LoRAs) are searched.
  */
 export interface FtsQuery {
   /** Rows must match this (null: no positive words, so every row is a candidate). */
@@ -32,26 +36,45 @@ const wordPattern = /[\p{L}\p{N}]+/gu;
 
 /** Words joined by AND; alternatives separated by an upper-case OR; `-word` excluded anywhere. */
 export function parseSearch(input: string): FtsQuery {
+  interface Token {
+    text: string;
+    negated: boolean;
+    quoted: boolean;
+    star: boolean;
+  }
+  // Alternatives are split on a bare upper-case OR token; each is a list of tokens.
+  const groups: Token[][] = [[]];
+  for (const m of input.matchAll(tokenPattern)) {
+    if (m[2] === undefined && m[3] === '' && m[4] === 'OR') {
+      groups.push([]);
+      continue;
+    }
+    const quoted = m[2] !== undefined;
+    const raw = quoted ? m[2]!.trim() : (m[4] ?? '');
+    groups[groups.length - 1]!.push({
+      text: quoted ? raw : raw.replace(/\*+$/, '').replace(/^\*+/, ''),
+      negated: (m[1] ?? m[3]) === '-',
+      quoted,
+      star: !quoted && raw.endsWith('*'),
+    });
+  }
+  // The last plain word of each alternative matches as a prefix: "cyber" finds "cyberpunk" as
+  // you type, and "cyber OR vapor" finds both cyberpunk and vaporwave.
+  const lastPlain = new Set(
+    groups.map((g) => g.findLast((t) => !t.quoted && !t.negated && quote(t.text, false) !== null)),
+  );
   const alternatives: string[] = [];
   const negative: string[] = [];
   const terms: { text: string; prefix: boolean }[] = [];
-  for (const alt of input.split(/\s+OR\s+/)) {
+  for (const group of groups) {
     const positive: string[] = [];
-    for (const m of alt.matchAll(tokenPattern)) {
-      const negated = (m[1] ?? m[3]) === '-';
-      let text: string;
-      let prefix = false;
-      if (m[2] !== undefined) text = m[2].trim();
-      else {
-        const raw = m[4] ?? '';
-        prefix = raw.endsWith('*');
-        text = raw.replace(/\*+$/, '').replace(/^\*+/, '');
-      }
-      const term = quote(text, prefix);
+    for (const t of group) {
+      const prefix = t.star || lastPlain.has(t);
+      const term = quote(t.text, prefix);
       if (!term) continue;
-      (negated ? negative : positive).push(term);
-      if (!negated) {
-        const words = text.match(wordPattern) ?? [];
+      (t.negated ? negative : positive).push(term);
+      if (!t.negated) {
+        const words = t.text.match(wordPattern) ?? [];
         // Only the last word of a prefix term is a prefix ("cyber-pu*" is "cyber" then "pu*").
         words.forEach((w, i) =>
           terms.push({ text: normalizeToken(w), prefix: prefix && i === words.length - 1 }),
@@ -66,6 +89,25 @@ export function parseSearch(input: string): FtsQuery {
     exclude: negative.length ? negative.join(' OR ') : null,
     terms,
   };
+}
+
+/**
+ * The search as SQL over `assets a`: a condition on a.rid and its parameter, or null for an
+ * empty search. Exclusions ride inside the FTS5 query when there is something to exclude from:
+ * FTS5 subtracts doclists itself, where NOT IN would first list every excluded row.
+ */
+export function searchCondition(q: FtsQuery, rid = 'a.rid'): { sql: string; param: string } | null {
+  if (q.match)
+    return {
+      sql: `${rid} IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)`,
+      param: q.exclude ? `(${q.match}) NOT (${q.exclude})` : q.match,
+    };
+  if (q.exclude)
+    return {
+      sql: `${rid} NOT IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)`,
+      param: q.exclude,
+    };
+  return null;
 }
 
 export type SnippetPart = { text: string; hit: boolean };

@@ -130,6 +130,8 @@ export interface AssetsFtsTable {
   prompt: string;
   notes: string;
   tags: string;
+  /** Checkpoint, sampler and LoRA names (0009). */
+  gen: string;
 }
 
 export interface TagsTable {

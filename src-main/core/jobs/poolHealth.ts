@@ -1,7 +1,7 @@
 import type { Atelier } from '../app/atelier';
 import type { Disposable } from '../app/disposable';
 import { probeEndpoint } from '../engines/endpointHealth';
-import { recordHealth } from '../engines/healthStore';
+import { healthOf, recordHealth } from '../engines/healthStore';
 import { appLog } from '../log/appLog';
 import type { PoolSlot, Scheduler } from './scheduler';
 
@@ -67,9 +67,20 @@ export class PoolHealth implements Disposable {
       checkedAt: new Date().toISOString(),
     }));
     if (this.disposed) return;
+    const before = healthOf(this.core, endpoint.id);
     recordHealth(this.core, endpoint.id, health);
     const current = this.scheduler.slots.get(poolId);
-    if (current) this.set(current, health.ok, health.problem);
+    const changedState = current ? this.set(current, health.ok, health.problem) : false;
+    // What it runs or says changed (first check, a new version, another problem): the Engines
+    // page shows it without waiting for the server to go on- or offline.
+    if (
+      !changedState &&
+      (before?.ok !== health.ok ||
+        before?.problem !== health.problem ||
+        before?.version !== health.version ||
+        before?.detail !== health.detail)
+    )
+      this.core.events.emit('engines.changed', { reason: 'health' });
   }
 
   /** A job could not reach the server: offline now, and checked again soon. */
@@ -80,16 +91,18 @@ export class PoolHealth implements Disposable {
     this.set(slot, false, problem);
   }
 
-  private set(slot: PoolSlot, online: boolean, problem: string | null): void {
+  /** Returns whether the pool went on- or offline (its listeners were told). */
+  private set(slot: PoolSlot, online: boolean, problem: string | null): boolean {
     const changed = slot.online !== online;
     slot.online = online;
     slot.problem = online ? null : problem;
-    if (!changed) return;
+    if (!changed) return false;
     appLog[online ? 'info' : 'warn'](
       'jobs',
       `${slot.def.label} is ${online ? 'back online' : `offline: ${problem ?? 'no answer'}`}`,
     );
     this.onChange(slot);
+    return true;
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../contract/errors';
 import type { AssetDetail, AssetListInput, AssetPage } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
+import { parseSearch } from '../browse/ftsQuery';
 import { summaryColumns, toDetail, toSummary, type SummaryRow } from './assetRows';
 
 interface Cursor {
@@ -31,28 +32,18 @@ function decodeCursor(s: string): Cursor {
 }
 
 /**
- * Search text → an FTS5 query: each word becomes a quoted prefix term, so user input can never
- * be an FTS syntax error ("a OR", unbalanced quotes) and typing "cyber" finds "cyberpunk".
- */
-export function toFtsQuery(q: string): string | null {
-  const words = q
-    .split(/\s+/)
-    .map((w) => w.replace(/"/g, '').trim())
-    // Words without letters or digits index to nothing and would make every search miss;
-    // operator words are dropped rather than half-honoured.
-    .filter((w) => /[\p{L}\p{N}]/u.test(w) && !/^(AND|OR|NOT|NEAR)$/.test(w))
-    .slice(0, 16);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w}"*`).join(' ');
-}
-
-/**
  * A page of assets. Without search: newest first, keyset on (added_at, id) so every page costs
  * the same at any depth. With search: FTS5 hits in relevance order, keyset on (rank, rid).
  */
 export async function listAssets(core: Atelier, input: AssetListInput): Promise<AssetPage> {
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  const fts = input.search ? toFtsQuery(input.search) : null;
+  // The Library's own search (browse/ftsQuery.ts): the same words find the same assets.
+  const search = input.search ? parseSearch(input.search) : null;
+  const fts = search?.match
+    ? search.exclude
+      ? `(${search.match}) NOT (${search.exclude})`
+      : search.match
+    : null;
   let q = core.db.selectFrom('assets as a').where('a.deleted_at', 'is', null);
   if (input.type) q = q.where('a.type', '=', input.type);
   if (input.status) q = q.where('a.status', '=', input.status);
@@ -63,6 +54,10 @@ export async function listAssets(core: Atelier, input: AssetListInput): Promise<
   if (input.hasPrompt === true) q = q.where('a.prompt', 'is not', null).where('a.prompt', '!=', '');
   if (input.hasPrompt === false)
     q = q.where((eb) => eb.or([eb('a.prompt', 'is', null), eb('a.prompt', '=', '')]));
+  if (search && !search.match && search.exclude)
+    q = q.where(
+      sql<boolean>`a.rid NOT IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ${search.exclude})`,
+    );
   const cols = summaryColumns.map((c) => `a.${c}` as const);
 
   if (fts) {

@@ -9,6 +9,7 @@ import type {
 } from '../../contract/packs';
 import type { Selection } from '../../contract/curation';
 import type { Atelier } from '../app/atelier';
+import { parseSearch, searchCondition } from '../browse/ftsQuery';
 import { resolveSelection } from '../curation/selection';
 import { nowIso, uuidv7 } from '../util/ids';
 import { assignUniqueNames, fileNameProblems, wantedName } from './fileNames';
@@ -331,22 +332,16 @@ function lastPosition(core: Atelier, packId: string): number {
   return r.p ?? 0;
 }
 
+/** A pack's "add by search": the Library's search (browse/ftsQuery.ts), the same assets. */
 function queryAssetIds(core: Atelier, query: string): string[] {
-  // The query is full-text syntax from a saved search; a malformed one is the user's to fix.
-  try {
-    return (
-      stmt(
-        core.sqlite,
-        `SELECT a.id FROM assets_fts f JOIN assets a ON a.rid = f.rowid
-         WHERE assets_fts MATCH ? AND a.deleted_at IS NULL ORDER BY a.added_at, a.id LIMIT 10000`,
-      ).all(query) as { id: string }[]
-    ).map((r) => r.id);
-  } catch (err) {
-    throw new AppError(
-      'invalid_input',
-      `The search "${query}" is not valid: ${(err as Error).message}`,
-    );
-  }
+  const cond = searchCondition(parseSearch(query));
+  if (!cond) return [];
+  return (
+    stmt(
+      core.sqlite,
+      `SELECT a.id FROM assets a WHERE ${cond.sql} AND a.deleted_at IS NULL ORDER BY a.added_at, a.id LIMIT 10001`,
+    ).all(cond.param) as { id: string }[]
+  ).map((r) => r.id);
 }
 
 /** What one call may add: a pack of more is built in steps, and a stray "select all" stops here. */

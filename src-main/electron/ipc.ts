@@ -2,7 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { ipcChannels } from '../contract';
 import type { Api } from '../core/api/dispatch';
 import type { Atelier } from '../core/app/atelier';
-import { subscribeAs } from '../core/events/audience';
+import { subscribeAs } from '../core/app/audience';
 import { isAppUrl } from './security';
 
 /**

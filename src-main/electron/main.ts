@@ -30,7 +30,7 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  app.whenReady().then(async () => {
+  void app.whenReady().then(async () => {
     hardenSessions();
     const dataDir = process.env.ATELIER_DATA_DIR ?? app.getPath('userData');
     try {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Atelier } from '../core/app/atelier';
 import type { Caller } from '../core/app/caller';
-import { visibleTo } from '../core/events/audience';
+import { visibleTo } from '../core/app/audience';
 import { createApi, type Api } from '../core/api/dispatch';
 import { resolveMedia } from '../core/api/host';
 import type { ErrorCode } from '../contract/errors';

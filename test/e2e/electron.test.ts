@@ -46,11 +46,12 @@ describe.skipIf(!bin.path || !hasDisplay)('the desktop app through Electron', ()
       await expect
         .poll(() => win.getByTestId('sidebar-status').textContent())
         .toMatch(/assets · v/);
-      // The preload exposes only invoke and on.
-      expect(await win.evaluate(() => Object.keys(window.atelier ?? {}).sort())).toEqual([
-        'invoke',
-        'on',
-      ]);
+      // The preload exposes only invoke, on and pathForFile.
+      expect(
+        await win.evaluate(() =>
+          Object.keys((window as unknown as { atelier?: object }).atelier ?? {}).sort(),
+        ),
+      ).toEqual(['invoke', 'on', 'pathForFile']);
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
         'undefined',
       );

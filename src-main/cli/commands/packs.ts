@@ -10,7 +10,7 @@ import {
 } from '../../contract/packs';
 import { createApi } from '../../core/api/dispatch';
 import type { Atelier } from '../../core/app/atelier';
-import { exportPack } from '../../core/api/host';
+import { exportPack, packIdByRef } from '../../core/api/host';
 import { formatBytes, printJson, UsageError, type CliIO } from '../output';
 import { openForJobs } from './jobs';
 import { progressBar } from './progressText';
@@ -31,12 +31,7 @@ async function api<T>(core: Atelier, method: string, input: unknown): Promise<T>
 }
 
 export function resolvePack(core: Atelier, ref: string): string {
-  const row = core.sqlite
-    .prepare('SELECT id FROM packs WHERE (id = ? OR slug = ?) AND deleted_at IS NULL')
-    .get(ref, ref) as { id: string } | undefined;
-  if (!row)
-    throw new AppError('not_found', `No pack with id or slug "${ref}" (see: atelier packs list)`);
-  return row.id;
+  return packIdByRef(core, ref);
 }
 
 function packLine(p: PackSummary): string {

@@ -3,11 +3,8 @@ import { parseArgs } from 'node:util';
 import type { StatusInfo } from '../../contract';
 import { layoutOf } from '../../core/datadir/dataDir';
 import { isDataDirLocked } from '../../core/datadir/lock';
-import { readSchemaState } from '../../core/db/migrate';
-import { openDatabase } from '../../core/db/open';
-import { appVersion } from '../../core/util/version';
-import { migrations } from '../../../migrations';
 import { createApi } from '../../core/api/dispatch';
+import { readOnlyStatus } from '../../core/api/host';
 import { openForCli, resolveDataDir } from '../openCore';
 import { printJson, type CliIO } from '../output';
 
@@ -52,55 +49,4 @@ export async function statusCommand(argv: string[], io: CliIO): Promise<number> 
     );
   }
   return 0;
-}
-
-async function readOnlyStatus(root: string, file: string): Promise<StatusInfo> {
-  const state = readSchemaState(file, migrations);
-  const { db, sqlite, close } = openDatabase(file, { readonly: true });
-  try {
-    const assetCount = (
-      sqlite.prepare('SELECT count(*) n FROM assets WHERE deleted_at IS NULL').get() as {
-        n: number;
-      }
-    ).n;
-    const folders = await db
-      .selectFrom('watch_folders')
-      .select(['id', 'path', 'enabled', 'recursive'])
-      .orderBy('created_at')
-      .execute();
-    const counts = new Map(
-      (
-        sqlite
-          .prepare(
-            'SELECT folder_id, count(*) n FROM assets WHERE deleted_at IS NULL GROUP BY folder_id',
-          )
-          .all() as {
-          folder_id: string;
-          n: number;
-        }[]
-      ).map((r) => [r.folder_id, r.n]),
-    );
-    return {
-      app: 'Atelier',
-      version: appVersion(),
-      host: 'cli',
-      dataDir: root,
-      databasePath: file,
-      schemaVersion: state.applied.length,
-      latestSchemaVersion: migrations.length,
-      assetCount,
-      watchFolders: folders.map((f) => ({
-        id: f.id,
-        path: f.path,
-        enabled: f.enabled === 1,
-        recursive: f.recursive === 1,
-        assetCount: counts.get(f.id) ?? 0,
-      })),
-      startedAt: new Date().toISOString(),
-      node: process.versions.node,
-      platform: `${process.platform}-${process.arch}`,
-    };
-  } finally {
-    await close();
-  }
 }

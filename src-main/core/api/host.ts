@@ -7,5 +7,7 @@ export { resolveMedia, mediaVariants, type MediaVariant } from '../media/resolve
 export { setOsShell, type OsShell } from '../desktop/osShell';
 export { setFileRemover } from '../curation/trash';
 export { exportPack } from '../packs/exportPack';
+export { packIdByRef } from '../packs/packStore';
+export { readOnlyStatus } from '../system/readOnlyStatus';
 export { JobRunner, type RunnerOptions } from '../jobs/runner';
 export { summaryOf as jobSummary } from '../jobs/jobStore';

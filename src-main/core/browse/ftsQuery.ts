@@ -133,17 +133,17 @@ export function highlight(
   const from = Math.max(0, first - 2);
   const to = Math.min(tokens.length, from + width);
   const parts: SnippetPart[] = [];
-  const startAt = from === 0 ? 0 : tokens[from]!.index!;
+  const startAt = from === 0 ? 0 : tokens[from]!.index;
   const endAt =
-    to === tokens.length ? text.length : tokens[to - 1]!.index! + tokens[to - 1]![0].length;
+    to === tokens.length ? text.length : tokens[to - 1]!.index + tokens[to - 1]![0].length;
   let pos = startAt;
   if (from > 0) parts.push({ text: '…', hit: false });
   for (let i = from; i < to; i++) {
     const tok = tokens[i]!;
     if (!isHit[i]) continue;
-    if (tok.index! > pos) parts.push({ text: text.slice(pos, tok.index!), hit: false });
+    if (tok.index > pos) parts.push({ text: text.slice(pos, tok.index), hit: false });
     parts.push({ text: tok[0], hit: true });
-    pos = tok.index! + tok[0].length;
+    pos = tok.index + tok[0].length;
   }
   if (endAt > pos) parts.push({ text: text.slice(pos, endAt), hit: false });
   if (to < tokens.length) parts.push({ text: '…', hit: false });

@@ -53,7 +53,7 @@ export function clusterNear(
       settled = true;
       const groups: number[][] = [];
       for (let g = 0; g + 1 < offsets.length; g++)
-        groups.push(Array.from(members.subarray(offsets[g]!, offsets[g + 1]!)));
+        groups.push(Array.from(members.subarray(offsets[g], offsets[g + 1])));
       resolve(groups);
     });
     worker.once('error', (err) => {

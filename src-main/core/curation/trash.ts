@@ -113,7 +113,7 @@ export async function emptyTrash(
     [idsJson],
   ) as FileRow[];
   const files = [...rows, ...copies];
-  const forget = core.sqlite.prepare(
+  const forget = statements(core.sqlite).get(
     'INSERT OR REPLACE INTO forgotten_files (path, sha256, size_bytes, mtime_ms, forgotten_at) VALUES (?, ?, ?, ?, ?)',
   );
   const at = nowIso();
@@ -132,7 +132,7 @@ export async function emptyTrash(
   const fileErrors: { path: string; reason: string }[] = [];
   if (options.deleteFiles) {
     const remove = removers.get(core) ?? defaultRemover;
-    const gone = core.sqlite.prepare('DELETE FROM forgotten_files WHERE path = ?');
+    const gone = statements(core.sqlite).get('DELETE FROM forgotten_files WHERE path = ?');
     for (const { path: p } of files) {
       try {
         await remove(p);

@@ -6,7 +6,7 @@ export interface OpenedDatabase {
   /** The raw handle: for hot paths and bulk transactions where kysely's async wrapper costs. */
   sqlite: BetterSqlite3.Database;
   db: Kysely<Database>;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

@@ -9,7 +9,7 @@ const store = new WeakMap<Atelier, Map<string, EndpointHealth>>();
 
 export function recordHealth(core: Atelier, endpointId: string, health: EndpointHealth): void {
   let m = store.get(core);
-  if (!m) store.set(core, (m = new Map()));
+  if (!m) store.set(core, (m = new Map<string, EndpointHealth>()));
   m.set(endpointId, health);
 }
 

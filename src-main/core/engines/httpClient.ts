@@ -139,7 +139,7 @@ export async function engineRequest(
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body as BodyInit | undefined, signal });
+      res = await fetch(url, { method, headers, body: body as RequestInit['body'], signal });
     } catch (err) {
       if (request.signal?.aborted) throw new AppError('cancelled', `${target.label}: cancelled`);
       const code = causeCode(err);

@@ -233,7 +233,7 @@ export async function runProgram(
   args: string[],
   options: RunProgramOptions,
 ): Promise<RunProgramResult> {
-  const { label, parser, onProgress, onLine } = options;
+  const { label, parser } = options;
   const tailMax = options.tailLines ?? 20;
   const started = performance.now();
   if (options.background) await spawnTurn();
@@ -245,7 +245,7 @@ export async function runProgram(
     if (!line.trim()) return;
     const p = parser?.feed(line);
     if (p) {
-      onProgress?.(p);
+      options.onProgress?.(p);
       return;
     }
     if (stream === 'stdout' && parser?.isProgressLine?.(line)) return;
@@ -253,7 +253,7 @@ export async function runProgram(
       tail.push(line);
       if (tail.length > tailMax) tail.shift();
     }
-    onLine?.(stream, line);
+    options.onLine?.(stream, line);
   };
   const drained: Promise<void>[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -308,7 +308,7 @@ export async function runProgram(
 export interface ForkOptions extends SpawnOptions {
   /** V8 flags for the child (`--max-semi-space-size=1`). */
   execArgv?: string[];
-  onMessage?(message: Serializable): void;
+  onMessage?: (message: Serializable) => void;
 }
 
 export interface ForkedProcess extends ProgramHandle {

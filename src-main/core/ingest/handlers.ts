@@ -5,12 +5,13 @@ import { importPaths } from './importPaths';
 import { ingestPipeline } from './pipeline';
 import { summarize } from './summary';
 import { receiveUpload } from './upload';
+import { statements } from '../db/statements';
 
 type IngestMethod = Extract<keyof typeof libraryMethods, `ingest.${string}`>;
 
 function listFailures(core: Atelier, limit: number): IngestFailure[] {
-  const rows = core.sqlite
-    .prepare(
+  const rows = statements(core.sqlite)
+    .get(
       'SELECT id, path, folder_id, code, reason, attempts, first_at, last_at FROM ingest_failures ORDER BY last_at DESC, id DESC LIMIT ?',
     )
     .all(limit) as {
@@ -37,11 +38,11 @@ function listFailures(core: Atelier, limit: number): IngestFailure[] {
 
 function failurePaths(core: Atelier, ids: string[] | undefined): { id: string; path: string }[] {
   if (!ids)
-    return core.sqlite.prepare('SELECT id, path FROM ingest_failures').all() as {
+    return statements(core.sqlite).get('SELECT id, path FROM ingest_failures').all() as {
       id: string;
       path: string;
     }[];
-  const stmt = core.sqlite.prepare('SELECT id, path FROM ingest_failures WHERE id = ?');
+  const stmt = statements(core.sqlite).get('SELECT id, path FROM ingest_failures WHERE id = ?');
   return ids
     .map((id) => stmt.get(id) as { id: string; path: string } | undefined)
     .filter((r): r is { id: string; path: string } => !!r);
@@ -63,7 +64,7 @@ export function ingestHandlers(core: Atelier): HandlersFor<IngestMethod> {
     },
     'ingest.dismissFailures': (input) => {
       const rows = failurePaths(core, input.ids);
-      const del = core.sqlite.prepare('DELETE FROM ingest_failures WHERE id = ?');
+      const del = statements(core.sqlite).get('DELETE FROM ingest_failures WHERE id = ?');
       core.sqlite.transaction(() => rows.forEach((r) => del.run(r.id)))();
       return { dismissed: rows.length };
     },

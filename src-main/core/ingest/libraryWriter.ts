@@ -6,6 +6,7 @@ import type { Provenance } from '../db/schema';
 import { nowIso, uuidv7 } from '../util/ids';
 import type { IngestError } from '../util/ingestError';
 import { fileColumns, type PreparedFile, type ProbeData } from './prepare';
+import { statements } from '../db/statements';
 
 export interface FolderDefaults {
   id: string;
@@ -42,7 +43,7 @@ export class LibraryWriter {
   private readonly s;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
-    const p = (sql: string) => sqlite.prepare(sql);
+    const p = (sql: string) => statements(sqlite).get(sql);
     this.s = {
       assetByPath: p(
         'SELECT id, sha256, missing, deleted_at, thumb_key FROM assets WHERE path = ?',

@@ -235,7 +235,7 @@ export class IngestPipeline {
 
   /** Size and modification time unchanged and the asset present: no need to read it again. */
   private isUnchanged(file: string, stamp: FileStamp): boolean {
-    this.stampQuery ??= this.core.sqlite.prepare(
+    this.stampQuery ??= statements(this.core.sqlite).get(
       `SELECT size_bytes, mtime_ms, missing FROM assets WHERE path = ?
        UNION ALL SELECT size_bytes, mtime_ms, missing FROM asset_copies WHERE path = ? LIMIT 1`,
     );

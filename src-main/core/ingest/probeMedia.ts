@@ -127,7 +127,7 @@ export async function probeMedia(
   try {
     const parsed = await probeFacts(file, kind);
     const waveError = await wave;
-    if (waveError) throw waveError;
+    if (waveError) throw waveError as Error;
     await keepWaveform(tmp, key, layout);
     // Waveforms of different sounds look alike to a perceptual hash: leave it empty for audio.
     return { ...parsed, phash: null };

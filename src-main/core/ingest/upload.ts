@@ -8,6 +8,7 @@ import { uuidv7 } from '../util/ids';
 import { ensureInbox } from './watchFolders';
 import { kindByExtension } from './fileType';
 import { ingestPipeline } from './pipeline';
+import { statements } from '../db/statements';
 
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 
@@ -94,7 +95,7 @@ export async function receiveUpload(
   const inboxId = await ensureInbox(core);
   const inbox = inboxId
     ? (
-        core.sqlite.prepare('SELECT path FROM watch_folders WHERE id = ?').get(inboxId) as {
+        statements(core.sqlite).get('SELECT path FROM watch_folders WHERE id = ?').get(inboxId) as {
           path: string;
         }
       ).path

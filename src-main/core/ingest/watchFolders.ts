@@ -5,6 +5,7 @@ import { AppError } from '../../contract/errors';
 import type { ProvenanceName, WatchFolderDetail } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
 import { nowIso, uuidv7 } from '../util/ids';
+import { statements } from '../db/statements';
 
 const INBOX_CREATED_KEY = 'ingest.inboxCreated';
 
@@ -20,7 +21,7 @@ export interface FolderPatch {
 const watchErrors = new WeakMap<Atelier, Map<string, string>>();
 export function folderWatchErrors(core: Atelier): Map<string, string> {
   let m = watchErrors.get(core);
-  if (!m) watchErrors.set(core, (m = new Map()));
+  if (!m) watchErrors.set(core, (m = new Map<string, string>()));
   return m;
 }
 
@@ -178,10 +179,10 @@ function adoptAssets(core: Atelier, id: string, dir: string, recursive: boolean)
   const prefix = dir + path.sep;
   // A range over the unique path index: '0' is the character after the separator '/'.
   const end = dir + String.fromCharCode(path.sep.charCodeAt(0) + 1);
-  const rows = core.sqlite
-    .prepare('SELECT id, path FROM assets WHERE path > ? AND path < ? AND folder_id IS NULL')
+  const rows = statements(core.sqlite)
+    .get('SELECT id, path FROM assets WHERE path > ? AND path < ? AND folder_id IS NULL')
     .all(prefix, end) as { id: string; path: string }[];
-  const set = core.sqlite.prepare('UPDATE assets SET folder_id = ? WHERE id = ?');
+  const set = statements(core.sqlite).get('UPDATE assets SET folder_id = ? WHERE id = ?');
   core.sqlite.transaction(() => {
     for (const r of rows) if (recursive || path.dirname(r.path) === dir) set.run(id, r.id);
   })();

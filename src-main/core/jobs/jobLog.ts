@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { JobLogLine } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import { nowIso } from '../util/ids';
+import { statements } from '../db/statements';
 
 type Level = JobLogLine['level'];
 
@@ -57,8 +58,8 @@ export class JobLog {
       console.error(`[jobs] cannot write log for ${this.jobId}`, err);
     }
     if (level === 'warn' || level === 'error') {
-      this.core.sqlite
-        .prepare('INSERT INTO job_logs (job_id, at, level, message) VALUES (?, ?, ?, ?)')
+      statements(this.core.sqlite)
+        .get('INSERT INTO job_logs (job_id, at, level, message) VALUES (?, ?, ?, ?)')
         .run(this.jobId, at, level, message.slice(0, 4000));
     }
   }
@@ -72,10 +73,8 @@ export function readLogTail(core: Atelier, jobId: string, count: number): JobLog
   const file = jobLogPath(core, jobId);
   if (!existsSync(file)) {
     return (
-      core.sqlite
-        .prepare(
-          'SELECT at, level, message FROM job_logs WHERE job_id = ? ORDER BY id DESC LIMIT ?',
-        )
+      statements(core.sqlite)
+        .get('SELECT at, level, message FROM job_logs WHERE job_id = ? ORDER BY id DESC LIMIT ?')
         .all(jobId, count) as JobLogLine[]
     ).reverse();
   }

@@ -37,9 +37,7 @@ export function parseJson(text: string | null): unknown {
 
 function outputIds(result: string | null): string[] {
   const r = parseJson(result) as { assetIds?: unknown } | null;
-  return Array.isArray(r?.assetIds)
-    ? (r.assetIds.filter((x) => typeof x === 'string') as string[])
-    : [];
+  return Array.isArray(r?.assetIds) ? r.assetIds.filter((x) => typeof x === 'string') : [];
 }
 
 export function childCounts(

@@ -78,7 +78,7 @@ const pending = new WeakMap<Atelier, Map<string, NodeJS.Timeout>>();
 /** The same, at most every 250 ms per parent, for progress ticks of its children. */
 export function refreshParentSoon(core: Atelier, parentId: string): void {
   let m = pending.get(core);
-  if (!m) pending.set(core, (m = new Map()));
+  if (!m) pending.set(core, (m = new Map<string, NodeJS.Timeout>()));
   if (m.has(parentId)) return;
   const map = m;
   const t = setTimeout(() => {

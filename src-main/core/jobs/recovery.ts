@@ -10,6 +10,7 @@ import { JobLog } from './jobLog';
 import { undoUnregisteredPlacement } from './placementJournal';
 import { deleteSegments } from './segments';
 import { removeWorkDir } from './workDirs';
+import { statements } from '../db/statements';
 
 export interface RecoveryReport {
   requeued: string[];
@@ -90,7 +91,7 @@ export function recoverInterrupted(core: Atelier): RecoveryReport {
   try {
     entries = readdirSync(tmpJobs);
   } catch {}
-  const registered = db.prepare('SELECT 1 FROM assets WHERE path = ?');
+  const registered = statements(db).get('SELECT 1 FROM assets WHERE path = ?');
   for (const e of entries) {
     const removed = undoUnregisteredPlacement(
       path.join(tmpJobs, e),

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AssetDetail, AssetSummary, GenerationInfo } from '../../contract/library';
 import type { AssetRow } from '../db/schema';
+import { statements } from '../db/statements';
 
 /** The columns a summary needs: kept narrow so pages of 100–500 stay cheap. */
 export const summaryColumns = [
@@ -96,16 +97,10 @@ export function toDetail(r: AssetRow, duplicates: AssetDetail['duplicates']): As
   };
 }
 
-let cached: { db: BetterSqlite3.Database; stmt: BetterSqlite3.Statement } | null = null;
-
 /** One summary by id, synchronously: used right after a commit to emit events. */
 export function assetSummaryById(sqlite: BetterSqlite3.Database, id: string): AssetSummary | null {
-  if (!cached || cached.db !== sqlite) {
-    cached = {
-      db: sqlite,
-      stmt: sqlite.prepare(`SELECT ${summaryColumns.join(', ')} FROM assets WHERE id = ?`),
-    };
-  }
-  const row = cached.stmt.get(id) as SummaryRow | undefined;
+  const row = statements(sqlite)
+    .get(`SELECT ${summaryColumns.join(', ')} FROM assets WHERE id = ?`)
+    .get(id) as SummaryRow | undefined;
   return row ? toSummary(row) : null;
 }

@@ -5,12 +5,13 @@ import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
 import { osShell } from '../desktop/osShell';
 import { getAsset, listAssets } from './queries';
+import { statements } from '../db/statements';
 
 type AssetsMethod = Extract<keyof typeof libraryMethods, `assets.${string}`>;
 
 /** The asset's file, or a clear error when the row or the file is gone. */
 async function existingAssetPath(core: Atelier, id: string): Promise<string> {
-  const row = core.sqlite.prepare('SELECT path FROM assets WHERE id = ?').get(id) as
+  const row = statements(core.sqlite).get('SELECT path FROM assets WHERE id = ?').get(id) as
     | { path: string }
     | undefined;
   if (!row) throw new AppError('not_found', `No asset ${id}`);

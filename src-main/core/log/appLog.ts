@@ -132,7 +132,7 @@ export const appLog = {
       scope,
       err === undefined
         ? message
-        : `${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        : `${message}: ${err instanceof Error ? (err.stack ?? err.message) : typeof err === 'string' ? err : JSON.stringify(err)}`,
     ),
 };
 

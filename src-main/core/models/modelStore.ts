@@ -138,8 +138,8 @@ export function setModelLicense(
   const existing = recorded(core.sqlite).get(key);
   const now = nowIso();
   if (existing) {
-    core.sqlite
-      .prepare(
+    statements(core.sqlite)
+      .get(
         'UPDATE models SET non_commercial = ?, license_note = ?, kind = ?, updated_at = ? WHERE id = ?',
       )
       .run(
@@ -152,8 +152,8 @@ export function setModelLicense(
   } else {
     // The hash the metadata gave, when it gave one, is kept, so the check also finds the model under another file name.
     const hash = seen?.hashes.size === 1 ? [...seen.hashes][0]! : null;
-    core.sqlite
-      .prepare(
+    statements(core.sqlite)
+      .get(
         'INSERT INTO models (id, match_key, name, kind, sha256, non_commercial, license_note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(

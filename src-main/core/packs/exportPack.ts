@@ -7,7 +7,6 @@ import {
   type ExportOptionsInput,
   type PackExportFile,
   type PackExportRecord,
-  type PresetId,
 } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { readEngineSettings } from '../engines/engineSettings';
@@ -123,7 +122,7 @@ export async function exportPack(
   const signal = run.signal;
   const progress = run.onProgress ?? (() => undefined);
   const pack = requirePack(core, packId);
-  const preset = getPreset(options.preset as PresetId);
+  const preset = getPreset(options.preset);
   const outDir = path.resolve(options.outDir ?? core.layout.exports);
   mkdirSync(outDir, { recursive: true });
   const exportId = run.exportId ?? uuidv7();

@@ -27,6 +27,7 @@ import {
 } from './packStore';
 import { listPresets } from './presets';
 import { osShell } from '../desktop/osShell';
+import { statements } from '../db/statements';
 
 /** Exports run in this process without a queue runner (CLI-less hosts before the runner starts). */
 const direct = new Map<string, AbortController>();
@@ -117,7 +118,7 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
 function isQueued(core: Atelier, exportId: string): boolean {
   const rec = getExport(core, exportId);
   if (!rec?.jobId) return false;
-  const job = core.sqlite.prepare('SELECT status FROM jobs WHERE id = ?').get(rec.jobId) as
+  const job = statements(core.sqlite).get('SELECT status FROM jobs WHERE id = ?').get(rec.jobId) as
     | { status: string }
     | undefined;
   return job?.status === 'queued' || job?.status === 'running';

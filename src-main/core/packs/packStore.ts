@@ -14,6 +14,7 @@ import { resolveSelection } from '../curation/selection';
 import { nowIso, uuidv7 } from '../util/ids';
 import { assignUniqueNames, fileNameProblems, wantedName } from './fileNames';
 import { slugify } from './slug';
+import { statements } from '../db/statements';
 
 export interface PackDbRow {
   id: string;
@@ -78,13 +79,9 @@ export interface PackMemberRow {
   deleted_at: string | null;
 }
 
-const stmtCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+/** Through the one statement cache (db/statements.ts). */
 export function stmt(db: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
-  let m = stmtCache.get(db);
-  if (!m) stmtCache.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s;
+  return statements(db).get(sql);
 }
 
 export function toSummary(r: PackDbRow): PackSummary {
@@ -232,8 +229,8 @@ export function updatePack(core: Atelier, input: UpdatePackInput): PackSummary {
   }
   if (sets.length > 0) {
     set('updated_at', nowIso());
-    core.sqlite
-      .prepare(`UPDATE packs SET ${sets.join(', ')} WHERE id = ?`)
+    statements(core.sqlite)
+      .get(`UPDATE packs SET ${sets.join(', ')} WHERE id = ?`)
       .run(...values, input.id);
     core.events.emit('packs.changed', { packId: input.id });
   }
@@ -531,4 +528,15 @@ export function setAccepted(core: Atelier, packId: string, key: string, accepted
     packId,
   );
   core.events.emit('packs.changed', { packId });
+}
+
+/** A pack by its id or its slug (the CLI takes either); a clear error naming where to look. */
+export function packIdByRef(core: Atelier, ref: string): string {
+  const row = stmt(
+    core.sqlite,
+    'SELECT id FROM packs WHERE (id = ? OR slug = ?) AND deleted_at IS NULL',
+  ).get(ref, ref) as { id: string } | undefined;
+  if (!row)
+    throw new AppError('not_found', `No pack with id or slug "${ref}" (see: atelier packs list)`);
+  return row.id;
 }

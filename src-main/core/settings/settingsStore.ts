@@ -22,7 +22,7 @@ export class SettingsStore {
     for (const row of rows) {
       if (!(row.key in defaultSettings)) continue;
       try {
-        const candidate = { ...merged, [row.key]: JSON.parse(row.value) };
+        const candidate = { ...merged, [row.key]: JSON.parse(row.value) as unknown };
         if (appSettingsSchema.safeParse(candidate).success) merged[row.key] = candidate[row.key];
       } catch {}
     }

@@ -83,7 +83,7 @@ export function parseWavHeader(head: Buffer, fileSize: number): WavInfo | null {
           .toString('utf8')
           .replace(/\0+$/, '')
           .trim();
-        if (infoNames[tag] && value) texts[infoNames[tag]!] = value;
+        if (infoNames[tag] && value) texts[infoNames[tag]] = value;
         p += 8 + len + (len & 1);
       }
     } else if (id === 'data') {

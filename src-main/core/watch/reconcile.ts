@@ -7,6 +7,7 @@ import { ingestPipeline } from '../ingest/pipeline';
 import { summarize } from '../ingest/summary';
 import { walkFolder } from '../ingest/walk';
 import { nowIso } from '../util/ids';
+import { statements } from '../db/statements';
 
 export interface FolderRef {
   id: string;
@@ -60,8 +61,8 @@ export async function reconcileFolder(core: Atelier, folder: FolderRef): Promise
   }
   const summary = summarize(await Promise.all(tasks));
   summary.unchanged += walked.files.length - (tasks.length - walked.failures.length);
-  core.sqlite
-    .prepare('UPDATE watch_folders SET last_scan_at = ? WHERE id = ?')
+  statements(core.sqlite)
+    .get('UPDATE watch_folders SET last_scan_at = ? WHERE id = ?')
     .run(nowIso(), folder.id);
   return summary;
 }
@@ -73,8 +74,8 @@ export async function reconcileFolder(core: Atelier, folder: FolderRef): Promise
 function knownUnder(core: Atelier, folder: FolderRef): KnownFile[] {
   const lo = folder.path + path.sep;
   const hi = folder.path + String.fromCharCode(path.sep.charCodeAt(0) + 1);
-  const rows = core.sqlite
-    .prepare(
+  const rows = statements(core.sqlite)
+    .get(
       `SELECT path, size_bytes, mtime_ms, missing FROM assets WHERE path > ? AND path < ? AND deleted_at IS NULL
        UNION ALL SELECT path, size_bytes, mtime_ms, missing FROM asset_copies WHERE path > ? AND path < ?
        UNION ALL SELECT path, size_bytes, mtime_ms, 0 FROM forgotten_files WHERE path > ? AND path < ?`,

@@ -6,6 +6,7 @@ import { isCandidateFile, isIgnoredName } from '../ingest/ignore';
 import { ingestPipeline } from '../ingest/pipeline';
 import { ensureInbox, folderWatchErrors } from '../ingest/watchFolders';
 import { reconcileFolder, type FolderRef } from './reconcile';
+import { statements } from '../db/statements';
 
 export interface WatchServiceOptions {
   /** chokidar's settle: a file must keep its size this long before it is ingested. */
@@ -60,8 +61,8 @@ export class WatchService implements Disposable {
 
   private async doSync(): Promise<void> {
     if (this.disposed) return;
-    const rows = this.core.sqlite
-      .prepare('SELECT id, path, recursive, enabled FROM watch_folders')
+    const rows = statements(this.core.sqlite)
+      .get('SELECT id, path, recursive, enabled FROM watch_folders')
       .all() as {
       id: string;
       path: string;
@@ -139,8 +140,8 @@ export class WatchService implements Disposable {
     if (this.disposed) return;
     const lo = dir + path.sep;
     const hi = dir + String.fromCharCode(path.sep.charCodeAt(0) + 1);
-    const rows = this.core.sqlite
-      .prepare(
+    const rows = statements(this.core.sqlite)
+      .get(
         'SELECT path FROM assets WHERE path > ? AND path < ? AND missing = 0 UNION ALL SELECT path FROM asset_copies WHERE path > ? AND path < ?',
       )
       .all(lo, hi, lo, hi) as { path: string }[];

@@ -4,6 +4,11 @@
  */
 export const PAGE = 4096;
 
+/** Node has WebAssembly; its types live in the DOM library, which main-process code does not load. */
+declare const WebAssembly: {
+  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
+};
+
 export const roundUpToPage = (n: number): number => Math.ceil(n / PAGE) * PAGE;
 export const roundDownToPage = (n: number): number => Math.floor(n / PAGE) * PAGE;
 

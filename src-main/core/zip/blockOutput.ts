@@ -82,7 +82,7 @@ export class BlockOutput {
   }
 
   private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.failure as Error;
   }
 
   /** Copies `buf` into the stream. */

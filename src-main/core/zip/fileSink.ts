@@ -73,7 +73,7 @@ class FileSink implements ZipSink {
   ) {}
 
   async write(buf: Buffer, position: number): Promise<void> {
-    if (this.syncError) throw this.syncError;
+    if (this.syncError) throw this.syncError as Error;
     let done = 0;
     while (done < buf.length) {
       try {
@@ -111,7 +111,7 @@ class FileSink implements ZipSink {
 
   async sync(): Promise<void> {
     await this.inFlight;
-    if (this.syncError) throw this.syncError;
+    if (this.syncError) throw this.syncError as Error;
     // With O_DIRECT the data is on the device already; this flushes its cache and the file's size.
     await this.fh.sync();
   }

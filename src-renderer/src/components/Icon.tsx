@@ -13,7 +13,7 @@ const paths: Record<string, string> = {
   inbox: 'M3 13l3-8h12l3 8v6H3zM3 13h5l1 2h6l1-2h5',
 };
 
-export function Icon({ name, size = 18 }: { name: keyof typeof paths | string; size?: number }) {
+export function Icon({ name, size = 18 }: { name: keyof typeof paths; size?: number }) {
   return (
     <svg
       width={size}

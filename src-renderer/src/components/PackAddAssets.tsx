@@ -18,23 +18,45 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
   const [ids, setIds] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const fetchPage = async (reset: boolean) => {
+  const query = (after: string | null) =>
+    api.call('assets.list', {
+      limit: 120,
+      search: search.trim() || undefined,
+      status: status === 'approved' ? 'approved' : undefined,
+      cursor: after ?? undefined,
+    });
+  const loadMore = async () => {
     try {
-      const page = await api.call('assets.list', {
-        limit: 120,
-        search: search.trim() || undefined,
-        status: status === 'approved' ? 'approved' : undefined,
-        cursor: reset ? undefined : (cursor ?? undefined),
-      });
-      setItems(reset ? page.items : [...items, ...page.items]);
+      const page = await query(cursor);
+      setItems([...items, ...page.items]);
       setCursor(page.nextCursor);
     } catch (err) {
       toastError('Could not load the library', err);
     }
   };
+  // The first page again whenever the search or the filter changes (typing settles first).
   useEffect(() => {
-    const t = setTimeout(() => void fetchPage(true), 200);
-    return () => clearTimeout(t);
+    let live = true;
+    const t = setTimeout(() => {
+      api
+        .call('assets.list', {
+          limit: 120,
+          search: search.trim() || undefined,
+          status: status === 'approved' ? 'approved' : undefined,
+        })
+        .then(
+          (page) => {
+            if (!live) return;
+            setItems(page.items);
+            setCursor(page.nextCursor);
+          },
+          (err) => live && toastError('Could not load the library', err),
+        );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
   }, [search, status]);
 
   const toggle = (id: string) =>
@@ -104,7 +126,7 @@ export function PackAddAssets({ packId, onClose }: { packId: string; onClose: ()
           {items.length === 0 && <p className="muted">No assets match.</p>}
         </div>
         {cursor && (
-          <button className="button ghost" onClick={() => void fetchPage(false)}>
+          <button className="button ghost" onClick={() => void loadMore()}>
             Load more
           </button>
         )}

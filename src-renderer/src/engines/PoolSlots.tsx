@@ -26,9 +26,7 @@ export function PoolSlots({
         <tbody>
           {local.map((p) => (
             <tr key={p.id}>
-              <td style={{ width: 190 }}>
-                {names[p.id]}
-              </td>
+              <td style={{ width: 190 }}>{names[p.id]}</td>
               <td>
                 <input
                   type="number"

@@ -23,7 +23,7 @@ const paths: Record<string, string> = {
   warning: 'M12 3l10 18H2zM12 10v4M12 17h.01',
 };
 
-export function LibIcon({ name, size = 16 }: { name: keyof typeof paths | string; size?: number }) {
+export function LibIcon({ name, size = 16 }: { name: keyof typeof paths; size?: number }) {
   return (
     <svg
       width={size}

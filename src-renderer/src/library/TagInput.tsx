@@ -58,7 +58,7 @@ export function TagInput({ onSubmit, onCancel, autoFocus, placeholder = 'Add tag
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
           else if (e.key === 'Tab' && options[active] && current) {
             e.preventDefault();
-            setText(complete(options[active]!.name) + ', ');
+            setText(complete(options[active].name) + ', ');
           } else if (e.key === 'Enter') {
             e.preventDefault();
             const exact = options.find((o) => o.name.toLowerCase() === current.toLowerCase());

@@ -37,7 +37,7 @@ export function droppedAssets(e: React.DragEvent): SelectionInput | null {
   try {
     const v = JSON.parse(raw) as { ids?: unknown; query?: unknown };
     if (Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every((x) => typeof x === 'string'))
-      return { ids: v.ids as string[] };
+      return { ids: v.ids };
     if (v.query && typeof v.query === 'object') return { query: v.query as LibraryFilterInput };
     return null;
   } catch {

@@ -22,11 +22,18 @@ const prefsKey = 'atelier.library.prefs';
 
 function loadPrefs(): { thumbSize: number; view: 'grid' | 'list'; sort: LibrarySort } {
   try {
-    const p = JSON.parse(localStorage.getItem(prefsKey) ?? '{}');
+    const p = JSON.parse(localStorage.getItem(prefsKey) ?? '{}') as {
+      thumbSize?: unknown;
+      view?: unknown;
+      sort?: { key?: unknown };
+    };
     return {
       thumbSize: typeof p.thumbSize === 'number' ? Math.min(360, Math.max(96, p.thumbSize)) : 180,
       view: p.view === 'list' ? 'list' : 'grid',
-      sort: p.sort && typeof p.sort.key === 'string' ? p.sort : { key: 'added', dir: 'desc' },
+      sort:
+        p.sort && typeof p.sort.key === 'string'
+          ? (p.sort as LibrarySort)
+          : { key: 'added', dir: 'desc' },
     };
   } catch {
     return { thumbSize: 180, view: 'grid', sort: { key: 'added', dir: 'desc' } };
@@ -289,7 +296,7 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       for (let k = a; k <= b; k++) selected.add(s.items[k]!.id);
       set({ focus: i, selected, anchor, allMatching: false });
     } else {
-      set({ focus: i, selected: new Set([s.items[i]!.id]), anchor: i, allMatching: false });
+      set({ focus: i, selected: new Set([s.items[i].id]), anchor: i, allMatching: false });
     }
     if (i > s.items.length - 40) void get().loadMore();
   },

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main';
 import type { EventName } from '../../../src-main/contract';
 import type { Caller } from '../../../src-main/core/app/caller';
-import { subscribeAs } from '../../../src-main/core/events/audience';
+import { subscribeAs } from '../../../src-main/core/app/audience';
 import { makeImage, addAsset } from '../process/mediaFixtures';
 import { openTestCore, type TestCore } from '../../helpers/core';
 

@@ -150,7 +150,7 @@ export function parseComfy(
   const textOf = (ref: unknown, depth = 0): string | null => {
     if (typeof ref === 'string') return ref;
     if (!Array.isArray(ref) || depth > 8) return null;
-    const node = graph![String(ref[0])];
+    const node = graph[String(ref[0])];
     if (!node?.inputs) return null;
     const i = node.inputs;
     return textOf(

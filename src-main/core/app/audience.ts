@@ -1,6 +1,6 @@
 import type { EventName } from '../../contract';
-import type { Caller } from '../app/caller';
-import type { EventBus } from './bus';
+import type { Caller } from './caller';
+import type { EventBus } from '../events/bus';
 
 /**
  * Who may see which event. Every connection (a desktop window, a browser's WebSocket) receives

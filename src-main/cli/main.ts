@@ -9,6 +9,7 @@ import { processCommand, processHelp } from './commands/process';
 import { curateCommand, curateHelp } from './commands/curate';
 import { modelsCommand, modelsHelp } from './commands/models';
 import { logsCommand, logsHelp } from './commands/logs';
+import { enginesCommand, enginesHelp } from './commands/engines';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
 type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<number> };
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   curate: { help: curateHelp, run: curateCommand },
   models: { help: modelsHelp, run: modelsCommand },
   logs: { help: logsHelp, run: logsCommand },
+  engines: { help: enginesHelp, run: enginesCommand },
 };
 
 function usage(): string {

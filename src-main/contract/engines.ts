@@ -16,6 +16,8 @@ export interface EngineInfo {
   ok: boolean;
   /** Why it cannot be used, in words a user can act on. */
   problem: string | null;
+  /** The job-queue pools whose work it does. */
+  pools: string[];
 }
 
 export interface VulkanInfo {

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Atelier } from '../core/app/atelier';
 import type { Caller } from '../core/app/caller';
 import { visibleTo } from '../core/app/audience';
+import { appLog } from '../core/log/appLog';
 import { createApi, type Api } from '../core/api/dispatch';
 import { resolveMedia } from '../core/api/host';
 import type { ErrorCode } from '../contract/errors';
@@ -104,7 +105,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err) => {
-      console.error('[serve] request failed', err);
+      appLog.error('serve', 'request failed', err);
       if (!res.headersSent)
         json(res, 500, { ok: false, error: { code: 'internal', message: String(err) } });
       else res.destroy();

@@ -105,6 +105,7 @@ export async function enginesStatus(core: Atelier, refresh: boolean): Promise<En
     engines.push({
       id,
       label,
+      pools: ['cpu'],
       path: p.path,
       source: p.source,
       version,
@@ -129,6 +130,7 @@ export async function enginesStatus(core: Atelier, refresh: boolean): Promise<En
       };
   engines.push({
     id: 'realesrgan',
+    pools: ['gpu'],
     label: 'Real-ESRGAN (ncnn-vulkan)',
     path: r.realesrgan.path,
     source: r.realesrgan.source,

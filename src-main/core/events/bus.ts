@@ -1,4 +1,5 @@
 import type { EventName, EventPayload } from '../../contract';
+import { appLog } from '../log/appLog';
 
 type AnyListener = (event: EventName, payload: unknown) => void;
 
@@ -14,7 +15,7 @@ export class EventBus {
       try {
         l(event, payload);
       } catch (err) {
-        console.error(`[events] listener for ${event} threw`, err);
+        appLog.error('events', `a listener for ${event} threw`, err);
       }
     }
   }

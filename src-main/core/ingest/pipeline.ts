@@ -9,6 +9,7 @@ import { LibraryWriter, type CommitResult } from './libraryWriter';
 import { prepareFile, stampOf, type FileStamp, type PreparedFile } from './prepare';
 import { Semaphore } from './semaphore';
 import { removeThumbs, thumbExists } from '../thumbs/files';
+import { appLog } from '../log/appLog';
 
 export interface IngestPipelineOptions {
   /** Files in flight at once (read + hash + decode). sharp decodes PNG single-threaded, so 2–4 keeps cores busy. */
@@ -319,7 +320,7 @@ export class IngestPipeline {
       };
       this.core.events.emit('ingest.failed', failure);
     } catch (e) {
-      console.error('[ingest] could not record a failure', e);
+      appLog.error('ingest', 'could not record a failure', e);
     }
     return { path: file, outcome: 'failed', assetId: null, reason: err.message };
   }

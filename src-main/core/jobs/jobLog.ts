@@ -12,6 +12,7 @@ import type { JobLogLine } from '../../contract/jobs';
 import type { Atelier } from '../app/atelier';
 import { nowIso } from '../util/ids';
 import { statements } from '../db/statements';
+import { appLog } from '../log/appLog';
 
 type Level = JobLogLine['level'];
 
@@ -55,7 +56,7 @@ export class JobLog {
       // Synchronous appends are a few microseconds and keep lines ordered across a crash.
       appendFileSync(this.file, text);
     } catch (err) {
-      console.error(`[jobs] cannot write log for ${this.jobId}`, err);
+      appLog.error('jobs', `cannot write the log of job ${this.jobId}`, err);
     }
     if (level === 'warn' || level === 'error') {
       statements(this.core.sqlite)

@@ -3,6 +3,7 @@ import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
 import { drawMediaPictures } from '../thumbs/mediaPictures';
 import { thumbPath } from '../thumbs/paths';
+import { appLog } from '../log/appLog';
 
 /**
  * Waveforms and posters of job outputs are drawn off the job's critical path.
@@ -146,7 +147,7 @@ class PictureBacklog {
       } catch (err) {
         // The file was removed or damaged since its job: the grid shows the type's icon, and
         // a request for the picture answers "not found" with the reason.
-        console.warn(`[pictures] ${asset.path}: ${(err as Error).message}`);
+        appLog.warn('pictures', `${asset.path}: ${(err as Error).message}`);
       }
     }
   }

@@ -7,6 +7,7 @@ import { ingestPipeline } from '../ingest/pipeline';
 import { ensureInbox, folderWatchErrors } from '../ingest/watchFolders';
 import { reconcileFolder, type FolderRef } from './reconcile';
 import { statements } from '../db/statements';
+import { appLog } from '../log/appLog';
 
 export interface WatchServiceOptions {
   /** chokidar's settle: a file must keep its size this long before it is ingested. */
@@ -48,7 +49,7 @@ export class WatchService implements Disposable {
   sync(): Promise<void> {
     this.syncing = this.syncing
       .then(() => this.doSync())
-      .catch((err) => console.error('[watch] sync failed', err));
+      .catch((err) => appLog.error('watch', 'sync failed', err));
     return this.syncing;
   }
 
@@ -152,7 +153,7 @@ export class WatchService implements Disposable {
   private track(p: Promise<unknown>): void {
     if (this.disposed) return;
     const t = p
-      .catch((err) => console.error('[watch] reconcile failed', err))
+      .catch((err) => appLog.error('watch', 'reconcile failed', err))
       .finally(() => this.reconciles.delete(t));
     this.reconciles.add(t);
   }

@@ -33,6 +33,7 @@ function EngineRow({ e, onSave }: { e: EngineInfo; onSave(path: string | null): 
         <div className="muted" style={{ fontSize: 12 }}>
           {sourceLabel[e.source]}
           {e.version ? ` · ${e.version}` : ''}
+          {e.pools.length ? ` · runs ${e.pools.map((p) => p.toUpperCase()).join(', ')} jobs` : ''}
         </div>
         {e.problem && <div className="engines-problem">{e.problem}</div>}
         <form

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { event, method } from './define';
 
+/** Where ingest notes, beside the raw text, that some metadata was left unread and why. */
+export const METADATA_TRUNCATED_KEY = 'atelier:metadataTruncated';
+
 export const assetTypes = ['image', 'audio', 'video'] as const;
 export const provenances = [
   'unknown',
@@ -86,6 +89,8 @@ export interface AssetDetail extends AssetSummary {
   generation: GenerationInfo | null;
   /** Raw text chunks / EXIF fields as found in the file, keyed by their name. */
   rawMetadata: Record<string, string> | null;
+  /** Why some of the file's metadata was left unread (it was over the limits), or null. */
+  metadataTruncated: string | null;
   /** Other copies of the same bytes found in watched folders or imports. */
   duplicates: { path: string; missing: boolean; addedAt: string }[];
   createdAt: string;

@@ -1,6 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { GenerationInfo } from '../../contract/library';
+import { METADATA_TRUNCATED_KEY, type GenerationInfo } from '../../contract/library';
 import type { DataDirLayout } from '../datadir/dataDir';
 import type { AssetType } from '../db/schema';
 import { mimeOf } from '../util/mime';
@@ -143,7 +143,7 @@ export async function prepareFile(
         orientation: img.orientation,
         phash: img.phash,
         generation,
-        raw: trimRaw(img.texts),
+        raw: withTruncation(trimRaw(img.texts), img.metadataTruncated),
       },
     };
   }
@@ -226,6 +226,14 @@ function mimeFor(family: string, file: string): string {
 }
 
 /** Raw text is kept for the user to read, but a workflow JSON can be megabytes: cap each field. */
+
+function withTruncation(
+  raw: Record<string, string> | null,
+  reason: string | null,
+): Record<string, string> | null {
+  return reason ? { ...raw, [METADATA_TRUNCATED_KEY]: reason } : raw;
+}
+
 function trimRaw(texts: Record<string, string>): Record<string, string> | null {
   const entries = Object.entries(texts);
   if (entries.length === 0) return null;

@@ -2,7 +2,8 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { DataDirLayout } from '../datadir/dataDir';
 import { IngestError } from '../util/ingestError';
 import { readExifText } from './metadata/exif';
-import { readPngText } from './metadata/pngText';
+import { readPngText, withoutTextChunks } from './metadata/pngText';
+import { readXmpDescription } from './metadata/xmp';
 import { smallThumbFromRaw } from '../thumbs/draw';
 
 /** Decompression-bomb guard: 100 megapixels is larger than any generator output or camera. */
@@ -18,6 +19,8 @@ export interface ImageProbe {
   phash: string;
   /** Text fields found in the file: PNG text chunks, EXIF strings, XMP description. */
   texts: Record<string, string>;
+  /** Why some of its text was left unread (over the limits on PNG text), or null. */
+  metadataTruncated: string | null;
 }
 
 /**
@@ -31,9 +34,13 @@ export async function probeImage(
   key: string,
   layout: DataDirLayout,
 ): Promise<ImageProbe> {
+  // Text chunks are read here, within limits; the decoder gets the pixels without them.
+  const isPng = buf.length > 8 && buf.readUInt32BE(0) === 0x89504e47;
+  const pngText = isPng ? readPngText(buf).catch(() => ({ texts: {}, truncated: null })) : null;
+  const pixels = isPng ? withoutTextChunks(buf) : buf;
   let meta: Metadata;
   try {
-    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+    meta = await sharp(pixels, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw new IngestError('corrupt', `Could not read the image: ${cleanSharpMessage(err)}`);
   }
@@ -51,7 +58,7 @@ export async function probeImage(
 
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    raw = await sharp(buf, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+    raw = await sharp(pixels, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
       .rotate()
       .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
       .raw()
@@ -61,10 +68,11 @@ export async function probeImage(
   }
   const phash = await smallThumbFromRaw(raw, key, layout);
 
-  const texts: Record<string, string> = {};
-  if (meta.format === 'png') Object.assign(texts, readPngText(buf));
+  const png = pngText ? await pngText : null;
+  const texts: Record<string, string> = { ...png?.texts };
   Object.assign(texts, readExifText(meta.exif));
-  const xmpDescription = meta.xmp ? readXmpDescription(meta.xmp) : null;
+  const xmp = meta.xmp ?? texts['XML:com.adobe.xmp'];
+  const xmpDescription = xmp ? readXmpDescription(xmp) : null;
   if (xmpDescription && !texts.Description) texts.Description = xmpDescription;
 
   return {
@@ -76,22 +84,8 @@ export async function probeImage(
     orientation: meta.orientation ?? null,
     phash,
     texts,
+    metadataTruncated: png?.truncated ?? null,
   };
-}
-
-function readXmpDescription(xmp: Buffer): string | null {
-  const text = xmp.toString('utf8');
-  const m = /<dc:description>[\s\S]*?<rdf:li[^>]*>([\s\S]*?)<\/rdf:li>/.exec(text);
-  if (!m) return null;
-  return (
-    m[1]!
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'")
-      .replace(/&amp;/g, '&')
-      .trim() || null
-  );
 }
 
 function cleanSharpMessage(err: unknown): string {

@@ -1,5 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AssetDetail, AssetSummary, GenerationInfo } from '../../contract/library';
+import {
+  METADATA_TRUNCATED_KEY,
+  type AssetDetail,
+  type AssetSummary,
+  type GenerationInfo,
+} from '../../contract/library';
 import type { AssetRow } from '../db/schema';
 import { statements } from '../db/statements';
 
@@ -91,7 +96,7 @@ export function toDetail(r: AssetRow, duplicates: AssetDetail['duplicates']): As
     model: r.model,
     modelHash: r.model_hash,
     generation: parseJson<GenerationInfo>(r.generation_params),
-    rawMetadata: parseJson<Record<string, string>>(r.raw_metadata),
+    ...splitTruncation(parseJson<Record<string, string>>(r.raw_metadata)),
     duplicates,
     createdAt: r.created_at,
   };
@@ -103,4 +108,17 @@ export function assetSummaryById(sqlite: BetterSqlite3.Database, id: string): As
     .get(`SELECT ${summaryColumns.join(', ')} FROM assets WHERE id = ?`)
     .get(id) as SummaryRow | undefined;
   return row ? toSummary(row) : null;
+}
+
+function splitTruncation(raw: Record<string, string> | null): {
+  rawMetadata: Record<string, string> | null;
+  metadataTruncated: string | null;
+} {
+  if (!raw || !(METADATA_TRUNCATED_KEY in raw))
+    return { rawMetadata: raw, metadataTruncated: null };
+  const { [METADATA_TRUNCATED_KEY]: reason, ...rest } = raw;
+  return {
+    rawMetadata: Object.keys(rest).length ? rest : null,
+    metadataTruncated: reason ?? null,
+  };
 }

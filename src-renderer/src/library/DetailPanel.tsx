@@ -296,6 +296,14 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
                 <dd className="bad">File missing on disk</dd>
               </>
             )}
+            {d.metadataTruncated && (
+              <>
+                <dt>Metadata</dt>
+                <dd className="warn" data-testid="metadata-truncated">
+                  Partly read: {d.metadataTruncated}
+                </dd>
+              </>
+            )}
           </dl>
         </section>
       )}

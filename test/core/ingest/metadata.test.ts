@@ -165,12 +165,12 @@ describe('generation metadata dialects', () => {
     });
   });
 
-  it('never throws on malformed or unknown metadata', () => {
+  it('never throws on malformed or unknown metadata', async () => {
     expect(parseGeneration({ prompt: '{not json', workflow: '[' })).toBeNull();
     expect(parseGeneration({ invokeai_metadata: 'nope' })).toBeNull();
     expect(parseGeneration({ Software: 'NovelAI', Comment: '{{{' })).toBeNull();
     expect(parseGeneration({ Title: 'holiday' })).toBeNull();
-    expect(readPngText(Buffer.from('not a png'))).toEqual({});
+    expect((await readPngText(Buffer.from('not a png'))).texts).toEqual({});
     const png = withChunks(
       Buffer.concat([
         Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -178,7 +178,7 @@ describe('generation metadata dialects', () => {
       ]),
       [pngChunk('zTXt', Buffer.from('k\0\0garbage'))],
     );
-    expect(readPngText(png)).toEqual({});
+    expect(await readPngText(png)).toEqual({ texts: {}, truncated: null });
     expect(readExifText(Buffer.from('Exif\0\0MM\0*\0\0\0\x08\xff\xff', 'latin1'))).toEqual({});
   });
 
@@ -189,7 +189,7 @@ describe('generation metadata dialects', () => {
       textChunk({ key: 'c', text: 'ユニコード prompt', kind: 'iTXt' }),
       textChunk({ key: 'd', text: '圧縮 '.repeat(30), kind: 'iTXt-z' }),
     ]);
-    expect(readPngText(png)).toEqual({
+    expect((await readPngText(png)).texts).toEqual({
       a: 'plain latin1 é',
       b: 'compressed '.repeat(20),
       c: 'ユニコード prompt',

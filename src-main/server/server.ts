@@ -8,7 +8,7 @@ import { appLog } from '../core/log/appLog';
 import { createApi, type Api } from '../core/api/dispatch';
 import { resolveMedia } from '../core/api/host';
 import type { ErrorCode } from '../contract/errors';
-import { hostAllowed, isAuthorized, newToken, tokenCookie } from './auth';
+import { hostAllowed, newToken, originAllowed, ServeAuth } from './auth';
 import { sendFile } from './mediaResponse';
 import { serveStatic } from './staticFiles';
 
@@ -57,6 +57,22 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(data);
 }
 
+/** A %-encoded path part, or null when it is not valid %-encoding (answered 400, never 500). */
+function decodePart(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
+function badPath(res: ServerResponse): void {
+  json(res, 400, {
+    ok: false,
+    error: { code: 'invalid_input', message: 'The path is not valid URL encoding' },
+  });
+}
+
 function unauthorized(res: ServerResponse): void {
   json(res, 401, {
     ok: false,
@@ -92,6 +108,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   /** Each WebSocket with who is on the other end: events reach it through the audience rules. */
   const sockets = new Map<WebSocket, Caller>();
   let port = options.port ?? 0;
+  // Made once the port is known (before the first request: the server is not listening yet).
+  let auth: ServeAuth | undefined;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const offEvents = core.events.onAny((event, payload) => {
@@ -120,7 +138,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         .end('Misdirected request: unexpected Host header');
       return;
     }
-    if (!isAuthorized(req, url, token)) {
+    const who = auth!.check(req, url);
+    if (!who.ok) {
+      // A cookie naming no session (a restart, a session gone) is cleared, so the next visit
+      // starts clean from the printed URL.
+      if (who.clearCookie) res.setHeader('Set-Cookie', auth!.clearCookie());
       if (url.pathname.startsWith('/api/')) return unauthorized(res);
       res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(
@@ -129,10 +151,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       );
       return;
     }
-    // The token in the URL is swapped for an HttpOnly cookie and removed from the address bar.
-    if (url.searchParams.has('token') && req.method === 'GET') {
+    // The token in the URL is swapped for a session cookie and removed from the address bar.
+    if (who.via === 'token' && req.method === 'GET') {
       url.searchParams.delete('token');
-      res.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: url.pathname + url.search });
+      // Never `//host`: a path of several slashes would make the Location another site.
+      const location = `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
+      res.writeHead(302, { 'Set-Cookie': auth!.startSession(req), Location: location });
       res.end();
       return;
     }
@@ -141,14 +165,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         res.writeHead(405, { Allow: 'POST' }).end();
         return;
       }
-      const origin = req.headers.origin;
-      if (origin && origin !== `http://${req.headers.host}`) {
+      if (!originAllowed(req)) {
         return json(res, 403, {
           ok: false,
           error: { code: 'unauthorized', message: 'Cross-origin request refused' },
         });
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      const method = decodePart(url.pathname.slice('/api/'.length));
+      if (method === null) return badPath(res);
       let input: unknown = {};
       try {
         const body = await readBody(req, maxBody);
@@ -174,11 +198,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
       const [, , assetId = '', variant = 'file'] = url.pathname.split('/');
       try {
-        const media = await resolveMedia(
-          core,
-          decodeURIComponent(assetId),
-          decodeURIComponent(variant),
-        );
+        const id = decodePart(assetId);
+        const v = decodePart(variant);
+        if (id === null || v === null) return badPath(res);
+        const media = await resolveMedia(core, id, v);
         return await sendFile(req, res, media.file, media.mime);
       } catch (err) {
         const code = (err as { code?: ErrorCode }).code ?? 'internal';
@@ -197,15 +220,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (
-      url.pathname !== '/events' ||
-      !hostAllowed(req, host, port) ||
-      !isAuthorized(req, url, token)
-    ) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    const refuse = (status: string) => {
+      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       socket.destroy();
-      return;
-    }
+    };
+    if (url.pathname !== '/events' || !hostAllowed(req, host, port))
+      return refuse('401 Unauthorized');
+    // A page on another origin (another port of 127.0.0.1 included) may not read the events,
+    // and a browser (a session cookie) always says where it comes from.
+    const who = auth!.check(req, url);
+    if (!originAllowed(req) || (who.ok && who.via === 'session' && !req.headers.origin))
+      return refuse('403 Forbidden');
+    if (!who.ok) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.set(ws, core.localOwner);
       ws.on('close', () => sockets.delete(ws));
@@ -222,6 +248,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
   port = (server.address() as AddressInfo).port;
+  auth = new ServeAuth(token, port);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${port}/`;
 

@@ -59,16 +59,17 @@ export type AuthResult =
 
 export class ServeAuth {
   private readonly sessions = new Map<string, Session>();
-  readonly cookieName: string;
 
   constructor(
     readonly token: string,
-    port: number,
+    private readonly port: () => number,
     private readonly secure = false,
     /** A session unused this long is forgotten. */
     private readonly idleMs = 30 * 24 * 3600 * 1000,
-  ) {
-    this.cookieName = cookieNameFor(port, secure);
+  ) {}
+
+  get cookieName(): string {
+    return cookieNameFor(this.port(), this.secure);
   }
 
   /**

@@ -108,8 +108,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   /** Each WebSocket with who is on the other end: events reach it through the audience rules. */
   const sockets = new Map<WebSocket, Caller>();
   let port = options.port ?? 0;
-  // Made once the port is known (before the first request: the server is not listening yet).
-  let auth: ServeAuth | undefined;
+  // The cookie is named for the port, known once listening (before any request arrives).
+  const auth = new ServeAuth(token, () => port);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const offEvents = core.events.onAny((event, payload) => {
@@ -138,11 +138,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         .end('Misdirected request: unexpected Host header');
       return;
     }
-    const who = auth!.check(req, url);
+    const who = auth.check(req, url);
     if (!who.ok) {
       // A cookie naming no session (a restart, a session gone) is cleared, so the next visit
       // starts clean from the printed URL.
-      if (who.clearCookie) res.setHeader('Set-Cookie', auth!.clearCookie());
+      if (who.clearCookie) res.setHeader('Set-Cookie', auth.clearCookie());
       if (url.pathname.startsWith('/api/')) return unauthorized(res);
       res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(
@@ -156,7 +156,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       url.searchParams.delete('token');
       // Never `//host`: a path of several slashes would make the Location another site.
       const location = `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
-      res.writeHead(302, { 'Set-Cookie': auth!.startSession(req), Location: location });
+      res.writeHead(302, { 'Set-Cookie': auth.startSession(req), Location: location });
       res.end();
       return;
     }
@@ -228,7 +228,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return refuse('401 Unauthorized');
     // A page on another origin (another port of 127.0.0.1 included) may not read the events,
     // and a browser (a session cookie) always says where it comes from.
-    const who = auth!.check(req, url);
+    const who = auth.check(req, url);
     if (!originAllowed(req) || (who.ok && who.via === 'session' && !req.headers.origin))
       return refuse('403 Forbidden');
     if (!who.ok) return refuse('401 Unauthorized');
@@ -248,7 +248,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
   port = (server.address() as AddressInfo).port;
-  auth = new ServeAuth(token, port);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${port}/`;
 

@@ -3,7 +3,7 @@ import { ipcChannels } from '../contract';
 import type { Api } from '../core/api/dispatch';
 import type { Atelier } from '../core/app/atelier';
 import { subscribeAs } from '../core/app/audience';
-import { isAppUrl } from './security';
+import { isAppUrl } from './appOrigin';
 
 /**
  * One invoke channel for every method: the contract, not the channel name, carries the types,
@@ -13,8 +13,9 @@ export function bindIpc(core: Atelier, api: Api, devServerUrl: string | undefine
   ipcMain.handle(
     ipcChannels.invoke,
     async (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
-      const frameUrl = event.senderFrame?.url ?? '';
-      if (!isAppUrl(frameUrl, devServerUrl)) {
+      // The app's own page, its main frame, at its exact origin: never a subframe, never file://.
+      const frame = event.senderFrame;
+      if (!frame || frame.parent !== null || !isAppUrl(frame.url, devServerUrl)) {
         return {
           ok: false,
           error: { code: 'unauthorized', message: 'IPC from an unexpected frame was refused' },

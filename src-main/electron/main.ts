@@ -6,13 +6,16 @@ import { openAtelier, type Atelier } from '../core/app/atelier';
 import { setFileRemover, setOsShell } from '../core/api/host';
 import '../core/api/services';
 import { bindIpc, forwardEvents } from './ipc';
+import { devServerFor } from './appOrigin';
+import { handleAppProtocol } from './appProtocol';
 import { handleMediaProtocol, registerMediaScheme } from './mediaProtocol';
 import { hardenSessions } from './security';
 import { createMainWindow } from './window';
 
 // The Electron layer only wires core to windows; everything a user can do lives in core.
 const outDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+// A packaged app never loads its renderer from a URL the environment names.
+const devServerUrl = devServerFor(app.isPackaged);
 
 registerMediaScheme();
 
@@ -48,6 +51,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     const api = createApi(core);
     handleMediaProtocol(core);
+    handleAppProtocol(path.join(outDir, 'renderer'));
     cleanups.push(bindIpc(core, api, devServerUrl));
     cleanups.push(
       forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents)),

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import type { Atelier } from '../core/app/atelier';
 import { resolveMedia } from '../core/api/host';
+import { appSchemePrivileges } from './appProtocol';
 
 export const mediaScheme = 'atelier-media';
 
@@ -14,6 +15,7 @@ export function registerMediaScheme(): void {
       scheme: mediaScheme,
       privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
     },
+    appSchemePrivileges(),
   ]);
 }
 

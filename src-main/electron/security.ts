@@ -1,24 +1,20 @@
 import { app, session, shell, type WebContents } from 'electron';
 import { contentSecurityPolicy } from '../server/csp';
+import { isAppUrl } from './appOrigin';
 
-/** Where the renderer may live: the dev server in development, the packaged files otherwise. */
-export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
-  try {
-    const u = new URL(url);
-    if (devServerUrl) return u.origin === new URL(devServerUrl).origin;
-    return u.protocol === 'file:';
-  } catch {
-    return false;
-  }
-}
+export { isAppUrl } from './appOrigin';
 
 /**
  * Navigation, new windows, webviews and permission requests are refused. External https links
  * open in the user's browser instead of inside the app.
  */
 export function hardenContents(contents: WebContents, devServerUrl: string | undefined): void {
+  // Anything but the app's own origin (a dropped .html, a file:// link) is refused.
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, devServerUrl)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url, devServerUrl)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url, devServerUrl)) event.preventDefault();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BrowserWindow } from 'electron';
+import { appEntry } from './appOrigin';
 import { hardenContents } from './security';
 
 export function createMainWindow(outDir: string, devServerUrl: string | undefined): BrowserWindow {
@@ -23,6 +24,6 @@ export function createMainWindow(outDir: string, devServerUrl: string | undefine
   hardenContents(win.webContents, devServerUrl);
   win.once('ready-to-show', () => win.show());
   if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(path.join(outDir, 'renderer', 'index.html'));
+  else void win.loadURL(appEntry);
   return win;
 }

@@ -12,6 +12,7 @@ export const errorCodes = [
   'engine_missing',
   'engine_failed',
   'io_error',
+  'disk_full',
   'cancelled',
   'internal',
 ] as const;

@@ -42,6 +42,7 @@ const statusFor: Record<ErrorCode, number> = {
   engine_missing: 424,
   engine_failed: 502,
   io_error: 500,
+  disk_full: 507,
   cancelled: 409,
   internal: 500,
 };

@@ -32,6 +32,13 @@ export function toErrorData(err: unknown): ApiErrorData {
     return { code: 'invalid_input', message: formatZodError(err), details: err.issues };
   }
   const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
+    return {
+      code: 'disk_full',
+      message: `The disk is full${e.path ? ` (writing ${e.path})` : ''}: free some space and try again.`,
+      details: { errno: e.code, path: e.path },
+    };
+  }
   if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
     return { code: 'io_error', message: e.message, details: { errno: e.code, path: e.path } };
   }

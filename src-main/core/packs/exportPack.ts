@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import {
@@ -27,6 +27,7 @@ import { licenseHeading, renderLicense } from './licenses';
 import { effectiveNames, packMembers, requirePack, stmt } from './packStore';
 import { getPreset } from './presets';
 import { previewDir, removeStalePreviewDirs } from './previews';
+import { renameExclusive, reserveExportRoot } from './exportNames';
 import { exportStamp } from './slug';
 import { PARTIAL_SUFFIX, writeExport, type ExportMember, type ExportWork } from './writeExport';
 
@@ -129,6 +130,7 @@ export async function exportPack(
   const startedAt = new Date();
   markInterrupted(core, isExportRunning);
   running.add(exportId);
+  let release = () => {};
   insertExportRecord(core, {
     id: exportId,
     packId,
@@ -195,9 +197,12 @@ export async function exportPack(
     if (!license.text.startsWith(licenseHeading(pack.license_type)))
       throw new AppError('internal', 'The license text does not match the pack’s license type');
 
+    const reservation = reserveExportRoot(outDir, `${pack.slug}_${exportStamp(startedAt)}`);
+    release = reservation.release;
+    const root = reservation.root;
     const work: ExportWork = {
       exportId,
-      root: `${pack.slug}_${exportStamp(startedAt)}`,
+      root,
       outDir,
       startedAt: startedAt.toISOString(),
       appVersion: appVersion(),
@@ -232,7 +237,7 @@ export async function exportPack(
     if (signal?.aborted) throw signal.reason;
 
     // Every file is complete and verified under its temp name: only now do final names appear.
-    for (const f of written.files) await rename(f.temp, f.path);
+    for (const f of written.files) await renameExclusive(f.temp, f.path);
     await fsyncDir(outDir);
     const files: PackExportFile[] = written.files.map(({ temp: _temp, ...f }) => f);
     const zips = files.filter((f) => f.kind === 'zip');
@@ -283,6 +288,7 @@ export async function exportPack(
     if (status === 'cancelled') throw new AppError('cancelled', message);
     throw new AppError('io_error', message, { cause: (err as Error)?.message });
   } finally {
+    release();
     await rm(previewsDir, { recursive: true, force: true }).catch(() => undefined);
     running.delete(exportId);
   }

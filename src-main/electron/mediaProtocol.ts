@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import type { Atelier } from '../core/app/atelier';
-import { resolveMedia } from '../core/api/host';
+import { openMedia } from '../core/api/host';
 import { appSchemePrivileges } from './appProtocol';
 
 export const mediaScheme = 'atelier-media';
@@ -26,14 +25,16 @@ export function handleMediaProtocol(core: Atelier): void {
     const [assetId = '', variant = 'file'] = url.pathname.split('/').filter(Boolean);
     if (url.hostname !== 'asset') return new Response('Not found', { status: 404 });
     try {
-      const { file, mime } = await resolveMedia(core, decodeURIComponent(assetId), variant);
-      const { size } = await stat(file);
+      const { handle, stats, mime } = await openMedia(core, decodeURIComponent(assetId), variant);
+      const size = stats.size;
+      // Streams read from the handle that was checked, never the path again.
+      const read = (start?: number, end?: number) =>
+        Readable.toWeb(createReadStream('', { fd: handle, start, end })) as ReadableStream;
       const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get('range') ?? '');
       if (range && size > 0) {
         const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
         const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-        const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream;
-        return new Response(body, {
+        return new Response(read(start, end), {
           status: 206,
           headers: {
             'Content-Type': mime,
@@ -42,8 +43,7 @@ export function handleMediaProtocol(core: Atelier): void {
           },
         });
       }
-      const body = Readable.toWeb(createReadStream(file)) as ReadableStream;
-      return new Response(body, {
+      return new Response(read(), {
         headers: { 'Content-Type': mime, 'Content-Length': String(size), 'Accept-Ranges': 'bytes' },
       });
     } catch (err) {

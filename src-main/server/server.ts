@@ -6,7 +6,7 @@ import type { Caller } from '../core/app/caller';
 import { visibleTo } from '../core/app/audience';
 import { appLog } from '../core/log/appLog';
 import { createApi, type Api } from '../core/api/dispatch';
-import { resolveMedia } from '../core/api/host';
+import { openMedia } from '../core/api/host';
 import type { ErrorCode } from '../contract/errors';
 import { hostAllowed, newToken, originAllowed, ServeAuth } from './auth';
 import { sendFile } from './mediaResponse';
@@ -202,8 +202,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         const id = decodePart(assetId);
         const v = decodePart(variant);
         if (id === null || v === null) return badPath(res);
-        const media = await resolveMedia(core, id, v);
-        return await sendFile(req, res, media.file, media.mime);
+        return await sendFile(req, res, await openMedia(core, id, v));
       } catch (err) {
         const code = (err as { code?: ErrorCode }).code ?? 'internal';
         res

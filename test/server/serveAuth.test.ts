@@ -177,3 +177,32 @@ describe('serve: sessions, not the token, in cookies', () => {
     expect(r2.headers.location?.startsWith('//')).toBe(false);
   });
 });
+
+describe('serve: media by asset id', () => {
+  it('never serves what a swapped symbolic link points to, nor a file changed behind its back', async () => {
+    const { symlinkSync, statSync: st, rmSync: rm } = await import('node:fs');
+    const { asset, insertAssets } = await import('../core/browse/helpers');
+    const file = path.join(t.root, 'cat.png');
+    writeFileSync(file, Buffer.alloc(2000, 7));
+    const a = asset(
+      { filename: 'cat.png', path: file, size_bytes: 2000, mtime_ms: Math.floor(st(file).mtimeMs) },
+      0,
+    );
+    insertAssets(t.core.sqlite, [a]);
+    const bearer = { Authorization: `Bearer ${server.token}` };
+    const ok = await raw(`/media/${a.id}/file`, bearer);
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('image/png');
+    // Swapped for a link to a system file: refused.
+    rm(file);
+    symlinkSync('/etc/passwd', file);
+    const swapped = await raw(`/media/${a.id}/file`, bearer);
+    expect(swapped.status).toBeGreaterThanOrEqual(400);
+    expect(swapped.body).not.toMatch(/root:/);
+    // Rewritten behind the Library's back (another size): not served until it is rescanned.
+    rm(file);
+    writeFileSync(file, Buffer.alloc(10, 1));
+    const changed = await raw(`/media/${a.id}/file`, bearer);
+    expect(changed.status).toBe(409);
+  });
+});

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src-main/server/server';
@@ -132,7 +132,16 @@ describe('serve mode', () => {
     writeFileSync(thumb, Buffer.alloc(300, 1));
     const file = path.join(t.root, 'clip.wav');
     writeFileSync(file, Buffer.alloc(1000, 2));
-    const a = asset({ filename: 'clip.wav', path: file, thumb_key: key }, 0);
+    const a = asset(
+      {
+        filename: 'clip.wav',
+        path: file,
+        thumb_key: key,
+        size_bytes: 1000,
+        mtime_ms: Math.floor(statSync(file).mtimeMs),
+      },
+      0,
+    );
     insertAssets(t.core.sqlite, [a]);
     const url = `${server.url}media/${a.id}/thumb-small`;
 

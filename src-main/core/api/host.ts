@@ -4,6 +4,7 @@
  * core through core/api (and the shared layer) only; this is that door.
  */
 export { resolveMedia, mediaVariants, type MediaVariant } from '../media/resolveMedia';
+export { openMedia, type OpenedMedia } from '../media/openMedia';
 export { setOsShell, type OsShell } from '../desktop/osShell';
 export { setFileRemover } from '../curation/trash';
 export { exportPack } from '../packs/exportPack';

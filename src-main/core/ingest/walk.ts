@@ -23,22 +23,35 @@ function invalidUtf8(raw: Buffer): boolean {
 }
 
 /**
- * Lists the media files under a folder. Follows symbolic links but never around a loop (each
- * folder's real path is remembered along the current branch), and reports names that are not
- * valid UTF-8, unreadable folders and loops as failures instead of stopping.
+ * Lists the media files under a folder. Follows symbolic links, but visits each folder and each
+ * file once, known by device and inode across the whole walk: 25 symlinks forming diamonds once
+ * turned one PNG into 4,096 paths. A link that leads back into its own branch is a loop and is
+ * reported; a second way into a folder already listed is simply not taken. Names that are not
+ * valid UTF-8, unreadable folders and loops are failures, never a stop.
  */
 export async function walkFolder(root: string, recursive: boolean): Promise<WalkResult> {
   const result: WalkResult = { files: [], failures: [], unreadableDirs: [] };
   const rootReal = await realpath(root);
-  await walkDir(root, [rootReal], recursive, result);
+  const seen: Seen = { dirs: new Set(), files: new Set() };
+  const rootStat = await stat(root);
+  seen.dirs.add(inodeKey(rootStat));
+  await walkDir(root, [rootReal], recursive, result, seen);
   return result;
 }
+
+interface Seen {
+  dirs: Set<string>;
+  files: Set<string>;
+}
+
+const inodeKey = (s: { dev: number; ino: number }) => `${s.dev}:${s.ino}`;
 
 async function walkDir(
   dir: string,
   ancestors: string[],
   recursive: boolean,
   out: WalkResult,
+  seen: Seen,
 ): Promise<void> {
   let entries: Dirent<Buffer>[];
   try {
@@ -95,10 +108,22 @@ async function walkDir(
         });
         continue;
       }
-      await walkDir(full, [...ancestors, real], recursive, out);
+      let key: string;
+      try {
+        key = inodeKey(await stat(full));
+      } catch (err) {
+        out.failures.push({ path: full, error: toIngestError(err) });
+        continue;
+      }
+      if (seen.dirs.has(key)) continue;
+      seen.dirs.add(key);
+      await walkDir(full, [...ancestors, real], recursive, out, seen);
     } else if (isFile && isCandidateFile(full)) {
       try {
         const s = await stat(full);
+        const key = inodeKey(s);
+        if (seen.files.has(key)) continue;
+        seen.files.add(key);
         out.files.push({ path: full, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
       } catch (err) {
         out.failures.push({ path: full, error: toIngestError(err) });

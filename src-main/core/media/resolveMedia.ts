@@ -9,6 +9,13 @@ import { mimeOf } from '../util/mime';
 import { isInside } from '../util/pathInside';
 
 export const mediaVariants = ['file', ...thumbVariants] as const;
+
+export interface ResolvedMedia {
+  file: string;
+  mime: string;
+  /** For an asset's own file: what it was when ingested, to check it still is (openMedia). */
+  expect?: { size: number; mtimeMs: number };
+}
 export type MediaVariant = (typeof mediaVariants)[number];
 
 /**
@@ -19,7 +26,7 @@ export async function resolveMedia(
   core: Atelier,
   assetId: string,
   variant: string,
-): Promise<{ file: string; mime: string }> {
+): Promise<ResolvedMedia> {
   if (!(mediaVariants as readonly string[]).includes(variant)) {
     throw new AppError('invalid_input', `Unknown media variant: ${variant}`);
   }
@@ -27,7 +34,7 @@ export async function resolveMedia(
   // second while scrolling, and building the query each time was half of serving one.
   const asset = statements(core.sqlite)
     .get(
-      'SELECT id, path, type, thumb_key, duration_sec, phash, deleted_at FROM assets WHERE id = ?',
+      'SELECT id, path, type, thumb_key, duration_sec, phash, deleted_at, size_bytes, mtime_ms FROM assets WHERE id = ?',
     )
     .get(assetId) as
     | {
@@ -38,10 +45,17 @@ export async function resolveMedia(
         duration_sec: number | null;
         phash: string | null;
         deleted_at: string | null;
+        size_bytes: number;
+        mtime_ms: number;
       }
     | undefined;
   if (!asset) throw new AppError('not_found', `No asset ${assetId}`);
-  if (variant === 'file') return { file: asset.path, mime: mimeOf(asset.path) };
+  if (variant === 'file')
+    return {
+      file: asset.path,
+      mime: mimeOf(asset.path),
+      expect: { size: asset.size_bytes, mtimeMs: asset.mtime_ms },
+    };
   if (!asset.thumb_key) throw new AppError('not_found', `Asset ${assetId} has no thumbnail yet`);
   let file = thumbPath(core.layout, asset.thumb_key, variant as ThumbVariant);
   if (!isInside(core.layout.thumbs, file)) throw new AppError('invalid_input', 'Refused path');

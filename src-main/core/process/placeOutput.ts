@@ -4,8 +4,10 @@ import {
   linkSync,
   mkdirSync,
   renameSync,
+  statSync,
   rmSync,
   unlinkSync,
+  utimesSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { PlacementJournal } from '../jobs/placementJournal';
@@ -49,6 +51,10 @@ export function placeOutput(
     // Another file system, or one without hard links.
     const partial = path.join(dir, `.${path.basename(target)}.atelier-partial`);
     copyFileSync(tempFile, partial, constants.COPYFILE_EXCL);
+    // The copy keeps the original's times: the asset row records them, and media served by id
+    // is checked against them (media/openMedia.ts).
+    const { atime, mtime } = statSync(tempFile);
+    utimesSync(partial, atime, mtime);
     try {
       journal?.(target, partial);
       try {

@@ -20,6 +20,8 @@ export interface SeedAsset {
   filename: string;
   type: 'image' | 'audio' | 'video';
   sha256: string;
+  /** As recorded at ingest; media by id is checked against it (with size_bytes). */
+  mtime_ms: number;
   phash: string | null;
   size_bytes: number;
   width: number | null;
@@ -53,6 +55,7 @@ const columns: (keyof SeedAsset)[] = [
   'sha256',
   'phash',
   'size_bytes',
+  'mtime_ms',
   'width',
   'height',
   'duration_sec',
@@ -210,6 +213,7 @@ export function makeAssets(n: number, options: SeedOptions = {}): SeedAsset[] {
       sha256: sha,
       phash,
       size_bytes: 10_000 + Math.floor(r() * 8_000_000),
+      mtime_ms: 0,
       width: type === 'audio' ? null : pick(r, [512, 768, 1024, 1920]),
       height: type === 'audio' ? null : pick(r, [512, 768, 1024, 1080]),
       duration_sec: type === 'image' ? null : Math.round(r() * 3000) / 10,
@@ -246,6 +250,7 @@ export function asset(over: Partial<SeedAsset> & { filename: string }, i = 0): S
     sha256: createHash('sha256').update(over.filename).digest('hex'),
     phash: null,
     size_bytes: 1000,
+    mtime_ms: 0,
     width: 512,
     height: 512,
     duration_sec: null,

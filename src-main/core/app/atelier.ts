@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { migrations } from '../../../migrations';
@@ -16,6 +17,7 @@ import type { Database } from '../db/schema';
 import { EventBus } from '../events/bus';
 import { appLog, openAppLog } from '../log/appLog';
 import { SettingsStore } from '../settings/settingsStore';
+import { killOrphans, trackChildrenIn } from '../util/childProcesses';
 import { nowIso, uuidv7 } from '../util/ids';
 import { DisposableStore, type Disposable } from './disposable';
 import type { Caller, HostKind } from './caller';
@@ -84,6 +86,11 @@ export async function openAtelier(options: OpenOptions): Promise<Atelier> {
     opened = openDatabase(layout.database);
     const migration = await migrateToLatest(opened.db, layout.database, migrations, state);
     const closeLog = openAppLog(layout.logs);
+    // Engines a crashed Atelier left running go before anything is re-queued.
+    const pids = path.join(layout.tmp, 'pids');
+    const orphans = killOrphans(pids);
+    if (orphans.length) appLog.warn('app', `stopped engines left running: ${orphans.join(', ')}`);
+    trackChildrenIn(pids);
     appLog.info(
       'app',
       `opened ${layout.root} (${options.host}, schema ${migration.schemaVersion})`,

@@ -5,10 +5,13 @@ import {
   type Serializable,
   type StdioOptions,
 } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../../contract/errors';
 import { logEngineCommand } from '../log/appLog';
+import { forgetChild, pdeathsigWrapper, recordChild } from '../util/childProcesses';
 import { LineSplitter, type ParsedProgress, type ProgressParser } from './progressParsers';
 
 /**
@@ -133,6 +136,7 @@ function supervise(child: ChildProcess, options: SpawnOptions): ProgramHandle {
       }, options.timeoutMs)
     : null;
   timer?.unref();
+  if (child.pid) recordChild(child.pid, options.label);
   if (options.background && child.pid) {
     try {
       os.setPriority(child.pid, 10);
@@ -148,6 +152,7 @@ function supervise(child: ChildProcess, options: SpawnOptions): ProgramHandle {
       if (child.pid === undefined) finish(null, null);
     });
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      if (child.pid) forgetChild(child.pid);
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       resolve({ exitCode, signal, spawnError, timedOut, cancelled });
@@ -179,13 +184,21 @@ export function startProgram(file: string, args: string[], options: StartOptions
     options.stdout ?? 'pipe',
     options.stderr ?? 'pipe',
   ];
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: cleanEnv(options.env),
-    stdio,
-    detached: process.platform !== 'win32',
-    windowsHide: true,
-  });
+  // On Linux an engine also dies with the app (parent-death signal through util-linux's setpriv).
+  // Only for a program that exists: a missing one must still fail as ENOENT, not as setpriv's.
+  const wrapper = pdeathsigWrapper();
+  const wrap = wrapper !== null && path.isAbsolute(file) && existsSync(file);
+  const child = spawn(
+    wrap ? wrapper : file,
+    wrap ? ['--pdeathsig', 'KILL', '--', file, ...args] : args,
+    {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio,
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    },
+  );
   return supervise(child, options);
 }
 

@@ -65,7 +65,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   const statements = [
     `CREATE INDEX jobs_dispatch ON jobs(pool, priority DESC, position) WHERE status = 'queued'`,
-    `CREATE INDEX jobs_creator ON jobs(created_by, created_at) WHERE created_by IS NOT NULL`,
+    `CREATE INDEX jobs_creator ON jobs(created_by, status, created_at) WHERE created_by IS NOT NULL`,
 
     `ALTER TABLE job_segments ADD COLUMN label TEXT`,
     `ALTER TABLE job_segments ADD COLUMN start_ms INTEGER`,

@@ -13,6 +13,7 @@ export const errorCodes = [
   'engine_failed',
   'io_error',
   'disk_full',
+  'rate_limited',
   'cancelled',
   'internal',
 ] as const;

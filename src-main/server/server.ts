@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -43,6 +44,7 @@ const statusFor: Record<ErrorCode, number> = {
   engine_failed: 502,
   io_error: 500,
   disk_full: 507,
+  rate_limited: 429,
   cancelled: 409,
   internal: 500,
 };
@@ -72,6 +74,19 @@ function badPath(res: ServerResponse): void {
     ok: false,
     error: { code: 'invalid_input', message: 'The path is not valid URL encoding' },
   });
+}
+
+/** The soft limit on open files (Linux: /proc/self/limits); 1024 where it cannot be read. */
+function openFileLimit(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const n = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isFinite(n) && n > 0 ? n : 1024;
+  } catch {
+    return 1024;
+  }
 }
 
 function unauthorized(res: ServerResponse): void {
@@ -107,7 +122,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const api = createApi(core);
   /** Each WebSocket with who is on the other end: events reach it through the audience rules. */
-  const sockets = new Map<WebSocket, Caller>();
+  const sockets = new Map<WebSocket, Caller & { ip: string }>();
+  // Connections are bounded by what the process may open: 226 WebSockets under a 256-file
+  // limit once stopped the api. Each client gets a few, all of them together a share.
+  const fdLimit = openFileLimit();
+  const maxSockets = Math.max(8, Math.min(256, Math.floor(fdLimit / 4)));
+  const maxSocketsPerClient = Math.max(2, Math.min(16, Math.floor(maxSockets / 4)));
   let port = options.port ?? 0;
   // The cookie is named for the port, known once listening (before any request arrives).
   const auth = new ServeAuth(token, () => port);
@@ -232,14 +252,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!originAllowed(req) || (who.ok && who.via === 'session' && !req.headers.origin))
       return refuse('403 Forbidden');
     if (!who.ok) return refuse('401 Unauthorized');
+    const ip = req.socket.remoteAddress ?? '';
+    let fromThisClient = 0;
+    for (const s of sockets.values()) if (s.ip === ip) fromThisClient++;
+    if (sockets.size >= maxSockets || fromThisClient >= maxSocketsPerClient)
+      return refuse('429 Too Many Requests');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.set(ws, core.localOwner);
+      sockets.set(ws, { ...core.localOwner, ip });
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
       ws.send(JSON.stringify({ event: 'hello', payload: { at: new Date().toISOString() } }));
     });
   });
 
+  // Past this many sockets new connections are refused, leaving descriptors for the database,
+  // the log and engines.
+  server.maxConnections = Math.max(64, Math.floor(fdLimit * 0.75));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -10,6 +10,8 @@ export const rendererDir = path.join(root, 'out', 'renderer');
 
 export async function serveLibrary(dataDir: string) {
   const core = await openAtelier({ dataDir, host: 'serve', services: true });
+  // The test's folders live beside the data dir (`atelier serve --allow-root` would allow them).
+  core.allowedRoots.push(path.dirname(dataDir));
   const server = await startServer({ core, rendererDir, port: 0 });
   return {
     url: server.openUrl,

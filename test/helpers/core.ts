@@ -26,6 +26,8 @@ export async function openTestCore(
     host: options.host ?? 'cli',
     services: options.services ?? false,
   });
+  // A served test core may import from its temp folder, as `atelier serve --allow-root` allows.
+  if (core.host === 'serve') core.allowedRoots.push(dir);
   const api = createApi(core);
   return {
     core,

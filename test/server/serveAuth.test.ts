@@ -206,3 +206,35 @@ describe('serve: media by asset id', () => {
     expect(changed.status).toBe(409);
   });
 });
+
+describe('serve: limits', () => {
+  it('caps the event streams one client may hold, so sockets cannot exhaust the server', async () => {
+    const bearer = { Authorization: `Bearer ${server.token}` };
+    const open: WebSocket[] = [];
+    let refused = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = await new Promise<WebSocket | number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: bearer });
+        ws.on('open', () => resolve(ws));
+        ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => undefined);
+      });
+      if (typeof r === 'number') {
+        expect(r).toBe(429);
+        refused++;
+      } else open.push(r);
+    }
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    expect(open.length).toBeLessThanOrEqual(16);
+    expect(refused).toBe(40 - open.length);
+    // The api still answers.
+    const status = await raw(
+      '/api/system.status',
+      { ...bearer, 'Content-Type': 'application/json' },
+      'POST',
+      '{}',
+    );
+    expect(status.status).toBe(200);
+    for (const ws of open) ws.close();
+  });
+});

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../../server/server';
 import { appRoot } from '../../core/util/version';
@@ -5,9 +6,11 @@ import { ensureRendererBuilt } from '../ensureRenderer';
 import { openForCli, resolveDataDir } from '../openCore';
 import { UsageError, type CliIO } from '../output';
 
-export const serveHelp = `atelier serve [--data-dir DIR] [--host 127.0.0.1] [--port N] [--no-build]
+export const serveHelp = `atelier serve [--data-dir DIR] [--host 127.0.0.1] [--port N] [--allow-root DIR]… [--no-build]
   Serves the app to a browser: prints "Atelier is serving at http://HOST:PORT/?token=…".
-  --port 0 picks a free port. Binds 127.0.0.1 unless told otherwise; every request needs the token.`;
+  --port 0 picks a free port. Binds 127.0.0.1 unless told otherwise; every request needs the token.
+  A browser may name places on this machine (files to import, an export folder, a program) only
+  inside the data dir, a watched folder or a folder given with --allow-root.`;
 
 export async function serveCommand(
   argv: string[],
@@ -21,6 +24,7 @@ export async function serveCommand(
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '4477' },
       'no-build': { type: 'boolean', default: false },
+      'allow-root': { type: 'string', multiple: true, default: [] },
     },
     strict: true,
   });
@@ -32,6 +36,7 @@ export async function serveCommand(
     ? `${root}/out/renderer`
     : await ensureRendererBuilt(root, (l) => io.err(l));
   const core = await openForCli(resolveDataDir(values['data-dir']), 'serve', true);
+  for (const dir of values['allow-root']) core.allowedRoots.push(path.resolve(dir));
   let server;
   try {
     server = await startServer({ core, rendererDir, host: values.host, port });

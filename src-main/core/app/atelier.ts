@@ -49,6 +49,8 @@ export class Atelier {
   readonly startedAt = nowIso();
   readonly disposables = new DisposableStore();
   readonly settings: SettingsStore;
+  /** Folders a served client may name besides the data dir and watched folders (--allow-root). */
+  readonly allowedRoots: string[] = [];
   /** The library's local owner: who the desktop app and the CLI act as. */
   localOwner: Caller = { userId: null, role: 'owner', name: 'Owner' };
 

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { AppError } from '../../contract/errors';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -31,6 +32,33 @@ export function layoutOf(root: string): DataDirLayout {
   };
 }
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir loops forever under /proc (which answers
+ * ENOENT for a folder it will never let exist), and a plain error beats a hang.
+ */
+function makeDir(dir: string): void {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EEXIST') continue;
+      throw new AppError(
+        'invalid_input',
+        `Cannot create the data folder ${dir}: ${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.code ?? e.message)}. Choose another folder with --data-dir.`,
+      );
+    }
+  }
+}
+
 export function ensureLayout(layout: DataDirLayout): void {
   for (const dir of [
     layout.root,
@@ -41,7 +69,7 @@ export function ensureLayout(layout: DataDirLayout): void {
     layout.tmp,
     layout.work,
   ]) {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
   }
 }
 

@@ -4,6 +4,7 @@ import { AppError } from '../../contract/errors';
 import type { enginesMethods } from '../../contract/engines';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
+import { checkHostPath } from '../app/hostPaths';
 import { probeEndpoint } from './endpointHealth';
 import {
   addEndpoint,
@@ -39,7 +40,15 @@ function checkProgram(label: string, p: string | null | undefined): void {
 export function enginesHandlers(core: Atelier): HandlersFor<keyof typeof enginesMethods> {
   return {
     'engines.status': ({ refresh }) => enginesStatus(core, refresh),
-    'engines.update': async (patch) => {
+    'engines.update': async (patch, ctx) => {
+      // A served client may not point an engine at a program of its choosing elsewhere.
+      for (const [what, p] of [
+        ['ffmpeg', patch.ffmpegPath],
+        ['ffprobe', patch.ffprobePath],
+        ['Real-ESRGAN', patch.realesrganPath],
+        ['The Real-ESRGAN models folder', patch.realesrganModelsDir],
+      ] as const)
+        if (p) checkHostPath(core, ctx, p, what);
       checkProgram('ffmpeg', patch.ffmpegPath);
       checkProgram('ffprobe', patch.ffprobePath);
       checkProgram('Real-ESRGAN', patch.realesrganPath);

@@ -1,6 +1,7 @@
 import type { IngestFailure, IngestOutcome, libraryMethods } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
+import { checkHostPath } from '../app/hostPaths';
 import { importPaths } from './importPaths';
 import { ingestPipeline } from './pipeline';
 import { summarize } from './summary';
@@ -50,7 +51,11 @@ function failurePaths(core: Atelier, ids: string[] | undefined): { id: string; p
 
 export function ingestHandlers(core: Atelier): HandlersFor<IngestMethod> {
   return {
-    'ingest.importFiles': (input) => importPaths(core, input.paths),
+    'ingest.importFiles': (input, ctx) =>
+      importPaths(
+        core,
+        input.paths.map((p) => checkHostPath(core, ctx, p, 'Files to import')),
+      ),
     'ingest.upload': (input) => receiveUpload(core, input),
     'ingest.progress': () => ingestPipeline(core).progress,
     'ingest.failures': (input) => listFailures(core, input.limit),

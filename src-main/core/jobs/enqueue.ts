@@ -61,6 +61,26 @@ interface NewJob {
   createdBy: string | null;
 }
 
+/**
+ * Jobs one user may have waiting at once: a runaway script (20,010 jobs queued in 2 s) must not
+ * bury the queue. Large batches fit (10,000 files at a time is the api's own limit).
+ */
+export const MAX_QUEUED_PER_USER = 20_000;
+
+function checkQueueRoom(core: Atelier, createdBy: string | null | undefined, adding: number): void {
+  if (!createdBy) return;
+  const { n } = stmt(
+    core.sqlite,
+    "SELECT count(*) n FROM jobs WHERE created_by = ? AND status = 'queued' AND kind != 'batch'",
+  ).get(createdBy) as { n: number };
+  if (n + adding > MAX_QUEUED_PER_USER)
+    throw new AppError(
+      'rate_limited',
+      `You have ${n.toLocaleString('en')} jobs waiting; at most ${MAX_QUEUED_PER_USER.toLocaleString('en')} may wait at once. Let some finish (or cancel them) and queue the rest then.`,
+      { queued: n, adding, limit: MAX_QUEUED_PER_USER },
+    );
+}
+
 /** Automatic attempts: kinds that may run again get theirs; `fail` kinds run once. */
 function attemptsOf(kind: JobKind): number {
   return kind.restart === 'fail' ? 1 : Math.max(1, kind.maxAttempts ?? 1);
@@ -108,6 +128,7 @@ export async function enqueueJob(
 ): Promise<JobSummary> {
   const kind = requireJobKind(kindName);
   const parsed = parseParams(kind.params, params, kindName);
+  checkQueueRoom(core, options.createdBy, 1);
   const id = uuidv7();
   insertJob(core, {
     id,
@@ -146,6 +167,7 @@ export async function enqueueBatch(
   options: Pick<EnqueueOptions, 'priority' | 'pool' | 'createdBy'> = {},
 ): Promise<{ parent: JobSummary; childIds: string[] }> {
   const kind = requireJobKind(kindName);
+  checkQueueRoom(core, options.createdBy, items.length);
   const prepared: NewJob[] = [];
   const parentId = uuidv7();
   for (const item of items) {

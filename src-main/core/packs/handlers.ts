@@ -2,6 +2,7 @@ import { AppError } from '../../contract/errors';
 import type { packsMethods } from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
+import { checkHostPath } from '../app/hostPaths';
 import { enqueueJob } from '../jobs/enqueue';
 import { cancelJob } from '../jobs/queue';
 import { runnerOf } from '../jobs/runnerRegistry';
@@ -65,6 +66,7 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
     'packs.presets': () => listPresets(),
     'packs.export': async ({ packId, options }, ctx) => {
       requirePack(core, packId);
+      if (options.outDir) checkHostPath(core, ctx, options.outDir, 'The export folder');
       const exportId = uuidv7();
       if (runnerOf(core)) {
         const job = await enqueueJob(

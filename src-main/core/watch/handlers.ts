@@ -2,6 +2,7 @@ import { AppError } from '../../contract/errors';
 import type { libraryMethods } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
+import { checkHostPath } from '../app/hostPaths';
 import {
   addFolder,
   folderDetail,
@@ -21,7 +22,8 @@ export function watchHandlers(core: Atelier): HandlersFor<WatchMethod> {
   };
   return {
     'watchFolders.details': () => folderDetails(core),
-    'watchFolders.add': async (input) => {
+    'watchFolders.add': async (input, ctx) => {
+      checkHostPath(core, ctx, input.path, 'A folder to watch');
       const id = await addFolder(core, input.path, input);
       const service = watchServiceOf(core);
       // With the watcher running, its start-up reconcile ingests what the folder holds.

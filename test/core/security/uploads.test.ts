@@ -114,3 +114,25 @@ describe('uploads', () => {
     expect((await t.api.invoke('settings.update', { ownerName: 'Ada' })).ok).toBe(true);
   });
 });
+
+describe('queued jobs', () => {
+  it('one user may have at most 20,000 jobs waiting, with a clear error past it', async () => {
+    const { MAX_QUEUED_PER_USER, enqueueBatch } =
+      await import('../../../src-main/core/jobs/enqueue');
+    await import('../jobs/testKinds');
+    t = await openTestCore();
+    const owner = t.core.localOwner.userId!;
+    await t.call('jobs.pause', {});
+    const items = Array.from({ length: 10_000 }, () => ({ params: { ms: 0 } }));
+    await enqueueBatch(t.core, 'test_sleep', 'first', items, { createdBy: owner });
+    await enqueueBatch(t.core, 'test_sleep', 'second', items, { createdBy: owner });
+    const err = await enqueueBatch(t.core, 'test_sleep', 'one too many', [{ params: {} }], {
+      createdBy: owner,
+    }).catch((e) => e);
+    expect(err.code).toBe('rate_limited');
+    expect(err.message).toMatch(/You have 20,000 jobs waiting; at most 20,000/);
+    expect(MAX_QUEUED_PER_USER).toBe(20_000);
+    // Someone else is not held back by it.
+    await enqueueBatch(t.core, 'test_sleep', 'other', [{ params: {} }], { createdBy: null });
+  }, 60_000);
+});

@@ -44,6 +44,7 @@ async function until<T>(what: string, fn: () => T | undefined | false, ms = 8000
 
 async function start() {
   core = await openAtelier({ dataDir: path.join(root, 'data'), host: 'serve', services: true });
+  core.allowedRoots.push(root);
   api = createApi(core);
   added = [];
   updated = [];

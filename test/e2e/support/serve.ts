@@ -24,7 +24,19 @@ export async function startServe(
   const dataDir = path.join(t.dir, 'data');
   const child = spawn(
     process.execPath,
-    ['bin/atelier.mjs', 'serve', '--data-dir', dataDir, '--port', '0', '--no-build', ...extraArgs],
+    [
+      'bin/atelier.mjs',
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--no-build',
+      // The test's media live beside the data dir: the browser may name them.
+      '--allow-root',
+      t.dir,
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },

@@ -4,7 +4,8 @@
  */
 export function contentSecurityPolicy(host: 'electron' | 'serve'): string {
   const media = host === 'electron' ? `'self' atelier-media: blob: data:` : `'self' blob: data:`;
-  const connect = host === 'electron' ? `'self'` : `'self' ws: wss:`;
+  // 'self' covers the page's own ws:// and wss:// (CSP 3): the event stream, and nothing else.
+  const connect = `'self'`;
   return [
     `default-src 'self'`,
     `script-src 'self'`,

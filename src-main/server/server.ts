@@ -76,6 +76,27 @@ function badPath(res: ServerResponse): void {
   });
 }
 
+const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in JSON text, in one pass (strings skipped). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
 /** The soft limit on open files (Linux: /proc/self/limits); 1024 where it cannot be read. */
 function openFileLimit(): number {
   try {
@@ -197,7 +218,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       let input: unknown = {};
       try {
         const body = await readBody(req, maxBody);
-        input = body.length ? JSON.parse(body.toString('utf8')) : {};
+        const text = body.toString('utf8');
+        // No api input nests deeper than a few levels; 10 MB of nested arrays took ~10 s.
+        if (nestingDepth(text) > MAX_JSON_DEPTH)
+          throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), {
+            status: 400,
+          });
+        input = body.length ? (JSON.parse(text) as unknown) : {};
       } catch (err) {
         const status = (err as { status?: number }).status ?? 400;
         return json(res, status, {

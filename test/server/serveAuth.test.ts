@@ -238,3 +238,25 @@ describe('serve: limits', () => {
     for (const ws of open) ws.close();
   });
 });
+
+describe('serve: request bodies', () => {
+  it('refuses JSON nested absurdly deep at once (400), whatever its size', async () => {
+    const bearer = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
+    const deep = '['.repeat(2_000_000) + ']'.repeat(2_000_000);
+    const t0 = performance.now();
+    const r = await raw('/api/system.status', bearer, 'POST', deep);
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({
+      error: { message: expect.stringMatching(/nested deeper/) },
+    });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    // Brackets inside strings do not count.
+    const fine = await raw(
+      '/api/settings.update',
+      bearer,
+      'POST',
+      JSON.stringify({ ownerName: '[[[[['.repeat(8) }),
+    );
+    expect(fine.status).toBe(200);
+  });
+});

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { AppError } from '../../contract/errors';
 
@@ -26,10 +26,61 @@ export interface DataDirLock {
   release(): void;
 }
 
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Creates `file` holding `text`, only if it does not exist, atomically: written to a private
+ * temp file first, then hard-linked into place, so nobody ever reads it empty or half written.
+ */
+function createExclusive(file: string, text: string): boolean {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fd = openSync(temp, 'wx');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+const sameHolder = (a: LockInfo | null, b: LockInfo | null) =>
+  !!a && !!b && a.pid === b.pid && a.startedAt === b.startedAt && a.hostname === b.hostname;
+
+/**
+ * Removes a stale lock, if it is still the one found stale: under a second, short-lived lock of
+ * its own, so two processes taking over the same stale lock cannot both win (one removing the
+ * fresh lock the other just made).
+ */
+function removeStale(lockPath: string, stale: LockInfo | null): void {
+  const guard = `${lockPath}.takeover`;
+  if (!createExclusive(guard, JSON.stringify({ pid: process.pid }))) {
+    const owner = readLock(guard);
+    // A takeover abandoned by a process that died in it.
+    if (!owner || !processAlive(owner.pid)) rmSync(guard, { force: true });
+    else sleep(20);
+    return;
+  }
+  try {
+    const now = readLock(lockPath);
+    if (now === null ? stale === null : sameHolder(now, stale)) rmSync(lockPath, { force: true });
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
 /**
  * One writer per data directory. SQLite would let two processes write, but two watchers and two
  * job runners over one library would ingest twice and run jobs twice. The lock file is created
- * with O_EXCL; a lock left by a dead process (crash, kill -9) is taken over.
+ * exclusively and whole; a lock left by a dead process (crash, kill -9) is taken over, by one
+ * process only however many try at once.
  */
 export function acquireDataDirLock(lockPath: string, host: string): DataDirLock {
   const info: LockInfo = {
@@ -38,11 +89,8 @@ export function acquireDataDirLock(lockPath: string, host: string): DataDirLock 
     host,
     startedAt: new Date().toISOString(),
   };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (createExclusive(lockPath, JSON.stringify(info))) {
       heldHere.add(lockPath);
       let released = false;
       const release = () => {
@@ -57,8 +105,6 @@ export function acquireDataDirLock(lockPath: string, host: string): DataDirLock 
       };
       process.on('exit', release);
       return { release };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readLock(lockPath);
     if (
@@ -82,7 +128,7 @@ export function acquireDataDirLock(lockPath: string, host: string): DataDirLock 
         { lockPath, holder },
       );
     }
-    rmSync(lockPath, { force: true });
+    removeStale(lockPath, holder);
   }
   throw new AppError('conflict', `Could not take the data directory lock at ${lockPath}`);
 }

@@ -44,3 +44,61 @@ describe('data directory lock', () => {
     await core.dispose();
   });
 });
+
+describe('taking over a stale lock', () => {
+  it('four processes racing for the same stale lock, 25 times: one holder each time, never two', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { writeFileSync: write } = await import('node:fs');
+    const os = await import('node:os');
+    const { tempDir } = await import('../../helpers/tempDir');
+    const t = tempDir();
+    try {
+      const lockPath = path.join(t.dir, 'atelier.lock');
+      const dead = Number(spawnSync('/bin/sh', ['-c', 'echo $$']).stdout.toString().trim());
+      write(
+        lockPath,
+        JSON.stringify({ pid: dead, hostname: os.hostname(), host: 'cli', startedAt: 'crashed' }),
+      );
+      const t0 = Date.now() + 4000; // after tsx has started all four
+      const rounds = 25;
+      const outputs = await Promise.all(
+        Array.from(
+          { length: 4 },
+          () =>
+            new Promise<string>((resolve) => {
+              const child = spawn(
+                process.execPath,
+                [
+                  '--import',
+                  'tsx',
+                  path.join(__dirname, 'fixtures', 'lockRace.ts'),
+                  lockPath,
+                  String(rounds),
+                  String(t0),
+                  String(dead),
+                ],
+                { cwd: path.resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] },
+              );
+              let out = '';
+              child.stdout.on('data', (d) => (out += d));
+              child.on('exit', () => resolve(out));
+            }),
+        ),
+      );
+      const wins = outputs
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { round: number; from: number; to: number });
+      const perRound = new Map<number, number>();
+      for (const w of wins) perRound.set(w.round, (perRound.get(w.round) ?? 0) + 1);
+      expect([...perRound.values()].every((n) => n === 1)).toBe(true);
+      expect(perRound.size).toBe(rounds);
+      const sorted = [...wins].sort((a, b) => a.from - b.from);
+      for (let i = 1; i < sorted.length; i++)
+        expect(sorted[i]!.from).toBeGreaterThanOrEqual(sorted[i - 1]!.to);
+    } finally {
+      t.cleanup();
+    }
+  }, 60_000);
+});

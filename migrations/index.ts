@@ -13,6 +13,7 @@ import * as m0006 from './0006_forgotten_files';
 import * as m0007 from './0007_models';
 import * as m0008 from './0008_platform';
 import * as m0009 from './0009_search';
+import * as m0010 from './0010_accounts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -33,4 +34,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0007_models', m0007],
   ['0008_platform', m0008],
   ['0009_search', m0009],
+  ['0010_accounts', m0010],
 ];

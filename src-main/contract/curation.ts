@@ -230,6 +230,7 @@ export const curationMethods = {
         'deleting files from disk needs confirm: "delete files"',
       ),
     'Remove trashed assets (all, or some) from the library for good; files stay on disk unless deleteFiles is confirmed.',
+    { access: 'manager' },
   )<{ removed: number; filesDeleted: number; fileErrors: { path: string; reason: string }[] }>(),
 
   'duplicates.find': method(

@@ -138,6 +138,7 @@ export const enginesMethods = {
       })
       .strict(),
     'Override engine paths (null clears an override) and processing settings.',
+    { access: 'manager' },
   )<EnginesStatus>(),
   'engines.addEndpoint': method(
     z
@@ -151,6 +152,7 @@ export const enginesMethods = {
       })
       .strict(),
     'Add an engine server (ComfyUI, sd-server, an OpenAI-compatible LLM server): it becomes a pool of the job queue.',
+    { access: 'manager' },
   )<EngineEndpoint>(),
   'engines.updateEndpoint': method(
     z
@@ -164,10 +166,12 @@ export const enginesMethods = {
       })
       .strict(),
     'Change an engine server; a disabled one receives no new jobs.',
+    { access: 'manager' },
   )<EngineEndpoint>(),
   'engines.removeEndpoint': method(
     z.object({ id: endpointId }).strict(),
     'Remove an engine server; jobs waiting for it alone wait until another server of its kind is added.',
+    { access: 'manager' },
   )<{ removed: true }>(),
   'engines.testEndpoint': method(
     z.union([
@@ -177,6 +181,7 @@ export const enginesMethods = {
         .strict(),
     ]),
     'Test connection: ask a saved server (by id) or one being typed in (kind, url, auth) what it is.',
+    { access: 'manager' },
   )<EndpointHealth>(),
 } as const;
 

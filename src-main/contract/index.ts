@@ -15,6 +15,7 @@ import { enginesEvents, enginesMethods } from './engines';
 import { browseEvents, browseMethods } from './browse';
 import { curationEvents, curationMethods } from './curation';
 import { modelsEvents, modelsMethods } from './models';
+import { accountsEvents, accountsMethods } from './accounts';
 
 export * from './define';
 export * from './errors';
@@ -27,6 +28,7 @@ export * from './engines';
 export * from './browse';
 export * from './curation';
 export * from './models';
+export * from './accounts';
 
 export const methods = {
   ...systemMethods,
@@ -38,6 +40,7 @@ export const methods = {
   ...browseMethods,
   ...curationMethods,
   ...modelsMethods,
+  ...accountsMethods,
 } as const;
 
 export const events = {
@@ -49,6 +52,7 @@ export const events = {
   ...curationEvents,
   ...modelsEvents,
   ...enginesEvents,
+  ...accountsEvents,
 } as const;
 
 export type Methods = typeof methods;

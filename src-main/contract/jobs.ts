@@ -151,11 +151,12 @@ export const jobsMethods = {
     z.object({ id, direction: z.enum(['up', 'down', 'top', 'bottom']) }).strict(),
     'Move a queued job in the queue.',
   )<JobSummary>(),
-  'jobs.pause': method(
-    z.object({}).strict(),
-    'Stop starting queued jobs (running ones finish).',
-  )<QueueState>(),
-  'jobs.resume': method(z.object({}).strict(), 'Start queued jobs again.')<QueueState>(),
+  'jobs.pause': method(z.object({}).strict(), 'Stop starting queued jobs (running ones finish).', {
+    access: 'manager',
+  })<QueueState>(),
+  'jobs.resume': method(z.object({}).strict(), 'Start queued jobs again.', {
+    access: 'manager',
+  })<QueueState>(),
   'jobs.queueState': method(
     z.object({}).strict(),
     'Paused or not, running and queued counts, and every pool with its slots and health.',

@@ -209,14 +209,17 @@ export const libraryMethods = {
   'assets.reveal': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     "Shows the asset's file in the system file manager (desktop and CLI); returns its path either way.",
+    { access: 'manager' },
   )<{ path: string; revealed: boolean }>(),
   'assets.open': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     "Opens the asset's file with the system's default app (desktop and CLI); returns its path either way.",
+    { access: 'manager' },
   )<{ path: string; opened: boolean }>(),
   'ingest.importFiles': method(
     z.object({ paths: z.array(z.string().min(1).max(8192)).min(1).max(10_000) }).strict(),
     'Ingest files or folders by path (file dialog, drag-and-drop, CLI); files stay where they are.',
+    { access: 'manager' },
   )<IngestSummary>(),
   'ingest.upload': method(
     z
@@ -249,6 +252,7 @@ export const libraryMethods = {
   'watchFolders.add': method(
     z.object({ path: z.string().trim().min(1).max(4096), ...folderDefaults }).strict(),
     'Watch a folder: its files are ingested now and whenever they change.',
+    { access: 'manager' },
   )<WatchFolderDetail>(),
   'watchFolders.update': method(
     z
@@ -259,14 +263,17 @@ export const libraryMethods = {
       })
       .strict(),
     'Pause/resume a folder or change its defaults for new assets.',
+    { access: 'manager' },
   )<WatchFolderDetail>(),
   'watchFolders.remove': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     'Stop watching a folder. Its assets and their curation stay in the library.',
+    { access: 'manager' },
   )<{ removed: true }>(),
   'watchFolders.rescan': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     'Reconcile a folder with the library now (new, changed, moved and deleted files).',
+    { access: 'manager' },
   )<IngestSummary>(),
 } as const;
 

@@ -285,6 +285,7 @@ export const packsMethods = {
   'packs.reveal': method(
     z.object({ exportId: id }).strict(),
     'Show an export in the file manager (desktop and CLI hosts); returns its path.',
+    { access: 'manager' },
   )<{ path: string; revealed: boolean }>(),
 } as const;
 

@@ -46,6 +46,7 @@ export const systemMethods = {
   'settings.update': method(
     appSettingsSchema.partial().strict(),
     'Change some settings; returns all of them.',
+    { access: 'manager' },
   )<AppSettings>(),
   'watchFolders.list': method(z.object({}).strict(), 'Watched folders with their asset counts.')<
     WatchFolderSummary[]

@@ -1,17 +1,22 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Atelier } from '../core/app/atelier';
+import type { Caller } from '../core/app/caller';
+import { sessionFor, startSessionFor, userForApiToken, type SessionStart } from '../core/api/host';
+import { isLoopbackAddress } from './hosts';
 
 /**
- * Who may use this server. `atelier serve` prints a URL with a per-start token; a browser's
- * first request trades it for a session:
- * - the cookie carries a random session id, never the token, and its name carries this
- *   server's port (`atelier_<port>`): browsers send 127.0.0.1's cookies to every port, so a
- *   web server on another port must not receive a credential it could replay as the token;
- * - sessions live here, in memory, bound to the browser that made them (its User-Agent) and
- *   gone when the server stops, so a cookie from an earlier start is simply unknown;
- * - the freshest credential wins: a `?token=` or a Bearer header is judged before any cookie
- *   (a stale cookie from a restart must not turn the printed URL into a 401), and a cookie
- *   that names no session is cleared.
+ * Who is asking, for every served request. Credentials, freshest first:
+ * - `?token=` from the URL `atelier serve` printed (first load; only from this machine): the
+ *   local owner, traded at once for a session cookie;
+ * - `Authorization: Bearer`: a user's API token (`att_…`, scripts), or this start's token (from
+ *   this machine only);
+ * - the session cookie: a row in `sessions` (hashed token, bound to the browser's User-Agent,
+ *   sliding expiry), made by signing in or by the printed URL. Its name carries this server's
+ *   port, `atelier_<port>`, because browsers send 127.0.0.1's cookies to every port; over TLS it
+ *   is `__Host-atelier_<port>`, Secure. A cookie naming no live session is cleared.
+ * A cookie is sent by the browser on its own, so calls it authorises also need the session's
+ * CSRF token in `X-Atelier-CSRF`; a bearer token is never ambient and needs none.
  */
 
 export function newToken(): string {
@@ -47,29 +52,52 @@ export function cookieNameFor(port: number, secure: boolean): string {
   return secure ? `__Host-atelier_${port}` : `atelier_${port}`;
 }
 
-interface Session {
-  userAgent: string;
-  createdAt: number;
-  lastSeen: number;
+export const CSRF_HEADER = 'x-atelier-csrf';
+
+export interface Identity {
+  caller: Caller;
+  via: 'token' | 'bearer' | 'apiToken' | 'session';
+  sessionId: string | null;
+  /** The session's CSRF token; null for bearer credentials, which need none. */
+  csrf: string | null;
 }
 
-export type AuthResult =
-  | { ok: true; via: 'token' | 'bearer' | 'session'; sessionId: string | null }
-  | { ok: false; clearCookie: boolean };
+export type AuthResult = { ok: true; who: Identity } | { ok: false; clearCookie: boolean };
+
+export interface AuthOptions {
+  /** The server speaks TLS itself (--tls-cert/--tls-key). */
+  tls: boolean;
+  /** Honour X-Forwarded-For/-Proto from a reverse proxy on this machine (--trust-proxy). */
+  trustProxy: boolean;
+}
 
 export class ServeAuth {
-  private readonly sessions = new Map<string, Session>();
-
   constructor(
+    private readonly core: Atelier,
     readonly token: string,
     private readonly port: () => number,
-    private readonly secure = false,
-    /** A session unused this long is forgotten. */
-    private readonly idleMs = 30 * 24 * 3600 * 1000,
+    private readonly options: AuthOptions,
   ) {}
 
-  get cookieName(): string {
-    return cookieNameFor(this.port(), this.secure);
+  /** Whether the browser reached us over HTTPS (ours, or a trusted proxy's). */
+  secure(req: IncomingMessage): boolean {
+    if (this.options.tls) return true;
+    return this.proxied(req) && firstHeader(req, 'x-forwarded-proto') === 'https';
+  }
+
+  /** The client's address: a trusted proxy's X-Forwarded-For (its last hop), else the peer. */
+  clientIp(req: IncomingMessage): string {
+    const peer = req.socket.remoteAddress ?? '';
+    if (!this.proxied(req)) return peer;
+    const hops = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+    return hops.at(-1) ?? peer;
+  }
+
+  cookieName(req: IncomingMessage): string {
+    return cookieNameFor(this.port(), this.secure(req));
   }
 
   /**
@@ -77,63 +105,77 @@ export class ServeAuth {
    * header (scripts), then the session cookie.
    */
   check(req: IncomingMessage, url: URL): AuthResult {
+    // The per-start token is the host's own: it never works from another machine, where it
+    // would have crossed the network (in plain HTTP, unless TLS is on).
+    const local = isLoopbackAddress(this.clientIp(req));
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null)
-      return safeEqual(queryToken, this.token)
-        ? { ok: true, via: 'token', sessionId: null }
+      return local && safeEqual(queryToken, this.token)
+        ? { ok: true, who: this.owner('token') }
         : { ok: false, clearCookie: false };
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer '))
-      return safeEqual(auth.slice(7).trim(), this.token)
-        ? { ok: true, via: 'bearer', sessionId: null }
+    if (auth?.startsWith('Bearer ')) {
+      const presented = auth.slice(7).trim();
+      const user = userForApiToken(this.core, presented);
+      if (user)
+        return { ok: true, who: { caller: user, via: 'apiToken', sessionId: null, csrf: null } };
+      return local && safeEqual(presented, this.token)
+        ? { ok: true, who: this.owner('bearer') }
         : { ok: false, clearCookie: false };
-    const id = parseCookies(req.headers.cookie)[this.cookieName];
-    if (!id) return { ok: false, clearCookie: false };
-    const s = this.sessions.get(id);
-    const now = Date.now();
-    if (!s || s.userAgent !== (req.headers['user-agent'] ?? '') || now - s.lastSeen > this.idleMs) {
-      if (s) this.sessions.delete(id);
-      return { ok: false, clearCookie: true };
     }
-    s.lastSeen = now;
-    return { ok: true, via: 'session', sessionId: id };
+    const value = parseCookies(req.headers.cookie)[this.cookieName(req)];
+    if (!value) return { ok: false, clearCookie: false };
+    const hit = sessionFor(this.core, value, req.headers['user-agent'] ?? '');
+    if (!hit) return { ok: false, clearCookie: true };
+    return {
+      ok: true,
+      who: { caller: hit.caller, via: 'session', sessionId: hit.sessionId, csrf: hit.csrf },
+    };
   }
 
-  /** A new session for the browser that just showed the token; its Set-Cookie header. */
-  startSession(req: IncomingMessage): string {
-    const id = randomBytes(32).toString('base64url');
-    const now = Date.now();
-    this.sessions.set(id, {
-      userAgent: req.headers['user-agent'] ?? '',
-      createdAt: now,
-      lastSeen: now,
-    });
-    return `${this.cookieName}=${id}; HttpOnly; SameSite=Strict; Path=/${this.secure ? '; Secure' : ''}`;
+  /** A cookie-authorised state-changing call must carry the session's CSRF token. */
+  csrfOk(req: IncomingMessage, who: Identity): boolean {
+    if (who.csrf === null) return true;
+    const sent = req.headers[CSRF_HEADER];
+    return typeof sent === 'string' && safeEqual(sent, who.csrf);
   }
 
-  clearCookie(): string {
-    return `${this.cookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${this.secure ? '; Secure' : ''}`;
+  /** The printed URL's token traded for the local owner's session: its Set-Cookie header. */
+  async ownerSession(req: IncomingMessage): Promise<{ cookie: string; session: SessionStart }> {
+    const session = await startSessionFor(this.core, this.core.localOwner, this.client(req));
+    return { cookie: this.setCookie(req, session), session };
   }
 
-  get sessionCount(): number {
-    return this.sessions.size;
+  setCookie(req: IncomingMessage, session: SessionStart): string {
+    // Max-Age matches the session's sliding month; the server is the judge of expiry anyway.
+    const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
+    return `${this.cookieName(req)}=${session.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${this.secure(req) ? '; Secure' : ''}`;
+  }
+
+  clearCookie(req: IncomingMessage): string {
+    return `${this.cookieName(req)}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${this.secure(req) ? '; Secure' : ''}`;
+  }
+
+  client(req: IncomingMessage): { ip: string; userAgent: string } {
+    return { ip: this.clientIp(req), userAgent: req.headers['user-agent'] ?? '' };
+  }
+
+  private owner(via: 'token' | 'bearer'): Identity {
+    return { caller: this.core.localOwner, via, sessionId: null, csrf: null };
+  }
+
+  /** Forwarded headers count only with --trust-proxy and from a proxy on this machine. */
+  private proxied(req: IncomingMessage): boolean {
+    return this.options.trustProxy && isLoopbackAddress(req.socket.remoteAddress ?? '');
   }
 }
 
-/**
- * DNS rebinding guard: a page on evil.example that resolves to 127.0.0.1 would send its own
- * Host header. Only the names this server was reached by legitimately are accepted.
- */
-export function hostAllowed(req: IncomingMessage, boundHost: string, port: number): boolean {
-  const host = (req.headers.host ?? '').toLowerCase();
-  return allowedHosts(boundHost, port).has(host) || boundHost === '0.0.0.0' || boundHost === '::';
-}
-
-function allowedHosts(boundHost: string, port: number): Set<string> {
-  const allowed = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-  if (!['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(boundHost))
-    allowed.add(`${boundHost.toLowerCase()}:${port}`);
-  return allowed;
+function firstHeader(req: IncomingMessage, name: string): string {
+  const v = req.headers[name];
+  return String(Array.isArray(v) ? v[0] : (v ?? ''))
+    .split(',')[0]!
+    .trim()
+    .toLowerCase();
 }
 
 /**

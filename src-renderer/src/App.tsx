@@ -1,4 +1,6 @@
 import { useEffect } from 'react';
+import { SignInPage } from './accounts/SignInPage';
+import { useSession } from './accounts/session';
 import { AppFrame } from './components/AppFrame';
 import { Toasts } from './components/Toasts';
 import { useTheme } from './lib/theme';
@@ -18,6 +20,17 @@ const pageComponents = {
 } as const;
 
 export function App() {
+  const phase = useSession((s) => s.phase);
+  useEffect(() => {
+    void useSession.getState().load();
+  }, []);
+  if (phase === 'loading') return null;
+  if (phase !== 'signedIn') return <SignInPage />;
+  return <Studio />;
+}
+
+/** The app once someone is signed in (always, on the desktop). */
+function Studio() {
   const page = useNav((s) => s.page);
   useTheme();
   useEffect(() => {

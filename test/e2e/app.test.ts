@@ -58,12 +58,16 @@ describe('the app in Chromium over serve mode', () => {
     await page.close();
   });
 
-  it('answers 401 to a browser without the token', async () => {
+  it('shows a browser without the token the way in, and its api calls answer 401', async () => {
     const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(e2e.serve.url);
-    expect(response?.status()).toBe(401);
-    expect(await page.textContent('h1')).toMatch(/needs its access token/);
+    await page.goto(e2e.serve.url);
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toMatch(/Open the link from your terminal/);
+    expect(await page.getByRole('button', { name: 'Library' }).count()).toBe(0);
+    const wrong = await page.goto(`${e2e.serve.url}?token=not-the-token`);
+    expect(wrong?.status()).toBe(401);
     const api = await page.request.post(`${e2e.serve.url}api/system.status`, { data: {} });
     expect(api.status()).toBe(401);
     await context.close();

@@ -60,6 +60,12 @@ async function session(ua = 'test-browser/1'): Promise<string> {
   return String(r.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
 }
 
+/** The CSRF token the page gets for its session. */
+async function csrfFor(cookie: string, ua = 'test-browser/1'): Promise<string> {
+  const r = await raw('/auth/session', { Cookie: cookie, 'User-Agent': ua });
+  return (JSON.parse(r.body) as { value: { csrf: string } }).value.csrf;
+}
+
 function openEvents(headers: Record<string, string>): Promise<number | 'open'> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers });
@@ -79,11 +85,12 @@ describe('serve: sessions, not the token, in cookies', () => {
     expect(name).toBe(`atelier_${server.port}`);
     expect(value).not.toContain(server.token);
     expect(value!.length).toBeGreaterThanOrEqual(40);
+    const csrf = await csrfFor(cookie);
     expect(
       (
         await raw(
           '/api/system.status',
-          { Cookie: cookie, 'Content-Type': 'application/json' },
+          { Cookie: cookie, 'Content-Type': 'application/json', 'X-Atelier-CSRF': csrf },
           'POST',
           '{}',
         )
@@ -92,7 +99,7 @@ describe('serve: sessions, not the token, in cookies', () => {
     // Replayed from another program (another User-Agent): refused, and told to drop it.
     const replay = await raw(
       '/api/system.status',
-      { Cookie: cookie, 'User-Agent': 'curl/8' },
+      { Cookie: cookie, 'User-Agent': 'curl/8', 'X-Atelier-CSRF': csrf },
       'POST',
       '{}',
     );
@@ -142,8 +149,10 @@ describe('serve: sessions, not the token, in cookies', () => {
     );
     expect(bearer.status).toBe(200);
     const alone = await raw('/', { Cookie: stale });
-    expect(alone.status).toBe(401);
+    expect(alone.status).toBe(200); // the page, which shows sign-in
     expect(String(alone.headers['set-cookie'])).toMatch(/Max-Age=0/);
+    const api = await raw('/api/system.status', { Cookie: stale }, 'POST', '{}');
+    expect(api.status).toBe(401);
   });
 
   it('a foreign cookie or a bad escape in a path is a 400 or ignored, never a 500', async () => {

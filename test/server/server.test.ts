@@ -30,12 +30,15 @@ const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
   });
 
 describe('serve mode', () => {
-  it('binds 127.0.0.1 and answers 401 without the token', async () => {
+  it('binds 127.0.0.1 and answers 401 without the token (the page itself only shows sign-in)', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const res = await post('/api/system.status', {});
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect((await fetch(server.url)).status).toBe(401);
+    expect((await fetch(`${server.url}media/x/thumb`)).status).toBe(401);
+    expect((await fetch(`${server.url}?token=wrong`)).status).toBe(401);
+    const session = await (await fetch(`${server.url}auth/session`)).json();
+    expect(session).toMatchObject({ ok: true, value: { signedIn: false, accounts: false } });
     expect((await post('/api/system.status', {}, { Authorization: 'Bearer wrong' })).status).toBe(
       401,
     );
@@ -48,7 +51,14 @@ describe('serve mode', () => {
     const cookie = first.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    const res = await post('/api/system.status', {}, { Cookie: cookie.split(';')[0]! });
+    const jar = { Cookie: cookie.split(';')[0]! };
+    // A cookie alone is what a cross-site request would carry: the page's CSRF token is needed.
+    expect((await post('/api/system.status', {}, jar)).status).toBe(403);
+    const me = (await (await fetch(`${server.url}auth/session`, { headers: jar })).json()) as {
+      value: { csrf: string; user: { role: string } };
+    };
+    expect(me.value.user.role).toBe('owner');
+    const res = await post('/api/system.status', {}, { ...jar, 'X-Atelier-CSRF': me.value.csrf });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, value: { app: 'Atelier', host: 'serve' } });
     const page = await fetch(server.url, { headers: { Cookie: cookie.split(';')[0]! } });

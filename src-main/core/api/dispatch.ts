@@ -89,6 +89,15 @@ export function createApi(core: Atelier): Api {
         requestId: newRequestId(),
         ...ctx,
       };
+      if (methods[method].access === 'manager' && context.caller.role === 'member') {
+        return {
+          ok: false,
+          error: {
+            code: 'unauthorized',
+            message: `${method}: only the studio's owner or an admin may do this.`,
+          },
+        };
+      }
       const t0 = performance.now();
       return withLogContext(
         { requestId: context.requestId, userId: context.caller.userId ?? undefined },

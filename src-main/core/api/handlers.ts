@@ -10,6 +10,7 @@ import { jobsHandlers } from '../jobs/handlers';
 import { processHandlers } from '../process/handlers';
 import { enginesHandlers } from '../engines/handlers';
 import { modelsHandlers } from '../models/handlers';
+import { accountsHandlers } from '../accounts/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -26,5 +27,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...processHandlers(core),
     ...enginesHandlers(core),
     ...modelsHandlers(core),
+    ...accountsHandlers(core),
   } satisfies Handlers;
 }

@@ -12,3 +12,12 @@ export { packIdByRef } from '../packs/packStore';
 export { readOnlyStatus } from '../system/readOnlyStatus';
 export { JobRunner, type RunnerOptions } from '../jobs/runner';
 export { summaryOf as jobSummary } from '../jobs/jobStore';
+export {
+  signIn,
+  signOut,
+  sessionFor,
+  startSessionFor,
+  userForApiToken,
+  type SessionStart,
+} from '../accounts/sessions';
+export { countSignInAccounts } from '../accounts/users';

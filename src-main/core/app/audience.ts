@@ -11,6 +11,7 @@ import type { EventBus } from '../events/bus';
 const managersOnly: ReadonlySet<EventName> = new Set<EventName>([
   'engines.changed',
   'watchFolders.changed',
+  'accounts.changed',
 ]);
 
 export function visibleTo(caller: Caller, event: EventName): boolean {

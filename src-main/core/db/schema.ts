@@ -24,19 +24,51 @@ export type LicenseType = PackLicenseType;
 export interface UsersTable {
   id: string;
   name: string;
+  /** Compared without case. */
   email: string | null;
+  /** scrypt, as `scrypt$N$r$p$salt$hash` (base64url); null for the passwordless local owner. */
   password_hash: string | null;
   role: Generated<'owner' | 'admin' | 'member'>;
+  disabled: Generated<number>;
+  gpu_minutes_per_day: number | null;
+  last_sign_in_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
+/** A browser's sign-in in served mode (0010): sliding expiry, its own CSRF token. */
 export interface SessionsTable {
   id: string;
   user_id: string;
   token_hash: string;
   created_at: string;
   expires_at: string;
+  user_agent: Generated<string>;
+  ip: Generated<string>;
+  last_seen_at: string | null;
+  csrf_token: Generated<string>;
+}
+
+/** Bearer tokens for scripts, per user (0010). */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Sign-ins and what admins did (0010). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: string | null;
+  ip: Generated<string>;
+  action: string;
+  target: string | null;
+  details: string | null;
 }
 
 export interface SettingsTable {
@@ -245,6 +277,12 @@ export interface JobsTable {
   created_by: string | null;
   title: Generated<string>;
   resource_seconds: Generated<number>;
+  /** Seconds it held a GPU slot (this computer's GPU or a GPU server), and a CPU slot (0010). */
+  gpu_seconds: Generated<number>;
+  cpu_seconds: Generated<number>;
+  /** What did the work ("ffmpeg", "Real-ESRGAN", "ComfyUI 'studio-pc'") and with which model. */
+  engine: string | null;
+  model: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -335,6 +373,8 @@ export interface Database {
   asset_models: AssetModelsTable;
   asset_links: AssetLinksTable;
   engine_endpoints: EngineEndpointsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
 
 /** Asset counts per (status, type, liked, missing, trashed), kept by triggers (0005). */

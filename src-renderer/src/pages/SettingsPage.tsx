@@ -5,6 +5,10 @@ import { WatchFoldersPanel } from '../components/WatchFoldersPanel';
 import { Icon } from '../components/Icon';
 import { EnginesPanel } from '../components/EnginesPanel';
 import { ModelLicenses } from '../components/ModelLicenses';
+import { AccountPanel } from '../accounts/AccountPanel';
+import { PeoplePanel } from '../accounts/PeoplePanel';
+import { useIsManager, useSession } from '../accounts/session';
+import { api } from '../api/client';
 import { useSettings } from '../stores/settings';
 import { useStatus } from '../stores/status';
 
@@ -114,18 +118,32 @@ function ProfilePanel() {
 }
 
 export function SettingsPage() {
+  const manager = useIsManager();
+  const signedInWithAccount = useSession((s) => s.me?.host === 'serve');
+  // Members see their own account; folders, engines, people and studio settings are for the
+  // owner and admins (the server refuses those calls to members anyway).
   return (
     <div className="page">
       <PageHeader
         title="Settings"
-        subtitle="Where your library lives, and how Atelier presents you to buyers."
+        subtitle={
+          manager
+            ? 'Where your library lives, and how Atelier presents you to buyers.'
+            : 'Your account, and the library you work in.'
+        }
       />
       <div className="stack">
+        {signedInWithAccount && api.transport === 'http' && <AccountPanel />}
         <StatusPanel />
-        <WatchFoldersPanel />
-        <ProfilePanel />
-        <ModelLicenses />
-        <EnginesPanel />
+        {manager && (
+          <>
+            <WatchFoldersPanel />
+            <ProfilePanel />
+            <ModelLicenses />
+            <EnginesPanel />
+            <PeoplePanel />
+          </>
+        )}
       </div>
     </div>
   );

@@ -32,3 +32,7 @@ export function toastError(title: string, err: unknown): void {
     .getState()
     .push({ kind: 'error', title, detail: err instanceof Error ? err.message : String(err) });
 }
+
+export function toastInfo(title: string, detail?: string): void {
+  useToasts.getState().push({ kind: 'success', title, ...(detail ? { detail } : {}) });
+}

@@ -10,6 +10,7 @@ import { curateCommand, curateHelp } from './commands/curate';
 import { modelsCommand, modelsHelp } from './commands/models';
 import { logsCommand, logsHelp } from './commands/logs';
 import { enginesCommand, enginesHelp } from './commands/engines';
+import { tokensCommand, tokensHelp, usersCommand, usersHelp } from './commands/users';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
 type Command = { help: string; run: (argv: string[], io: CliIO) => Promise<number> };
@@ -29,6 +30,8 @@ export const commands: Record<string, Command> = {
   models: { help: modelsHelp, run: modelsCommand },
   logs: { help: logsHelp, run: logsCommand },
   engines: { help: enginesHelp, run: enginesCommand },
+  users: { help: usersHelp, run: usersCommand },
+  tokens: { help: tokensHelp, run: tokensCommand },
 };
 
 function usage(): string {

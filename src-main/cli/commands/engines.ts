@@ -10,6 +10,7 @@ import {
 import { createApi } from '../../core/api/dispatch';
 import { openForCli, resolveDataDir } from '../openCore';
 import { printJson, UsageError, type CliIO } from '../output';
+import { readStdin } from '../secrets';
 
 export const enginesHelp = `atelier engines [list] [--json]
 atelier engines add comfyui|sdserver|llm URL [--name NAME] [--slots N] [--token-stdin | --user USER --password-stdin]
@@ -19,14 +20,6 @@ atelier engines slots ID|NAME N
   Programs Atelier runs (ffmpeg, Real-ESRGAN…) and engine servers (ComfyUI, sd-server, an
   OpenAI-compatible LLM server) on this or other machines: each server is a pool the job queue
   spreads work over. A token or password is read from stdin, never from the command line.`;
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
 
 function healthText(h: EndpointHealth | null): string {
   if (!h) return 'not checked yet';

@@ -10,6 +10,7 @@ import { curateCommand, curateHelp } from './commands/curate';
 import { modelsCommand, modelsHelp } from './commands/models';
 import { logsCommand, logsHelp } from './commands/logs';
 import { enginesCommand, enginesHelp } from './commands/engines';
+import { usageCommand, usageHelp } from './commands/usage';
 import { tokensCommand, tokensHelp, usersCommand, usersHelp } from './commands/users';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
@@ -32,6 +33,7 @@ export const commands: Record<string, Command> = {
   engines: { help: enginesHelp, run: enginesCommand },
   users: { help: usersHelp, run: usersCommand },
   tokens: { help: tokensHelp, run: tokensCommand },
+  usage: { help: usageHelp, run: usageCommand },
 };
 
 function usage(): string {

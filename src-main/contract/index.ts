@@ -16,6 +16,7 @@ import { browseEvents, browseMethods } from './browse';
 import { curationEvents, curationMethods } from './curation';
 import { modelsEvents, modelsMethods } from './models';
 import { accountsEvents, accountsMethods } from './accounts';
+import { usageMethods } from './usage';
 
 export * from './define';
 export * from './errors';
@@ -29,6 +30,7 @@ export * from './browse';
 export * from './curation';
 export * from './models';
 export * from './accounts';
+export * from './usage';
 
 export const methods = {
   ...systemMethods,
@@ -41,6 +43,7 @@ export const methods = {
   ...curationMethods,
   ...modelsMethods,
   ...accountsMethods,
+  ...usageMethods,
 } as const;
 
 export const events = {

@@ -8,6 +8,7 @@ import { JobsPage } from './pages/JobsPage';
 import { LibraryPage } from './pages/LibraryPage';
 import { PacksPage } from './pages/PacksPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { UsagePage } from './usage/UsagePage';
 import { useNav } from './stores/navigation';
 import { useSettings } from './stores/settings';
 import { useStatus } from './stores/status';
@@ -16,6 +17,7 @@ const pageComponents = {
   library: LibraryPage,
   packs: PacksPage,
   jobs: JobsPage,
+  usage: UsagePage,
   settings: SettingsPage,
 } as const;
 

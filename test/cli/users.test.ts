@@ -91,3 +91,43 @@ describe('atelier users and tokens', () => {
     expect(gone.err[0]).toMatch(/No live token ci/);
   });
 });
+
+describe('atelier usage', () => {
+  it('prints GPU hours and failure rates by model and the day’s balance, or JSON', async () => {
+    const t = tempDir();
+    stops.push(t.cleanup);
+    const { openAtelier } = await import('../../src-main/core/app/atelier');
+    const core = await openAtelier({ dataDir: t.dir, host: 'cli', services: false });
+    const insert = core.sqlite.prepare(
+      `INSERT INTO jobs (id, kind, status, pool, params, created_by, title, gpu_seconds, resource_seconds, engine, model, created_at, updated_at, finished_at)
+       VALUES (?, 'upscale', ?, 'gpu', '{}', ?, 't', ?, ?, 'Real-ESRGAN', ?, ?, ?, ?)`,
+    );
+    const at = new Date().toISOString();
+    const owner = core.localOwner.userId;
+    insert.run('j1', 'completed', owner, 5400, 5500, 'realesrgan-x4plus', at, at, at);
+    insert.run('j2', 'failed', owner, 1800, 1900, 'realesrgan-x4plus', at, at, at);
+    insert.run('j3', 'completed', owner, 60, 70, 'realesr-animevideov3', at, at, at);
+    await core.dispose();
+    const d = ['--data-dir', t.dir];
+    const table = capture();
+    expect(await main(['usage', ...d], table.io)).toBe(0);
+    expect(table.out[0]).toMatch(/^model\s+jobs\s+failed\s+GPU\s+CPU\s+wall\s+outputs$/);
+    expect(table.out[1]).toMatch(
+      /^realesrgan-x4plus\s+2\s+50%\s+2\.00 h\s+0\.0 min\s+2\.06 h\s+0$/,
+    );
+    expect(table.out[2]).toMatch(/^realesr-animevideov3\s+1\s+0%\s+1\.0 min/);
+    expect(table.out[3]).toMatch(/^total\s+3\s+33%\s+2\.02 h/);
+    const json = capture();
+    expect(
+      await main(['usage', '--by', 'day', '--since', '2000-01-01', '--json', ...d], json.io),
+    ).toBe(0);
+    expect(JSON.parse(json.out.join('\n'))).toMatchObject({ by: 'day', total: { jobs: 3 } });
+    const bad = capture();
+    expect(await main(['usage', '--by', 'planet', ...d], bad.io)).toBe(2);
+    const balance = capture();
+    expect(await main(['usage', 'balance', ...d], balance.io)).toBe(0);
+    expect(balance.out[0]).toBe(
+      'No GPU quota; 121 GPU minutes used today, 0 held for queued jobs.',
+    );
+  });
+});

@@ -29,7 +29,7 @@ describe('the app in Chromium over serve mode', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(e2e.serve.openUrl);
-    for (const name of ['Library', 'Packs', 'Jobs', 'Settings']) {
+    for (const name of ['Library', 'Packs', 'Jobs', 'Usage', 'Settings']) {
       await page.getByRole('button', { name, exact: true }).click();
       await expect.poll(() => page.locator('h1').first().textContent()).toBe(name);
     }

@@ -11,6 +11,7 @@ import { processHandlers } from '../process/handlers';
 import { enginesHandlers } from '../engines/handlers';
 import { modelsHandlers } from '../models/handlers';
 import { accountsHandlers } from '../accounts/handlers';
+import { usageHandlers } from '../usage/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -28,5 +29,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...enginesHandlers(core),
     ...modelsHandlers(core),
     ...accountsHandlers(core),
+    ...usageHandlers(core),
   } satisfies Handlers;
 }

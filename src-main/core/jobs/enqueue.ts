@@ -6,6 +6,7 @@ import { nowIso, uuidv7 } from '../util/ids';
 import { BATCH_KIND, stmt, summaryOf } from './jobStore';
 import { emitChanged, emitQueueSoon } from './notify';
 import { poolKey } from './pools';
+import { checkGpuQuota } from './quota';
 import { requireJobKind } from './registry';
 import { runnerOf } from './runnerRegistry';
 import type { JobKind } from './types';
@@ -128,21 +129,29 @@ export async function enqueueJob(
 ): Promise<JobSummary> {
   const kind = requireJobKind(kindName);
   const parsed = parseParams(kind.params, params, kindName);
-  checkQueueRoom(core, options.createdBy, 1);
   const id = uuidv7();
-  insertJob(core, {
-    id,
-    kind: kindName,
-    title: options.title ?? (await kind.title(parsed, core)),
-    params: parsed,
-    pool: poolKey(kind.pools, options.pool),
-    maxAttempts: attemptsOf(kind),
-    priority: options.priority ?? 0,
-    parentId: null,
-    assetId: options.assetId ?? null,
-    packId: options.packId ?? null,
-    createdBy: options.createdBy ?? null,
-  });
+  const pool = poolKey(kind.pools, options.pool);
+  const title = options.title ?? (await kind.title(parsed, core));
+  // Limits are checked in the transaction that queues: a burst of requests cannot all pass.
+  core.sqlite
+    .transaction(() => {
+      checkQueueRoom(core, options.createdBy, 1);
+      checkGpuQuota(core, options.createdBy, kindName, pool, 1);
+      insertJob(core, {
+        id,
+        kind: kindName,
+        title,
+        params: parsed,
+        pool,
+        maxAttempts: attemptsOf(kind),
+        priority: options.priority ?? 0,
+        parentId: null,
+        assetId: options.assetId ?? null,
+        packId: options.packId ?? null,
+        createdBy: options.createdBy ?? null,
+      });
+    })
+    .immediate();
   emitChanged(core, id);
   emitQueueSoon(core);
   runnerOf(core)?.jobQueued(poolKey(kind.pools, options.pool));
@@ -167,7 +176,6 @@ export async function enqueueBatch(
   options: Pick<EnqueueOptions, 'priority' | 'pool' | 'createdBy'> = {},
 ): Promise<{ parent: JobSummary; childIds: string[] }> {
   const kind = requireJobKind(kindName);
-  checkQueueRoom(core, options.createdBy, items.length);
   const prepared: NewJob[] = [];
   const parentId = uuidv7();
   for (const item of items) {
@@ -186,22 +194,32 @@ export async function enqueueBatch(
       createdBy: options.createdBy ?? null,
     });
   }
-  core.sqlite.transaction(() => {
-    insertJob(core, {
-      id: parentId,
-      kind: BATCH_KIND,
-      title,
-      params: { kind: kindName, count: items.length },
-      pool: '',
-      maxAttempts: 1,
-      priority: options.priority ?? 0,
-      parentId: null,
-      assetId: null,
-      packId: null,
-      createdBy: options.createdBy ?? null,
-    });
-    for (const p of prepared) insertJob(core, p);
-  })();
+  core.sqlite
+    .transaction(() => {
+      checkQueueRoom(core, options.createdBy, items.length);
+      checkGpuQuota(
+        core,
+        options.createdBy,
+        kindName,
+        poolKey(kind.pools, options.pool),
+        items.length,
+      );
+      insertJob(core, {
+        id: parentId,
+        kind: BATCH_KIND,
+        title,
+        params: { kind: kindName, count: items.length },
+        pool: '',
+        maxAttempts: 1,
+        priority: options.priority ?? 0,
+        parentId: null,
+        assetId: null,
+        packId: null,
+        createdBy: options.createdBy ?? null,
+      });
+      for (const p of prepared) insertJob(core, p);
+    })
+    .immediate();
   emitChanged(core, parentId);
   emitQueueSoon(core);
   runnerOf(core)?.jobQueued(poolKey(kind.pools, options.pool));

@@ -8,7 +8,7 @@ import { isUnreachable } from '../engines/httpClient';
 import { createJobContext } from './jobContext';
 import { JobLog } from './jobLog';
 import { parseJson } from './jobStore';
-import type { Lease } from './pools';
+import { resourceOf, type Lease } from './pools';
 import { findJobKind } from './registry';
 import { finishJob, type AbortReason, type Decided } from './transitions';
 import type { JobOutcome } from './types';
@@ -41,6 +41,9 @@ export async function executeJob(
   );
   const tempDir = path.join(core.layout.tmp, 'jobs', row.id);
   const t0 = performance.now();
+  // The slot is held until the kind says its engine is done (or the job ends): that span is
+  // what the ledger charges as GPU or CPU time.
+  let slotFreedAt: number | null = null;
   let outcome: JobOutcome | undefined;
   let error: unknown;
   const ctx = createJobContext(core, row, {
@@ -48,7 +51,10 @@ export async function executeJob(
     log,
     tempDir,
     lease,
-    releaseSlot: hooks.releaseSlot,
+    releaseSlot: () => {
+      slotFreedAt ??= performance.now();
+      hooks.releaseSlot();
+    },
     setPreview: hooks.setPreview,
     progressIntervalMs: hooks.progressIntervalMs,
   });
@@ -85,6 +91,11 @@ export async function executeJob(
     reason,
     poolLabel: lease.label,
     seconds: (performance.now() - t0) / 1000,
+    usage: {
+      ...ctx.recordedUsage(),
+      slotSeconds: ((slotFreedAt ?? performance.now()) - t0) / 1000,
+      resource: resourceOf(lease.poolKind),
+    },
     log,
   });
   return { ...decided, reason };

@@ -27,6 +27,12 @@ export interface ContextHooks {
 
 const PREVIEW_INTERVAL_MS = 500;
 
+/** The engine and model a run used, for the usage ledger. */
+export interface JobUsage {
+  engine: string | null;
+  model: string | null;
+}
+
 /**
  * The JobContext a kind's `run` gets. Progress and metrics are throttled before they reach the
  * database and the events (a few a second); previews go out at most twice a second and never
@@ -36,8 +42,10 @@ export function createJobContext(
   core: Atelier,
   row: JobRow,
   hooks: ContextHooks,
-): JobContext & { close(): void } {
+): JobContext & { close(): void; recordedUsage(): JobUsage } {
   const { controller, log, tempDir, lease } = hooks;
+  const used: JobUsage = { engine: lease.endpoint ? lease.label : null, model: null };
+  let engineNamed = false;
   const t0 = performance.now();
   const interval = hooks.progressIntervalMs;
   let latest: { f: number; msg: string | null } | null = null;
@@ -123,6 +131,14 @@ export function createJobContext(
     },
     log: (level, message) => log.write(level, message),
     engineDone: hooks.releaseSlot,
+    usage(u) {
+      if (u.engine) {
+        used.engine = u.engine.slice(0, 120);
+        engineNamed = true;
+      }
+      if (u.model) used.model = u.model.slice(0, 200);
+    },
+    recordedUsage: () => ({ ...used }),
     tempPath(name: string) {
       if (!tempMade) {
         mkdirSync(tempDir, { recursive: true });
@@ -137,6 +153,7 @@ export function createJobContext(
     },
     async spawn(file, args, options) {
       const [from, to] = options.progressRange ?? [0, 1];
+      if (!engineNamed && !lease.endpoint) used.engine = path.basename(file).replace(/\.exe$/i, '');
       log.write(
         'info',
         `$ ${path.basename(file)} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,

@@ -38,6 +38,22 @@ export interface Lease {
 
 export const localPools: readonly LocalPool[] = ['gpu', 'cpu', 'io'];
 
+/**
+ * What a slot of a pool kind spends, for the usage ledger and GPU quotas: this computer's GPU
+ * and every engine server (generation and LLM servers run on GPUs) count as GPU time, the CPU
+ * pool as CPU time; disk and network work is neither.
+ */
+export function resourceOf(poolKind: string): 'gpu' | 'cpu' | null {
+  if (poolKind === 'cpu') return 'cpu';
+  if (poolKind === 'io') return null;
+  return 'gpu';
+}
+
+/** Whether a job that may run on these pool kinds spends GPU time (and so counts to quotas). */
+export function usesGpu(poolKinds: readonly string[]): boolean {
+  return poolKinds.some((k) => resourceOf(k) === 'gpu');
+}
+
 export const localPoolLabels: Record<LocalPool, string> = {
   gpu: "this computer's GPU",
   cpu: "this computer's CPU",

@@ -36,6 +36,13 @@ export interface Ending {
   /** Pool label, for "went offline" messages. */
   poolLabel: string;
   seconds: number;
+  /** For the ledger: the slot's seconds, whether they were GPU or CPU, the engine and model. */
+  usage?: {
+    engine: string | null;
+    model: string | null;
+    slotSeconds: number;
+    resource: 'gpu' | 'cpu' | null;
+  };
   log: JobLog;
 }
 
@@ -56,11 +63,18 @@ export function finishJob(core: Atelier, e: Ending): Decided {
   const db = core.sqlite;
   const { row, kind, log } = e;
   const at = nowIso();
+  // Every attempt's use is charged with the state it ends in, in the same statement: the
+  // ledger and the job's status never disagree.
+  const u = e.usage;
+  const gpu = u?.resource === 'gpu' ? u.slotSeconds : 0;
+  const cpu = u?.resource === 'cpu' ? u.slotSeconds : 0;
   const update = (sets: string, ...args: unknown[]) =>
     stmt(
       db,
-      `UPDATE jobs SET ${sets}, resource_seconds = resource_seconds + ?, updated_at = ? WHERE id = ?`,
-    ).run(...args, e.seconds, at, row.id);
+      `UPDATE jobs SET ${sets}, resource_seconds = resource_seconds + ?, gpu_seconds = gpu_seconds + ?,
+       cpu_seconds = cpu_seconds + ?, engine = coalesce(?, engine), model = coalesce(?, model),
+       updated_at = ? WHERE id = ?`,
+    ).run(...args, e.seconds, gpu, cpu, u?.engine ?? null, u?.model ?? null, at, row.id);
   const restart = kind?.restart ?? 'fail';
   let retryAt: number | null = null;
   if (e.error === undefined && e.reason === undefined) {

@@ -63,6 +63,12 @@ export interface JobContext {
    * once is harmless; the job still counts as running until it ends.
    */
   engineDone(): void;
+  /**
+   * What did the work, for the usage ledger: the engine ("Real-ESRGAN", "ComfyUI 'studio-pc'")
+   * and the model. A program run through `spawn` names itself, and a server's lease names the
+   * server, unless the kind says better.
+   */
+  usage(u: { engine?: string; model?: string }): void;
   /** A path in the data dir's tmp/ owned by this job: removed when the job ends, however it ends. */
   tempPath(name: string): string;
   /**

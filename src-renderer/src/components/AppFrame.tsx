@@ -8,6 +8,7 @@ const navItems: { page: Page; label: string; icon: string }[] = [
   { page: 'library', label: 'Library', icon: 'library' },
   { page: 'packs', label: 'Packs', icon: 'packs' },
   { page: 'jobs', label: 'Jobs', icon: 'jobs' },
+  { page: 'usage', label: 'Usage', icon: 'usage' },
   { page: 'settings', label: 'Settings', icon: 'settings' },
 ];
 

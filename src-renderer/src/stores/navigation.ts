@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const pages = ['library', 'packs', 'jobs', 'settings'] as const;
+export const pages = ['library', 'packs', 'jobs', 'usage', 'settings'] as const;
 export type Page = (typeof pages)[number];
 
 function fromHash(): Page {

@@ -65,6 +65,11 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
         ctx.log('warn', `Using a lanczos resize instead of Real-ESRGAN: ${problem}`);
       }
     }
+    ctx.usage(
+      engine === 'realesrgan'
+        ? { engine: 'Real-ESRGAN', model: p.model }
+        : { engine: 'lanczos (sharp)', model: 'lanczos' },
+    );
     const out = ctx.tempPath(`out.${p.format}`);
     const encode = (img: Sharp) =>
       p.format === 'png'

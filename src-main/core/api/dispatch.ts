@@ -72,6 +72,22 @@ export function createApi(core: Atelier): Api {
           error: { code: 'unknown_method', message: `Unknown method: ${method}` },
         };
       }
+      const context: CallContext = {
+        host: core.host,
+        caller: core.localOwner,
+        requestId: newRequestId(),
+        ...ctx,
+      };
+      // Refused before the input is read: a member learns nothing of a manager method's fields.
+      if (methods[method].access === 'manager' && context.caller.role === 'member') {
+        return {
+          ok: false,
+          error: {
+            code: 'unauthorized',
+            message: `${method}: only the studio's owner or an admin may do this.`,
+          },
+        };
+      }
       const parsed = methods[method].input.safeParse(input ?? {});
       if (!parsed.success) {
         return {
@@ -80,21 +96,6 @@ export function createApi(core: Atelier): Api {
             code: 'invalid_input',
             message: `${method}: ${formatZodError(parsed.error)}`,
             details: parsed.error.issues,
-          },
-        };
-      }
-      const context: CallContext = {
-        host: core.host,
-        caller: core.localOwner,
-        requestId: newRequestId(),
-        ...ctx,
-      };
-      if (methods[method].access === 'manager' && context.caller.role === 'member') {
-        return {
-          ok: false,
-          error: {
-            code: 'unauthorized',
-            message: `${method}: only the studio's owner or an admin may do this.`,
           },
         };
       }

@@ -7,11 +7,12 @@ import { visibleTo } from '../core/app/audience';
 
 /**
  * /events: one WebSocket per page, each with who is on the other end, so every event passes the
- * audience rules for that caller. Sockets are bounded per client and in all: 226 WebSockets
- * under a 256-file limit once stopped the api.
+ * audience rules for that caller. Sockets are bounded per credential (a browser session, an API
+ * token: a studio behind one address is many people) and in all: 226 WebSockets under a
+ * 256-file limit once stopped the api.
  */
 export class EventStream {
-  private readonly sockets = new Map<WebSocket, Caller & { ip: string }>();
+  private readonly sockets = new Map<WebSocket, Caller & { client: string }>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly off: () => void;
 
@@ -30,16 +31,16 @@ export class EventStream {
     });
   }
 
-  /** Whether one more socket from `ip` fits. */
-  hasRoomFor(ip: string): boolean {
+  /** Whether one more socket for `client` (a credential) fits. */
+  hasRoomFor(client: string): boolean {
     let fromThisClient = 0;
-    for (const s of this.sockets.values()) if (s.ip === ip) fromThisClient++;
+    for (const s of this.sockets.values()) if (s.client === client) fromThisClient++;
     return this.sockets.size < this.maxSockets && fromThisClient < this.maxPerClient;
   }
 
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller, ip: string): void {
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller, client: string): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sockets.set(ws, { ...caller, ip });
+      this.sockets.set(ws, { ...caller, client });
       ws.on('close', () => this.sockets.delete(ws));
       ws.on('error', () => this.sockets.delete(ws));
       ws.send(JSON.stringify({ event: 'hello', payload: { at: new Date().toISOString() } }));

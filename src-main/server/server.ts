@@ -208,9 +208,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!originAllowed(req) || (who.ok && who.who.via === 'session' && !req.headers.origin))
       return refuse('403 Forbidden');
     if (!who.ok) return refuse('401 Unauthorized');
-    const ip = auth.clientIp(req);
-    if (!events.hasRoomFor(ip)) return refuse('429 Too Many Requests');
-    events.accept(req, socket, head, who.who.caller, ip);
+    const client = who.who.sessionId ?? `${who.who.via}:${who.who.caller.userId ?? ''}`;
+    if (!events.hasRoomFor(client)) return refuse('429 Too Many Requests');
+    events.accept(req, socket, head, who.who.caller, client);
   });
 
   // Past this many sockets new connections are refused, leaving descriptors for the database,

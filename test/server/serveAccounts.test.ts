@@ -169,8 +169,16 @@ describe('serve: accounts', () => {
     }
     expect((await call('library.query', { limit: 10 }, m)).status).toBe(200);
     expect((await call('packs.list', {}, m)).status).toBe(200);
-    // The owner (the printed URL) may.
+    // The owner (the printed URL) may, and what an admin changes is audited, secrets left out.
     expect((await call('users.list', {}, { bearer: server!.token })).status).toBe(200);
+    const owner = { bearer: server!.token };
+    expect((await call('settings.update', { ownerName: 'Ada Studio' }, owner)).status).toBe(200);
+    const log = await call('audit.list', { limit: 5 }, owner);
+    expect(log.json.value[0]).toMatchObject({
+      action: 'settings.update',
+      details: { ownerName: 'Ada Studio' },
+      ip: '127.0.0.1',
+    });
   });
 
   it('limits sign-in attempts per account: the sixth try in 15 minutes is refused even with the right password', async () => {

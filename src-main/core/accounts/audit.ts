@@ -20,7 +20,12 @@ export async function audit(
       ip: entry.ip ?? '',
       action: entry.action,
       target: entry.target ?? null,
-      details: entry.details === undefined ? null : JSON.stringify(entry.details),
+      details: entry.details === undefined ? null : capped(JSON.stringify(entry.details)),
     })
     .execute();
+}
+
+/** An import of 10,000 paths is one entry, not megabytes of them. */
+function capped(json: string): string {
+  return json.length <= 4000 ? json : JSON.stringify({ truncated: json.slice(0, 4000) });
 }

@@ -9,6 +9,7 @@ import {
   type Result,
 } from '../../contract';
 import type { Atelier } from '../app/atelier';
+import { audit } from '../accounts/audit';
 import { appLog, withLogContext } from '../log/appLog';
 import { createHandlers } from './handlers';
 import { registerJobKinds } from './jobKinds';
@@ -59,6 +60,33 @@ export function newRequestId(): string {
   return randomBytes(6).toString('base64url');
 }
 
+/** Reads, and methods that write their own (more precise) audit entries. */
+const notAudited = new Set(['users.list', 'users.add', 'users.update', 'audit.list']);
+const secretKeys = /pass|token|secret|auth|key/i;
+
+/** What an owner or admin changed over the network goes into the audit log, secrets left out. */
+async function auditAdminCall(
+  core: Atelier,
+  method: string,
+  input: unknown,
+  ctx: CallContext,
+): Promise<void> {
+  if (notAudited.has(method)) return;
+  const details =
+    input && typeof input === 'object'
+      ? Object.fromEntries(
+          Object.entries(input).map(([k, v]) => [k, secretKeys.test(k) ? '***' : v]),
+        )
+      : input;
+  // The change is made: a failure to write it down is logged, never reported as the call's.
+  await audit(core, {
+    userId: ctx.caller.userId,
+    ip: ctx.remote?.ip ?? '',
+    action: method,
+    details,
+  }).catch((err: unknown) => appLog.error('api', `could not audit ${method}`, err));
+}
+
 /** Builds the api every host exposes: IPC, HTTP and the CLI all go through `invoke`. */
 export function createApi(core: Atelier): Api {
   registerJobKinds();
@@ -106,6 +134,8 @@ export function createApi(core: Atelier): Api {
           try {
             const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
             const value = await handler(parsed.data, context);
+            if (methods[method].access === 'manager' && context.host === 'serve')
+              await auditAdminCall(core, method, parsed.data, context);
             const ms = performance.now() - t0;
             if (ms >= SLOW_MS) appLog.info('api', `${method} took ${Math.round(ms)} ms`);
             return { ok: true, value };

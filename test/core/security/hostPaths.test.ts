@@ -15,7 +15,7 @@ afterEach(async () => {
 
 const served = (role: 'owner' | 'admin' | 'member' = 'owner') => ({
   host: 'serve' as const,
-  caller: { userId: 'u', role, name: role },
+  caller: { userId: t!.core.localOwner.userId, role, name: role },
 });
 
 describe('what a served client may name on the host', () => {

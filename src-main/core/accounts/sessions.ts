@@ -78,6 +78,7 @@ export async function signIn(
     );
   }
   account.clear(email);
+  await sweepExpired(core);
   const token = newSecret('ats');
   const csrf = randomBytes(24).toString('base64url');
   const at = nowIso();
@@ -105,6 +106,11 @@ export async function signIn(
   return { token, csrf, caller: { userId: row.id, role: row.role, name: row.name }, expiresAt };
 }
 
+/** Sessions past their expiry that no browser came back with: swept whenever one starts. */
+async function sweepExpired(core: Atelier): Promise<void> {
+  await core.db.deleteFrom('sessions').where('expires_at', '<', nowIso()).execute();
+}
+
 /** A session without a password, for the host's own user: the printed URL's token, traded. */
 export async function startSessionFor(
   core: Atelier,
@@ -112,6 +118,8 @@ export async function startSessionFor(
   client: { ip: string; userAgent: string },
 ): Promise<SessionStart> {
   if (!caller.userId) throw new AppError('internal', 'The local owner has no account row');
+  await sweepExpired(core);
+  await audit(core, { userId: caller.userId, ip: client.ip, action: 'signIn.printedUrl' });
   const token = newSecret('ats');
   const csrf = randomBytes(24).toString('base64url');
   const at = nowIso();

@@ -86,6 +86,11 @@ describe('accounts in the browser', () => {
     });
     expect(refused.status).toBe(401);
     expect(refused.body.error.message).toMatch(/only the studio's owner or an admin/);
+    // Pausing the studio's queue is not hers either.
+    await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Jobs');
+    expect(await page.getByTestId('queue-toggle').count()).toBe(0);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
     for (const [w, h] of sizes)
       for (const scheme of ['light', 'dark'] as const) {
         await page.setViewportSize({ width: w, height: h });

@@ -53,3 +53,9 @@ api.onSession(({ signedIn }) => {
 export function useIsManager(): boolean {
   return useSession((s) => s.me !== null && s.me.role !== 'member');
 }
+
+/** Members cancel, retry and reorder their own jobs; owner and admins anyone's. */
+export function useMayChangeJob(): (createdBy: string | null) => boolean {
+  const me = useSession((s) => s.me);
+  return (createdBy) => me !== null && (me.role !== 'member' || createdBy === me.userId);
+}

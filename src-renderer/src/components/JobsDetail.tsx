@@ -1,3 +1,4 @@
+import { useMayChangeJob } from '../accounts/session';
 import type { JobDetail } from '@contract/index';
 import { api } from '../api/client';
 import { useJobProgress, useJobs, withProgress } from '../stores/jobs';
@@ -28,6 +29,7 @@ export function JobsDetail({ job: shown }: { job: JobDetail }) {
     useJobProgress((s) => s.byId.get(shown.id)),
   );
   const act = useJobs((s) => s.act);
+  const mayChange = useMayChangeJob();
   const refresh = useJobs((s) => s.refreshDetail);
   const select = useJobs((s) => s.select);
   const live = job.status === 'running' || job.status === 'queued';
@@ -78,7 +80,7 @@ export function JobsDetail({ job: shown }: { job: JobDetail }) {
         </div>
       )}
       <div className="jobs-actions">
-        {live && (
+        {mayChange(job.createdBy) && live && (
           <button
             className="button"
             onClick={() => void act('cancel', job.id)}
@@ -87,18 +89,19 @@ export function JobsDetail({ job: shown }: { job: JobDetail }) {
             Cancel
           </button>
         )}
-        {(job.status === 'failed' ||
-          job.status === 'cancelled' ||
-          (job.children && job.children.failed + job.children.cancelled > 0 && !live)) && (
-          <button
-            className="button primary"
-            onClick={() => void act('retry', job.id)}
-            data-testid="job-retry"
-          >
-            Retry
-          </button>
-        )}
-        {job.status === 'queued' && !job.children && (
+        {mayChange(job.createdBy) &&
+          (job.status === 'failed' ||
+            job.status === 'cancelled' ||
+            (job.children && job.children.failed + job.children.cancelled > 0 && !live)) && (
+            <button
+              className="button primary"
+              onClick={() => void act('retry', job.id)}
+              data-testid="job-retry"
+            >
+              Retry
+            </button>
+          )}
+        {mayChange(job.createdBy) && job.status === 'queued' && !job.children && (
           <>
             <button className="button" onClick={() => void act('top', job.id)}>
               Run next

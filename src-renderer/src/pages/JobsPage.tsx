@@ -1,6 +1,7 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobSummary } from '@contract/index';
+import { useIsManager, useMayChangeJob } from '../accounts/session';
 import { EmptyState, PageHeader } from '../components/PageHeader';
 import { Icon } from '../components/Icon';
 import { JobsDetail } from '../components/JobsDetail';
@@ -65,6 +66,7 @@ const JobRow = memo(function JobRow({
     useJobProgress((s) => s.byId.get(job.id)),
   );
   const { select, act } = useJobs.getState();
+  const mine = useMayChangeJob()(j.createdBy);
   return (
     <div
       role="listitem"
@@ -82,7 +84,7 @@ const JobRow = memo(function JobRow({
         {j.status === 'running' && <JobsBar progress={j.progress} />}
       </div>
       <div className="jobs-row-actions" onClick={(e) => e.stopPropagation()}>
-        {j.status === 'queued' && !j.children && (
+        {mine && j.status === 'queued' && !j.children && (
           <>
             <RowAction label="Move up" onClick={() => void act('up', j.id)}>
               ↑
@@ -92,12 +94,12 @@ const JobRow = memo(function JobRow({
             </RowAction>
           </>
         )}
-        {(j.status === 'queued' || j.status === 'running') && (
+        {mine && (j.status === 'queued' || j.status === 'running') && (
           <RowAction label="Cancel" onClick={() => void act('cancel', j.id)}>
             <Icon name="close" size={15} />
           </RowAction>
         )}
-        {(j.status === 'failed' || j.status === 'cancelled') && (
+        {mine && (j.status === 'failed' || j.status === 'cancelled') && (
           <RowAction label="Retry" onClick={() => void act('retry', j.id)}>
             <Icon name="refresh" size={15} />
           </RowAction>
@@ -165,6 +167,7 @@ function JobsList() {
 }
 
 export function JobsPage() {
+  const manager = useIsManager();
   const { filter, setFilter, counts, empty, loading, load, queue, setPaused, detail, selectedId } =
     useJobs(
       useShallow((s) => ({
@@ -200,7 +203,8 @@ export function JobsPage() {
             : 'Upscales, conversions and exports running on this machine.'
         }
         actions={
-          queue && (
+          queue &&
+          manager && (
             <button
               className={`button${queue.paused ? ' primary' : ''}`}
               onClick={() => void setPaused(!queue.paused)}

@@ -14,6 +14,7 @@ import * as m0007 from './0007_models';
 import * as m0008 from './0008_platform';
 import * as m0009 from './0009_search';
 import * as m0010 from './0010_accounts';
+import * as m0011 from './0011_generate';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -35,4 +36,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0008_platform', m0008],
   ['0009_search', m0009],
   ['0010_accounts', m0010],
+  ['0011_generate', m0011],
 ];

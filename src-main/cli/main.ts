@@ -11,6 +11,7 @@ import { modelsCommand, modelsHelp } from './commands/models';
 import { logsCommand, logsHelp } from './commands/logs';
 import { enginesCommand, enginesHelp } from './commands/engines';
 import { usageCommand, usageHelp } from './commands/usage';
+import { generateCommand, generateHelp, ordersCommand, ordersHelp } from './commands/generate';
 import { tokensCommand, tokensHelp, usersCommand, usersHelp } from './commands/users';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
@@ -29,6 +30,8 @@ export const commands: Record<string, Command> = {
   process: { help: processHelp, run: processCommand },
   curate: { help: curateHelp, run: curateCommand },
   models: { help: modelsHelp, run: modelsCommand },
+  generate: { help: generateHelp, run: generateCommand },
+  orders: { help: ordersHelp, run: ordersCommand },
   logs: { help: logsHelp, run: logsCommand },
   engines: { help: enginesHelp, run: enginesCommand },
   users: { help: usersHelp, run: usersCommand },

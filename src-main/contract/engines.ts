@@ -8,7 +8,7 @@ export type EndpointKind = (typeof endpointKinds)[number];
 export type EngineSource = 'settings' | 'env' | 'ffmpeg-static' | 'bundled' | 'PATH' | 'missing';
 
 export interface EngineInfo {
-  id: 'ffmpeg' | 'ffprobe' | 'realesrgan';
+  id: 'ffmpeg' | 'ffprobe' | 'realesrgan' | 'sdcpp';
   label: string;
   path: string | null;
   source: EngineSource;
@@ -92,8 +92,22 @@ const concurrencyLimits = z
   })
   .strict();
 
+/** Extra model folders per kind; the data dir's models/<kind>/ folders are always scanned. */
+const modelFolders = z
+  .object({
+    checkpoints: z.array(z.string().trim().min(1).max(4096)).max(32).default([]),
+    loras: z.array(z.string().trim().min(1).max(4096)).max(32).default([]),
+    vaes: z.array(z.string().trim().min(1).max(4096)).max(32).default([]),
+    upscalers: z.array(z.string().trim().min(1).max(4096)).max(32).default([]),
+  })
+  .strict();
+export type ModelFolders = z.output<typeof modelFolders>;
+
 export const engineSettingsSchema = z.object({
   ffmpegPath: optionalPath.default(null),
+  /** stable-diffusion.cpp's CLI (`sd-cli`, older `sd`). */
+  sdcppPath: optionalPath.default(null),
+  modelFolders: modelFolders.default({ checkpoints: [], loras: [], vaes: [], upscalers: [] }),
   ffprobePath: optionalPath.default(null),
   realesrganPath: optionalPath.default(null),
   realesrganModelsDir: optionalPath.default(null),
@@ -133,6 +147,8 @@ export const enginesMethods = {
         ffprobePath: optionalPath.optional(),
         realesrganPath: optionalPath.optional(),
         realesrganModelsDir: optionalPath.optional(),
+        sdcppPath: optionalPath.optional(),
+        modelFolders: modelFolders.optional(),
         outputLocation: z.enum(['outputs', 'beside_source']).optional(),
         concurrency: concurrencyLimits.optional(),
       })

@@ -17,6 +17,7 @@ import { curationEvents, curationMethods } from './curation';
 import { modelsEvents, modelsMethods } from './models';
 import { accountsEvents, accountsMethods } from './accounts';
 import { usageMethods } from './usage';
+import { generateEvents, generateMethods } from './generate';
 
 export * from './define';
 export * from './errors';
@@ -31,6 +32,7 @@ export * from './curation';
 export * from './models';
 export * from './accounts';
 export * from './usage';
+export * from './generate';
 
 export const methods = {
   ...systemMethods,
@@ -44,6 +46,7 @@ export const methods = {
   ...modelsMethods,
   ...accountsMethods,
   ...usageMethods,
+  ...generateMethods,
 } as const;
 
 export const events = {
@@ -56,6 +59,7 @@ export const events = {
   ...modelsEvents,
   ...enginesEvents,
   ...accountsEvents,
+  ...generateEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,9 +3,11 @@ import { SignInPage } from './accounts/SignInPage';
 import { useSession } from './accounts/session';
 import { AppFrame } from './components/AppFrame';
 import { Toasts } from './components/Toasts';
+import { GeneratePage } from './generate/GeneratePage';
 import { useTheme } from './lib/theme';
 import { JobsPage } from './pages/JobsPage';
 import { LibraryPage } from './pages/LibraryPage';
+import { ModelsPage } from './models/ModelsPage';
 import { PacksPage } from './pages/PacksPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { UsagePage } from './usage/UsagePage';
@@ -15,6 +17,8 @@ import { useStatus } from './stores/status';
 
 const pageComponents = {
   library: LibraryPage,
+  generate: GeneratePage,
+  models: ModelsPage,
   packs: PacksPage,
   jobs: JobsPage,
   usage: UsagePage,

@@ -170,11 +170,11 @@ describe('atelier call / methods', () => {
     const text = capture();
     expect(await main(['models', 'list', '--search', 'sdxl', '--data-dir', data], text.io)).toBe(0);
     expect(text.out.join('\n')).toMatch(
-      /^sdxl_base\s+checkpoint\s+1 assets\s+NON-COMMERCIAL\s+\(research only\)$/,
+      /^sdxl_base\s+checkpoint\s+no file\s+1 assets\s+NON-COMMERCIAL\s+\(research only\)$/,
     );
     const bad = capture();
     expect(await main(['models', 'mark', 'sdxl_base', '--data-dir', data], bad.io)).toBe(2);
-    expect(bad.err.join('\n')).toMatch(/Say --non-commercial or --commercial/);
+    expect(bad.err.join('\n')).toMatch(/Say what to record: --non-commercial, --commercial/);
   });
 
   it('lists the methods with descriptions', async () => {

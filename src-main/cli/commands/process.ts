@@ -17,7 +17,7 @@ atelier process transcode ASSET… --format png|jpg|webp|wav|mp3|flac|mp4|webm [
   (0 if all completed); without it they run when the app or \`atelier serve\` next runs.
   --json prints the result as JSON.`;
 
-async function resolveAssetIds(core: Atelier, refs: string[]): Promise<string[]> {
+export async function resolveAssetIds(core: Atelier, refs: string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const ref of refs) {
     const byId = await core.db

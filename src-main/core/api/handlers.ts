@@ -12,6 +12,7 @@ import { enginesHandlers } from '../engines/handlers';
 import { modelsHandlers } from '../models/handlers';
 import { accountsHandlers } from '../accounts/handlers';
 import { usageHandlers } from '../usage/handlers';
+import { generateHandlers } from '../generate/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -30,5 +31,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...modelsHandlers(core),
     ...accountsHandlers(core),
     ...usageHandlers(core),
+    ...generateHandlers(core),
   } satisfies Handlers;
 }

@@ -1,5 +1,7 @@
 import type { JobKind } from '../jobs/types';
 import { registerJobKind } from '../jobs/registry';
+import { generateComfyKind, generateSdCppKind, generateSdServerKind } from '../generate/kinds';
+import { hashModelsKind } from '../models/hashJob';
 import { exportPackJob } from '../packs/exportJob';
 import {
   denoiseAudioKind,
@@ -24,6 +26,10 @@ export const jobKinds: readonly JobKind[] = [
   metadataExtractKind,
   thumbnailKind,
   exportPackJob,
+  generateSdCppKind,
+  generateSdServerKind,
+  generateComfyKind,
+  hashModelsKind,
 ] as unknown as JobKind[];
 
 /** Idempotent: the api and the services both make sure the kinds are known. */

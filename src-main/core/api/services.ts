@@ -7,6 +7,8 @@
 import { registerService } from '../app/atelier';
 import { JobRunner } from '../jobs/runner';
 import { startWatchService } from '../watch/watchService';
+import { startOrderEvents } from '../generate/orderEvents';
+import { startModelService } from '../models/modelService';
 import { registerJobKinds } from './jobKinds';
 
 registerJobKinds();
@@ -18,3 +20,7 @@ registerService(async (core) => {
 });
 
 registerService(async (core) => new JobRunner(core).start());
+
+registerService(async (core) => startOrderEvents(core));
+
+registerService(async (core) => startModelService(core));

@@ -14,6 +14,8 @@ export interface DataDirLayout {
   tmp: string;
   /** Persistent work folders of resumable jobs (work/<jobId>/): start-up leaves them. */
   work: string;
+  /** Model folders by kind (checkpoints/, loras/, vaes/, upscalers/), scanned with any others set. */
+  models: string;
   lock: string;
 }
 
@@ -28,6 +30,7 @@ export function layoutOf(root: string): DataDirLayout {
     logs: path.join(abs, 'logs'),
     tmp: path.join(abs, 'tmp'),
     work: path.join(abs, 'work'),
+    models: path.join(abs, 'models'),
     lock: path.join(abs, 'atelier.lock'),
   };
 }
@@ -59,6 +62,9 @@ function makeDir(dir: string): void {
   }
 }
 
+/** The data dir's own model folders, one per kind. */
+export const modelKindFolders = ['checkpoints', 'loras', 'vaes', 'upscalers'] as const;
+
 export function ensureLayout(layout: DataDirLayout): void {
   for (const dir of [
     layout.root,
@@ -68,6 +74,8 @@ export function ensureLayout(layout: DataDirLayout): void {
     layout.logs,
     layout.tmp,
     layout.work,
+    layout.models,
+    ...modelKindFolders.map((k) => path.join(layout.models, k)),
   ]) {
     makeDir(dir);
   }

@@ -348,6 +348,9 @@ export interface Database {
   sessions: SessionsTable;
   settings: SettingsTable;
   projects: ProjectsTable;
+  model_files: ModelFilesTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
   watch_folders: WatchFoldersTable;
   assets: AssetsTable;
   assets_fts: AssetsFtsTable;
@@ -405,8 +408,73 @@ export interface ModelsTable {
   non_commercial: Generated<number>;
   license_note: string | null;
   metadata: string | null;
+  /** 0011: what a scan of its file says. */
+  format: string | null;
+  base_model: string | null;
+  resolution: string | null;
+  /** JSON array of the training's most frequent tags. */
+  trigger_words: string | null;
+  description: string | null;
+  autov2: string | null;
+  size_bytes: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A model file found locally or on an engine server (0011). */
+export interface ModelFilesTable {
+  location: string;
+  path: string;
+  model_id: string | null;
+  kind: string | null;
+  size_bytes: number | null;
+  mtime_ms: number | null;
+  sha256: string | null;
+  problem: string | null;
+  scanned_at: string;
+}
+
+export type OrderStatus = 'pending' | 'processing' | 'fulfilled' | 'failed' | 'cancelled';
+export type OrderItemStatus = 'pending' | 'generating' | 'complete' | 'failed' | 'cancelled';
+
+export interface OrdersTable {
+  id: string;
+  title: string;
+  project_id: string | null;
+  model_id: string | null;
+  engine: 'sdcpp' | 'sdserver' | 'comfyui';
+  endpoint_id: string | null;
+  params: string;
+  status: Generated<OrderStatus>;
+  item_count: Generated<number>;
+  complete_count: Generated<number>;
+  failed_count: Generated<number>;
+  cancelled_count: Generated<number>;
+  job_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface OrderItemsTable {
+  id: string;
+  order_id: string;
+  seq: number;
+  status: Generated<OrderItemStatus>;
+  generation_params: string;
+  actual_params: string | null;
+  returned_params: string | null;
+  provider_request_id: string | null;
+  endpoint_id: string | null;
+  job_id: string | null;
+  asset_ids: string | null;
+  retries: Generated<number>;
+  error: string | null;
+  warnings: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
 
 /** Which models each asset's generation metadata names, kept by triggers (0007). */

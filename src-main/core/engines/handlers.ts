@@ -47,8 +47,20 @@ export function enginesHandlers(core: Atelier): HandlersFor<keyof typeof engines
         ['ffprobe', patch.ffprobePath],
         ['Real-ESRGAN', patch.realesrganPath],
         ['The Real-ESRGAN models folder', patch.realesrganModelsDir],
+        ['sd-cli', patch.sdcppPath],
+        ...Object.values(patch.modelFolders ?? {})
+          .flat()
+          .map((f) => ['A model folder', f] as const),
       ] as const)
         if (p) checkHostPath(core, ctx, p, what);
+      checkProgram('sd-cli', patch.sdcppPath);
+      for (const f of Object.values(patch.modelFolders ?? {}).flat()) {
+        let isDir = false;
+        try {
+          isDir = statSync(f).isDirectory();
+        } catch {}
+        if (!isDir) throw new AppError('invalid_input', `Model folder: ${f} is not a folder.`);
+      }
       checkProgram('ffmpeg', patch.ffmpegPath);
       checkProgram('ffprobe', patch.ffprobePath);
       checkProgram('Real-ESRGAN', patch.realesrganPath);

@@ -7,6 +7,7 @@ import type { Atelier } from '../app/atelier';
 import { listEndpoints, publicEndpoint } from './endpoints';
 import { healthOf } from './healthStore';
 import { listModels } from './realesrgan';
+import { resolveSdCpp } from './sdcpp';
 import { resolveEngines } from './resolveEngines';
 import { runProgram } from './runProgram';
 
@@ -147,6 +148,22 @@ export async function enginesStatus(core: Atelier, refresh: boolean): Promise<En
         : models.length === 0
           ? `No models (NAME.param + NAME.bin) in ${r.realesrgan.modelsDir ?? 'the models folder'}.`
           : null,
+  });
+  const sd = resolveSdCpp(r.settings.sdcppPath);
+  const sdExists = !!sd.path && existsSync(sd.path);
+  engines.push({
+    id: 'sdcpp',
+    pools: ['gpu'],
+    label: 'stable-diffusion.cpp (sd-cli)',
+    path: sd.path,
+    source: sd.source,
+    version: sdExists ? path.basename(sd.path!) : null,
+    ok: sdExists,
+    problem: !sd.path
+      ? 'sd-cli was not found: set its path, set ATELIER_SDCPP_BIN, or put it on PATH (optional: only for generating on this computer).'
+      : !sdExists
+        ? `No file at ${sd.path}.`
+        : null,
   });
   return {
     engines,

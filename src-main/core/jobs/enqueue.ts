@@ -173,7 +173,13 @@ export async function enqueueBatch(
   kindName: string,
   title: string,
   items: BatchItem[],
-  options: Pick<EnqueueOptions, 'priority' | 'pool' | 'createdBy'> = {},
+  options: Pick<EnqueueOptions, 'priority' | 'pool' | 'createdBy'> & {
+    /**
+     * Runs in the transaction that queues the batch, with its ids: records that point at the
+     * jobs (an order's items) are written with them or not at all.
+     */
+    inTransaction?: (parentId: string, childIds: string[]) => void;
+  } = {},
 ): Promise<{ parent: JobSummary; childIds: string[] }> {
   const kind = requireJobKind(kindName);
   const prepared: NewJob[] = [];
@@ -218,6 +224,10 @@ export async function enqueueBatch(
         createdBy: options.createdBy ?? null,
       });
       for (const p of prepared) insertJob(core, p);
+      options.inTransaction?.(
+        parentId,
+        prepared.map((p) => p.id),
+      );
     })
     .immediate();
   emitChanged(core, parentId);

@@ -163,12 +163,25 @@ export class JobRunner implements RunnerHandle, Disposable {
     if (this.stopped) return;
     if (!this.paused || this.options.ignorePause) {
       const now = nowIso();
-      for (const slot of this.scheduler.slots.values()) {
-        while (slot.online && slot.active < slot.def.slots) {
-          const row = this.scheduler.nextFor(slot.def, now);
-          if (!row) break;
-          this.launch(row, slot);
+      // One job at a time to the least used pool that has one, so a batch spreads over every
+      // free server (three ComfyUI GPUs each get a prompt) before any server gets a second.
+      const drained = new Set<PoolSlot>();
+      for (;;) {
+        let pick: PoolSlot | null = null;
+        for (const slot of this.scheduler.slots.values()) {
+          if (drained.has(slot) || !slot.online || slot.active >= slot.def.slots) continue;
+          if (!pick || slot.active / slot.def.slots < pick.active / pick.def.slots) pick = slot;
         }
+        if (!pick) break;
+        const row = this.scheduler.nextFor(pick.def, now);
+        if (!row) {
+          drained.add(pick);
+          continue;
+        }
+        const before = pick.active;
+        this.launch(row, pick);
+        // A claim lost to another runner leaves the slot as it was: try the next job.
+        if (pick.active === before) drained.add(pick);
       }
     }
     if (

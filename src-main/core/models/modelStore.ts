@@ -1,10 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../contract/errors';
-import type { ModelInfo, ModelKind } from '../../contract/models';
+import type { ModelFamily, ModelFileInfo, ModelInfo, ModelKind } from '../../contract/models';
 import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
 import { nowIso, uuidv7 } from '../util/ids';
+import { endpointKindLabels, listEndpoints } from '../engines/endpoints';
 import { matchKey } from './modelNames';
+import { findModel } from './resolveModel';
 
 interface ModelRow {
   id: string;
@@ -14,6 +16,15 @@ interface ModelRow {
   sha256: string | null;
   non_commercial: number;
   license_note: string | null;
+  family: ModelFamily | null;
+  format: string | null;
+  base_model: string | null;
+  resolution: string | null;
+  trigger_words: string | null;
+  trigger_token: string | null;
+  description: string | null;
+  autov2: string | null;
+  size_bytes: number | null;
 }
 
 interface NameTally {
@@ -78,15 +89,108 @@ function uses(sqlite: BetterSqlite3.Database, packId?: string): Map<string, Seen
 
 function recorded(sqlite: BetterSqlite3.Database): Map<string, ModelRow> {
   const rows = statements(sqlite).all(
-    'SELECT id, match_key, name, kind, sha256, non_commercial, license_note FROM models',
+    `SELECT id, match_key, name, kind, sha256, non_commercial, license_note, family, format, base_model, resolution,
+       trigger_words, trigger_token, description, autov2, size_bytes FROM models`,
     [],
   ) as ModelRow[];
   return new Map(rows.map((r) => [r.match_key, r]));
 }
 
-function toInfo(key: string, row: ModelRow | undefined, seen: Seen | undefined): ModelInfo {
+/** Files per model, and the best generated asset per model for its thumbnail. */
+interface Extras {
+  files: Map<string, ModelFileInfo[]>;
+  thumbs: Map<string, string>;
+}
+
+function extras(core: Atelier): Extras {
+  const labels = new Map(
+    listEndpoints(core).map((e) => [e.id, `${endpointKindLabels[e.kind]} '${e.name}'`]),
+  );
+  const files = new Map<string, ModelFileInfo[]>();
+  for (const r of statements(core.sqlite).all(
+    `SELECT model_id, location, path, kind, size_bytes, problem FROM model_files WHERE model_id IS NOT NULL ORDER BY location = 'local' DESC, path`,
+    [],
+  ) as {
+    model_id: string;
+    location: string;
+    path: string;
+    kind: ModelKind | null;
+    size_bytes: number | null;
+    problem: string | null;
+  }[]) {
+    const list = files.get(r.model_id) ?? [];
+    list.push(fileInfo(r, labels));
+    files.set(r.model_id, list);
+  }
+  // Highest rated, then liked, then newest: the picture a creator would pick to show the model.
+  const thumbs = new Map<string, string>();
+  for (const r of statements(core.sqlite).all(
+    `SELECT source_id, asset_id FROM (
+       SELECT al.source_id, al.asset_id, row_number() OVER (PARTITION BY al.source_id ORDER BY a.rating DESC, a.liked DESC, a.created_at DESC) AS n
+       FROM asset_links al JOIN assets a ON a.id = al.asset_id
+       WHERE al.source_kind = 'model' AND al.role = 'model' AND a.deleted_at IS NULL AND a.type = 'image'
+     ) WHERE n = 1`,
+    [],
+  ) as { source_id: string; asset_id: string }[])
+    thumbs.set(r.source_id, r.asset_id);
+  return { files, thumbs };
+}
+
+function fileInfo(
+  r: {
+    location: string;
+    path: string;
+    kind: ModelKind | null;
+    size_bytes: number | null;
+    problem: string | null;
+    model_id: string | null;
+  },
+  labels: Map<string, string>,
+): ModelFileInfo {
+  return {
+    location: r.location,
+    locationLabel:
+      r.location === 'local' ? 'this computer' : (labels.get(r.location) ?? 'a removed server'),
+    path: r.path,
+    kind: r.kind,
+    sizeBytes: r.size_bytes,
+    problem: r.problem,
+    modelId: r.model_id,
+  };
+}
+
+/** Every model file found, here and on servers (problems only: the files that are not models). */
+export function listModelFiles(core: Atelier, problemsOnly: boolean): ModelFileInfo[] {
+  const labels = new Map(
+    listEndpoints(core).map((e) => [e.id, `${endpointKindLabels[e.kind]} '${e.name}'`]),
+  );
+  return (
+    statements(core.sqlite).all(
+      `SELECT model_id, location, path, kind, size_bytes, problem FROM model_files ${problemsOnly ? 'WHERE problem IS NOT NULL' : ''} ORDER BY location, path LIMIT 20000`,
+      [],
+    ) as Parameters<typeof fileInfo>[0][]
+  ).map((r) => fileInfo(r, labels));
+}
+
+function words(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function toInfo(
+  key: string,
+  row: ModelRow | undefined,
+  seen: Seen | undefined,
+  more?: Extras,
+): ModelInfo {
   const hashes = new Set(seen?.hashes);
   if (row?.sha256) hashes.add(row.sha256);
+  const triggerWords = words(row?.trigger_words ?? null);
   return {
     id: row?.id ?? null,
     name: row?.name ?? seen!.name,
@@ -96,12 +200,30 @@ function toInfo(key: string, row: ModelRow | undefined, seen: Seen | undefined):
     licenseNote: row?.license_note ?? null,
     assetCount: Math.max(0, seen?.n ?? 0),
     hashes: [...hashes],
+    family: row?.family ?? null,
+    format: row?.format ?? null,
+    baseModel: row?.base_model ?? null,
+    resolution: row?.resolution ?? null,
+    triggerWords,
+    triggerToken: row?.trigger_token ?? triggerWords[0] ?? null,
+    description: row?.description ?? null,
+    autov2: row?.autov2 ?? null,
+    sizeBytes: row?.size_bytes ?? null,
+    files: (row && more?.files.get(row.id)) ?? [],
+    thumbAssetId: (row && more?.thumbs.get(row.id)) ?? null,
   };
 }
 
 export function listModels(
   core: Atelier,
-  opts: { packId?: string; search?: string; limit: number },
+  opts: {
+    packId?: string;
+    search?: string;
+    kind?: ModelKind;
+    family?: ModelFamily;
+    available?: boolean;
+    limit: number;
+  },
 ): ModelInfo[] {
   if (
     opts.packId &&
@@ -114,14 +236,21 @@ export function listModels(
   const used = [...seen].filter(([, s]) => s.n > 0).map(([k]) => k);
   const keys = new Set([...used, ...(opts.packId ? [] : rows.keys())]);
   const q = opts.search?.toLowerCase();
+  const more = extras(core);
   return [...keys]
-    .map((k) => toInfo(k, rows.get(k), seen.get(k)))
+    .map((k) => toInfo(k, rows.get(k), seen.get(k), more))
     .filter(
       (m) =>
-        !q ||
-        m.name.toLowerCase().includes(q) ||
-        m.matchKey.includes(q) ||
-        (m.licenseNote ?? '').toLowerCase().includes(q),
+        (!opts.kind || m.kind === opts.kind) &&
+        (!opts.family || m.family === opts.family) &&
+        (opts.available === undefined || m.files.some((f) => !f.problem) === opts.available) &&
+        (!q ||
+          m.name.toLowerCase().includes(q) ||
+          m.matchKey.includes(q) ||
+          (m.licenseNote ?? '').toLowerCase().includes(q) ||
+          (m.description ?? '').toLowerCase().includes(q) ||
+          m.triggerWords.some((w) => w.toLowerCase().includes(q)) ||
+          (m.autov2 ?? '').startsWith(q)),
     )
     .sort((a, b) => b.assetCount - a.assetCount || a.name.localeCompare(b.name))
     .slice(0, opts.limit);
@@ -169,7 +298,51 @@ export function setModelLicense(
       );
   }
   core.events.emit('models.changed', { matchKey: key });
-  return toInfo(key, recorded(core.sqlite).get(key), seen);
+  return toInfo(key, recorded(core.sqlite).get(key), seen, extras(core));
+}
+
+/** One model by id, name, file name or hash, as the list shows it. */
+export function getModel(core: Atelier, ref: string): ModelInfo {
+  const found = findModel(core, ref);
+  const key = found?.matchKey ?? matchKey(ref);
+  const row = recorded(core.sqlite).get(key);
+  const seen = uses(core.sqlite).get(key);
+  if (!row && !seen) throw new AppError('not_found', `No model “${ref}”`);
+  return toInfo(key, row, seen, extras(core));
+}
+
+/** Edits what the creator records about a model (the row is created for a name only metadata knew). */
+export function updateModel(
+  core: Atelier,
+  input: {
+    ref: string;
+    triggerToken?: string | null;
+    description?: string | null;
+    licenseNote?: string | null;
+    nonCommercial?: boolean;
+  },
+): ModelInfo {
+  let found = findModel(core, input.ref);
+  if (!found) {
+    const info = getModel(core, input.ref);
+    setModelLicense(core, { name: info.name, kind: info.kind, nonCommercial: info.nonCommercial });
+    found = findModel(core, info.name)!;
+  }
+  const row = recorded(core.sqlite).get(found.matchKey)!;
+  statements(core.sqlite)
+    .get(
+      'UPDATE models SET trigger_token = ?, description = ?, license_note = ?, non_commercial = ?, updated_at = ? WHERE id = ?',
+    )
+    .run(
+      input.triggerToken === undefined ? row.trigger_token : input.triggerToken || null,
+      input.description === undefined ? row.description : input.description || null,
+      input.licenseNote === undefined ? row.license_note : input.licenseNote || null,
+      input.nonCommercial === undefined ? row.non_commercial : input.nonCommercial ? 1 : 0,
+      nowIso(),
+      row.id,
+    );
+  core.events.emit('models.changed', { matchKey: found.matchKey });
+  return getModel(core, row.id);
 }
 
 /** The models whose licenses forbid selling what they make: by match key, and by the hash the metadata gave. */
@@ -200,7 +373,11 @@ export function sameModelHash(a: string, b: string): boolean {
   return x.length >= 8 && y.length >= 8 && (x.startsWith(y) || y.startsWith(x));
 }
 
-/** Which models each asset of a pack names (from asset_models), by match key, with the hash its metadata gave. */
+/**
+ * Which models each asset of a pack was made with, by match key: what its metadata names
+ * (asset_models, with the hash it gave), and — for what Atelier generated — the models and LoRAs
+ * it is linked to by id, which no renaming or missing metadata can break.
+ */
 export function packModelUses(
   core: Atelier,
   packId: string,
@@ -213,5 +390,14 @@ export function packModelUses(
     name: string;
     hash: string | null;
   }[];
-  return rows.map((r) => ({ assetId: r.assetId, matchKey: matchKey(r.name), hash: r.hash }));
+  const linked = statements(core.sqlite).all(
+    `SELECT pa.asset_id AS assetId, m.match_key AS matchKey, m.sha256 AS hash FROM pack_assets pa
+     JOIN asset_links al ON al.asset_id = pa.asset_id AND al.source_kind = 'model'
+     JOIN models m ON m.id = al.source_id WHERE pa.pack_id = ?`,
+    [packId],
+  ) as { assetId: string; matchKey: string; hash: string | null }[];
+  return [
+    ...rows.map((r) => ({ assetId: r.assetId, matchKey: matchKey(r.name), hash: r.hash })),
+    ...linked,
+  ];
 }

@@ -1,11 +1,19 @@
 import type { ReactNode } from 'react';
+import { GenIcon } from '../generate/GenIcon';
 import { useNav, type Page } from '../stores/navigation';
 import { useStatus } from '../stores/status';
 import { Icon } from './Icon';
 import { JobsIndicator } from './JobsIndicator';
 
-const navItems: { page: Page; label: string; icon: string }[] = [
+const navItems: { page: Page; label: string; icon: string; glyph?: ReactNode }[] = [
   { page: 'library', label: 'Library', icon: 'library' },
+  {
+    page: 'generate',
+    label: 'Generate',
+    icon: 'generate',
+    glyph: <GenIcon name="sparkle" size={18} />,
+  },
+  { page: 'models', label: 'Models', icon: 'models', glyph: <GenIcon name="cube" size={18} /> },
   { page: 'packs', label: 'Packs', icon: 'packs' },
   { page: 'jobs', label: 'Jobs', icon: 'jobs' },
   { page: 'usage', label: 'Usage', icon: 'usage' },
@@ -32,7 +40,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
               aria-current={page === item.page ? 'page' : undefined}
               onClick={() => go(item.page)}
             >
-              <Icon name={item.icon} />
+              {item.glyph ?? <Icon name={item.icon} />}
               <span>{item.label}</span>
             </button>
           ))}

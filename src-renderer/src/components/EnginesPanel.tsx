@@ -11,6 +11,7 @@ const overrideKey = {
   ffmpeg: 'ffmpegPath',
   ffprobe: 'ffprobePath',
   realesrgan: 'realesrganPath',
+  sdcpp: 'sdcppPath',
 } as const;
 const sourceLabel: Record<EngineInfo['source'], string> = {
   settings: 'set here',

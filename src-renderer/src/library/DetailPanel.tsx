@@ -5,6 +5,7 @@ import { useNav } from '../stores/navigation';
 import { usePacks } from '../stores/packs';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsProcessActions } from '../components/JobsProcessActions';
+import { RemixButtons } from '../generate/RemixButtons';
 import { LibIcon } from './LibIcon';
 import { LineageSection } from './LineageSection';
 import { TagInput } from './TagInput';
@@ -310,6 +311,7 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
       {d && (d.prompt || g) && (
         <section>
           <h3>Generation{g ? ` · ${g.tool}` : ''}</h3>
+          {d.provenance === 'ai_generated' && d.type === 'image' && <RemixButtons assetId={id} />}
           {d.prompt && (
             <div className="prompt-block">
               <p>{d.prompt}</p>

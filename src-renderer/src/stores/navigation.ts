@@ -1,6 +1,14 @@
 import { create } from 'zustand';
 
-export const pages = ['library', 'packs', 'jobs', 'usage', 'settings'] as const;
+export const pages = [
+  'library',
+  'generate',
+  'models',
+  'packs',
+  'jobs',
+  'usage',
+  'settings',
+] as const;
 export type Page = (typeof pages)[number];
 
 function fromHash(): Page {

@@ -1,0 +1,165 @@
+import { useEffect, useRef } from 'react';
+import { modelRef, shortName } from '../models/labels';
+import type { FieldErrors, GenerateForm } from './formLogic';
+import { GenIcon } from './GenIcon';
+import { useGenerate } from './generateStore';
+
+const fieldNames: Record<keyof FieldErrors, string> = {
+  model: 'Model',
+  prompt: 'Prompt',
+  negative: 'Negative prompt',
+  width: 'Width',
+  height: 'Height',
+  steps: 'Steps',
+  cfg: 'CFG',
+  seed: 'Seed',
+  count: 'Images',
+  clipSkip: 'CLIP skip',
+  loras: 'LoRAs',
+  init: 'Init image',
+  engine: 'Engine',
+  sampler: 'Sampler',
+  scheduler: 'Scheduler',
+};
+
+/** "40 images · 1024×1024 · juggernautXL · on ComfyUI 'studio-pc'" */
+export function useSummary(f: GenerateForm): { line: string; details: string[] } {
+  const checkpoints = useGenerate((s) => s.checkpoints);
+  const options = useGenerate((s) => s.options);
+  const model = checkpoints?.find((m) => modelRef(m) === f.model);
+  const engine = f.engine
+    ? (options?.engines.find((e) => e.id === f.engine)?.label ?? f.engine)
+    : 'the first free engine';
+  const line = [
+    `${f.count.toLocaleString()} ${f.count === 1 ? 'image' : 'images'}`,
+    `${f.width}×${f.height}`,
+    shortName(model?.name ?? f.model),
+    `on ${engine}`,
+  ].join(' · ');
+  const details = [
+    `${f.steps} steps · CFG ${f.cfg} · ${f.sampler || 'default sampler'}${f.scheduler ? ` (${f.scheduler})` : ''}`,
+    f.seed === -1
+      ? `Random seed${f.seedMode === 'random' ? ' for every image' : f.seedMode === 'increment' ? ', +1 per image' : ', the same for every image'}`
+      : `Seed ${f.seed}${f.seedMode === 'increment' && f.count > 1 ? `–${f.seed + f.count - 1}` : ''}${f.seedMode === 'random' ? ' (ignored: random per image)' : ''}`,
+    ...(f.loras.length
+      ? [`LoRAs: ${f.loras.map((l) => `${shortName(l.name)} ${l.weight}`).join(', ')}`]
+      : []),
+    ...(f.init ? [`img2img from ${f.init.label} at strength ${f.init.strength.toFixed(2)}`] : []),
+  ];
+  return { line, details };
+}
+
+function ConfirmPanel() {
+  const form = useGenerate((s) => s.form);
+  const phase = useGenerate((s) => s.phase);
+  const { line, details } = useSummary(form);
+  const queueRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => queueRef.current?.focus(), []);
+  const submitting = phase === 'submitting';
+  return (
+    <div
+      className="gen-confirm"
+      role="group"
+      aria-labelledby="gen-confirm-title"
+      data-testid="gen-confirm"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !submitting) {
+          e.stopPropagation();
+          useGenerate.getState().back();
+        }
+      }}
+    >
+      <h3 id="gen-confirm-title">Queue this order?</h3>
+      <p className="gen-confirm-line" data-testid="gen-confirm-summary">
+        {line}
+      </p>
+      <ul className="gen-confirm-details">
+        {details.map((d) => (
+          <li key={d}>{d}</li>
+        ))}
+      </ul>
+      {form.count >= 500 && (
+        <p className="gen-warn-text">
+          A large order: its images run one after another in the queue and can be cancelled at any
+          time.
+        </p>
+      )}
+      <div className="gen-confirm-actions">
+        <button
+          type="button"
+          className="button"
+          onClick={() => useGenerate.getState().back()}
+          disabled={submitting}
+          data-testid="gen-back"
+        >
+          Back
+        </button>
+        <button
+          ref={queueRef}
+          type="button"
+          className="button primary"
+          onClick={() => void useGenerate.getState().queue()}
+          disabled={submitting}
+          data-testid="gen-queue"
+        >
+          {submitting ? 'Queueing…' : 'Queue'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The foot of the form: the server's refusal, what still needs fixing, Generate and its confirm step. */
+export function ConfirmBar({ errors }: { errors: FieldErrors }) {
+  const phase = useGenerate((s) => s.phase);
+  const error = useGenerate((s) => s.error);
+  const attempted = useGenerate((s) => s.attempted);
+  const count = useGenerate((s) => s.form.count);
+  const invalid = Object.keys(errors) as (keyof FieldErrors)[];
+  const generateRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  // Back, Escape or a refused order: focus returns to Generate instead of the page's top.
+  useEffect(() => {
+    if (phase === 'edit' && wasConfirming.current) generateRef.current?.focus();
+    wasConfirming.current = phase !== 'edit';
+  }, [phase]);
+  return (
+    <div className="gen-actions">
+      {error && (
+        <div className="gen-error" role="alert" data-testid="gen-error">
+          <GenIcon name="warning" size={16} />
+          <div className="grow">
+            <strong>The order was not queued.</strong> {error}
+          </div>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss the error"
+            onClick={() => useGenerate.getState().dismissError()}
+          >
+            <GenIcon name="x" size={14} />
+          </button>
+        </div>
+      )}
+      {attempted && invalid.length > 0 && phase === 'edit' && (
+        <p className="gen-field-error" data-testid="gen-invalid">
+          Check {invalid.map((k) => fieldNames[k]).join(', ')}.
+        </p>
+      )}
+      {phase === 'edit' ? (
+        <button
+          ref={generateRef}
+          type="submit"
+          className="button primary gen-generate"
+          data-testid="gen-generate"
+        >
+          <GenIcon name="sparkle" size={16} />
+          Generate
+          {Number.isInteger(count) && count > 1 ? ` ${count.toLocaleString()} images` : ''}
+        </button>
+      ) : (
+        <ConfirmPanel />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,225 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { OrderDetail, OrderItemInfo, OrderSummary } from '@contract/index';
+import { useMayChangeJob } from '../accounts/session';
+import { shortName } from '../models/labels';
+import { GenIcon } from './GenIcon';
+import { ItemTile } from './ItemTile';
+import { isOpen, useOrders } from './ordersStore';
+import { reuseOrder } from './remix';
+
+const FIRST = 48;
+const MORE = 96;
+
+const statusLabel: Record<OrderSummary['status'], string> = {
+  pending: 'Waiting',
+  processing: 'Generating',
+  fulfilled: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+const engineLabel: Record<OrderSummary['engine'], string> = {
+  sdcpp: 'sd-cli',
+  sdserver: 'sd-server',
+  comfyui: 'ComfyUI',
+};
+
+const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+function when(iso: string): string {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? time.format(d) : dateTime.format(d);
+}
+
+type Filter = 'all' | 'running' | 'failed';
+
+/** "12 of 40 · 1 failed · 2 cancelled" */
+export function countsText(o: OrderSummary): string {
+  return [
+    `${o.completeCount.toLocaleString()} of ${o.itemCount.toLocaleString()}`,
+    o.failedCount ? `${o.failedCount.toLocaleString()} failed` : null,
+    o.cancelledCount ? `${o.cancelledCount.toLocaleString()} cancelled` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** The items, at most a few hundred drawn at once: a 10,000-image order grows by "Show more". */
+function ItemGrid({ order, detail }: { order: OrderSummary; detail: OrderDetail | undefined }) {
+  const [filter, setFilter] = useState<Filter>('all');
+  const [limit, setLimit] = useState(FIRST);
+  const mayChange = useMayChangeJob()(order.createdBy);
+  const items = detail?.items;
+  const retry = useCallback(
+    (itemId: string) => void useOrders.getState().retry(order.id, [itemId]),
+    [order.id],
+  );
+  const retryOne = mayChange ? retry : undefined;
+  const groups = useMemo(() => {
+    const all = items ?? [];
+    return {
+      all,
+      running: all.filter((i) => i.status === 'generating'),
+      failed: all.filter((i) => i.status === 'failed' || i.status === 'cancelled'),
+    };
+  }, [items]);
+  if (!items) return <p className="gen-hint gen-order-loading">Loading its images…</p>;
+  const shown: OrderItemInfo[] = groups[filter];
+  const aspect = Math.min(2, Math.max(0.5, order.params.width / order.params.height || 1));
+
+  const tabs: { id: Filter; label: string; n: number }[] = [
+    { id: 'all', label: 'All', n: groups.all.length },
+    { id: 'running', label: 'Generating', n: groups.running.length },
+    { id: 'failed', label: 'Failed', n: groups.failed.length },
+  ];
+  return (
+    <>
+      {items.length > FIRST && (
+        <div className="gen-order-tabs" role="group" aria-label="Show">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              className={`gen-tab${filter === t.id ? ' on' : ''}`}
+              aria-pressed={filter === t.id}
+              disabled={t.n === 0 && t.id !== 'all'}
+              onClick={() => {
+                setFilter(t.id);
+                setLimit(FIRST);
+              }}
+            >
+              {t.label} <span className="muted">{t.n.toLocaleString()}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      <ul className="gen-tiles" aria-label={`Images of ${order.title}`}>
+        {shown.slice(0, limit).map((it) => (
+          <ItemTile key={it.id} item={it} aspect={aspect} onRetry={retryOne} />
+        ))}
+      </ul>
+      {shown.length > limit && (
+        <button
+          type="button"
+          className="button ghost gen-show-more"
+          onClick={() => setLimit(limit + MORE)}
+          data-testid="order-show-more"
+        >
+          Show {Math.min(MORE, shown.length - limit).toLocaleString()} more (
+          {(shown.length - limit).toLocaleString()} not shown)
+        </button>
+      )}
+    </>
+  );
+}
+
+export function OrderCard({ order }: { order: OrderSummary }) {
+  const open = useOrders((s) => isOpen(s, order));
+  const detail = useOrders((s) => s.details[order.id]);
+  const busy = useOrders((s) => s.busy[order.id]);
+  const actionError = useOrders((s) => s.actionErrors[order.id]);
+  const mayChange = useMayChangeJob()(order.createdBy);
+  const live = order.status === 'pending' || order.status === 'processing';
+  const redo = order.failedCount + order.cancelledCount;
+  const done = order.completeCount + order.failedCount + order.cancelledCount;
+  const bodyId = `order-body-${order.id}`;
+  const p = order.params;
+  return (
+    <section
+      className={`gen-order ${order.status}`}
+      aria-labelledby={`order-title-${order.id}`}
+      data-testid="order-card"
+      data-order-id={order.id}
+      data-status={order.status}
+    >
+      <header className="gen-order-head">
+        <button
+          type="button"
+          className="gen-order-toggle"
+          aria-expanded={open}
+          aria-controls={bodyId}
+          onClick={() => useOrders.getState().setExpanded(order.id, !open)}
+        >
+          <GenIcon name={open ? 'chevronDown' : 'chevronRight'} size={14} />
+          <span id={`order-title-${order.id}`} className="gen-order-title" title={order.title}>
+            {order.title}
+          </span>
+        </button>
+        <span className={`gen-status ${order.status}`} data-testid="order-status">
+          {statusLabel[order.status]}
+        </span>
+        <div className="gen-order-actions">
+          {mayChange && live && (
+            <button
+              type="button"
+              className="button small"
+              onClick={() => void useOrders.getState().cancel(order.id)}
+              disabled={!!busy}
+              data-testid="order-cancel"
+            >
+              {busy === 'cancel' ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+          {mayChange && redo > 0 && (
+            <button
+              type="button"
+              className="button small"
+              onClick={() => void useOrders.getState().retry(order.id)}
+              disabled={!!busy}
+              data-testid="order-retry"
+            >
+              {busy === 'retry' ? 'Retrying…' : `Retry failed (${redo.toLocaleString()})`}
+            </button>
+          )}
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => reuseOrder(order)}
+            aria-label={`Put the settings of ${order.title} in the form`}
+            title="Use these settings in the form"
+            data-testid="order-reuse"
+          >
+            <GenIcon name="remix" size={15} />
+          </button>
+        </div>
+      </header>
+      <div className="gen-order-meta">
+        <span data-testid="order-counts">{countsText(order)}</span>
+        <span aria-hidden="true">·</span>
+        <span>{order.model ? shortName(order.model.name) : 'no model'}</span>
+        <span aria-hidden="true">·</span>
+        <span>
+          {p.width}×{p.height}
+        </span>
+        <span aria-hidden="true">·</span>
+        <span>{engineLabel[order.engine]}</span>
+        <span aria-hidden="true">·</span>
+        <span>{when(order.createdAt)}</span>
+      </div>
+      <div
+        className="gen-bar gen-order-bar"
+        role="progressbar"
+        aria-label={`${order.title}: progress`}
+        aria-valuemin={0}
+        aria-valuemax={order.itemCount}
+        aria-valuenow={done}
+      >
+        <span
+          style={{
+            transform: `scaleX(${order.itemCount ? (done / order.itemCount).toFixed(3) : 0})`,
+          }}
+        />
+      </div>
+      {actionError && (
+        <p className="gen-field-error" role="alert">
+          {actionError}
+        </p>
+      )}
+      {open && (
+        <div id={bodyId} className="gen-order-body">
+          <ItemGrid order={order} detail={detail} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -98,12 +98,16 @@ export function requireModel(core: Atelier, ref: string, kind: ModelKind): Model
       [kind],
     ) as { name: string }[]
   ).map((r) => r.name);
-  const word = kind === 'checkpoint' ? 'model' : kind === 'lora' ? 'LoRA' : kind;
+  const words: Record<ModelKind, string> = {
+    checkpoint: 'model',
+    lora: 'LoRA',
+    vae: 'VAE',
+    upscaler: 'upscale model',
+    other: 'model file',
+  };
+  const word = words[kind];
   if (found)
-    throw new AppError(
-      'invalid_input',
-      `“${ref}” is a ${found.kind === 'checkpoint' ? 'model' : found.kind}, not a ${word}.`,
-    );
+    throw new AppError('invalid_input', `“${ref}” is a ${words[found.kind]}, not a ${word}.`);
   const q = matchKey(ref);
   const close = known.filter((n) => {
     const k = matchKey(n);

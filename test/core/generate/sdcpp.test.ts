@@ -1,0 +1,233 @@
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OrderDetail } from '../../../src-main/contract/generate';
+import { JobRunner } from '../../../src-main/core/api/host';
+import { readPngText } from '../../../src-main/core/ingest/metadata/pngText';
+import { openTestCore, type TestCore } from '../../helpers/core';
+import { waitFor } from '../../helpers/waitFor';
+import { tinyTensors, writeSafetensors } from '../models/files/writeModelFiles';
+
+const fakeSdCli = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../fakes/sd-cli.mjs',
+);
+
+const sd15 = tinyTensors([
+  'cond_stage_model.transformer.text_model.embeddings.position_ids',
+  'model.diffusion_model.input_blocks.0.0.weight',
+  'first_stage_model.decoder.conv_in.weight',
+]);
+const lora = tinyTensors(['lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight']);
+
+let t: TestCore;
+let checkpoint: string;
+let loraFile: string;
+const speedBefore = process.env.FAKE_SDCLI_SPEED;
+beforeAll(() => {
+  // The recorded run took 2.6 s; replayed without its pauses unless a test asks for them.
+  process.env.FAKE_SDCLI_SPEED = '0';
+});
+afterAll(() => {
+  if (speedBefore === undefined) delete process.env.FAKE_SDCLI_SPEED;
+  else process.env.FAKE_SDCLI_SPEED = speedBefore;
+});
+beforeEach(async () => {
+  t = await openTestCore();
+  checkpoint = path.join(t.dataDir, 'models', 'checkpoints', 'tiny-sd1.safetensors');
+  loraFile = path.join(t.dataDir, 'models', 'loras', 'inkwash.safetensors');
+  writeSafetensors(checkpoint, sd15);
+  writeSafetensors(loraFile, lora, { ss_base_model_version: 'sd_v1' });
+  await t.call('engines.update', { sdcppPath: fakeSdCli });
+  await t.call('models.scan', {});
+});
+afterEach(() => t.close());
+
+async function runAll(): Promise<void> {
+  const runner = await new JobRunner(t.core, { ignorePause: true }).start();
+  await runner.whenIdle();
+  await runner.dispose();
+}
+
+const base = {
+  model: 'tiny-sd1',
+  prompt: 'a red fox in the snow',
+  negative: 'blurry',
+  width: 64,
+  height: 64,
+  steps: 4,
+  cfg: 7,
+  seed: 5,
+  sampler: 'euler',
+  engine: 'sdcpp',
+};
+
+describe('generate with stable-diffusion.cpp (sd-cli)', () => {
+  it('an order of 3 becomes 3 items with seeds +1, each an asset that knows how it was made', async () => {
+    const order = await t.call('generate.start', { ...base, count: 3 });
+    expect(order.engine).toBe('sdcpp');
+    expect(order.status).toBe('pending');
+    expect(order.items.map((i) => [i.seq, i.status, i.params.seed])).toEqual([
+      [1, 'pending', 5],
+      [2, 'pending', 6],
+      [3, 'pending', 7],
+    ]);
+    await runAll();
+    const done = await t.call('orders.get', { id: order.id });
+    expect(done.status).toBe('fulfilled');
+    expect([done.completeCount, done.failedCount, done.itemCount]).toEqual([3, 0, 3]);
+    const model = await t.call('models.get', { ref: 'tiny-sd1' });
+    for (const item of done.items) {
+      expect(item.status).toBe('complete');
+      expect(item.assetIds).toHaveLength(1);
+      expect(item.warnings).toEqual([]);
+      expect((item.actual as { argv: string[] }).argv).toEqual(
+        expect.arrayContaining(['-s', String(item.params.seed), '--sampling-method', 'euler']),
+      );
+      const a = await t.call('assets.get', { id: item.assetIds[0]! });
+      expect(a.provenance).toBe('ai_generated');
+      expect(a.prompt).toBe('a red fox in the snow');
+      expect(a.seed).toBe(String(item.params.seed));
+      expect(a.model).toBe('tiny-sd1');
+      // Linked to its model by id, and to the order item that made it.
+      const links = t.core.sqlite
+        .prepare(
+          'SELECT role, source_kind, source_id FROM asset_links WHERE asset_id = ? ORDER BY position',
+        )
+        .all(a.id);
+      expect(links).toEqual([
+        { role: 'model', source_kind: 'model', source_id: model.id },
+        { role: 'made_by', source_kind: 'order_item', source_id: item.id },
+      ]);
+      // The PNG says it too, A1111-style, so re-ingest and other tools read it back.
+      const text = (await readPngText(readFileSync(a.path))).texts.parameters!;
+      expect(text).toContain('a red fox in the snow\nNegative prompt: blurry\n');
+      expect(text).toContain(`Seed: ${item.params.seed}`);
+      expect(text).toContain('Model: tiny-sd1');
+    }
+    const list = await t.call('orders.list', { limit: 10 });
+    expect(list.map((o) => o.id)).toEqual([order.id]);
+    // The model's thumbnail is now one of its images.
+    expect((await t.call('models.get', { ref: 'tiny-sd1' })).thumbAssetId).not.toBeNull();
+  });
+
+  it('a LoRA sd-cli cannot find is a warning on the item, not a failure', async () => {
+    const order = await t.call('generate.start', {
+      ...base,
+      loras: [{ model: 'inkwash', weight: 0.5 }],
+    });
+    // Gone after the scan: sd-cli says so on stdout and still makes the picture (exit 0).
+    rmSync(loraFile);
+    await runAll();
+    const done = await t.call('orders.get', { id: order.id });
+    expect(done.items[0]!.status).toBe('complete');
+    expect(done.items[0]!.warnings).toEqual([
+      expect.stringMatching(/did not find the LoRA .*the image was made without it/),
+    ]);
+    const links = t.core.sqlite
+      .prepare("SELECT role, details FROM asset_links WHERE asset_id = ? AND role = 'lora'")
+      .all(done.items[0]!.assetIds[0]);
+    expect(links).toEqual([{ role: 'lora', details: '{"weight":0.5}' }]);
+  });
+
+  it('a model that cannot be loaded fails its items with the reason; retry runs them again with the same seeds', async () => {
+    const order = await t.call('generate.start', { ...base, count: 2 });
+    renameSync(checkpoint, `${checkpoint}.away`);
+    await runAll();
+    let done = await t.call('orders.get', { id: order.id });
+    expect(done.status).toBe('failed');
+    expect(done.failedCount).toBe(2);
+    expect(done.items[0]!.error).toMatch(/sd-cli could not load “tiny-sd1”/);
+    renameSync(`${checkpoint}.away`, checkpoint);
+    done = await t.call('orders.retry', { id: order.id });
+    expect(done.items.map((i) => i.status)).toEqual(['pending', 'pending']);
+    await runAll();
+    done = await t.call('orders.get', { id: order.id });
+    expect(done.status).toBe('fulfilled');
+    expect(done.items.map((i) => [i.params.seed, i.retries >= 1])).toEqual([
+      [5, true],
+      [6, true],
+    ]);
+  });
+
+  it('cancel keeps what was made and stops the rest', async () => {
+    process.env.FAKE_SDCLI_SPEED = '1';
+    try {
+      const order = await t.call('generate.start', { ...base, count: 3 });
+      const runner = await new JobRunner(t.core, { ignorePause: true }).start();
+      let detail: OrderDetail | null = null;
+      await waitFor(async () => {
+        detail = await t.call('orders.get', { id: order.id });
+        return detail.completeCount >= 1;
+      }, 20_000);
+      await t.call('orders.cancel', { id: order.id });
+      await runner.whenIdle();
+      await runner.dispose();
+      detail = await t.call('orders.get', { id: order.id });
+      expect(detail.completeCount).toBeGreaterThanOrEqual(1);
+      expect(detail.cancelledCount).toBeGreaterThanOrEqual(1);
+      expect(detail.status).toBe('cancelled');
+      for (const i of detail.items.filter((x) => x.status === 'complete'))
+        expect((await t.call('assets.get', { id: i.assetIds[0]! })).missing).toBe(false);
+    } finally {
+      process.env.FAKE_SDCLI_SPEED = '0';
+    }
+  });
+
+  it('refuses bad orders with clear messages before queueing anything', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ count: 0 }, /at least one image/],
+      [{ count: 10_001 }, /At most 10,000 images/],
+      [{ prompt: 'x'.repeat(100_000) }, /at most 8,000 characters/],
+      [{ width: 100 }, /multiples of 8/],
+      [{ model: 'inkwash' }, /is a LoRA, not a model/],
+      [{ model: 'nope' }, /No model “nope”/],
+      [{ engine: 'comfyui' }, /no ComfyUI server is set up/],
+      [{ loras: [{ model: 'tiny-sd1', weight: 1 }] }, /is a model, not a LoRA/],
+    ];
+    for (const [input, message] of cases) {
+      const r = await t.api.invoke('generate.start', { ...base, ...input });
+      expect(r.ok, JSON.stringify(input).slice(0, 80)).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(message);
+    }
+    expect(await t.call('orders.list', { limit: 10 })).toEqual([]);
+    expect(
+      t.core.sqlite.prepare("SELECT count(*) n FROM jobs WHERE kind LIKE 'generate_%'").get(),
+    ).toEqual({ n: 0 });
+  });
+
+  it('a model marked non-commercial blocks its images in a commercial pack, found by id', async () => {
+    const order = await t.call('generate.start', base);
+    await runAll();
+    const done = await t.call('orders.get', { id: order.id });
+    const assetId = done.items[0]!.assetIds[0]!;
+    // The metadata name no longer matches anything: the link by id still does.
+    t.core.sqlite
+      .prepare(
+        "UPDATE assets SET model = 'renamed-elsewhere', generation_params = NULL WHERE id = ?",
+      )
+      .run(assetId);
+    await t.call('models.update', { ref: 'tiny-sd1', nonCommercial: true });
+    const pack = await t.call('packs.create', { name: 'For sale', licenseType: 'commercial' });
+    await t.call('packs.addAssets', { packId: pack.id, selection: { ids: [assetId] } });
+    const check = await t.call('packs.check', { packId: pack.id });
+    expect(check.issues.find((i) => i.code === 'noncommercial_model')?.message).toMatch(/tiny-sd1/);
+  });
+
+  it('an item that landed its image before a crash is not made twice', async () => {
+    const order = await t.call('generate.start', base);
+    await runAll();
+    const item = (await t.call('orders.get', { id: order.id })).items[0]!;
+    const jobs = t.core.sqlite.prepare('SELECT count(*) n FROM assets').get() as { n: number };
+    // As if the process died after registering the output but before the job was marked done.
+    t.core.sqlite
+      .prepare("UPDATE jobs SET status = 'queued', attempts = 0 WHERE id = ?")
+      .run(item.jobId);
+    await runAll();
+    const again = (await t.call('orders.get', { id: order.id })).items[0]!;
+    expect(again.status).toBe('complete');
+    expect(again.assetIds).toEqual(item.assetIds);
+    expect(t.core.sqlite.prepare('SELECT count(*) n FROM assets').get()).toEqual(jobs);
+  });
+});

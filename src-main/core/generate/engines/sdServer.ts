@@ -139,23 +139,17 @@ export const sdServerAdapter: EngineAdapter = async (ctx, req) => {
   const jobPath = `/sdcpp/v1/jobs/${encodeURIComponent(job.id)}`;
   ctx.log('info', `${target.label} took the job as ${job.id}`);
   let last = job;
-  let cancelled = false;
+  // Set from the abort listener; an object so the loop below sees the change.
+  const cancel: { status: Promise<number | null> | null } = { status: null };
   const onAbort = () => {
-    cancelled = true;
-    void engineRequest(target, `${jobPath}/cancel`, {
+    cancel.status = engineRequest(target, `${jobPath}/cancel`, {
       method: 'POST',
       attempts: 1,
       acceptStatus: [404, 409],
-      timeoutMs: 5000,
+      timeoutMs: 3000,
     })
-      .then((r) => {
-        if (r.status === 409)
-          ctx.log(
-            'warn',
-            `${target.label} cannot interrupt a job that is already generating; Atelier stopped waiting for it (the server will finish it and its image is not kept)`,
-          );
-      })
-      .catch(() => {});
+      .then((r) => r.status)
+      .catch(() => null);
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const started = performance.now();
@@ -164,7 +158,15 @@ export const sdServerAdapter: EngineAdapter = async (ctx, req) => {
       if (last.status === 'completed' || last.status === 'failed' || last.status === 'cancelled')
         break;
       await sleep(last.status === 'queued' ? 500 : 250, ctx.signal);
-      if (cancelled) throw new AppError('cancelled', `${target.label}: cancelled`);
+      if (cancel.status) {
+        // A queued job is cancelled there; a generating one cannot be (409): say so, stop waiting.
+        if ((await cancel.status) === 409)
+          ctx.log(
+            'warn',
+            `${target.label} cannot interrupt a job that is already generating; Atelier stopped waiting for it (the server finishes it and its image is not kept)`,
+          );
+        throw new AppError('cancelled', `${target.label}: cancelled`);
+      }
       last = (
         await engineRequest(target, jobPath, { signal: ctx.signal, timeoutMs: 15_000 })
       ).json<SdServerJob>();

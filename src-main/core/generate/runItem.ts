@@ -12,6 +12,7 @@ import { appVersion } from '../util/version';
 import type { EngineAdapter, EngineResult, ItemRequest } from './engines/types';
 import { itemRow, orderRow, updateItem } from './orderStore';
 import { formatA1111, setPngText } from './pngParameters';
+import { noteLoadedModel, preferLoadedModel } from './placement';
 
 const params = z.object({ itemId: z.string().trim().min(1).max(64) }).strict();
 
@@ -86,6 +87,7 @@ async function runItem(
   updateItem(ctx.core, itemId, { endpointId: ctx.lease.endpoint?.id ?? null });
   ctx.core.events.emit('orders.changed', { orderId: req.orderId, itemId });
   const r = await adapter(ctx, req);
+  if (ctx.lease.endpoint) noteLoadedModel(ctx.core, ctx.lease.endpoint.id, req.model.id);
   ctx.engineDone();
   ctx.progress(0.96, 'Saving');
   const p = req.params;
@@ -198,5 +200,6 @@ export function generateKind(
       return r ? `${r.title} #${r.seq}` : 'Generate';
     },
     run: (ctx, p) => runItem(ctx, p.itemId, adapter),
+    choosePool: (core, p, free) => preferLoadedModel(core, p, free),
   });
 }

@@ -11,7 +11,8 @@ import { refreshWaitingMessages } from './waiting';
 import { emitChanged, emitQueueSoon } from './notify';
 import { refreshParent } from './parents';
 import { PoolHealth } from './poolHealth';
-import { loadPools, localSlots, waitingReason, type Lease } from './pools';
+import { kindsOfKey, loadPools, localSlots, waitingReason, type Lease } from './pools';
+import { findJobKind } from './registry';
 import { readPaused } from './queueSettings';
 import { recoverInterrupted } from './recovery';
 import { runnerOf, setRunner, type RunnerHandle } from './runnerRegistry';
@@ -178,8 +179,10 @@ export class JobRunner implements RunnerHandle, Disposable {
           drained.add(pick);
           continue;
         }
-        const before = pick.active;
-        this.launch(row, pick);
+        const target = this.placeFor(row, pick);
+        const before = target.active;
+        this.launch(row, target);
+        if (target !== pick) continue;
         // A claim lost to another runner leaves the slot as it was: try the next job.
         if (pick.active === before) drained.add(pick);
       }
@@ -191,6 +194,35 @@ export class JobRunner implements RunnerHandle, Disposable {
     ) {
       for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /**
+   * The slot a job goes to: the least used free pool that serves it, unless its kind prefers
+   * another free one (a ComfyUI server that already has the job's model loaded).
+   */
+  private placeFor(row: JobRow, pick: PoolSlot): PoolSlot {
+    const kind = findJobKind(row.kind);
+    if (!kind?.choosePool || row.pool.startsWith('@')) return pick;
+    const kinds = kindsOfKey(row.pool);
+    const free = [...this.scheduler.slots.values()].filter(
+      (s) => s.online && s.active < s.def.slots && kinds.includes(s.def.kind),
+    );
+    if (free.length < 2) return pick;
+    let params: unknown = null;
+    try {
+      params = JSON.parse(row.params);
+    } catch {}
+    const chosen = kind.choosePool(
+      this.core,
+      params,
+      free.map((s) => ({
+        id: s.def.id,
+        endpointId: s.def.endpoint?.id ?? null,
+        active: s.active,
+        slots: s.def.slots,
+      })),
+    );
+    return free.find((s) => s.def.id === chosen) ?? pick;
   }
 
   private wakeBy(at: number): void {

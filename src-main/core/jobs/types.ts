@@ -31,6 +31,15 @@ export interface JobKind<P extends z.ZodType = z.ZodType> {
   readonly maxAttempts?: number;
   /** A short human title for lists: "Upscale castle.png ×4". */
   title(params: z.output<P>, core: Atelier): string | Promise<string>;
+  /**
+   * Placement among the free pools that can take the job (at least two): the id of the one it
+   * should go to, or null for the least used. Kept quick: it runs on every dispatch.
+   */
+  choosePool?(
+    core: Atelier,
+    params: unknown,
+    free: { id: string; endpointId: string | null; active: number; slots: number }[],
+  ): string | null;
   run(ctx: JobContext, params: z.output<P>): Promise<JobOutcome>;
 }
 

@@ -223,4 +223,26 @@ describe('ComfyUI, a pool of servers', () => {
     expect(again.warnings.join(' ')).toMatch(/replayed a cached result/);
     expect(t.core.sqlite.prepare('SELECT count(*) n FROM assets').get()).toEqual({ n: 1 });
   });
+
+  it('an item goes to a free server that already has its model loaded, else to the least used', async () => {
+    const models = ['tiny-sd15.safetensors', 'other.safetensors'];
+    await comfy('first', { checkpoints: models });
+    await comfy('second', { checkpoints: models });
+    await t.call('models.scan', {});
+    const servers = (await t.call('engines.status', { refresh: false })).endpoints;
+    const second = servers.find((e) => e.name === 'second')!.id;
+    const placeOf = async (input: Record<string, unknown>) => {
+      const o = await t.call('generate.start', { ...base, model: 'tiny-sd15', ...input });
+      await runAll();
+      return (await t.call('orders.get', { id: o.id })).items[0]!.endpointId;
+    };
+    // Both idle, nothing loaded: the least used (the first listed) takes it.
+    const firstId = await placeOf({});
+    expect(firstId).not.toBe(second);
+    // 'other' is made to load on the second server…
+    expect(await placeOf({ model: 'other', engine: second })).toBe(second);
+    // …so the next 'other' goes there although both are free, and 'tiny-sd15' stays on the first.
+    expect(await placeOf({ model: 'other', seed: 9 })).toBe(second);
+    expect(await placeOf({ seed: 10 })).toBe(firstId);
+  });
 });

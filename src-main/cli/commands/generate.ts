@@ -30,9 +30,14 @@ const num = (v: string | undefined, name: string): number | undefined => {
 
 /** `name:0.8` (the weight defaults to 1; a name may itself hold colons, the weight is the last part). */
 export function parseLora(text: string): { model: string; weight: number } {
-  const m = /^(.+?)(?::(-?\d+(?:\.\d+)?))?$/.exec(text.trim());
-  if (!m || !m[1]) throw new UsageError(`--lora wants NAME or NAME:WEIGHT, got “${text}”`);
-  return { model: m[1], weight: m[2] === undefined ? 1 : Number(m[2]) };
+  const t = text.trim();
+  const at = t.lastIndexOf(':');
+  const tail = at >= 0 ? t.slice(at + 1) : '';
+  const weighted = at >= 0 && /^-?\d+(\.\d+)?$/.test(tail);
+  const name = (weighted ? t.slice(0, at) : t).trim();
+  if (!name || name.startsWith(':'))
+    throw new UsageError(`--lora wants NAME or NAME:WEIGHT, got “${text}”`);
+  return { model: name, weight: weighted ? Number(tail) : 1 };
 }
 
 function parseSize(text: string): { width: number; height: number } {

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { readPngText } from '../../../src-main/core/ingest/metadata/pngText';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { waitFor } from '../../helpers/waitFor';
 import { tinyTensors, writeSafetensors } from '../models/files/writeModelFiles';
+import { addAsset, makeImage } from '../process/mediaFixtures';
 
 const fakeSdCli = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -229,5 +230,67 @@ describe('generate with stable-diffusion.cpp (sd-cli)', () => {
     expect(again.status).toBe('complete');
     expect(again.assetIds).toEqual(item.assetIds);
     expect(t.core.sqlite.prepare('SELECT count(*) n FROM assets').get()).toEqual(jobs);
+  });
+
+  it('img2img from an asset: -i with the strength, the init image linked as such', async () => {
+    const init = await addAsset(t.core, await makeImage(t.root, 'castle.png', 64));
+    const order = await t.call('generate.start', {
+      ...base,
+      init: { assetId: init, strength: 0.6 },
+    });
+    await runAll();
+    const item = (await t.call('orders.get', { id: order.id })).items[0]!;
+    expect(item.status).toBe('complete');
+    const argv = (item.actual as { argv: string[] }).argv;
+    expect(argv).toEqual(expect.arrayContaining(['--strength', '0.6']));
+    expect(argv[argv.indexOf('-i') + 1]).toMatch(/castle\.png$/);
+    const a = await t.call('assets.get', { id: item.assetIds[0]! });
+    const text = (await readPngText(readFileSync(a.path))).texts.parameters!;
+    expect(text).toContain('Denoising strength: 0.6');
+    const links = t.core.sqlite
+      .prepare(
+        "SELECT role, source_id FROM asset_links WHERE asset_id = ? AND source_kind = 'asset'",
+      )
+      .all(a.id);
+    expect(links).toEqual([{ role: 'init', source_id: init }]);
+  });
+
+  it('video (Wan, -M vid_gen): the AVI sd-cli writes becomes an MP4 video asset', async () => {
+    const order = await t.call('generate.start', { ...base, video: { frames: 5, fps: 8 } });
+    await runAll();
+    const item = (await t.call('orders.get', { id: order.id })).items[0]!;
+    expect(item.error).toBeNull();
+    expect((item.actual as { argv: string[] }).argv.slice(0, 2)).toEqual(['-M', 'vid_gen']);
+    const a = await t.call('assets.get', { id: item.assetIds[0]! });
+    expect([a.type, path.extname(a.path)]).toEqual(['video', '.mp4']);
+    expect(a.durationSec).toBeGreaterThan(0);
+    expect(a.provenance).toBe('ai_generated');
+  });
+
+  it('what Atelier writes into its PNGs reads back identically when the file is ingested elsewhere', async () => {
+    const order = await t.call('generate.start', {
+      ...base,
+      loras: [{ model: 'inkwash', weight: 0.7 }],
+    });
+    await runAll();
+    const a = await t.call('assets.get', {
+      id: (await t.call('orders.get', { id: order.id })).items[0]!.assetIds[0]!,
+    });
+    const other = await openTestCore();
+    try {
+      const copy = path.join(other.root, 'copy.png');
+      writeFileSync(copy, readFileSync(a.path));
+      await other.call('ingest.importFiles', { paths: [copy] });
+      const b = await waitFor(async () => (await other.call('assets.list', { limit: 5 })).items[0]);
+      const again = await other.call('assets.get', { id: b.id });
+      expect(again.prompt).toBe('a red fox in the snow <lora:inkwash:0.7>');
+      expect(again.negativePrompt).toBe('blurry');
+      expect(again.seed).toBe('5');
+      expect(again.model).toBe('tiny-sd1');
+      expect(again.generation?.steps).toBe(4);
+      expect(again.generation?.loras).toEqual([{ name: 'inkwash', weight: 0.7 }]);
+    } finally {
+      await other.close();
+    }
   });
 });

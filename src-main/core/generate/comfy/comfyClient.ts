@@ -21,6 +21,8 @@ export interface ComfyRunEvents {
   onPreview?(image: Buffer, mime: 'image/jpeg' | 'image/png'): void;
   onCached?(nodes: string[]): void;
   onLog?(message: string): void;
+  /** The server accepted the prompt (it is in its queue). */
+  onQueued?(promptId: string): void;
 }
 
 export interface ComfyRunResult {
@@ -268,6 +270,7 @@ export async function runComfyPrompt(
     }
     promptId = res.json<{ prompt_id: string }>().prompt_id;
     events.onLog?.(`${target.label} queued the prompt as ${promptId}`);
+    events.onQueued?.(promptId);
     for (const m of early.splice(0)) handle(m);
     await finished;
     const history = (

@@ -103,7 +103,6 @@ export const comfyAdapter: EngineAdapter = async (ctx, req) => {
   }
   const { graph, outputNodeIds } = buildComfyGraph(template, input);
   ctx.usage({ model: req.model.name });
-  ctx.progress(0.01, `Sent to ${target.label}`);
   const warnings: string[] = [];
   let steps = p.steps;
   const run = await runComfyPrompt(target, graph, ctx.signal, {
@@ -114,6 +113,7 @@ export const comfyAdapter: EngineAdapter = async (ctx, req) => {
     },
     onPreview: (image, mime) => ctx.preview(image, mime),
     onLog: (m) => ctx.log('info', m),
+    onQueued: () => ctx.progress(0.01, `Queued on ${target.label}`),
   });
   ctx.engineDone();
   if (outputNodeIds.every((n) => run.cachedNodes.includes(n)))

@@ -216,7 +216,7 @@ describe('shipped workflow templates', () => {
     });
     expect(graph['48']!.inputs.shift).toBe(5);
     expect(graph['28']).toMatchObject({
-      class_type: 'SaveAnimatedWEBP',
+      class_type: 'SaveWEBM',
       inputs: { fps: 16, filename_prefix: 'atelier_test' },
     });
     expect(graph['3']!.inputs.sampler_name).toBe('euler_ancestral');

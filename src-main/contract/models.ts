@@ -27,6 +27,7 @@ export interface ModelScanSummary {
   files: number;
   models: number;
   added: number;
+  /** Files seen by an earlier scan that changed since (size or mtime) and were read again. */
   changed: number;
   /** Files that are not models, with the reason. */
   problems: { path: string; problem: string }[];

@@ -86,6 +86,8 @@ async function queueOverhead(
     symlinkSync(modelFile, ck);
     await t.call('engines.update', { sdcppPath: bin });
     await t.call('models.scan', {});
+    // The registry hashes a new model file once, in the background: not part of any order.
+    await runUntilIdle(t.core);
     const name = path.basename(modelFile).replace(/\.safetensors$/, '');
     const params = {
       prompt: 'a red fox in the snow',

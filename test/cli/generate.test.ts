@@ -47,7 +47,7 @@ describe('atelier models, generate and orders', () => {
     );
     const scan = capture();
     expect(await main(['models', 'scan', ...d], scan.io)).toBe(0);
-    expect(scan.out[0]).toMatch(/^1 file, 1 model \(1 new, 1 read again\) in \d+ ms$/);
+    expect(scan.out[0]).toMatch(/^1 file, 1 model \(1 new, 0 changed\) in \d+ ms$/);
     const list = capture();
     expect(
       await main(['models', 'list', '--kind', 'checkpoint', '--family', 'sd15', ...d], list.io),

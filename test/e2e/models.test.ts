@@ -1,11 +1,20 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serveWithBrowser } from './support/session';
 import { writePng } from '../core/ingest/fixtures';
-import type { ModelInfo, PackSummary } from '../../src-main/contract';
+import type { ModelFileInfo, ModelInfo, PackSummary } from '../../src-main/contract';
+import {
+  modelDir,
+  schemes,
+  scrollAllToTop,
+  viewports,
+  writeCheckpoint,
+  writeLora,
+} from './support/generateWorld';
 
 const e2e = serveWithBrowser();
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const api = e2e.api;
 let pack: PackSummary;
 
@@ -108,6 +117,136 @@ describe('model licenses in the browser', () => {
     await expect.poll(() => card.locator('.model-row').count()).toBe(1);
     await card.getByLabel('Search models').fill('nothing like it');
     await expect.poll(() => card.textContent()).toMatch(/No model matches/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the Models page', () => {
+  it('Scan lists what it found with the reason a file is not a model; filters by kind and family; the trigger token and non-commercial flag persist', async () => {
+    const shots = path.resolve('test-results/screens');
+    mkdirSync(shots, { recursive: true });
+    const dataDir = e2e.serve.dataDir;
+    writeCheckpoint(dataDir, 'dreamy-sd15');
+    mkdirSync(path.join(modelDir(dataDir, 'checkpoints'), 'SDXL'));
+    writeCheckpoint(dataDir, path.join('SDXL', 'juggernautXL'), 'sdxl');
+    writeLora(dataDir, 'inkwash');
+    writeFileSync(
+      path.join(modelDir(dataDir, 'checkpoints'), 'notes.safetensors'),
+      'these are my notes, not a model',
+    );
+    const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(e2e.serve.openUrl);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: 'Models' })
+      .click();
+    const rows = page.getByTestId('model-row');
+    const shown = () => rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-model')));
+    await page.getByTestId('models-scan').click();
+    const summary = page.getByTestId('models-scan-summary');
+    await summary.waitFor();
+    const [problem] = await api<ModelFileInfo[]>('models.files', { problemsOnly: true });
+    expect(problem!.path).toMatch(/notes\.safetensors$/);
+    // The folders are watched, so a scan may already have added them: counts of what is there.
+    expect(await summary.getByRole('status').textContent()).toMatch(
+      /^4 files · 3 models · \d added · \d changed · (< 0\.1|[\d.]+) s · 1 not usable$/,
+    );
+    expect(problem!.problem).toMatch(/not a safetensors file/);
+    expect(await page.getByTestId('models-scan-problems').textContent()).toBe(
+      `notes.safetensors: ${problem!.problem}`,
+    );
+    // The registry's three files and the two models the Library's images name.
+    await poll(() => shown().then((r) => r.sort())).toEqual([
+      'dreamy-sd15',
+      'filmgrain',
+      'inkwash',
+      'juggernautxl',
+      'sdxl_base',
+    ]);
+
+    // Filters: by kind, by family, both, and none matching.
+    const kind = page.getByTestId('models-kind');
+    const family = page.getByTestId('models-family');
+    await kind.selectOption({ label: 'LoRAs' });
+    await poll(() => shown().then((r) => r.sort())).toEqual(['filmgrain', 'inkwash']);
+    expect(await rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-kind')))).toEqual([
+      'lora',
+      'lora',
+    ]);
+    await kind.selectOption({ label: 'Checkpoints' });
+    await family.selectOption({ label: 'SDXL' });
+    await poll(shown).toEqual(['juggernautxl']);
+    await family.selectOption({ label: 'SD 1.5' });
+    await poll(shown).toEqual(['dreamy-sd15']);
+    await kind.selectOption({ label: 'LoRAs' });
+    await poll(shown).toEqual(['inkwash']);
+    await family.selectOption({ label: 'Flux' });
+    await poll(() => page.getByTestId('models-page').textContent()).toMatch(/No model matches/);
+    expect(await rows.count()).toBe(0);
+    await family.selectOption({ label: 'All families' });
+    await kind.selectOption({ label: 'All kinds' });
+    await poll(() => rows.count()).toBe(5);
+
+    // The LoRA's record: its trigger token from its training words, and its license.
+    await rows
+      .and(page.locator('[data-model="inkwash"]'))
+      .getByRole('button', { name: 'inkwash' })
+      .click();
+    const panel = page.getByTestId('model-panel');
+    await panel.waitFor();
+    const token = panel.getByTestId('model-trigger-token');
+    await poll(() => token.inputValue()).toBe('inkwash');
+    expect(
+      await panel.getByTestId('model-trigger-words').getByRole('button').allTextContents(),
+    ).toEqual(['inkwash', 'ink painting', 'monochrome']);
+    expect(await panel.getByTestId('model-files').textContent()).toContain('this computer');
+    await panel
+      .getByTestId('model-trigger-words')
+      .getByRole('button', { name: 'ink painting' })
+      .click();
+    expect(await token.inputValue()).toBe('ink painting');
+    await panel.getByTestId('model-noncommercial').check();
+    await panel.getByTestId('model-license-note').fill('CC BY-NC 4.0');
+    await panel.getByTestId('model-save').click();
+    await poll(() => panel.getByRole('status').textContent()).toBe('Saved');
+    expect(await api<ModelInfo>('models.get', { ref: 'inkwash' })).toMatchObject({
+      triggerToken: 'ink painting',
+      nonCommercial: true,
+      licenseNote: 'CC BY-NC 4.0',
+    });
+    const row = rows.and(page.locator('[data-model="inkwash"]'));
+    await poll(() => row.locator('.mdl-col-trigger').textContent()).toBe('ink painting');
+    await poll(() => row.locator('.mdl-col-license').textContent()).toBe(
+      'Non-commercialCC BY-NC 4.0',
+    );
+
+    await scrollAllToTop(page);
+    for (const [w, h] of viewports)
+      for (const scheme of schemes) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: path.join(shots, `models-${w}-${scheme}.png`) });
+      }
+
+    // A reload reads it back from the server; unticking persists too.
+    await page.reload();
+    await rows
+      .and(page.locator('[data-model="inkwash"]'))
+      .getByRole('button', { name: 'inkwash' })
+      .click();
+    await poll(() => panel.getByTestId('model-trigger-token').inputValue()).toBe('ink painting');
+    expect(await panel.getByTestId('model-noncommercial').isChecked()).toBe(true);
+    await panel.getByTestId('model-noncommercial').uncheck();
+    await panel.getByTestId('model-save').click();
+    await poll(
+      async () => (await api<ModelInfo>('models.get', { ref: 'inkwash' })).nonCommercial,
+    ).toBe(false);
+    expect((await api<ModelInfo>('models.get', { ref: 'inkwash' })).triggerToken).toBe(
+      'ink painting',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -106,7 +106,7 @@ export async function modelsCommand(argv: string[], io: CliIO): Promise<number> 
       if (values.json) printJson(io, r);
       else {
         io.out(
-          `${r.files} file${r.files === 1 ? '' : 's'}, ${r.models} model${r.models === 1 ? '' : 's'} (${r.added} new, ${r.changed} read again) in ${r.durationMs} ms`,
+          `${r.files} file${r.files === 1 ? '' : 's'}, ${r.models} model${r.models === 1 ? '' : 's'} (${r.added} new, ${r.changed} changed) in ${r.durationMs} ms`,
         );
         for (const p of r.problems) io.out(`  not a model: ${p.path}: ${p.problem}`);
         for (const p of r.serverProblems) io.out(`  server ${p.endpointId}: ${p.problem}`);

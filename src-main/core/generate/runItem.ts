@@ -138,22 +138,36 @@ async function runItem(
           seed: String(p.seed),
           model: req.model.name,
           modelHash: req.model.autov2,
+          rawMetadata: out.ext === 'png' ? { parameters: text } : null,
+          // The same shape ingest reads from any PNG (GenerationInfo), so the Library, Remix
+          // and search treat a generated image exactly like an imported one.
           params: {
+            tool: r.engineLabel,
+            prompt: p.prompt,
+            negativePrompt: p.negative || null,
+            seed: String(p.seed),
             steps: p.steps,
-            cfg: p.cfg,
             sampler: r.sampler,
-            scheduler: r.scheduler,
+            cfg: p.cfg,
             width: p.width,
             height: p.height,
-            loras: req.loras.map((l) => ({
-              name: l.model.name,
-              weight: l.weight,
-              hash: l.model.autov2,
-            })),
-            ...(p.init ? { init: p.init } : {}),
-            ...(p.video ? { video: p.video } : {}),
-            engine: r.engineLabel,
-            returned: r.returned,
+            model: req.model.name,
+            modelHash: req.model.autov2,
+            loras: req.loras.map((l) => ({ name: l.model.name, weight: l.weight })),
+            extra: Object.fromEntries(
+              Object.entries({
+                'Schedule type': r.scheduler,
+                'Denoising strength': p.init ? String(p.init.strength) : null,
+                'Clip skip': p.clipSkip ? String(p.clipSkip) : null,
+                'Lora hashes': req.loras
+                  .filter((l) => l.model.autov2)
+                  .map((l) => `${l.model.name}: ${l.model.autov2}`)
+                  .join(', '),
+                Frames: p.video ? String(p.video.frames) : null,
+                FPS: p.video ? String(p.video.fps) : null,
+                Engine: r.engineLabel,
+              }).filter((e): e is [string, string] => !!e[1]),
+            ),
           },
         },
         derivation: {

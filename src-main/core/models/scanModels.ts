@@ -26,6 +26,13 @@ async function doScan(core: Atelier): Promise<ModelScanSummary> {
   const before = (
     statements(core.sqlite).all('SELECT count(*) n FROM models', []) as { n: number }[]
   )[0]!.n;
+  const knownLocal = new Set(
+    (
+      statements(core.sqlite).all(`SELECT path FROM model_files WHERE location = 'local'`, []) as {
+        path: string;
+      }[]
+    ).map((r) => r.path),
+  );
   const local = await scanLocalModels(core);
   const servers = await scanServerModels(core);
   const all = [...local, ...servers.found];
@@ -51,7 +58,8 @@ async function doScan(core: Atelier): Promise<ModelScanSummary> {
       ).map((r) => r.model_id),
     ).size,
     added: Math.max(0, after - before),
-    changed: local.filter((f) => f.changed && !f.problem).length,
+    // Files seen before whose size or mtime moved (new files are in `added` or `problems`).
+    changed: local.filter((f) => f.changed && !f.problem && knownLocal.has(f.path)).length,
     problems,
     serverProblems: servers.problems,
     durationMs: Math.round(performance.now() - t0),

@@ -55,8 +55,16 @@ export function upstreamGraph(
       const job = s.get('SELECT job_id FROM assets WHERE id = ?').get(from.id) as
         | { job_id: string | null }
         | undefined;
-      if (job?.job_id) out.push({ kind: 'job', id: job.job_id, role: 'made_by', details: null });
-    } else if (from.kind === 'job' || from.kind === 'order_item' || from.kind === 'training') {
+      // A generated image names its order item, which says more than the item's job.
+      if (job?.job_id && !out.some((o) => o.role === 'made_by'))
+        out.push({ kind: 'job', id: job.job_id, role: 'made_by', details: null });
+    } else if (from.kind === 'order_item') {
+      const order = s
+        .get('SELECT o.job_id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.id = ?')
+        .get(from.id) as { job_id: string | null } | undefined;
+      if (order?.job_id)
+        out.push({ kind: 'job', id: order.job_id, role: 'part_of', details: null });
+    } else if (from.kind === 'job' || from.kind === 'training') {
       const parent = s.get('SELECT parent_id FROM jobs WHERE id = ?').get(from.id) as
         | { parent_id: string | null }
         | undefined;
@@ -91,7 +99,20 @@ function describe(db: BetterSqlite3.Database, kind: LinkSourceKind, id: string):
     const m = s.get('SELECT name FROM models WHERE id = ?').get(id) as { name: string } | undefined;
     return m ? { ...base, label: m.name } : { ...base, label: id, exists: false };
   }
-  if (kind === 'job' || kind === 'order_item' || kind === 'training') {
+  if (kind === 'order_item') {
+    const i = s
+      .get(
+        "SELECT o.title, i.seq, i.params_seed FROM (SELECT order_id, seq, json_extract(generation_params, '$.seed') AS params_seed FROM order_items WHERE id = ?) i JOIN orders o ON o.id = i.order_id",
+      )
+      .get(id) as { title: string; seq: number; params_seed: number | null } | undefined;
+    return i
+      ? {
+          ...base,
+          label: `${i.title} #${i.seq}${i.params_seed !== null ? ` · seed ${i.params_seed}` : ''}`,
+        }
+      : { ...base, label: '(order no longer listed)', exists: false };
+  }
+  if (kind === 'job' || kind === 'training') {
     const j = s.get('SELECT title, kind FROM jobs WHERE id = ?').get(id) as
       | { title: string; kind: string }
       | undefined;

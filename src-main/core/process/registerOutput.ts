@@ -30,6 +30,8 @@ export interface OutputGeneration {
   model: string | null;
   modelHash: string | null;
   params: unknown;
+  /** The text chunks written into the file (`parameters`…), shown as its raw metadata. */
+  rawMetadata?: Record<string, string> | null;
 }
 
 export interface OutputSpec {
@@ -147,6 +149,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
               ? null
               : JSON.stringify(gen.params)
             : (src?.generation_params ?? null),
+          ...(gen?.rawMetadata ? { raw_metadata: JSON.stringify(gen.rawMetadata) } : {}),
           derived_from: primary?.id ?? null,
           derivation: JSON.stringify(spec.derivation),
           is_upscaled: spec.isUpscaled ? 1 : 0,

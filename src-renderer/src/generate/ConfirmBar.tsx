@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import type { GenerateOptions, ModelInfo } from '@contract/index';
 import { modelRef, shortName } from '../models/labels';
 import type { FieldErrors, GenerateForm } from './formLogic';
 import { GenIcon } from './GenIcon';
@@ -22,18 +23,56 @@ const fieldNames: Record<keyof FieldErrors, string> = {
   scheduler: 'Scheduler',
 };
 
+/**
+ * Where an order without a chosen engine will run, as the server places it: ComfyUI servers that
+ * have the model (and its LoRAs), then sd-servers that have it, then sd-cli here. null when that
+ * cannot be told from here (the server then says).
+ */
+export function automaticPlacement(
+  model: ModelInfo | undefined,
+  loras: (ModelInfo | undefined)[],
+  options: GenerateOptions | null,
+): string | null {
+  if (!model || !options || loras.some((l) => !l)) return null;
+  const has = (m: ModelInfo | undefined, location: string) =>
+    !!m?.files.some((x) => x.location === location && !x.problem);
+  for (const kind of ['comfyui', 'sdserver'] as const) {
+    const usable = options.engines.filter(
+      (e) =>
+        e.engine === kind &&
+        has(model, e.id) &&
+        (kind !== 'comfyui' || loras.every((l) => has(l, e.id))),
+    );
+    // A disabled or offline server may or may not take it: no guess, the order card will say.
+    if (usable.some((e) => !e.available)) return null;
+    if (usable.length === 1) return usable[0]!.label;
+    if (usable.length > 1)
+      return `${usable.length} ${kind === 'comfyui' ? 'ComfyUI servers' : 'sd-servers'}`;
+  }
+  const local = options.engines.find((e) => e.engine === 'sdcpp');
+  if (local?.available && has(model, 'local') && loras.every((l) => has(l, 'local')))
+    return local.label;
+  return null;
+}
+
 /** "40 images · 1024×1024 · juggernautXL · on ComfyUI 'studio-pc'" */
 export function useSummary(f: GenerateForm): { line: string; details: string[] } {
   const checkpoints = useGenerate((s) => s.checkpoints);
+  const loraModels = useGenerate((s) => s.loraModels);
+  const modelNames = useGenerate((s) => s.modelNames);
   const options = useGenerate((s) => s.options);
   const model = checkpoints?.find((m) => modelRef(m) === f.model);
   const engine = f.engine
     ? (options?.engines.find((e) => e.id === f.engine)?.label ?? f.engine)
-    : 'the first free engine';
+    : (automaticPlacement(
+        model,
+        f.loras.map((l) => loraModels?.find((m) => modelRef(m) === l.ref)),
+        options,
+      ) ?? 'the first free engine');
   const line = [
     `${f.count.toLocaleString()} ${f.count === 1 ? 'image' : 'images'}`,
     `${f.width}×${f.height}`,
-    shortName(model?.name ?? f.model),
+    shortName(model?.name ?? modelNames[f.model] ?? f.model),
     `on ${engine}`,
   ].join(' · ');
   const details = [

@@ -1,3 +1,4 @@
+import type { ModelInfo } from '@contract/index';
 import { useIsManager } from '../accounts/session';
 import { useStatus } from '../stores/status';
 import { familyName, modelRef } from '../models/labels';
@@ -30,11 +31,19 @@ function ScanButton({ compact }: { compact?: boolean }) {
   );
 }
 
+/** "this computer", "ComfyUI 'studio-pc'", "this computer and ComfyUI 'studio-pc'". */
+function whereLabel(m: ModelInfo): string {
+  const places = [...new Set(m.files.filter((f) => !f.problem).map((f) => f.locationLabel))];
+  if (places.length <= 1) return places[0] ?? 'no engine here';
+  return `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}`;
+}
+
 export function ModelField({ error }: { error?: string }) {
   const checkpoints = useGenerate((s) => s.checkpoints);
   const value = useGenerate((s) => s.form.model);
   const modelsError = useGenerate((s) => s.modelsError);
   const scan = useGenerate((s) => s.scanResult);
+  const knownNames = useGenerate((s) => s.modelNames);
   const manager = useIsManager();
   const folder = useCheckpointFolder();
   const selected = checkpoints?.find((m) => modelRef(m) === value) ?? null;
@@ -74,7 +83,7 @@ export function ModelField({ error }: { error?: string }) {
       hint={
         selected ? (
           <span className="gen-model-facts">
-            <span className="gen-badge">{familyName(selected.family)}</span>
+            {selected.family && <span className="gen-badge">{familyName(selected.family)}</span>}
             {selected.nonCommercial && (
               <span
                 className="gen-badge bad"
@@ -84,6 +93,7 @@ export function ModelField({ error }: { error?: string }) {
               </span>
             )}
             {selected.baseModel && <span>{selected.baseModel}</span>}
+            <span className="gen-model-where">On {whereLabel(selected)}</span>
           </span>
         ) : checkpoints === null ? (
           'Loading models…'
@@ -100,6 +110,7 @@ export function ModelField({ error }: { error?: string }) {
         searchLabel="Search models"
         invalid={!!error}
         describedBy={error ? 'gen-model-error' : undefined}
+        knownNames={knownNames}
       />
     </Field>
   );

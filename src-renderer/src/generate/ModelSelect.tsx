@@ -19,6 +19,7 @@ export function ModelSelect({
   describedBy,
   label,
   disabled,
+  knownNames,
 }: {
   models: ModelInfo[];
   value: string;
@@ -32,6 +33,8 @@ export function ModelSelect({
   /** For a select without a <label> of its own. */
   label?: string;
   disabled?: boolean;
+  /** Names by ref, for a chosen model that is no longer listed (its file went away). */
+  knownNames?: Record<string, string>;
 }) {
   const [search, setSearch] = useState('');
   const groups = useMemo(() => {
@@ -79,12 +82,12 @@ export function ModelSelect({
           {count === 0 && search ? 'Nothing matches the search' : placeholder}
         </option>
         {value && !models.some((m) => modelRef(m) === value) && (
-          <option value={value}>{shortName(value)} (not found here)</option>
+          <option value={value}>{shortName(knownNames?.[value] ?? value)} (not found here)</option>
         )}
         {groups.map((g) => (
           <optgroup
             key={g.family}
-            label={g.family === 'unknown' ? familyName(null) : familyName(g.family)}
+            label={g.family === 'unknown' ? 'Other (family not known)' : familyName(g.family)}
           >
             {g.models.map((m) => (
               <option key={m.matchKey} value={modelRef(m)}>

@@ -44,6 +44,12 @@ export function countsText(o: OrderSummary): string {
     .join(' · ');
 }
 
+/** Cancelled images are not failures: the button says which ones run again. */
+function retryLabel(o: OrderSummary): string {
+  if (o.failedCount && o.cancelledCount) return 'Retry failed and cancelled';
+  return o.failedCount ? 'Retry failed' : 'Retry cancelled';
+}
+
 /** The items, at most a few hundred drawn at once: a 10,000-image order grows by "Show more". */
 function ItemGrid({ order, detail }: { order: OrderSummary; detail: OrderDetail | undefined }) {
   const [filter, setFilter] = useState<Filter>('all');
@@ -168,7 +174,7 @@ export function OrderCard({ order }: { order: OrderSummary }) {
               disabled={!!busy}
               data-testid="order-retry"
             >
-              {busy === 'retry' ? 'Retrying…' : `Retry failed (${redo.toLocaleString()})`}
+              {busy === 'retry' ? 'Retrying…' : `${retryLabel(order)} (${redo.toLocaleString()})`}
             </button>
           )}
           <button

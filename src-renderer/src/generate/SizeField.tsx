@@ -4,6 +4,12 @@ import { sizesFor } from './formLogic';
 import { GenIcon } from './GenIcon';
 import { useGenerate } from './generateStore';
 
+/** "512×768 portrait" → "Portrait": the size is shown beside it already. */
+function presetName(label: string): string {
+  const name = label.replace(/^\s*\d+\s*[×x]\s*\d+\s*/, '').trim();
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /** Presets for the model's family (from generate.options), and any W × H in multiples of 8. */
 export function SizeField({ errors }: { errors: { width?: string; height?: string } }) {
   const width = useGenerate((s) => s.form.width);
@@ -45,8 +51,8 @@ export function SizeField({ errors }: { errors: { width?: string; height?: strin
                   height: Math.round((14 * p.height) / Math.max(p.width, p.height)),
                 }}
               />
-              <span>{p.label}</span>
-              <span className="muted">
+              {presetName(p.label) && <span>{presetName(p.label)}</span>}
+              <span className={presetName(p.label) ? 'muted' : undefined}>
                 {p.width}×{p.height}
               </span>
             </button>

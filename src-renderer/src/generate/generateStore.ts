@@ -26,6 +26,8 @@ export interface GenerateState {
   /** Checkpoints with a file here or on a server; null until loaded. */
   checkpoints: ModelInfo[] | null;
   loraModels: ModelInfo[] | null;
+  /** Every model's name by its ref, as listed at any time: a model gone since keeps its name. */
+  modelNames: Record<string, string>;
   modelsError: string | null;
   scanning: boolean;
   scanResult: ModelScanSummary | null;
@@ -92,6 +94,7 @@ export const useGenerate = create<GenerateState>((set, get) => ({
   optionsError: null,
   checkpoints: null,
   loraModels: null,
+  modelNames: {},
   modelsError: null,
   scanning: false,
   scanResult: null,
@@ -123,9 +126,12 @@ export const useGenerate = create<GenerateState>((set, get) => ({
       ]);
       // The most used checkpoint (the list comes most used first) until the creator picks one.
       const first = checkpoints[0];
+      const modelNames = { ...get().modelNames };
+      for (const m of [...checkpoints, ...loraModels]) modelNames[modelRef(m)] = m.name;
       set({
         checkpoints: [...checkpoints].sort(byFamilyThenName),
         loraModels: [...loraModels].sort(byFamilyThenName),
+        modelNames,
         modelsError: null,
       });
       if (!get().form.model && first) get().selectModel(modelRef(first));

@@ -126,10 +126,12 @@ export function prefillFrom(
 
   if (g?.steps && g.steps >= 1 && g.steps <= 200) patch.steps = Math.round(g.steps);
   if (g?.cfg !== null && g?.cfg !== undefined && g.cfg >= 0 && g.cfg <= 50) patch.cfg = g.cfg;
-  const clip = Number(g?.extra['Clip skip'] ?? g?.extra['CLIP skip']);
+  // Atelier's own images record their parameters without `extra` (and without a tool): tolerate it.
+  const extra: Record<string, string> = g?.extra ?? {};
+  const clip = Number(extra['Clip skip'] ?? extra['CLIP skip']);
   patch.clipSkip = Number.isInteger(clip) && clip >= 1 && clip <= 12 ? clip : null;
 
-  const s = matchSampler(g?.sampler ?? null, g?.extra['Schedule type'], options);
+  const s = matchSampler(g?.sampler ?? null, extra['Schedule type'], options);
   patch.sampler = s.sampler;
   patch.scheduler = s.scheduler;
   if (s.note) notes.push(s.note);

@@ -3,7 +3,7 @@ import type { ModelInfo } from '@contract/index';
 import { formatBytes } from '@contract/format';
 import { GenIcon } from '../generate/GenIcon';
 import { sendModelToGenerate } from '../generate/remix';
-import { familyName, kindLabel, shortName } from './labels';
+import { familyName, familyUnknownWhy, kindLabel, shortName } from './labels';
 import { ModelThumb } from './ModelThumb';
 import { selectionKey, useModels } from './modelsStore';
 
@@ -167,7 +167,7 @@ function EditForm({ model }: { model: ModelInfo }) {
 function Facts({ m }: { m: ModelInfo }) {
   const rows: [string, string | null][] = [
     ['Kind', kindLabel[m.kind]],
-    ['Family', familyName(m.family)],
+    ['Family', m.family ? familyName(m.family) : `Not known. ${familyUnknownWhy(m)}`],
     ['Base model', m.baseModel],
     ['Format', m.format],
     ['Resolution', m.resolution],
@@ -221,7 +221,7 @@ export function ModelPanel() {
           </h2>
           <div className="mdl-panel-badges">
             <span className="mdl-badge">{kindLabel[m.kind]}</span>
-            <span className="mdl-badge">{familyName(m.family)}</span>
+            {m.family && <span className="mdl-badge">{familyName(m.family)}</span>}
             {m.nonCommercial && <span className="mdl-badge bad">Non-commercial</span>}
           </div>
         </div>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ModelInfo } from '@contract/index';
 import { formatBytes } from '@contract/format';
-import { familyName, kindLabel, shortName } from './labels';
+import { familyName, familyUnknownWhy, kindLabel, shortName } from './labels';
 import { ModelThumb } from './ModelThumb';
 import { selectionKey, useModels } from './modelsStore';
 
@@ -36,7 +36,15 @@ function Row({ m, selected }: { m: ModelInfo; selected: boolean }) {
         {m.baseModel && <div className="mdl-sub">{m.baseModel}</div>}
       </td>
       <td>{kindLabel[m.kind]}</td>
-      <td className="mdl-col-family">{familyName(m.family)}</td>
+      <td className="mdl-col-family">
+        {m.family ? (
+          familyName(m.family)
+        ) : (
+          <span className="muted" title={familyUnknownWhy(m)}>
+            —
+          </span>
+        )}
+      </td>
       <td className="num mdl-col-size">{m.sizeBytes !== null ? formatBytes(m.sizeBytes) : '—'}</td>
       <td className="mdl-col-hash">
         {m.autov2 ? <span className="mdl-mono">{m.autov2}</span> : <span className="muted">—</span>}

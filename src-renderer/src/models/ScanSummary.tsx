@@ -10,7 +10,10 @@ function baseName(p: string): string {
 
 /** What the last scan found: files, models added and changed, and why some files are not models. */
 export function ScanSummary({ scan }: { scan: ModelScanSummary }) {
-  const seconds = (scan.durationMs / 1000).toFixed(scan.durationMs < 10_000 ? 1 : 0);
+  const seconds =
+    scan.durationMs < 100
+      ? '< 0.1'
+      : (scan.durationMs / 1000).toFixed(scan.durationMs < 10_000 ? 1 : 0);
   const problems = scan.problems.length + scan.serverProblems.length;
   return (
     <section
@@ -34,7 +37,11 @@ export function ScanSummary({ scan }: { scan: ModelScanSummary }) {
       <p className="mdl-scan-line" role="status">
         {scan.files.toLocaleString()} {scan.files === 1 ? 'file' : 'files'} ·{' '}
         {scan.models.toLocaleString()} {scan.models === 1 ? 'model' : 'models'} · {scan.added} added
-        · {scan.changed} changed · {seconds} s
+        ·{' '}
+        <span title="Known files whose size or date changed since the last scan, read again">
+          {scan.changed.toLocaleString()} changed
+        </span>{' '}
+        · {seconds} s
         {problems > 0 && (
           <>
             {' '}

@@ -48,7 +48,18 @@ export const familyLabel: Record<ModelFamily, string> = {
 };
 
 export function familyName(f: ModelFamily | null): string {
-  return f ? familyLabel[f] : 'Family not read yet';
+  return f ? familyLabel[f] : 'Family not known';
+}
+
+/**
+ * Why a model's family is not known: only a file's header tells it, and a model known from the
+ * Library's images alone, or only from a server's listing, has none read here.
+ */
+export function familyUnknownWhy(m: ModelInfo): string {
+  if (m.files.length === 0) return 'No file of it was found: its family is read from the file.';
+  if (!m.files.some((f) => f.location === 'local'))
+    return 'Its file is on an engine server, which does not say what it was trained as.';
+  return 'Its file has not been read yet: Scan reads it.';
 }
 
 /** What generate.start and models.get accept for a model: its registry id, else its name. */

@@ -91,6 +91,22 @@ describe('generate with stable-diffusion.cpp (sd-cli)', () => {
       expect(a.prompt).toBe('a red fox in the snow');
       expect(a.seed).toBe(String(item.params.seed));
       expect(a.model).toBe('tiny-sd1');
+      // Its generation facts in the shape ingest gives any imported image.
+      expect(a.generation).toMatchObject({
+        tool: 'stable-diffusion.cpp (sd-cli)',
+        prompt: 'a red fox in the snow',
+        negativePrompt: 'blurry',
+        seed: String(item.params.seed),
+        steps: 4,
+        sampler: 'euler',
+        cfg: 7,
+        width: 64,
+        height: 64,
+        model: 'tiny-sd1',
+        loras: [],
+        extra: { Engine: 'stable-diffusion.cpp (sd-cli)' },
+      });
+      expect(a.rawMetadata?.parameters).toContain(`Seed: ${item.params.seed}`);
       // Linked to its model by id, and to the order item that made it.
       const links = t.core.sqlite
         .prepare(
@@ -107,6 +123,17 @@ describe('generate with stable-diffusion.cpp (sd-cli)', () => {
       expect(text).toContain(`Seed: ${item.params.seed}`);
       expect(text).toContain('Model: tiny-sd1');
     }
+    // Its history names the order item (with its seed) and the order it belongs to.
+    const lineage = await t.call('process.lineage', { assetId: done.items[0]!.assetIds[0]! });
+    const labels = lineage.graph.nodes.map((n) => `${n.kind}: ${n.label}`);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'model: tiny-sd1',
+        `order_item: ${order.title} #1 · seed 5`,
+        `job: ${order.title}`,
+      ]),
+    );
+    expect(labels.some((l) => l.includes('no longer listed'))).toBe(false);
     const list = await t.call('orders.list', { limit: 10 });
     expect(list.map((o) => o.id)).toEqual([order.id]);
     // The model's thumbnail is now one of its images.

@@ -15,6 +15,7 @@ import * as m0008 from './0008_platform';
 import * as m0009 from './0009_search';
 import * as m0010 from './0010_accounts';
 import * as m0011 from './0011_generate';
+import * as m0012 from './0012_batches';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -37,4 +38,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0009_search', m0009],
   ['0010_accounts', m0010],
   ['0011_generate', m0011],
+  ['0012_batches', m0012],
 ];

@@ -12,6 +12,8 @@ import { logsCommand, logsHelp } from './commands/logs';
 import { enginesCommand, enginesHelp } from './commands/engines';
 import { usageCommand, usageHelp } from './commands/usage';
 import { generateCommand, generateHelp, ordersCommand, ordersHelp } from './commands/generate';
+import { lookupsCommand, lookupsHelp } from './commands/lookups';
+import { workspaceCommand, workspaceHelp } from './commands/workspace';
 import { tokensCommand, tokensHelp, usersCommand, usersHelp } from './commands/users';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
@@ -32,6 +34,8 @@ export const commands: Record<string, Command> = {
   models: { help: modelsHelp, run: modelsCommand },
   generate: { help: generateHelp, run: generateCommand },
   orders: { help: ordersHelp, run: ordersCommand },
+  lookups: { help: lookupsHelp, run: lookupsCommand },
+  workspace: { help: workspaceHelp, run: workspaceCommand },
   logs: { help: logsHelp, run: logsCommand },
   engines: { help: enginesHelp, run: enginesCommand },
   users: { help: usersHelp, run: usersCommand },

@@ -103,6 +103,10 @@ export const generateInput = generationParams
     /** An engine kind (any server of it), or an engine server's id; chosen for you when absent. */
     engine: z.string().trim().min(1).max(64).optional(),
     title: z.string().trim().min(1).max(200).optional(),
+    /** Where the images go: the Library (default), or a workspace session to keep or discard. */
+    destination: z.enum(['library', 'workspace']).default('library'),
+    /** Leave the active negative presets of the model's family out of this order. */
+    noNegativePresets: z.boolean().default(false),
     projectId: z.string().trim().min(1).max(64).optional(),
     /**
      * An explicit list instead of `count`: each item overrides the base parameters (a prompt, a
@@ -131,6 +135,12 @@ export interface OrderSummary {
   cancelledCount: number;
   /** The batch job whose children are the items. */
   jobId: string | null;
+  destination: 'library' | 'workspace';
+  workspaceSessionId: string | null;
+  /** The prompt as typed, before expansion (null when it had nothing to expand). */
+  sourcePrompt: string | null;
+  /** What the expansion or the presets said (a batch cut at its limit…). */
+  warnings: string[];
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -150,6 +160,8 @@ export interface OrderItemInfo {
   endpointId: string | null;
   jobId: string | null;
   assetIds: string[];
+  /** For a workspace order: the staged images. */
+  workspaceItemIds: string[];
   retries: number;
   error: string | null;
   /** Things that did not stop it but matter (a LoRA the engine could not find). */

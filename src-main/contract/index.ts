@@ -18,6 +18,7 @@ import { modelsEvents, modelsMethods } from './models';
 import { accountsEvents, accountsMethods } from './accounts';
 import { usageMethods } from './usage';
 import { generateEvents, generateMethods } from './generate';
+import { batchesEvents, batchesMethods } from './batches';
 
 export * from './define';
 export * from './errors';
@@ -33,6 +34,7 @@ export * from './models';
 export * from './accounts';
 export * from './usage';
 export * from './generate';
+export * from './batches';
 
 export const methods = {
   ...systemMethods,
@@ -47,6 +49,7 @@ export const methods = {
   ...accountsMethods,
   ...usageMethods,
   ...generateMethods,
+  ...batchesMethods,
 } as const;
 
 export const events = {
@@ -60,6 +63,7 @@ export const events = {
   ...enginesEvents,
   ...accountsEvents,
   ...generateEvents,
+  ...batchesEvents,
 } as const;
 
 export type Methods = typeof methods;

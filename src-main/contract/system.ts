@@ -30,6 +30,8 @@ export const appSettingsSchema = z.object({
   theme: themePreference,
   ownerName: z.string().trim().max(200),
   supportContact: z.string().trim().max(300),
+  /** Days an unkept workspace image waits before it is deleted. */
+  workspaceExpiryDays: z.number().int().min(1).max(365),
 });
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { OrderPreview } from '../../contract/batches';
 import type { GenerateInput, OrderDetail, OrderSummary } from '../../contract/generate';
 import { call, createApi } from '../../core/api/dispatch';
 import { printJson, UsageError, type CliIO } from '../output';
@@ -8,18 +9,24 @@ import { runAndWait } from './runAndWait';
 
 export const generateHelp = `atelier generate --model M --prompt P [--negative N] [--count N] [--seed S] [--seed-mode increment|fixed|random]
                  [--size WxH] [--steps N] [--cfg X] [--sampler S] [--scheduler S] [--lora NAME:WEIGHT]…
-                 [--init ASSET --strength X] [--engine sdcpp|comfyui|sdserver|SERVER] [--title T] [--wait] [--json]
+                 [--init ASSET --strength X] [--engine sdcpp|comfyui|sdserver|SERVER] [--title T]
+                 [--workspace] [--no-negative-presets] [--wait] [--json]
   Queue an order of images from one of your models (by name, file name, hash or id; see
   \`atelier models list --kind checkpoint\`). Each image is a job: sd-cli on this computer (from
   Settings → Engines, ATELIER_SDCPP_BIN or PATH), an sd-server, or ComfyUI servers (spread over
-  every free one). --wait runs it here and exits when it ends (0 if every image was made).`;
+  every free one). The prompt may expand ([red,blue], [lookup], __wildcard__, (&) batches; see
+  \`atelier orders preview\`): each expanded prompt is made --count times. --workspace stages the
+  images to keep or discard (\`atelier workspace\`) instead of adding them to the Library. --wait
+  runs it here and exits when it ends (0 if every image was made).`;
 
-export const ordersHelp = `atelier orders list [--status pending,processing,fulfilled,failed,cancelled] [--limit N] [--json]
+export const ordersHelp = `atelier orders preview --prompt P [--negative N] [--seed S] [--family sd15|sdxl|…] [--json]
+atelier orders list [--status pending,processing,fulfilled,failed,cancelled] [--limit N] [--json]
 atelier orders show ORDER [--json]
 atelier orders cancel ORDER
 atelier orders retry ORDER [--item ITEM]… [--wait]
-  Generation orders and their items. Cancel keeps the images already made; retry runs failed and
-  cancelled items again with the same seeds.`;
+  Generation orders and their items. preview shows what a prompt expands to (batches, images,
+  warnings; --json prints every item's prompt, negative and parameters) without queueing. Cancel
+  keeps the images already made; retry runs failed and cancelled items again with the same seeds.`;
 
 const num = (v: string | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -57,6 +64,26 @@ export function orderLine(o: OrderSummary): string {
   return `${o.id}  ${o.status.padEnd(10)} ${made.padStart(9)}${extra ? ` (${extra})` : ''}  ${o.model?.name ?? '?'}  ${o.title}`;
 }
 
+function printPreview(io: CliIO, p: OrderPreview): void {
+  for (const e of p.errors) io.out(`error: ${e}`);
+  if (!p.ok) return;
+  io.out(
+    `${p.batches.length} batch${p.batches.length === 1 ? '' : 'es'} · ${p.total} image${p.total === 1 ? '' : 's'}${p.dryRun ? ' (dry run: nothing would be generated)' : ''}${p.truncated ? ' (cut at the limit)' : ''}`,
+  );
+  for (const b of p.batches) {
+    io.out(
+      `  batch ${b.index + 1}: ${b.count} of ${b.combinations}${b.truncated ? ` (${b.dropped} dropped)` : ''}`,
+    );
+    if (b.first)
+      io.out(
+        `    first: ${b.first.prompt}${b.first.negative ? `  |  negative: ${b.first.negative}` : ''}`,
+      );
+    for (const w of b.warnings) io.out(`    ! ${w}`);
+  }
+  for (const w of p.warnings) io.out(`! ${w}`);
+  if (p.negativePresets.length) io.out(`negative presets added: ${p.negativePresets.join(' · ')}`);
+}
+
 function printOrder(io: CliIO, o: OrderDetail): void {
   io.out(orderLine(o));
   for (const i of o.items) {
@@ -91,6 +118,8 @@ export async function generateCommand(argv: string[], io: CliIO): Promise<number
       strength: { type: 'string' },
       engine: { type: 'string' },
       title: { type: 'string' },
+      workspace: { type: 'boolean', default: false },
+      'no-negative-presets': { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -121,6 +150,8 @@ export async function generateCommand(argv: string[], io: CliIO): Promise<number
       ...(values.lora?.length ? { loras: values.lora.map(parseLora) } : {}),
       ...(values.engine ? { engine: values.engine } : {}),
       ...(values.title ? { title: values.title } : {}),
+      ...(values.workspace ? { destination: 'workspace' as const } : {}),
+      ...(values['no-negative-presets'] ? { noNegativePresets: true } : {}),
     };
     if (values.init) {
       const [assetId] = await resolveAssetIds(core, [values.init]);
@@ -134,7 +165,7 @@ export async function generateCommand(argv: string[], io: CliIO): Promise<number
       if (values.json) printJson(io, order);
       else
         io.out(
-          `Queued order ${order.id}: ${order.itemCount} image${order.itemCount === 1 ? '' : 's'} of “${order.model?.name}” on ${(order.params as { placement?: string }).placement ?? order.engine}. It runs when the app or \`atelier serve\` runs; add --wait to run it now.`,
+          `${order.sourcePrompt ? `The prompt expanded to ${order.itemCount} image${order.itemCount === 1 ? '' : 's'}. ` : ''}Queued order ${order.id}: ${order.itemCount} image${order.itemCount === 1 ? '' : 's'} of “${order.model?.name}” on ${(order.params as { placement?: string }).placement ?? order.engine}. It runs when the app or \`atelier serve\` runs; add --wait to run it now.`,
         );
       return 0;
     }
@@ -159,6 +190,10 @@ export async function ordersCommand(argv: string[], io: CliIO): Promise<number> 
       status: { type: 'string' },
       limit: { type: 'string' },
       item: { type: 'string', multiple: true },
+      prompt: { type: 'string' },
+      negative: { type: 'string' },
+      seed: { type: 'string' },
+      family: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -171,6 +206,18 @@ export async function ordersCommand(argv: string[], io: CliIO): Promise<number> 
   const core = await openForJobs(values['data-dir']);
   try {
     const api = createApi(core);
+    if (sub === 'preview') {
+      const p = (await call(api, 'orders.preview', {
+        prompt: values.prompt!,
+        ...(values.negative !== undefined ? { negative: values.negative } : {}),
+        ...(values.seed !== undefined ? { seed: num(values.seed, 'seed') } : {}),
+        ...(values.family ? { family: values.family as never } : {}),
+        items: values.json,
+      })) as OrderPreview;
+      if (values.json) printJson(io, p);
+      else printPreview(io, p);
+      return p.ok ? 0 : 1;
+    }
     if (sub === 'list') {
       const list = (await call(api, 'orders.list', {
         ...(values.status ? { status: values.status.split(',').map((s) => s.trim()) } : {}),

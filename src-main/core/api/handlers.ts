@@ -13,6 +13,7 @@ import { modelsHandlers } from '../models/handlers';
 import { accountsHandlers } from '../accounts/handlers';
 import { usageHandlers } from '../usage/handlers';
 import { generateHandlers } from '../generate/handlers';
+import { batchesHandlers } from '../generate/batchHandlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -32,5 +33,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...accountsHandlers(core),
     ...usageHandlers(core),
     ...generateHandlers(core),
+    ...batchesHandlers(core),
   } satisfies Handlers;
 }

@@ -8,6 +8,7 @@ import { registerService } from '../app/atelier';
 import { JobRunner } from '../jobs/runner';
 import { startWatchService } from '../watch/watchService';
 import { startOrderEvents } from '../generate/orderEvents';
+import { startWorkspaceSweep } from '../generate/workspace';
 import { startModelService } from '../models/modelService';
 import { registerJobKinds } from './jobKinds';
 
@@ -22,5 +23,7 @@ registerService(async (core) => {
 registerService(async (core) => new JobRunner(core).start());
 
 registerService(async (core) => startOrderEvents(core));
+
+registerService(async (core) => startWorkspaceSweep(core));
 
 registerService(async (core) => startModelService(core));

@@ -351,6 +351,11 @@ export interface Database {
   model_files: ModelFilesTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
+  lookups: LookupsTable;
+  negative_presets: NegativePresetsTable;
+  generation_templates: GenerationTemplatesTable;
+  workspace_sessions: WorkspaceSessionsTable;
+  workspace_items: WorkspaceItemsTable;
   watch_folders: WatchFoldersTable;
   assets: AssetsTable;
   assets_fts: AssetsFtsTable;
@@ -455,6 +460,77 @@ export interface OrdersTable {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** 0012 */
+  destination: Generated<'library' | 'workspace'>;
+  workspace_session_id: string | null;
+  source_prompt: string | null;
+  warnings: string | null;
+}
+
+/** Named lists prompts draw from (0012). */
+export interface LookupsTable {
+  key: string;
+  /** JSON array of strings. */
+  vals: string;
+  description: Generated<string>;
+  category: Generated<string>;
+  system: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NegativePresetsTable {
+  id: string;
+  name: string;
+  family: string | null;
+  content_mode: Generated<'sfw' | 'nsfw' | 'any'>;
+  text: string;
+  priority: Generated<number>;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GenerationTemplatesTable {
+  id: string;
+  name: string;
+  model_id: string | null;
+  params: string;
+  project_id: string | null;
+  usage_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkspaceSessionsTable {
+  id: string;
+  title: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkspaceItemsTable {
+  id: string;
+  session_id: string;
+  order_item_id: string | null;
+  path: string;
+  ext: string;
+  width: number | null;
+  height: number | null;
+  prompt: string | null;
+  negative_prompt: string | null;
+  seed: string | null;
+  model: string | null;
+  model_id: string | null;
+  generation_params: string | null;
+  /** JSON: the output links it gets when kept. */
+  links: string | null;
+  status: Generated<'staged' | 'kept' | 'discarded'>;
+  asset_id: string | null;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface OrderItemsTable {

@@ -29,6 +29,10 @@ interface OrderRow {
   created_at: string;
   finished_at: string | null;
   model_name: string | null;
+  destination: 'library' | 'workspace';
+  workspace_session_id: string | null;
+  source_prompt: string | null;
+  warnings: string | null;
 }
 
 export interface ItemRow {
@@ -48,6 +52,7 @@ export interface ItemRow {
   warnings: string | null;
   progress: number | null;
   progress_message: string | null;
+  workspace_item_ids?: string | null;
 }
 
 const json = <T>(text: string | null, fallback: T): T => {
@@ -77,6 +82,10 @@ function toSummary(r: OrderRow): OrderSummary {
     failedCount: r.failed_count,
     cancelledCount: r.cancelled_count,
     jobId: r.job_id,
+    destination: r.destination,
+    workspaceSessionId: r.workspace_session_id,
+    sourcePrompt: r.source_prompt,
+    warnings: json<string[]>(r.warnings, []),
     createdBy: r.created_by,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
@@ -95,6 +104,7 @@ function toItem(r: ItemRow): OrderItemInfo {
     endpointId: r.endpoint_id,
     jobId: r.job_id,
     assetIds: json<string[]>(r.asset_ids, []),
+    workspaceItemIds: r.workspace_item_ids ? r.workspace_item_ids.split(',') : [],
     retries: r.retries,
     error: r.error,
     warnings: json<string[]>(r.warnings, []),
@@ -114,7 +124,9 @@ export function orderRow(core: Atelier, id: string): OrderRow {
 export function getOrder(core: Atelier, id: string): OrderDetail {
   const order = toSummary(orderRow(core, id));
   const items = statements(core.sqlite).all(
-    `SELECT i.*, j.progress, j.progress_message FROM order_items i LEFT JOIN jobs j ON j.id = i.job_id
+    `SELECT i.*, j.progress, j.progress_message,
+       (SELECT group_concat(w.id) FROM workspace_items w WHERE w.order_item_id = i.id) AS workspace_item_ids
+     FROM order_items i LEFT JOIN jobs j ON j.id = i.job_id
      WHERE i.order_id = ? ORDER BY i.seq`,
     [id],
   ) as ItemRow[];

@@ -7,12 +7,13 @@ import { defineJobKind } from '../jobs/registry';
 import type { JobContext, JobKind, JobOutcome } from '../jobs/types';
 import { findModel, requireModel } from '../models/resolveModel';
 import { loadSource } from '../process/kindSupport';
-import { registerOutput, type OutputLink } from '../process/registerOutput';
+import { registerOutput, type OutputGeneration, type OutputLink } from '../process/registerOutput';
 import { appVersion } from '../util/version';
 import type { EngineAdapter, EngineResult, ItemRequest } from './engines/types';
 import { itemRow, orderRow, updateItem } from './orderStore';
 import { formatA1111, setPngText } from './pngParameters';
 import { noteLoadedModel, preferLoadedModel } from './placement';
+import { stageOutput, stagedFor } from './workspace';
 
 const params = z.object({ itemId: z.string().trim().min(1).max(64) }).strict();
 
@@ -59,6 +60,54 @@ function parametersText(req: ItemRequest, r: EngineResult): string {
   });
 }
 
+/** What the asset (or the staged image) records about how it was made. */
+function generationOf(
+  req: ItemRequest,
+  r: EngineResult,
+  text: string,
+  ext: string,
+): OutputGeneration {
+  const p = req.params;
+  return {
+    prompt: p.prompt,
+    negativePrompt: p.negative || null,
+    seed: String(p.seed),
+    model: req.model.name,
+    modelHash: req.model.autov2,
+    rawMetadata: ext === 'png' ? { parameters: text } : null,
+    // The same shape ingest reads from any PNG (GenerationInfo), so the Library, Remix
+    // and search treat a generated image exactly like an imported one.
+    params: {
+      tool: r.engineLabel,
+      prompt: p.prompt,
+      negativePrompt: p.negative || null,
+      seed: String(p.seed),
+      steps: p.steps,
+      sampler: r.sampler,
+      cfg: p.cfg,
+      width: p.width,
+      height: p.height,
+      model: req.model.name,
+      modelHash: req.model.autov2,
+      loras: req.loras.map((l) => ({ name: l.model.name, weight: l.weight })),
+      extra: Object.fromEntries(
+        Object.entries({
+          'Schedule type': r.scheduler,
+          'Denoising strength': p.init ? String(p.init.strength) : null,
+          'Clip skip': p.clipSkip ? String(p.clipSkip) : null,
+          'Lora hashes': req.loras
+            .filter((l) => l.model.autov2)
+            .map((l) => `${l.model.name}: ${l.model.autov2}`)
+            .join(', '),
+          Frames: p.video ? String(p.video.frames) : null,
+          FPS: p.video ? String(p.video.fps) : null,
+          Engine: r.engineLabel,
+        }).filter((e): e is [string, string] => !!e[1]),
+      ),
+    },
+  };
+}
+
 /** An asset of this exact content already in the Library (a cached replay, an identical seed). */
 function existingAsset(ctx: JobContext, sha256: string): string | null {
   const r = statements(ctx.core.sqlite).all(
@@ -83,9 +132,12 @@ async function runItem(
   const done = itemRow(ctx.core, itemId);
   const landed = JSON.parse(done.asset_ids ?? '[]') as string[];
   if (landed.length) return { assetIds: landed, result: { itemId, reused: true } };
+  const staged = stagedFor(ctx.core, itemId);
+  if (staged.length) return { result: { itemId, workspaceItemIds: staged, reused: true } };
   const req = await loadRequest(ctx, itemId);
   updateItem(ctx.core, itemId, { endpointId: ctx.lease.endpoint?.id ?? null });
   ctx.core.events.emit('orders.changed', { orderId: req.orderId, itemId });
+  const order = orderRow(ctx.core, req.orderId);
   const r = await adapter(ctx, req);
   if (ctx.lease.endpoint) noteLoadedModel(ctx.core, ctx.lease.endpoint.id, req.model.id);
   ctx.engineDone();
@@ -112,11 +164,27 @@ async function runItem(
     { role: 'made_by', kind: 'order_item', id: itemId },
   ];
   const assetIds: string[] = [];
+  const workspaceIds: string[] = [];
   const warnings = [...r.warnings];
   const text = parametersText(req, r);
   for (const [i, out] of r.outputs.entries()) {
     if (out.ext === 'png')
       await writeFile(out.file, setPngText(await readFile(out.file), { parameters: text }));
+    if (order.destination === 'workspace' && order.workspace_session_id) {
+      workspaceIds.push(
+        await stageOutput(ctx.core, {
+          sessionId: order.workspace_session_id,
+          orderItemId: itemId,
+          tempFile: out.file,
+          ext: out.ext,
+          baseName: `gen-${req.orderId.slice(-6)}-${String(req.seq).padStart(4, '0')}-${p.seed}${r.outputs.length > 1 ? `-${i + 1}` : ''}`,
+          generation: generationOf(req, r, text, out.ext),
+          links,
+          modelId: req.model.id,
+        }),
+      );
+      continue;
+    }
     const same = existingAsset(ctx, (await sha256OfFile(out.file)).sha256);
     if (same) {
       assetIds.push(same);
@@ -132,44 +200,7 @@ async function runItem(
         baseName: `gen-${req.orderId.slice(-6)}-${String(req.seq).padStart(4, '0')}`,
         provenance: 'ai_generated',
         links,
-        generation: {
-          prompt: p.prompt,
-          negativePrompt: p.negative || null,
-          seed: String(p.seed),
-          model: req.model.name,
-          modelHash: req.model.autov2,
-          rawMetadata: out.ext === 'png' ? { parameters: text } : null,
-          // The same shape ingest reads from any PNG (GenerationInfo), so the Library, Remix
-          // and search treat a generated image exactly like an imported one.
-          params: {
-            tool: r.engineLabel,
-            prompt: p.prompt,
-            negativePrompt: p.negative || null,
-            seed: String(p.seed),
-            steps: p.steps,
-            sampler: r.sampler,
-            cfg: p.cfg,
-            width: p.width,
-            height: p.height,
-            model: req.model.name,
-            modelHash: req.model.autov2,
-            loras: req.loras.map((l) => ({ name: l.model.name, weight: l.weight })),
-            extra: Object.fromEntries(
-              Object.entries({
-                'Schedule type': r.scheduler,
-                'Denoising strength': p.init ? String(p.init.strength) : null,
-                'Clip skip': p.clipSkip ? String(p.clipSkip) : null,
-                'Lora hashes': req.loras
-                  .filter((l) => l.model.autov2)
-                  .map((l) => `${l.model.name}: ${l.model.autov2}`)
-                  .join(', '),
-                Frames: p.video ? String(p.video.frames) : null,
-                FPS: p.video ? String(p.video.fps) : null,
-                Engine: r.engineLabel,
-              }).filter((e): e is [string, string] => !!e[1]),
-            ),
-          },
-        },
+        generation: generationOf(req, r, text, out.ext),
         derivation: {
           kind: 'generate',
           params: p,
@@ -191,7 +222,15 @@ async function runItem(
   });
   for (const w of warnings) ctx.log('warn', w);
   ctx.core.events.emit('orders.changed', { orderId: req.orderId, itemId });
-  return { assetIds, result: { orderId: req.orderId, itemId, warnings } };
+  return {
+    assetIds,
+    result: {
+      orderId: req.orderId,
+      itemId,
+      warnings,
+      ...(workspaceIds.length ? { workspaceItemIds: workspaceIds } : {}),
+    },
+  };
 }
 
 /** A job kind per engine (each has its own pools); the work is the same. */

@@ -1,6 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { AppError } from '../../contract/errors';
-import { generationParams, type GenerationParams, type OrderDetail } from '../../contract/generate';
+import {
+  generationParams,
+  MAX_ORDER_ITEMS,
+  type GenerationParams,
+  type OrderDetail,
+} from '../../contract/generate';
 import type { MethodParsedInput } from '../../contract';
 import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
@@ -9,7 +14,11 @@ import { requireModel, type ModelRecord } from '../models/resolveModel';
 import { loadSource } from '../process/kindSupport';
 import { nowIso, uuidv7 } from '../util/ids';
 import { itemKindOf, placeOrder } from './engineChoice';
+import { expandPrompt, hasExpansionSyntax } from './expand';
+import { lookupTable } from './library/lookups';
+import { presetsFor, withPresets } from './library/negativePresets';
 import { getOrder } from './orderStore';
+import { createSession } from './workspace';
 
 type StartInput = MethodParsedInput<'generate.start'>;
 
@@ -19,9 +28,13 @@ const randomSeed = () => randomInt(0, 2 ** 32);
 /**
  * The items of an order: N copies of the base with their seeds (random each, the same, or +1
  * each from the first), or the explicit list, each over the base. Every item's parameters are
- * complete, so each can be retried, remixed or read back alone.
+ * complete, so each can be retried, remixed or read back alone. A prompt with expansion syntax
+ * (`[a,b]`, lookups, `(&)` batches…, see expand/) becomes its expanded items, each `count` times.
  */
-export function buildItems(input: StartInput): GenerationParams[] {
+export function buildItems(
+  input: StartInput,
+  lookups: Record<string, string[]> = {},
+): { items: GenerationParams[]; warnings: string[]; expanded: boolean } {
   const {
     model: _m,
     count,
@@ -30,6 +43,8 @@ export function buildItems(input: StartInput): GenerationParams[] {
     title: _t,
     projectId: _p,
     items,
+    destination: _d,
+    noNegativePresets: _n,
     ...base
   } = input;
   const first = base.seed >= 0 ? base.seed : randomSeed();
@@ -42,12 +57,81 @@ export function buildItems(input: StartInput): GenerationParams[] {
           : randomSeed()
         : first + i;
   if (items) {
-    return items.map((over, i) => {
-      const merged = generationParams.parse({ ...base, ...over });
-      return { ...merged, seed: over.seed !== undefined && over.seed >= 0 ? over.seed : seedOf(i) };
-    });
+    return {
+      items: items.map((over, i) => {
+        const merged = generationParams.parse({ ...base, ...over });
+        return {
+          ...merged,
+          seed: over.seed !== undefined && over.seed >= 0 ? over.seed : seedOf(i),
+        };
+      }),
+      warnings: [],
+      expanded: false,
+    };
   }
-  return Array.from({ length: count }, (_, i) => ({ ...base, seed: seedOf(i) }));
+  if (hasExpansionSyntax(base.prompt) || hasExpansionSyntax(base.negative)) {
+    const exp = expandPrompt({
+      prompt: base.prompt,
+      negative: base.negative,
+      seed: first,
+      lookups,
+    });
+    if (!exp.ok)
+      throw new AppError('invalid_input', `The prompt does not expand: ${exp.errors.join('; ')}`, {
+        errors: exp.errors,
+      });
+    if (exp.dryRun)
+      throw new AppError(
+        'invalid_input',
+        `This prompt asks for a dry run (meta:debug:dryrun): it expands to ${exp.total} image${exp.total === 1 ? '' : 's'} in ${exp.batches.length} batch${exp.batches.length === 1 ? '' : 'es'}; nothing was queued. Preview it, or remove the meta:debug:dryrun token.`,
+        { total: exp.total },
+      );
+    if (exp.total * count > MAX_ORDER_ITEMS)
+      throw new AppError(
+        'invalid_input',
+        `${exp.total} prompts × ${count} images each is ${exp.total * count}: at most ${MAX_ORDER_ITEMS.toLocaleString('en')} images per order`,
+      );
+    const out: GenerationParams[] = [];
+    for (const it of exp.items) {
+      const over = expandedParams(it.params);
+      for (let c = 0; c < count; c++) {
+        const i = out.length;
+        const merged = generationParams.safeParse({
+          ...base,
+          ...over,
+          prompt: it.prompt,
+          negative: it.negative,
+        });
+        if (!merged.success)
+          throw new AppError(
+            'invalid_input',
+            `Item ${i + 1} (“${it.prompt.slice(0, 60)}”): ${merged.error.issues[0]?.message ?? 'invalid'}`,
+          );
+        out.push({
+          ...merged.data,
+          seed: typeof over.seed === 'number' && over.seed >= 0 ? over.seed + c : seedOf(i),
+        });
+      }
+    }
+    return { items: out, warnings: exp.warnings, expanded: true };
+  }
+  return {
+    items: Array.from({ length: count }, (_, i) => ({ ...base, seed: seedOf(i) })),
+    warnings: [],
+    expanded: false,
+  };
+}
+
+/** The expander's parameters in the order's terms (its names are already matched to ours). */
+function expandedParams(
+  params: Record<string, string | number>,
+): Partial<GenerationParams> & { seed?: number } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'strength') continue;
+    out[k] = v;
+  }
+  return out as Partial<GenerationParams> & { seed?: number };
 }
 
 function defaultTitle(prompt: string, n: number): string {
@@ -70,7 +154,14 @@ export async function startOrder(
   createdBy: string | null,
 ): Promise<OrderDetail> {
   const model = requireModel(core, input.model, 'checkpoint');
-  const items = buildItems(input);
+  const built = buildItems(input, lookupTable(core));
+  const items = built.items;
+  // The family's active negative presets, by priority, unless this order opts out.
+  if (!input.noNegativePresets) {
+    const presets = presetsFor(core, model.family);
+    if (presets.length)
+      for (const item of items) item.negative = withPresets(item.negative, presets);
+  }
   const loraRefs = new Map<string, ModelRecord>();
   for (const item of items)
     for (const l of item.loras)
@@ -105,9 +196,12 @@ export async function startOrder(
       inTransaction: (parentId, childIds) => {
         const at = nowIso();
         const q = statements(core.sqlite);
+        const sessionId =
+          input.destination === 'workspace' ? createSession(core, title, createdBy) : null;
         q.get(
-          `INSERT INTO orders (id, title, project_id, model_id, engine, endpoint_id, params, job_id, created_by, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO orders (id, title, project_id, model_id, engine, endpoint_id, params, job_id, created_by, created_at, updated_at,
+             destination, workspace_session_id, source_prompt, warnings)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           orderId,
           title,
@@ -120,6 +214,10 @@ export async function startOrder(
           createdBy,
           at,
           at,
+          input.destination,
+          sessionId,
+          built.expanded ? input.prompt : null,
+          built.warnings.length ? JSON.stringify(built.warnings.slice(0, 100)) : null,
         );
         const insert = q.get(
           `INSERT INTO order_items (id, order_id, seq, generation_params, job_id, created_at, updated_at)

@@ -313,6 +313,8 @@ export class JobRunner implements RunnerHandle, Disposable {
 
   /** Queued jobs that no online pool can take say what they wait for. */
   private refreshWaiting(): void {
+    // A job that ends after shutdown (its fail-over noticed late) finds the database closed.
+    if (!this.core.sqlite.open) return;
     const changed = refreshWaitingMessages(this.core.sqlite, this.scheduler.knownKeys(), (key) =>
       this.waitingReason(key),
     );

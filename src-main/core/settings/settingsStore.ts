@@ -7,6 +7,7 @@ export const defaultSettings: AppSettings = {
   theme: 'system',
   ownerName: '',
   supportContact: '',
+  workspaceExpiryDays: 7,
 };
 
 /**

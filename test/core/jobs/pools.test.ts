@@ -43,8 +43,9 @@ const get = (id: string) => t!.call('jobs.get', { id, logLines: 20 });
 describe('pools of engine servers', () => {
   it('spreads jobs over two servers, and when one dies mid-job its work fails over to the other', async () => {
     t = await openTestCore();
-    const a = await new FakeEndpoint('alpha').start();
-    const b = await new FakeEndpoint('beta').start();
+    // Alpha's jobs take long enough that the one caught running there is still running when it dies.
+    const a = await new FakeEndpoint('alpha', 700).start();
+    const b = await new FakeEndpoint('beta', 300).start();
     servers.push(a, b);
     const ea = await t.call('engines.addEndpoint', {
       kind: 'llm',

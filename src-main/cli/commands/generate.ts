@@ -72,7 +72,7 @@ function printPreview(io: CliIO, p: OrderPreview): void {
   );
   for (const b of p.batches) {
     io.out(
-      `  batch ${b.index + 1}: ${b.count} of ${b.combinations}${b.truncated ? ` (${b.dropped} dropped)` : ''}`,
+      `  batch ${b.index}: ${b.count} of ${b.combinations}${b.truncated ? ` (${b.dropped} dropped)` : ''}`,
     );
     if (b.first)
       io.out(
@@ -87,7 +87,13 @@ function printPreview(io: CliIO, p: OrderPreview): void {
 function printOrder(io: CliIO, o: OrderDetail): void {
   io.out(orderLine(o));
   for (const i of o.items) {
-    const what = i.error ?? (i.assetIds.length ? `→ ${i.assetIds.join(', ')}` : '');
+    const what =
+      i.error ??
+      (i.assetIds.length
+        ? `→ ${i.assetIds.join(', ')}`
+        : i.workspaceItemIds.length
+          ? `staged ${i.workspaceItemIds.join(', ')}`
+          : '');
     io.out(
       `  #${String(i.seq).padEnd(5)} ${i.status.padEnd(10)} seed ${String(i.params.seed).padEnd(12)} ${what}`,
     );
@@ -198,11 +204,14 @@ export async function ordersCommand(argv: string[], io: CliIO): Promise<number> 
     allowPositionals: true,
     strict: true,
   });
-  if (!sub || !['list', 'show', 'cancel', 'retry'].includes(sub))
+  if (!sub || !['preview', 'list', 'show', 'cancel', 'retry'].includes(sub))
     throw new UsageError(
-      `Unknown orders subcommand: ${sub ?? '(none)'} (use list, show, cancel, retry)`,
+      `Unknown orders subcommand: ${sub ?? '(none)'} (use preview, list, show, cancel, retry)`,
     );
-  if (sub !== 'list' && positionals.length !== 1) throw new UsageError(`${sub} takes one ORDER id`);
+  if (sub === 'preview' && values.prompt === undefined)
+    throw new UsageError('preview needs --prompt "…"');
+  if (sub !== 'list' && sub !== 'preview' && positionals.length !== 1)
+    throw new UsageError(`${sub} takes one ORDER id`);
   const core = await openForJobs(values['data-dir']);
   try {
     const api = createApi(core);

@@ -177,7 +177,7 @@ async function runItem(
           orderItemId: itemId,
           tempFile: out.file,
           ext: out.ext,
-          baseName: `gen-${req.orderId.slice(-6)}-${String(req.seq).padStart(4, '0')}-${p.seed}${r.outputs.length > 1 ? `-${i + 1}` : ''}`,
+          baseName: `gen-${req.orderId.slice(-6)}-${String(req.seq).padStart(4, '0')}${r.outputs.length > 1 ? `-${i + 1}` : ''}`,
           generation: generationOf(req, r, text, out.ext),
           links,
           modelId: req.model.id,

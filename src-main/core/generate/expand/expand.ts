@@ -474,7 +474,8 @@ function expand(input: ExpandInput): Expansion {
     return keys;
   }
 
-  /** `sample` distinct combinations drawn with the order seed, in product order; the first `take`. */
+  /** `sample` distinct combinations drawn with the order seed, in product order; the first
+   * `take` of them. */
   function sampleKeys(plan: BatchPlan, sample: number, take: number): Key[] {
     const rng = new Rng([seedLo, seedHi, plan.index, 0x53414d50]);
     if (!plan.saturated) {

@@ -28,13 +28,13 @@
  *     prompt is tidied, token or not. `[a]` is literal `a`. `[a,b,c:N]` picks N distinct options
  *     at random per item (listed in their written order, joined with ", "); N must be a whole
  *     number, and the list needs two or more options; N above the count uses all (warning); N = 0
- *     is empty (warning). Commas and colons inside (), <> or {} don't split: `[(red:1.2), <lora:x:1>]`
- *     is two options.
+ *     is empty (warning). Commas and colons inside (), <> or {} don't split:
+ *     `[(red:1.2), <lora:x:1>]` is two options.
  *     Not tokens, left untouched: anything else with a colon outside groups — A1111's prompt
- *     editing `[from:to:when]`, `[to:when]` (incl. `[cat:10]`: one option with :N is A1111's, not a
- *     pick), `[from::when]`, `[a:b]`; and `[]`. A1111's alternation `[a|b]` (one option holding
- *     a `|`) is untouched too (with a comma, `[a|b,c]`, it is a list whose first option is `a|b`). `(word:1.2)`, `<lora:…>`
- *     and `BREAK` are plain text and pass through.
+ *     editing `[from:to:when]`, `[to:when]` (incl. `[cat:10]`: one option with :N is A1111's, not
+ *     a pick), `[from::when]`, `[a:b]`; and `[]`. A1111's alternation `[a|b]` (one option holding
+ *     a `|`) is untouched too (with a comma, `[a|b,c]` is a list whose first option is `a|b`).
+ *     `(word:1.2)`, `<lora:…>` and `BREAK` are plain text and pass through.
  *     Brackets do not nest in a prompt: only innermost pairs are tokens; outer brackets stay as
  *     text, with a warning if they hold a token. An unmatched `[` or `]` stays as text (warning).
  *  5. Lookups. `[name]` (one option that is a name: letters, digits, `_ - / .`; matched
@@ -52,10 +52,11 @@
  *       the item, text order, prompt before negative. Before any draw: the list's first value
  *       (warning). Unknown name: literal name (warning).
  *     - Nesting: a lookup VALUE is itself a template: `[warm]`, `__warm__`, `[=warm]` in it draw;
- *       an option list in a value is a random choice of one (`[a,b]`), or of N (`[a,b:2]`) — never a
- *       product. A bare value that happens to equal a lookup name (`warm`) is just text. A cycle
- *       (`a` → `[b]` → `[a]`) is not followed: the reference stays as its name (warning). Nesting
- *       stops at depth 12; an item stops drawing after 1,000 draws or 400,000 characters.
+ *       an option list in a value is a random choice of one (`[a,b]`), or of N (`[a,b:2]`) —
+ *       never a product. A bare value that happens to equal a lookup name (`warm`) is just
+ *       text. A cycle (`a` → `[b]` → `[a]`) is not followed: the reference stays as its name
+ *       (warning). Nesting stops at depth 12; an item stops drawing after 1,000 draws or
+ *       400,000 characters.
  *  6. Each batch keeps its first `limit` combinations ("batch 2: 240 combinations, kept the first
  *     100 (140 dropped)"). Only what is kept is ever built: the product is counted (saturating at
  *     2^53 − 1) and indexed, never materialised.
@@ -72,14 +73,25 @@
  *  9. Parameter names match the schema ignoring case, `_`, `-` and spaces, and by alias (default
  *     schema: steps; cfg = scale, cfg_scale; sampler = sampler_name; scheduler; seed; width = w;
  *     height = h; size = resolution, `WxH` → width + height; clipSkip = clip_skip; strength =
- *     denoise, denoising_strength). Values are coerced (int, float, enum — case-insensitive,
+ *     denoise, denoising_strength; ranges are the order's own: steps 1–200, cfg 0–50, sides
+ *     64–4096, clipSkip 1–12, strength 0–1). Values are coerced (int, float, enum — case-insensitive,
  *     written in the schema's spelling; no options = any text —, size, string); an invalid or
  *     out-of-range value is dropped with a warning ("steps: 'many' is not a whole number;
- *     dropped"). An unknown parameter passes through as written (numbers as numbers) with a warning.
+ *     dropped"). An unknown parameter passes through as written (numbers as numbers), with a
+ *     warning.
  * 10. The order stops at `maxItems` (1,000) generations, warning with how many were left out.
  *
+ * Also:
+ *  - Batch and item numbers are 1-based, as in the warnings. `warnings` holds the order's
+ *    warnings, then every batch's (each also in its batch, all starting "batch N: "), deduplicated.
+ *  - The seed's integer part is used (any finite number; 1.2 and 1.7 give the same items).
+ *  - Commands, `(&)` and `||` are read in the prompt and negative only: in a lookup value they are
+ *    plain text. Option lists inside A1111 emphasis or LoRA tags expand (`<lora:[a,b]:0.5>`).
+ *  - Items whose prompt comes out empty (`[a,]`) are kept; duplicate options give duplicate items.
+ *
  * Bounds: prompt and negative ≤ 200,000 characters each, ≤ 10,000 batches (else error); all
- * items' text together ≤ 8,000,000 characters (then it stops, warning); ≤ 50 warnings per batch.
+ * items' text together ≤ 8,000,000 characters (then it stops, warning); ≤ 50 warnings per batch
+ * (then "…and N more warnings"); lookups drawn without replacement by a lazy shuffle (O(1) a draw).
  */
 export { DEFAULT_PARAMS } from './params';
 export { EXPAND_LIMITS, expandPrompt, hasExpansionSyntax } from './expand';

@@ -6,15 +6,16 @@
 import { clip, decodeEscapes, normName, splitOutsideQuotes, unquote } from './text';
 import type { ParamSpec } from './types';
 
+/** The ranges are the order's own (contract/generate.ts generationParams). */
 export const DEFAULT_PARAMS: readonly ParamSpec[] = [
-  { name: 'steps', type: 'int', min: 1, max: 1000 },
-  { name: 'cfg', type: 'float', min: 0, max: 100, aliases: ['scale', 'cfg_scale', 'CFG scale'] },
+  { name: 'steps', type: 'int', min: 1, max: 200 },
+  { name: 'cfg', type: 'float', min: 0, max: 50, aliases: ['scale', 'cfg_scale', 'CFG scale'] },
   { name: 'sampler', type: 'enum', aliases: ['sampler_name', 'sampling_method'] },
   { name: 'scheduler', type: 'enum', aliases: ['schedule_type'] },
   { name: 'seed', type: 'int', min: -1, max: Number.MAX_SAFE_INTEGER },
-  { name: 'width', type: 'int', min: 64, max: 16384, aliases: ['w'] },
-  { name: 'height', type: 'int', min: 64, max: 16384, aliases: ['h'] },
-  { name: 'size', type: 'size', min: 64, max: 16384, aliases: ['resolution'] },
+  { name: 'width', type: 'int', min: 64, max: 4096, aliases: ['w'] },
+  { name: 'height', type: 'int', min: 64, max: 4096, aliases: ['h'] },
+  { name: 'size', type: 'size', min: 64, max: 4096, aliases: ['resolution'] },
   { name: 'clipSkip', type: 'int', min: 1, max: 12, aliases: ['clip_skip'] },
   {
     name: 'strength',

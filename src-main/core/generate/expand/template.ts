@@ -32,7 +32,8 @@ const IDENT = /^[A-Za-z0-9][\w\-/.]*$/;
 const BACKREF = /^=\s*([A-Za-z0-9][\w\-/.]*)$/;
 const WILDCARD = /__([A-Za-z0-9][\w\-/.]*?)__/g;
 
-/** A lookup name as written → its pool: `colour`, or `colour_2` (an alias) when only `colour` is a lookup. */
+/** A lookup name as written → its pool: `colour`, or `colour_2` (an alias) when only `colour`
+ * is a lookup. */
 export function resolveName(
   lookups: ReadonlyMap<string, string[]>,
   name: string,
@@ -58,7 +59,7 @@ class Builder {
   }
 }
 
-/** Splits bracket content on commas outside (), <>, {} and notes where the colons outside them are. */
+/** Splits bracket content on commas outside (), <>, {}; notes where the colons outside them are. */
 function splitTop(
   content: string,
   grouped: boolean,

@@ -22,7 +22,8 @@ export interface ExpandInput {
   /** The order seed: every random choice (picks, draws, samples, `a|b`) derives from it. */
   seed: number;
   lookups: LookupTable;
-  /** Default: DEFAULT_PARAMS (steps, cfg, sampler, scheduler, seed, width, height, size, clipSkip, strength). */
+  /** Default: DEFAULT_PARAMS (steps, cfg, sampler, scheduler, seed, width, height, size,
+   * clipSkip, strength). */
   params?: ParamSpec[];
   /** The most generations in the order: default 1,000, never above 10,000. */
   maxItems?: number;

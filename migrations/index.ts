@@ -16,6 +16,7 @@ import * as m0009 from './0009_search';
 import * as m0010 from './0010_accounts';
 import * as m0011 from './0011_generate';
 import * as m0012 from './0012_batches';
+import * as m0013 from './0013_projects';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -39,4 +40,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0010_accounts', m0010],
   ['0011_generate', m0011],
   ['0012_batches', m0012],
+  ['0013_projects', m0013],
 ];

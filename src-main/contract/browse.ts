@@ -43,6 +43,7 @@ export const libraryFilter = z
     tagMode: z.enum(['any', 'all']).default('any'),
     collectionId: id.optional(),
     folderId: id.optional(),
+    projectId: id.optional(),
     models: z.array(shortText).max(50).optional(),
     hasPrompt: z.boolean().optional(),
     dateField: z.enum(['added', 'created']).default('added'),

@@ -19,6 +19,7 @@ import { accountsEvents, accountsMethods } from './accounts';
 import { usageMethods } from './usage';
 import { generateEvents, generateMethods } from './generate';
 import { batchesEvents, batchesMethods } from './batches';
+import { projectsEvents, projectsMethods } from './projects';
 
 export * from './define';
 export * from './errors';
@@ -35,6 +36,7 @@ export * from './accounts';
 export * from './usage';
 export * from './generate';
 export * from './batches';
+export * from './projects';
 
 export const methods = {
   ...systemMethods,
@@ -50,6 +52,7 @@ export const methods = {
   ...usageMethods,
   ...generateMethods,
   ...batchesMethods,
+  ...projectsMethods,
 } as const;
 
 export const events = {
@@ -64,6 +67,7 @@ export const events = {
   ...accountsEvents,
   ...generateEvents,
   ...batchesEvents,
+  ...projectsEvents,
 } as const;
 
 export type Methods = typeof methods;

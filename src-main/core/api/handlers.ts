@@ -14,6 +14,7 @@ import { accountsHandlers } from '../accounts/handlers';
 import { usageHandlers } from '../usage/handlers';
 import { generateHandlers } from '../generate/handlers';
 import { batchesHandlers } from '../generate/batchHandlers';
+import { projectsHandlers } from '../projects/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -34,5 +35,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...usageHandlers(core),
     ...generateHandlers(core),
     ...batchesHandlers(core),
+    ...projectsHandlers(core),
   } satisfies Handlers;
 }

@@ -59,6 +59,10 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
   if (f.missing !== undefined) where.push(f.missing ? 'a.missing = 1' : 'a.missing = 0');
   if (f.hasPrompt !== undefined)
     where.push(`${col('prompt')} IS ${f.hasPrompt ? 'NOT NULL' : 'NULL'}`);
+  if (f.projectId) {
+    where.push('a.project_id = ?');
+    params.push(f.projectId);
+  }
   if (f.folderId) {
     where.push('a.folder_id = ?');
     params.push(f.folderId);

@@ -84,6 +84,22 @@ export interface ProjectsTable {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** 0013 */
+  status: Generated<'active' | 'archived' | 'completed'>;
+  default_model_id: string | null;
+  default_params: string | null;
+  featured_asset_ids: string | null;
+  asset_count: Generated<number>;
+  order_count: Generated<number>;
+  pack_count: Generated<number>;
+  template_count: Generated<number>;
+}
+
+export interface EntityTagsTable {
+  entity_kind: 'project' | 'collection' | 'order';
+  entity_id: string;
+  tag_id: string;
+  created_at: string;
 }
 
 export interface WatchFoldersTable {
@@ -352,6 +368,7 @@ export interface Database {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   lookups: LookupsTable;
+  entity_tags: EntityTagsTable;
   negative_presets: NegativePresetsTable;
   generation_templates: GenerationTemplatesTable;
   workspace_sessions: WorkspaceSessionsTable;

@@ -29,6 +29,7 @@ interface OrderRow {
   created_at: string;
   finished_at: string | null;
   model_name: string | null;
+  project_id: string | null;
   destination: 'library' | 'workspace';
   workspace_session_id: string | null;
   source_prompt: string | null;

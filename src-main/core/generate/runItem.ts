@@ -210,6 +210,7 @@ async function runItem(
         },
         jobId: ctx.jobId,
         signal: ctx.signal,
+        projectId: order.project_id,
       }),
     );
   }

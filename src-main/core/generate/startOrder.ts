@@ -92,8 +92,9 @@ export function buildItems(
         `${exp.total} prompts × ${count} images each is ${exp.total * count}: at most ${MAX_ORDER_ITEMS.toLocaleString('en')} images per order`,
       );
     const out: GenerationParams[] = [];
+    const ignored = new Set<string>();
     for (const it of exp.items) {
-      const over = expandedParams(it.params);
+      const over = expandedParams(it.params, ignored);
       for (let c = 0; c < count; c++) {
         const i = out.length;
         const merged = generationParams.safeParse({
@@ -113,7 +114,10 @@ export function buildItems(
         });
       }
     }
-    return { items: out, warnings: exp.warnings, expanded: true };
+    const warnings = [...exp.warnings];
+    for (const k of ignored)
+      warnings.push(`“${k}” is not a parameter Atelier sends to the engine; it was left out`);
+    return { items: out, warnings, expanded: true };
   }
   return {
     items: Array.from({ length: count }, (_, i) => ({ ...base, seed: seedOf(i) })),
@@ -122,14 +126,27 @@ export function buildItems(
   };
 }
 
+/** Parameters an order item takes from the expander; others are reported, not sent. */
+const itemParamKeys = new Set([
+  'steps',
+  'cfg',
+  'sampler',
+  'scheduler',
+  'seed',
+  'width',
+  'height',
+  'clipSkip',
+]);
+
 /** The expander's parameters in the order's terms (its names are already matched to ours). */
 function expandedParams(
   params: Record<string, string | number>,
+  ignored: Set<string>,
 ): Partial<GenerationParams> & { seed?: number } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) {
-    if (k === 'strength') continue;
-    out[k] = v;
+    if (itemParamKeys.has(k)) out[k] = v;
+    else ignored.add(k);
   }
   return out as Partial<GenerationParams> & { seed?: number };
 }

@@ -227,9 +227,10 @@ export async function keepItems(
   for (const r of rows) {
     if (!existsSync(r.path)) throw new AppError('not_found', `The staged file is gone: ${r.path}`);
     const stored = JSON.parse(r.generation_params ?? '{}') as { generation: OutputGeneration };
-    const job = statements(core.sqlite).all('SELECT job_id FROM order_items WHERE id = ?', [
-      r.order_item_id,
-    ])[0] as { job_id: string | null } | undefined;
+    const job = statements(core.sqlite).all(
+      'SELECT i.job_id, o.project_id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.id = ?',
+      [r.order_item_id],
+    )[0] as { job_id: string | null; project_id: string | null } | undefined;
     const assetId = await registerOutput(core, {
       source: null,
       tempFile: r.path,
@@ -246,6 +247,7 @@ export async function keepItems(
         orderItemId: r.order_item_id,
       },
       jobId: job?.job_id ?? r.id,
+      projectId: job?.project_id ?? null,
     });
     rmSync(`${r.path}.thumb.webp`, { force: true });
     const at = nowIso();

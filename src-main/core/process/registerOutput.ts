@@ -57,6 +57,8 @@ export interface OutputSpec {
   jobId: string;
   isUpscaled?: boolean;
   signal?: AbortSignal;
+  /** The project it belongs to (an order's); else its source's. */
+  projectId?: string | null;
 }
 
 /** The links an output gets: its source asset first (as `source` unless told otherwise), then the rest. */
@@ -130,7 +132,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
           id,
           path: finalPath,
           folder_id: null,
-          project_id: src?.project_id ?? null,
+          project_id: spec.projectId ?? src?.project_id ?? null,
           filename: path.basename(finalPath),
           ext: spec.ext,
           ...fileColumns(prepared, facts),

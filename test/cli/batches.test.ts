@@ -1,29 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import { tinyTensors, writeSafetensors } from '../core/models/files/writeModelFiles';
+import { useFakeSdCli } from '../helpers/fakeSdCli';
 import { tempDir } from '../helpers/tempDir';
 
-const fakeSdCli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fakes/sd-cli.mjs');
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
-const envBefore = { bin: process.env.ATELIER_SDCPP_BIN, speed: process.env.FAKE_SDCLI_SPEED };
-beforeAll(() => {
-  process.env.ATELIER_SDCPP_BIN = fakeSdCli;
-  process.env.FAKE_SDCLI_SPEED = '0';
-});
-afterAll(() => {
-  for (const [k, v] of [
-    ['ATELIER_SDCPP_BIN', envBefore.bin],
-    ['FAKE_SDCLI_SPEED', envBefore.speed],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-});
+useFakeSdCli({ asPath: true });
 
 function capture() {
   const out: string[] = [];

@@ -1,30 +1,19 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/core/api/host';
 import { sweepExpired } from '../../../src-main/core/generate/workspace';
+import { fakeSdCli, useFakeSdCli } from '../../helpers/fakeSdCli';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { tinyTensors, writeSafetensors } from '../models/files/writeModelFiles';
 
-const fakeSdCli = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../fakes/sd-cli.mjs',
-);
 const sd15 = tinyTensors([
   'cond_stage_model.transformer.text_model.embeddings.position_ids',
   'model.diffusion_model.input_blocks.0.0.weight',
 ]);
 
 let t: TestCore;
-const speedBefore = process.env.FAKE_SDCLI_SPEED;
-beforeAll(() => {
-  process.env.FAKE_SDCLI_SPEED = '0';
-});
-afterAll(() => {
-  if (speedBefore === undefined) delete process.env.FAKE_SDCLI_SPEED;
-  else process.env.FAKE_SDCLI_SPEED = speedBefore;
-});
+useFakeSdCli();
 beforeEach(async () => {
   t = await openTestCore();
   writeSafetensors(path.join(t.dataDir, 'models', 'checkpoints', 'tiny-sd1.safetensors'), sd15);

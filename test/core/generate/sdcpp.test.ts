@@ -1,19 +1,14 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderDetail } from '../../../src-main/contract/generate';
 import { JobRunner } from '../../../src-main/core/api/host';
 import { readPngText } from '../../../src-main/core/ingest/metadata/pngText';
+import { fakeSdCli, useFakeSdCli } from '../../helpers/fakeSdCli';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { waitFor } from '../../helpers/waitFor';
 import { tinyTensors, writeSafetensors } from '../models/files/writeModelFiles';
 import { addAsset, makeImage } from '../process/mediaFixtures';
-
-const fakeSdCli = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../fakes/sd-cli.mjs',
-);
 
 const sd15 = tinyTensors([
   'cond_stage_model.transformer.text_model.embeddings.position_ids',
@@ -25,15 +20,7 @@ const lora = tinyTensors(['lora_unet_down_blocks_0_attentions_0_proj_in.lora_dow
 let t: TestCore;
 let checkpoint: string;
 let loraFile: string;
-const speedBefore = process.env.FAKE_SDCLI_SPEED;
-beforeAll(() => {
-  // The recorded run took 2.6 s; replayed without its pauses unless a test asks for them.
-  process.env.FAKE_SDCLI_SPEED = '0';
-});
-afterAll(() => {
-  if (speedBefore === undefined) delete process.env.FAKE_SDCLI_SPEED;
-  else process.env.FAKE_SDCLI_SPEED = speedBefore;
-});
+useFakeSdCli();
 beforeEach(async () => {
   t = await openTestCore();
   checkpoint = path.join(t.dataDir, 'models', 'checkpoints', 'tiny-sd1.safetensors');

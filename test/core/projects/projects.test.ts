@@ -1,24 +1,13 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src-main/core/api/host';
+import { fakeSdCli, useFakeSdCli } from '../../helpers/fakeSdCli';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { tinyTensors, writeSafetensors } from '../models/files/writeModelFiles';
 import { addAsset, makeImage } from '../process/mediaFixtures';
 
-const fakeSdCli = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../fakes/sd-cli.mjs',
-);
 let t: TestCore;
-const speedBefore = process.env.FAKE_SDCLI_SPEED;
-beforeAll(() => {
-  process.env.FAKE_SDCLI_SPEED = '0';
-});
-afterAll(() => {
-  if (speedBefore === undefined) delete process.env.FAKE_SDCLI_SPEED;
-  else process.env.FAKE_SDCLI_SPEED = speedBefore;
-});
+useFakeSdCli();
 beforeEach(async () => {
   t = await openTestCore();
 });

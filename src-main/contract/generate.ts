@@ -135,6 +135,7 @@ export interface OrderSummary {
   cancelledCount: number;
   /** The batch job whose children are the items. */
   jobId: string | null;
+  projectId: string | null;
   destination: 'library' | 'workspace';
   workspaceSessionId: string | null;
   /** The prompt as typed, before expansion (null when it had nothing to expand). */
@@ -209,6 +210,7 @@ export const generateMethods = {
       .object({
         status: z.array(z.enum(orderStatuses)).max(5).optional(),
         limit: z.number().int().min(1).max(500).default(50),
+        projectId: z.string().trim().min(1).max(64).optional(),
         /** Orders created before this one (paging back). */
         before: z.string().trim().min(1).max(64).optional(),
       })

@@ -83,6 +83,7 @@ function toSummary(r: OrderRow): OrderSummary {
     failedCount: r.failed_count,
     cancelledCount: r.cancelled_count,
     jobId: r.job_id,
+    projectId: r.project_id,
     destination: r.destination,
     workspaceSessionId: r.workspace_session_id,
     sourcePrompt: r.source_prompt,
@@ -136,7 +137,13 @@ export function getOrder(core: Atelier, id: string): OrderDetail {
 
 export function listOrders(
   core: Atelier,
-  opts: { status?: OrderStatusName[]; limit: number; before?: string; createdBy?: string },
+  opts: {
+    status?: OrderStatusName[];
+    limit: number;
+    before?: string;
+    createdBy?: string;
+    projectId?: string;
+  },
 ): OrderSummary[] {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -147,6 +154,10 @@ export function listOrders(
   if (opts.before) {
     where.push(`o.created_at < (SELECT created_at FROM orders WHERE id = ?)`);
     args.push(opts.before);
+  }
+  if (opts.projectId) {
+    where.push(`o.project_id = ?`);
+    args.push(opts.projectId);
   }
   if (opts.createdBy) {
     where.push(`o.created_by = ?`);

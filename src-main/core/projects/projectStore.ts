@@ -241,5 +241,6 @@ export function setEntityTags(
     }
   })();
   core.events.emit('tags.changed', { id: null });
+  if (input.kind === 'project') core.events.emit('projects.changed', { id: input.id });
   return { tags: tagsOf(core, input.kind, input.id) };
 }

@@ -4,22 +4,28 @@ import { useSession } from './accounts/session';
 import { AppFrame } from './components/AppFrame';
 import { Toasts } from './components/Toasts';
 import { GeneratePage } from './generate/GeneratePage';
+import { LookupsPage } from './lookups/LookupsPage';
 import { useTheme } from './lib/theme';
 import { JobsPage } from './pages/JobsPage';
 import { LibraryPage } from './pages/LibraryPage';
 import { ModelsPage } from './models/ModelsPage';
 import { PacksPage } from './pages/PacksPage';
+import { ProjectsPage } from './projects/ProjectsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { UsagePage } from './usage/UsagePage';
 import { useNav } from './stores/navigation';
 import { useSettings } from './stores/settings';
 import { useStatus } from './stores/status';
+import { WorkspacePage } from './workspace/WorkspacePage';
 
 const pageComponents = {
   library: LibraryPage,
   generate: GeneratePage,
+  workspace: WorkspacePage,
   models: ModelsPage,
+  lookups: LookupsPage,
   packs: PacksPage,
+  projects: ProjectsPage,
   jobs: JobsPage,
   usage: UsagePage,
   settings: SettingsPage,

@@ -4,6 +4,7 @@ import { modelRef, shortName } from '../models/labels';
 import type { FieldErrors, GenerateForm } from './formLogic';
 import { GenIcon } from './GenIcon';
 import { useGenerate } from './generateStore';
+import { usePreview, usePreviewView, type PreviewView } from './previewStore';
 
 const fieldNames: Record<keyof FieldErrors, string> = {
   model: 'Model',
@@ -55,8 +56,14 @@ export function automaticPlacement(
   return null;
 }
 
-/** "40 images · 1024×1024 · juggernautXL · on ComfyUI 'studio-pc'" */
-export function useSummary(f: GenerateForm): { line: string; details: string[] } {
+const plural = (n: number, one: string, many: string) =>
+  `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** "40 images · 1024×1024 · juggernautXL · on ComfyUI 'studio-pc'" (the expansion's total when it expands) */
+export function useSummary(
+  f: GenerateForm,
+  view?: PreviewView,
+): { line: string; details: string[] } {
   const checkpoints = useGenerate((s) => s.checkpoints);
   const loraModels = useGenerate((s) => s.loraModels);
   const modelNames = useGenerate((s) => s.modelNames);
@@ -69,17 +76,33 @@ export function useSummary(f: GenerateForm): { line: string; details: string[] }
         f.loras.map((l) => loraModels?.find((m) => modelRef(m) === l.ref)),
         options,
       ) ?? 'the first free engine');
+  const expanded = view?.expanded && view.preview ? view.preview : null;
+  const images = expanded ? view!.images : f.count;
   const line = [
-    `${f.count.toLocaleString()} ${f.count === 1 ? 'image' : 'images'}`,
+    plural(images, 'image', 'images'),
     `${f.width}×${f.height}`,
     shortName(model?.name ?? modelNames[f.model] ?? f.model),
     `on ${engine}`,
   ].join(' · ');
+  const presets = view?.preview?.negativePresets ?? [];
   const details = [
+    ...(expanded
+      ? [
+          `Expanded from the prompt: ${expanded.batches.length > 1 ? `${plural(expanded.batches.length, 'batch', 'batches')}, ` : ''}${plural(expanded.total, 'prompt', 'prompts')}${f.count > 1 ? ` × ${f.count.toLocaleString()} images each` : ''}`,
+        ]
+      : []),
+    f.destination === 'workspace'
+      ? 'To the Workspace: keep or discard them there before they reach the Library'
+      : 'To the Library',
+    ...(f.noNegativePresets
+      ? ['Without negative presets']
+      : presets.length
+        ? [`Negative presets appended: ${presets.length.toLocaleString()}`]
+        : []),
     `${f.steps} steps · CFG ${f.cfg} · ${f.sampler || 'default sampler'}${f.scheduler ? ` (${f.scheduler})` : ''}`,
     f.seed === -1
       ? `Random seed${f.seedMode === 'random' ? ' for every image' : f.seedMode === 'increment' ? ', +1 per image' : ', the same for every image'}`
-      : `Seed ${f.seed}${f.seedMode === 'increment' && f.count > 1 ? `–${f.seed + f.count - 1}` : ''}${f.seedMode === 'random' ? ' (ignored: random per image)' : ''}`,
+      : `Seed ${f.seed}${f.seedMode === 'increment' && images > 1 ? `–${f.seed + images - 1}` : ''}${f.seedMode === 'random' ? ' (ignored: random per image)' : ''}`,
     ...(f.loras.length
       ? [`LoRAs: ${f.loras.map((l) => `${shortName(l.name)} ${l.weight}`).join(', ')}`]
       : []),
@@ -91,10 +114,17 @@ export function useSummary(f: GenerateForm): { line: string; details: string[] }
 function ConfirmPanel() {
   const form = useGenerate((s) => s.form);
   const phase = useGenerate((s) => s.phase);
-  const { line, details } = useSummary(form);
+  const view = usePreviewView();
+  const { line, details } = useSummary(form, view);
   const queueRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => queueRef.current?.focus(), []);
+  useEffect(() => {
+    // Typed a moment ago: the count the confirm shows is asked for now, not after the pause.
+    const p = usePreview.getState();
+    if (p.wanted !== p.answered) p.refresh();
+    queueRef.current?.focus();
+  }, []);
   const submitting = phase === 'submitting';
+  const counting = view.counting;
   return (
     <div
       className="gen-confirm"
@@ -109,15 +139,20 @@ function ConfirmPanel() {
       }}
     >
       <h3 id="gen-confirm-title">Queue this order?</h3>
-      <p className="gen-confirm-line" data-testid="gen-confirm-summary">
-        {line}
+      <p className="gen-confirm-line" data-testid="gen-confirm-summary" aria-busy={counting}>
+        {counting ? 'Counting the images…' : line}
       </p>
       <ul className="gen-confirm-details">
         {details.map((d) => (
           <li key={d}>{d}</li>
         ))}
       </ul>
-      {form.count >= 500 && (
+      {view.fresh && view.blocked && (
+        <p className="gen-field-error" data-testid="gen-confirm-blocked">
+          {view.blocked}
+        </p>
+      )}
+      {view.images >= 500 && (
         <p className="gen-warn-text">
           A large order: its images run one after another in the queue and can be cancelled at any
           time.
@@ -138,7 +173,7 @@ function ConfirmPanel() {
           type="button"
           className="button primary"
           onClick={() => void useGenerate.getState().queue()}
-          disabled={submitting}
+          disabled={submitting || counting || !!view.blocked}
           data-testid="gen-queue"
         >
           {submitting ? 'Queueing…' : 'Queue'}
@@ -154,6 +189,8 @@ export function ConfirmBar({ errors }: { errors: FieldErrors }) {
   const error = useGenerate((s) => s.error);
   const attempted = useGenerate((s) => s.attempted);
   const count = useGenerate((s) => s.form.count);
+  const view = usePreviewView();
+  const images = view.expanded ? view.images : count;
   const invalid = Object.keys(errors) as (keyof FieldErrors)[];
   const generateRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
@@ -185,20 +222,73 @@ export function ConfirmBar({ errors }: { errors: FieldErrors }) {
           Check {invalid.map((k) => fieldNames[k]).join(', ')}.
         </p>
       )}
+      {phase === 'edit' && view.blocked && (
+        <p className="gen-field-error" data-testid="gen-blocked">
+          {view.blocked}
+        </p>
+      )}
+      {phase === 'edit' && <DestinationSwitch />}
       {phase === 'edit' ? (
         <button
           ref={generateRef}
           type="submit"
           className="button primary gen-generate"
+          disabled={!!view.blocked}
           data-testid="gen-generate"
         >
           <GenIcon name="sparkle" size={16} />
           Generate
-          {Number.isInteger(count) && count > 1 ? ` ${count.toLocaleString()} images` : ''}
+          {Number.isInteger(images) && images > 1 ? ` ${images.toLocaleString()} images` : ''}
         </button>
       ) : (
         <ConfirmPanel />
       )}
+    </div>
+  );
+}
+
+/** Where the order's images go: the Library, or the Workspace to be kept or discarded first. */
+function DestinationSwitch() {
+  const destination = useGenerate((s) => s.form.destination);
+  const update = useGenerate((s) => s.update);
+  const options = [
+    { id: 'library', label: 'Library', hint: 'Every image becomes a Library asset' },
+    {
+      id: 'workspace',
+      label: 'Workspace',
+      hint: 'Images wait in the Workspace until you keep or discard them',
+    },
+  ] as const;
+  return (
+    <div
+      className="gen-dest"
+      role="radiogroup"
+      aria-labelledby="gen-dest-label"
+      data-testid="gen-destination"
+    >
+      <span id="gen-dest-label" className="gen-dest-label">
+        Send to
+      </span>
+      <div className="gen-seg">
+        {options.map((o) => (
+          <label
+            key={o.id}
+            className={`gen-seg-option${destination === o.id ? ' on' : ''}`}
+            title={o.hint}
+          >
+            <input
+              type="radio"
+              name="gen-destination"
+              value={o.id}
+              checked={destination === o.id}
+              onChange={() => update({ destination: o.id })}
+              data-testid={`gen-destination-${o.id}`}
+            />
+            <GenIcon name={o.id === 'library' ? 'image' : 'tray'} size={14} />
+            {o.label}
+          </label>
+        ))}
+      </div>
     </div>
   );
 }

@@ -20,6 +20,17 @@ const paths = {
   chevronRight: 'M9 6l6 6-6 6',
   refresh: 'M20 11a8 8 0 10-2.3 5.7M20 5v6h-6',
   remix: 'M4 7h11l-3-3M20 17H9l3 3M4 7v4M20 17v-4',
+  // The Workspace: a tray where images wait to be kept or discarded.
+  tray: 'M4 13l2.5-7h11l2.5 7v6H4zM4 13h4.5l1 2h5l1-2H20',
+  // Lookups: a list between the brackets a prompt names it with.
+  lookups: 'M8 4H5v16h3M16 4h3v16h-3M9.5 9h5M9.5 12h5M9.5 15h3',
+  bookmark: 'M7 4h10v16l-5-3.5L7 20z',
+  check: 'M5 12.5l4.5 4.5L19 7',
+  trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
+  tag: 'M3 12V4h8l9 9-8 8zM7.5 8.5h.01',
+  clock: 'M12 21a9 9 0 100-18 9 9 0 000 18zM12 7v5l3 2',
+  folderIn:
+    'M3 7a2 2 0 012-2h4l2 2h8a2 2 0 012 2v8a2 2 0 01-2 2H5a2 2 0 01-2-2zM12 10v6M9 13l3 3 3-3',
 } as const;
 
 export type GenIconName = keyof typeof paths;

@@ -7,9 +7,19 @@ import { useGenerate } from './generateStore';
 import { InitImageField } from './InitImageField';
 import { LoraList } from './LoraList';
 import { ModelField } from './ModelField';
+import { usePreview, viewOf } from './previewStore';
 import { PromptFields } from './PromptFields';
 import { SamplingFields } from './SamplingFields';
 import { SizeField } from './SizeField';
+import { TemplatesMenu } from './TemplatesMenu';
+
+/** Generate (a click, Enter, Ctrl/⌘+Enter), unless the prompt's expansion says it cannot be made. */
+function generate(): void {
+  const g = useGenerate.getState();
+  if (g.phase !== 'edit') return;
+  if (viewOf(usePreview.getState(), g.form).blocked) return;
+  g.openConfirm();
+}
 
 /** What a remix could not carry over, until dismissed. */
 function PrefillNotes() {
@@ -54,14 +64,14 @@ export function GenerateForm() {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (phase === 'edit') useGenerate.getState().openConfirm();
+        generate();
       }}
       onKeyDown={(e) => {
         if (e.key !== 'Enter') return;
         // Ctrl/⌘+Enter from anywhere in the form, the prompt included: Generate.
         if ((e.ctrlKey || e.metaKey) && phase === 'edit') {
           e.preventDefault();
-          useGenerate.getState().openConfirm();
+          generate();
         } else if ((e.target as HTMLElement).matches('input[type="search"]')) {
           // Enter in a search box searches; it does not submit the order.
           e.preventDefault();
@@ -69,6 +79,7 @@ export function GenerateForm() {
       }}
     >
       <div className="gen-form-scroll">
+        <TemplatesMenu />
         <PrefillNotes />
         <ModelField error={shown.model} />
         <LoraList error={shown.loras} />

@@ -3,7 +3,17 @@ import type { JobPreview, OrderItemInfo } from '@contract/index';
 import { api } from '../api/client';
 import { useJobProgress } from '../stores/jobs';
 import { GenIcon } from './GenIcon';
+import { openWorkspace } from '../workspace/openWorkspace';
 import { openInLibrary } from './openInLibrary';
+
+/** A workspace order's image, as the Workspace has it now. */
+export interface StagedView {
+  sessionId: string;
+  status: 'staged' | 'kept' | 'discarded';
+  /** A data: URL, while it is staged. */
+  thumb: string | null;
+  assetId: string | null;
+}
 
 const statusText: Record<OrderItemInfo['status'], string> = {
   pending: 'Waiting',
@@ -92,13 +102,16 @@ export const ItemTile = memo(function ItemTile({
   item,
   aspect,
   onRetry,
+  staged,
 }: {
   item: OrderItemInfo;
   aspect: number;
   onRetry?: (itemId: string) => void;
+  staged?: StagedView | undefined;
 }) {
   const [broken, setBroken] = useState(false);
-  const asset = item.assetIds[0] ?? null;
+  const asset = item.assetIds[0] ?? staged?.assetId ?? null;
+  const wsId = item.workspaceItemIds[0] ?? null;
   return (
     <li
       className={`gen-tile ${item.status}`}
@@ -130,6 +143,25 @@ export const ItemTile = memo(function ItemTile({
           )}
           {item.assetIds.length > 1 && (
             <span className="gen-tile-count">{item.assetIds.length}</span>
+          )}
+        </button>
+      ) : item.status === 'complete' && wsId ? (
+        <button
+          type="button"
+          className={`gen-tile-open ws ${staged?.status ?? 'staged'}`}
+          onClick={() => staged && openWorkspace(staged.sessionId, wsId)}
+          disabled={!staged}
+          aria-label={`Image ${item.seq}, seed ${item.params.seed}: ${staged?.status === 'discarded' ? 'discarded' : 'open in the Workspace'}`}
+          title={`#${item.seq} · seed ${item.params.seed} — ${staged?.status === 'discarded' ? 'discarded' : 'in the Workspace'}`}
+          data-testid="order-item-open-workspace"
+        >
+          {staged?.thumb ? (
+            <img className="gen-tile-img" src={staged.thumb} alt="" />
+          ) : (
+            <span className="gen-tile-seq">
+              <GenIcon name={staged?.status === 'discarded' ? 'trash' : 'tray'} size={18} />
+              <small>{staged?.status === 'discarded' ? 'Discarded' : 'Workspace'}</small>
+            </span>
           )}
         </button>
       ) : item.status === 'generating' ? (
@@ -166,14 +198,18 @@ export const ItemTile = memo(function ItemTile({
 
 /** Every refresh of an order brings new objects: a tile redraws only when what it shows changed. */
 function sameTile(
-  a: { item: OrderItemInfo; aspect: number; onRetry?: unknown },
-  b: { item: OrderItemInfo; aspect: number; onRetry?: unknown },
+  a: { item: OrderItemInfo; aspect: number; onRetry?: unknown; staged?: StagedView | undefined },
+  b: { item: OrderItemInfo; aspect: number; onRetry?: unknown; staged?: StagedView | undefined },
 ): boolean {
   const x = a.item;
   const y = b.item;
   return (
     a.aspect === b.aspect &&
     a.onRetry === b.onRetry &&
+    a.staged?.status === b.staged?.status &&
+    a.staged?.thumb === b.staged?.thumb &&
+    a.staged?.assetId === b.staged?.assetId &&
+    x.workspaceItemIds.join() === y.workspaceItemIds.join() &&
     x.id === y.id &&
     x.status === y.status &&
     x.jobId === y.jobId &&

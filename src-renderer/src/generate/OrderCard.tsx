@@ -1,11 +1,14 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OrderDetail, OrderItemInfo, OrderSummary } from '@contract/index';
 import { useMayChangeJob } from '../accounts/session';
+import { api } from '../api/client';
 import { shortName } from '../models/labels';
+import { openWorkspace } from '../workspace/openWorkspace';
 import { GenIcon } from './GenIcon';
-import { ItemTile } from './ItemTile';
+import { ItemTile, type StagedView } from './ItemTile';
 import { isOpen, useOrders } from './ordersStore';
 import { reuseOrder } from './remix';
+import { SaveTemplateDialog } from './SaveTemplateDialog';
 
 const FIRST = 48;
 const MORE = 96;
@@ -50,8 +53,49 @@ function retryLabel(o: OrderSummary): string {
   return o.failedCount ? 'Retry failed' : 'Retry cancelled';
 }
 
+/**
+ * A workspace order's staged images (their thumbnails, kept or discarded), by workspace image id,
+ * kept current as the session changes.
+ */
+function useStaged(sessionId: string | null, complete: number): Map<string, StagedView> | null {
+  const [map, setMap] = useState<Map<string, StagedView> | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!sessionId) return;
+    return api.on('workspace.changed', (e) => e.sessionId === sessionId && setTick((t) => t + 1));
+  }, [sessionId]);
+  useEffect(() => {
+    if (!sessionId) return;
+    let live = true;
+    const t = setTimeout(() => {
+      api.call('workspace.items', { sessionId, status: 'all', limit: 500 }).then(
+        (items) =>
+          live &&
+          setMap(
+            new Map(
+              items.map((i) => [
+                i.id,
+                { sessionId, status: i.status, thumb: i.thumb, assetId: i.assetId },
+              ]),
+            ),
+          ),
+        () => undefined,
+      );
+    }, 400);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [sessionId, complete, tick]);
+  return map;
+}
+
 /** The items, at most a few hundred drawn at once: a 10,000-image order grows by "Show more". */
 function ItemGrid({ order, detail }: { order: OrderSummary; detail: OrderDetail | undefined }) {
+  const staged = useStaged(
+    order.destination === 'workspace' ? order.workspaceSessionId : null,
+    order.completeCount,
+  );
   const [filter, setFilter] = useState<Filter>('all');
   const [limit, setLimit] = useState(FIRST);
   const mayChange = useMayChangeJob()(order.createdBy);
@@ -101,7 +145,15 @@ function ItemGrid({ order, detail }: { order: OrderSummary; detail: OrderDetail 
       )}
       <ul className="gen-tiles" aria-label={`Images of ${order.title}`}>
         {shown.slice(0, limit).map((it) => (
-          <ItemTile key={it.id} item={it} aspect={aspect} onRetry={retryOne} />
+          <ItemTile
+            key={it.id}
+            item={it}
+            aspect={aspect}
+            onRetry={retryOne}
+            staged={
+              it.workspaceItemIds[0] && staged ? staged.get(it.workspaceItemIds[0]) : undefined
+            }
+          />
         ))}
       </ul>
       {shown.length > limit && (
@@ -130,6 +182,8 @@ export function OrderCard({ order }: { order: OrderSummary }) {
   const done = order.completeCount + order.failedCount + order.cancelledCount;
   const bodyId = `order-body-${order.id}`;
   const p = order.params;
+  const [saving, setSaving] = useState(false);
+  const toWorkspace = order.destination === 'workspace' && order.workspaceSessionId;
   return (
     <section
       className={`gen-order ${order.status}`}
@@ -180,6 +234,16 @@ export function OrderCard({ order }: { order: OrderSummary }) {
           <button
             type="button"
             className="icon-button"
+            onClick={() => setSaving(true)}
+            aria-label="Save as template…"
+            title="Save as template…"
+            data-testid="order-save-template"
+          >
+            <GenIcon name="bookmark" size={15} />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
             onClick={() => reuseOrder(order)}
             aria-label={`Put the settings of ${order.title} in the form`}
             title="Use these settings in the form"
@@ -201,7 +265,35 @@ export function OrderCard({ order }: { order: OrderSummary }) {
         <span>{engineLabel[order.engine]}</span>
         <span aria-hidden="true">·</span>
         <span>{when(order.createdAt)}</span>
+        {toWorkspace && (
+          <>
+            <span aria-hidden="true">·</span>
+            <button
+              type="button"
+              className="gen-link-button gen-order-ws"
+              onClick={() => openWorkspace(order.workspaceSessionId!)}
+              title="Its images wait in the Workspace to be kept or discarded"
+              data-testid="order-open-workspace"
+            >
+              <GenIcon name="tray" size={13} />
+              In the Workspace
+            </button>
+          </>
+        )}
       </div>
+      {order.warnings.length > 0 && (
+        <details className="gen-order-warnings" data-testid="order-warnings">
+          <summary>
+            <GenIcon name="warning" size={13} /> {order.warnings.length}{' '}
+            {order.warnings.length === 1 ? 'warning' : 'warnings'} from the prompt’s expansion
+          </summary>
+          <ul>
+            {order.warnings.slice(0, 20).map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       <div
         className="gen-bar gen-order-bar"
         role="progressbar"
@@ -226,6 +318,7 @@ export function OrderCard({ order }: { order: OrderSummary }) {
           <ItemGrid order={order} detail={detail} />
         </div>
       )}
+      {saving && <SaveTemplateDialog order={order} onClose={() => setSaving(false)} />}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { ExpansionPreview, NegativePresetsRow } from './ExpansionPreview';
 import { CLIP_CHUNK, estimateTokens, tokenBudget } from './formLogic';
 import { Field } from './fields';
 import { useGenerate } from './generateStore';
@@ -47,6 +48,7 @@ export function PromptFields({ errors }: { errors: { prompt?: string; negative?:
           data-testid="gen-prompt"
           spellCheck
         />
+        <ExpansionPreview />
       </Field>
       <Field
         label="Negative prompt"
@@ -67,6 +69,7 @@ export function PromptFields({ errors }: { errors: { prompt?: string; negative?:
           aria-invalid={!!errors.negative || undefined}
           data-testid="gen-negative"
         />
+        <NegativePresetsRow />
       </Field>
     </>
   );

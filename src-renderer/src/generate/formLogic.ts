@@ -55,7 +55,13 @@ export interface GenerateForm {
   engine: string;
   loras: LoraRow[];
   init: InitImage | null;
+  /** Where the images go: the Library, or a workspace session to keep or discard them. */
+  destination: Destination;
+  /** Leave the model family's negative presets out of this order. */
+  noNegativePresets: boolean;
 }
+
+export type Destination = 'library' | 'workspace';
 
 export const defaultForm: GenerateForm = {
   model: '',
@@ -74,6 +80,8 @@ export const defaultForm: GenerateForm = {
   engine: '',
   loras: [],
   init: null,
+  destination: 'library',
+  noNegativePresets: false,
 };
 
 export type FieldName =
@@ -149,6 +157,8 @@ export function toInput(f: GenerateForm): GenerateInput {
     ...(f.engine ? { engine: f.engine } : {}),
     loras: f.loras.map((l) => ({ model: l.ref, weight: l.weight })),
     ...(f.init ? { init: { assetId: f.init.assetId, strength: f.init.strength } } : {}),
+    destination: f.destination,
+    noNegativePresets: f.noNegativePresets,
   };
 }
 

@@ -77,6 +77,7 @@ function loadForm(): GenerateForm {
       else if (typeof v === typeof d && (typeof v !== 'number' || Number.isFinite(v)))
         (form as unknown as Record<string, unknown>)[k] = v;
     }
+    if (form.destination !== 'workspace') form.destination = 'library';
     return form;
   } catch {
     return { ...defaultForm };
@@ -223,7 +224,7 @@ export const useGenerate = create<GenerateState>((set, get) => ({
       useOrders.getState().add(order);
       set({ phase: 'edit', attempted: false });
       toastInfo(
-        'Order queued',
+        order.destination === 'workspace' ? 'Order queued for the Workspace' : 'Order queued',
         `${order.itemCount.toLocaleString()} ${order.itemCount === 1 ? 'image' : 'images'} · ${order.title}`,
       );
     } catch (err) {

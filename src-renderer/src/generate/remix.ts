@@ -2,7 +2,15 @@
  * Prefill: the Generate form from an image already in the Library (its prompt, seed, size,
  * sampler, model and LoRAs as its metadata recorded them), or from a model on the Models page.
  */
-import type { AssetDetail, GenerateOptions, ModelInfo, OrderSummary } from '@contract/index';
+import type {
+  AssetDetail,
+  GenerateOptions,
+  GenerationParams,
+  GenerationTemplateInfo,
+  ModelInfo,
+  OrderSummary,
+  WorkspaceItemInfo,
+} from '@contract/index';
 import { api } from '../api/client';
 import { useNav } from '../stores/navigation';
 import { toastError } from '../stores/toasts';
@@ -96,9 +104,24 @@ function parseSeed(s: string | null): number | null {
   return n <= MAX_SEED ? n : null;
 }
 
+/** What a prefill reads: an asset's details, or a workspace image's (the same generation facts). */
+export type PrefillSource = Pick<
+  AssetDetail,
+  | 'id'
+  | 'filename'
+  | 'generation'
+  | 'prompt'
+  | 'negativePrompt'
+  | 'seed'
+  | 'model'
+  | 'modelHash'
+  | 'width'
+  | 'height'
+>;
+
 /** What the form becomes for this asset, and what could not be carried over. */
 export function prefillFrom(
-  d: AssetDetail,
+  d: PrefillSource,
   mode: RemixMode,
   checkpoints: ModelInfo[],
   loraModels: ModelInfo[],
@@ -184,30 +207,87 @@ export function prefillFrom(
  * as the init image.
  */
 export async function remixFrom(assetId: string, mode: RemixMode): Promise<void> {
-  const store = useGenerate.getState();
   try {
-    const [detail] = await Promise.all([
-      api.call('assets.get', { id: assetId }),
-      store.checkpoints === null ? store.loadModels() : undefined,
-      store.options === null ? store.loadOptions() : undefined,
-    ]);
-    const s = useGenerate.getState();
-    const { patch, notes } = prefillFrom(
-      detail,
-      mode,
-      s.checkpoints ?? [],
-      s.loraModels ?? [],
-      s.options,
-    );
-    const { model, ...rest } = patch;
-    s.update(rest);
-    if (model) s.selectModel(model);
-    // selectModel may move the size to the family's preset: the image's own size wins.
-    if (patch.width && patch.height) s.update({ width: patch.width, height: patch.height });
-    useGenerate.setState({ notes, phase: 'edit', error: null, attempted: false });
-    useNav.getState().go('generate');
+    const [detail] = await Promise.all([api.call('assets.get', { id: assetId }), ready()]);
+    fill(detail, mode);
   } catch (err) {
     toastError(mode === 'remix' ? 'Could not remix this image' : 'Could not use this image', err);
+  }
+}
+
+/** The models and engine options the prefill matches names against, loaded once. */
+async function ready(): Promise<void> {
+  const store = useGenerate.getState();
+  await Promise.all([
+    store.checkpoints === null ? store.loadModels() : undefined,
+    store.options === null ? store.loadOptions() : undefined,
+  ]);
+}
+
+function fill(detail: PrefillSource, mode: RemixMode): void {
+  const s = useGenerate.getState();
+  const { patch, notes } = prefillFrom(
+    detail,
+    mode,
+    s.checkpoints ?? [],
+    s.loraModels ?? [],
+    s.options,
+  );
+  const { model, ...rest } = patch;
+  s.update(rest);
+  if (model) s.selectModel(model);
+  // selectModel may move the size to the family's preset: the image's own size wins.
+  if (patch.width && patch.height) s.update({ width: patch.width, height: patch.height });
+  useGenerate.setState({ notes, phase: 'edit', error: null, attempted: false });
+  useNav.getState().go('generate');
+}
+
+/** A workspace image's generation facts, as a prefill reads an asset's. */
+function workspaceSource(item: WorkspaceItemInfo, assetId: string | null): PrefillSource {
+  const g = item.params as AssetDetail['generation'] | null;
+  const generation =
+    g && typeof g === 'object'
+      ? { ...g, loras: Array.isArray(g.loras) ? g.loras : [], extra: g.extra ?? {} }
+      : null;
+  return {
+    id: assetId ?? item.id,
+    filename: `${item.prompt?.slice(0, 40) || 'workspace image'}.${item.ext}`,
+    generation,
+    prompt: item.prompt,
+    negativePrompt: item.negativePrompt,
+    seed: item.seed,
+    model: item.model,
+    modelHash: generation?.modelHash ?? null,
+    width: item.width,
+    height: item.height,
+  };
+}
+
+/** Remix from the Workspace: its prompt, seed, size, sampler, model and LoRAs in the form. */
+export async function remixWorkspaceItem(item: WorkspaceItemInfo): Promise<void> {
+  try {
+    await ready();
+    fill(workspaceSource(item, null), 'remix');
+  } catch (err) {
+    toastError('Could not remix this image', err);
+  }
+}
+
+/** A kept workspace image (an asset now) as the init image, with its settings in the form. */
+export async function initFromWorkspaceItem(
+  item: WorkspaceItemInfo,
+  assetId: string,
+): Promise<void> {
+  try {
+    await ready();
+    fill(workspaceSource(item, assetId), 'img2img');
+    // Its file name as the Library knows it, for the field's label.
+    const a = await api.call('assets.get', { id: assetId }).catch(() => null);
+    const init = useGenerate.getState().form.init;
+    if (a && init?.assetId === assetId)
+      useGenerate.getState().update({ init: { ...init, label: a.filename } });
+  } catch (err) {
+    toastError('Could not use this image', err);
   }
 }
 
@@ -220,11 +300,24 @@ export function sendModelToGenerate(m: ModelInfo): void {
   useNav.getState().go('generate');
 }
 
-/** An order's settings back in the form (prompt, size, sampler, seed, model, LoRAs); the engine choice stays. */
-export function reuseOrder(order: OrderSummary): void {
+/**
+ * Parameters (an order's, a template's) as a patch of the form: the LoRAs matched to the ones
+ * known here, the init image kept by id. The engine choice and the count stay as they are.
+ */
+function paramsPatch(p: Partial<GenerationParams>): Partial<GenerateForm> {
   const s = useGenerate.getState();
-  const p = order.params;
-  const loras: LoraRow[] = p.loras.map((l) => {
+  const patch: Partial<GenerateForm> = {};
+  if (typeof p.prompt === 'string') patch.prompt = p.prompt;
+  if (typeof p.negative === 'string') patch.negative = p.negative;
+  if (typeof p.width === 'number') patch.width = p.width;
+  if (typeof p.height === 'number') patch.height = p.height;
+  if (typeof p.steps === 'number') patch.steps = p.steps;
+  if (typeof p.cfg === 'number') patch.cfg = p.cfg;
+  patch.sampler = typeof p.sampler === 'string' ? p.sampler : '';
+  patch.scheduler = typeof p.scheduler === 'string' ? p.scheduler : '';
+  if (typeof p.seed === 'number') patch.seed = p.seed;
+  patch.clipSkip = typeof p.clipSkip === 'number' ? p.clipSkip : null;
+  patch.loras = (Array.isArray(p.loras) ? p.loras : []).map((l) => {
     const m =
       s.loraModels?.find((x) => x.id === l.model || x.name === l.model) ??
       findModel(s.loraModels ?? [], l.model, null);
@@ -232,29 +325,48 @@ export function reuseOrder(order: OrderSummary): void {
       key: nextLoraKey(),
       ref: l.model,
       name: m?.name ?? l.model,
-      weight: l.weight,
+      weight: typeof l.weight === 'number' ? l.weight : 1,
       family: m?.family ?? null,
       triggerWords: m?.triggerWords ?? [],
       triggerToken: m?.triggerToken ?? null,
       missing: s.loraModels !== null && !m,
     };
   });
+  patch.init = p.init
+    ? { assetId: p.init.assetId, strength: p.init.strength, label: 'the order’s init image' }
+    : null;
+  return patch;
+}
+
+/** An order's settings back in the form (prompt as typed, size, sampler, seed, model, LoRAs); the engine choice stays. */
+export function reuseOrder(order: OrderSummary): void {
+  const s = useGenerate.getState();
   if (order.model) s.selectModel(order.model.id ?? order.model.name);
-  s.update({
-    prompt: p.prompt,
-    negative: p.negative,
-    width: p.width,
-    height: p.height,
-    steps: p.steps,
-    cfg: p.cfg,
-    sampler: p.sampler ?? '',
-    scheduler: p.scheduler ?? '',
-    seed: p.seed,
-    clipSkip: p.clipSkip ?? null,
-    loras,
-    init: p.init
-      ? { assetId: p.init.assetId, strength: p.init.strength, label: 'the order’s init image' }
-      : null,
-  });
+  // An expanded order's prompt as it was typed (with its brackets), not its first item's.
+  s.update(paramsPatch({ ...order.params, prompt: order.sourcePrompt ?? order.params.prompt }));
   useGenerate.setState({ notes: [], phase: 'edit', error: null });
+}
+
+/** A template's model and parameters in the form (its seed stays: templates keep none). */
+export function applyTemplate(t: GenerationTemplateInfo): void {
+  const s = useGenerate.getState();
+  const notes: string[] = [];
+  if (t.model) {
+    const m = s.checkpoints?.find((x) => x.id === t.model!.id);
+    s.selectModel(m ? modelRef(m) : t.model.id);
+    if (s.checkpoints && !m)
+      notes.push(
+        `Model “${t.model.name}” is not among the models here; pick one, or scan the model folders.`,
+      );
+  }
+  const p = t.params as Partial<GenerationParams>;
+  const patch = paramsPatch(p);
+  // A template's size wins over the family's first preset that selectModel may have chosen.
+  s.update(patch);
+  const missing = (patch.loras ?? []).filter((l) => l.missing).map((l) => l.name);
+  if (missing.length)
+    notes.push(
+      `Not found here: ${missing.join(', ')}. Kept in the list; remove them or add the files.`,
+    );
+  useGenerate.setState({ notes, phase: 'edit', error: null, attempted: false });
 }

@@ -3,8 +3,11 @@ import { create } from 'zustand';
 export const pages = [
   'library',
   'generate',
+  'workspace',
   'models',
+  'lookups',
   'packs',
+  'projects',
   'jobs',
   'usage',
   'settings',

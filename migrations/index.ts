@@ -17,6 +17,7 @@ import * as m0010 from './0010_accounts';
 import * as m0011 from './0011_generate';
 import * as m0012 from './0012_batches';
 import * as m0013 from './0013_projects';
+import * as m0013b from './0013_prompt_templates';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -41,4 +42,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0011_generate', m0011],
   ['0012_batches', m0012],
   ['0013_projects', m0013],
+  ['0013_prompt_templates', m0013b],
 ];

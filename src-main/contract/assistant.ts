@@ -101,11 +101,7 @@ export const promptTemplateInput = z
     /** Absent: a new template. */
     id: id.optional(),
     name: z.string().trim().min(1, 'A template needs a name').max(120),
-    systemPrompt: z
-      .string()
-      .trim()
-      .min(10, 'A system prompt of at least a sentence')
-      .max(20_000),
+    systemPrompt: z.string().trim().min(10, 'A system prompt of at least a sentence').max(20_000),
     maxTokens: z.number().int().min(16).max(4096).default(300),
     targetModel: z.string().trim().min(1).max(100).nullable().default(null),
     temperature: z.number().min(0).max(2).default(0.7),

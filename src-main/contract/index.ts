@@ -20,6 +20,7 @@ import { usageMethods } from './usage';
 import { generateEvents, generateMethods } from './generate';
 import { batchesEvents, batchesMethods } from './batches';
 import { projectsEvents, projectsMethods } from './projects';
+import { assistantEvents, assistantMethods } from './assistant';
 
 export * from './define';
 export * from './errors';
@@ -37,6 +38,7 @@ export * from './usage';
 export * from './generate';
 export * from './batches';
 export * from './projects';
+export * from './assistant';
 
 export const methods = {
   ...systemMethods,
@@ -53,6 +55,7 @@ export const methods = {
   ...generateMethods,
   ...batchesMethods,
   ...projectsMethods,
+  ...assistantMethods,
 } as const;
 
 export const events = {
@@ -68,6 +71,7 @@ export const events = {
   ...generateEvents,
   ...batchesEvents,
   ...projectsEvents,
+  ...assistantEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -15,6 +15,7 @@ import { usageHandlers } from '../usage/handlers';
 import { generateHandlers } from '../generate/handlers';
 import { batchesHandlers } from '../generate/batchHandlers';
 import { projectsHandlers } from '../projects/handlers';
+import { assistantHandlers } from '../generate/assistant/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -36,5 +37,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...generateHandlers(core),
     ...batchesHandlers(core),
     ...projectsHandlers(core),
+    ...assistantHandlers(core),
   } satisfies Handlers;
 }

@@ -371,6 +371,7 @@ export interface Database {
   entity_tags: EntityTagsTable;
   negative_presets: NegativePresetsTable;
   generation_templates: GenerationTemplatesTable;
+  prompt_templates: PromptTemplatesTable;
   workspace_sessions: WorkspaceSessionsTable;
   workspace_items: WorkspaceItemsTable;
   watch_folders: WatchFoldersTable;
@@ -515,6 +516,19 @@ export interface GenerationTemplatesTable {
   params: string;
   project_id: string | null;
   usage_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Prompt templates for the prompt assistant (0013_prompt_templates); `system` ones ship read-only. */
+export interface PromptTemplatesTable {
+  id: string;
+  name: string;
+  system_prompt: string;
+  max_tokens: number;
+  target_model: string | null;
+  temperature: Generated<number>;
+  system: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -35,7 +35,12 @@ describe('api dispatch through the real core', () => {
     const seen: unknown[] = [];
     t.core.events.on('settings.changed', (s) => seen.push(s));
     const s = await t.call('settings.update', { ownerName: '  Ada Studio ', theme: 'dark' });
-    expect(s).toEqual({ theme: 'dark', ownerName: 'Ada Studio', supportContact: '' });
+    expect(s).toEqual({
+      theme: 'dark',
+      ownerName: 'Ada Studio',
+      supportContact: '',
+      workspaceExpiryDays: 7,
+    });
     expect(seen).toEqual([s]);
     t.core.sqlite.prepare(`UPDATE settings SET value = '{broken' WHERE key = 'theme'`).run();
     expect((await t.call('settings.get', {})).theme).toBe('system');

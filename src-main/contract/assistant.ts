@@ -69,6 +69,8 @@ export interface EnhanceResult {
 export interface AssistantDelta {
   requestId: string;
   text: string;
+  /** Who asked: only their windows see it (a prompt being written is theirs). */
+  userId: string | null;
 }
 
 /**

@@ -211,6 +211,8 @@ export const batchesMethods = {
         sessionId: id,
         status: z.enum(['staged', 'kept', 'discarded', 'all']).default('staged'),
         limit: z.number().int().min(1).max(5000).default(500),
+        /** Leave the small previews out (a list that only needs ids and states). */
+        thumbs: z.boolean().default(true),
       })
       .strict(),
     'The images of a workspace session.',

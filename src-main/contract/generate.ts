@@ -49,6 +49,8 @@ export type LoraUse = z.output<typeof loraUse>;
 export const generationParams = z
   .object({
     prompt,
+    /** The prompt before the assistant rewrote it (Enhance), kept beside the one used. */
+    originalPrompt: prompt.optional(),
     negative: prompt.default(''),
     width: dimension.default(512),
     height: dimension.default(512),

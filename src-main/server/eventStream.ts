@@ -25,7 +25,7 @@ export class EventStream {
       if (this.sockets.size === 0) return;
       let msg: string | null = null;
       for (const [ws, caller] of this.sockets) {
-        if (ws.readyState !== ws.OPEN || !visibleTo(caller, event)) continue;
+        if (ws.readyState !== ws.OPEN || !visibleTo(caller, event, payload)) continue;
         ws.send((msg ??= JSON.stringify({ event, payload })));
       }
     });

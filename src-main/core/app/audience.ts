@@ -14,7 +14,12 @@ const managersOnly: ReadonlySet<EventName> = new Set<EventName>([
   'accounts.changed',
 ]);
 
-export function visibleTo(caller: Caller, event: EventName): boolean {
+/** Events that belong to the person whose action caused them (payload.userId): no one else's. */
+const ownerOnly: ReadonlySet<EventName> = new Set<EventName>(['assistant.delta']);
+
+export function visibleTo(caller: Caller, event: EventName, payload?: unknown): boolean {
+  if (ownerOnly.has(event))
+    return (payload as { userId?: string | null } | undefined)?.userId === caller.userId;
   return caller.role !== 'member' || !managersOnly.has(event);
 }
 
@@ -25,6 +30,6 @@ export function subscribeAs(
   listener: (event: EventName, payload: unknown) => void,
 ): () => void {
   return bus.onAny((event, payload) => {
-    if (visibleTo(caller(), event)) listener(event, payload);
+    if (visibleTo(caller(), event, payload)) listener(event, payload);
   });
 }

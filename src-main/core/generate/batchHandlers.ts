@@ -48,7 +48,8 @@ export function batchesHandlers(core: Atelier): HandlersFor<keyof typeof batches
         limit,
         ctx.caller.role === 'member' ? (ctx.caller.userId ?? '') : undefined,
       ),
-    'workspace.items': ({ sessionId, status, limit }) => listItems(core, sessionId, status, limit),
+    'workspace.items': ({ sessionId, status, limit, thumbs }) =>
+      listItems(core, sessionId, status, limit, thumbs),
     'workspace.keep': (input) => keepItems(core, input),
     'workspace.discard': ({ ids }) => discardItems(core, ids),
   };

@@ -93,6 +93,7 @@ function generationOf(
       extra: Object.fromEntries(
         Object.entries({
           'Schedule type': r.scheduler,
+          'Original prompt': p.originalPrompt ?? null,
           'Denoising strength': p.init ? String(p.init.strength) : null,
           'Clip skip': p.clipSkip ? String(p.clipSkip) : null,
           'Lora hashes': req.loras

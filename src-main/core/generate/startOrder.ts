@@ -197,7 +197,18 @@ export async function startOrder(
   const itemIds = items.map(() => uuidv7());
   const title = input.title ?? defaultTitle(input.prompt, items.length);
   const kind = itemKindOf[place.engine];
-  const base = { ...items[0]!, modelName: model.name, placement: place.label };
+  // The order's base is what was asked, as typed (the prompt before expansion, the negative
+  // before presets, the count): reusing an order or saving it as a template starts from that.
+  const base = {
+    ...items[0]!,
+    prompt: input.prompt,
+    negative: input.negative,
+    count: input.count,
+    seedMode: input.seedMode,
+    noNegativePresets: input.noNegativePresets,
+    modelName: model.name,
+    placement: place.label,
+  };
   await enqueueBatch(
     core,
     kind,

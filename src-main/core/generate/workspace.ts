@@ -174,6 +174,7 @@ export async function listItems(
   sessionId: string,
   status: 'staged' | 'kept' | 'discarded' | 'all',
   limit: number,
+  thumbs = true,
 ): Promise<WorkspaceItemInfo[]> {
   const rows = statements(core.sqlite).all(
     `SELECT * FROM workspace_items WHERE session_id = ? ${status === 'all' ? '' : 'AND status = ?'} ORDER BY created_at LIMIT ?`,
@@ -195,7 +196,7 @@ export async function listItems(
         (JSON.parse(r.generation_params ?? 'null') as { generation?: OutputGeneration } | null)
           ?.generation?.params ?? null,
       assetId: r.asset_id,
-      thumb: r.status === 'staged' ? await thumbOf(r.path) : null,
+      thumb: thumbs && r.status === 'staged' ? await thumbOf(r.path) : null,
       expiresAt: r.expires_at,
       createdAt: r.created_at,
     })),

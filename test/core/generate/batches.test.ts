@@ -143,10 +143,24 @@ describe('orders from expanded prompts', () => {
 
 describe('templates', () => {
   it('save an order as a template (its prompt as typed), use it, list by use, refuse a duplicate name', async () => {
-    const order = await t.call('generate.start', { ...base, prompt: 'a [red,blue] kite', cfg: 5 });
+    await t.call('negativePresets.set', { name: 'Clean', family: 'sd15', text: 'lowres' });
+    const order = await t.call('generate.start', {
+      ...base,
+      prompt: 'a [red,blue] kite',
+      cfg: 5,
+      count: 3,
+    });
+    expect(order.items[0]!.params.negative).toBe('lowres');
     const tpl = await t.call('templates.saveFromOrder', { orderId: order.id, name: 'Kites' });
     expect(tpl.model?.name).toBe('tiny-sd1');
-    expect(tpl.params).toMatchObject({ prompt: 'a [red,blue] kite', cfg: 5, width: 64 });
+    // As typed: the prompt before expansion, the negative before presets, the count.
+    expect(tpl.params).toMatchObject({
+      prompt: 'a [red,blue] kite',
+      negative: '',
+      cfg: 5,
+      width: 64,
+      count: 3,
+    });
     expect(tpl.params).not.toHaveProperty('seed');
     const used = await t.call('templates.use', { id: tpl.id });
     expect(used.usageCount).toBe(1);

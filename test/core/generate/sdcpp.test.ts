@@ -246,6 +246,19 @@ describe('generate with stable-diffusion.cpp (sd-cli)', () => {
     expect(t.core.sqlite.prepare('SELECT count(*) n FROM assets').get()).toEqual(jobs);
   });
 
+  it('an enhanced prompt keeps the one the creator wrote beside it', async () => {
+    const order = await t.call('generate.start', {
+      ...base,
+      prompt: 'a red fox in fresh snow, golden hour, detailed fur',
+      originalPrompt: 'a red fox in the snow',
+    });
+    await runAll();
+    const item = (await t.call('orders.get', { id: order.id })).items[0]!;
+    const a = await t.call('assets.get', { id: item.assetIds[0]! });
+    expect(a.prompt).toBe('a red fox in fresh snow, golden hour, detailed fur');
+    expect(a.generation?.extra['Original prompt']).toBe('a red fox in the snow');
+  });
+
   it('img2img from an asset: -i with the strength, the init image linked as such', async () => {
     const init = await addAsset(t.core, await makeImage(t.root, 'castle.png', 64));
     const order = await t.call('generate.start', {

@@ -24,6 +24,7 @@ export async function enhancePrompt(
   core: Atelier,
   input: z.output<typeof enhanceInput>,
   options: ChatOptions = {},
+  userId: string | null = null,
 ): Promise<EnhanceResult> {
   const t0 = performance.now();
   const template = getPromptTemplate(core, input.templateId);
@@ -37,7 +38,7 @@ export async function enhancePrompt(
     ? await streamChat(
         target,
         request,
-        (text) => core.events.emit('assistant.delta', { requestId, text }),
+        (text) => core.events.emit('assistant.delta', { requestId, text, userId }),
         options,
       )
     : await completeChat(target, request, options);

@@ -11,6 +11,6 @@ export function assistantHandlers(core: Atelier): HandlersFor<keyof typeof assis
     'promptTemplates.set': (input) => setPromptTemplate(core, input),
     'promptTemplates.delete': ({ id }) => deletePromptTemplate(core, id),
     'assistant.status': ({ probe }) => assistantStatus(core, probe),
-    'assistant.enhance': (input) => enhancePrompt(core, input),
+    'assistant.enhance': (input, ctx) => enhancePrompt(core, input, {}, ctx.caller.userId),
   };
 }

@@ -1,3 +1,4 @@
+import { EnhanceBar, EnhancedFrom } from './EnhanceControl';
 import { ExpansionPreview, NegativePresetsRow } from './ExpansionPreview';
 import { CLIP_CHUNK, estimateTokens, tokenBudget } from './formLogic';
 import { Field } from './fields';
@@ -28,6 +29,7 @@ export function PromptFields({ errors }: { errors: { prompt?: string; negative?:
   const prompt = useGenerate((s) => s.form.prompt);
   const negative = useGenerate((s) => s.form.negative);
   const update = useGenerate((s) => s.update);
+  const editPrompt = useGenerate((s) => s.editPrompt);
   return (
     <>
       <Field
@@ -41,13 +43,15 @@ export function PromptFields({ errors }: { errors: { prompt?: string; negative?:
           className="gen-textarea"
           rows={5}
           value={prompt}
-          onChange={(e) => update({ prompt: e.target.value })}
+          onChange={(e) => editPrompt(e.target.value)}
           placeholder="a lighthouse on a cliff at dusk, volumetric light, 35mm"
           aria-describedby="gen-prompt-tokens"
           aria-invalid={!!errors.prompt || undefined}
           data-testid="gen-prompt"
           spellCheck
         />
+        <EnhancedFrom />
+        <EnhanceBar />
         <ExpansionPreview />
       </Field>
       <Field

@@ -38,6 +38,11 @@ export interface GenerateForm {
   /** The checkpoint's ref ('' when none is chosen). */
   model: string;
   prompt: string;
+  /**
+   * The prompt before Enhance rewrote it ('' when the prompt is the creator's own). Kept while the
+   * prompt is edited afterwards, until the creator forgets it (the ✕ beside "Enhanced from").
+   */
+  originalPrompt: string;
   negative: string;
   /** NaN while a number field is being retyped; validation reports it. */
   width: number;
@@ -66,6 +71,7 @@ export type Destination = 'library' | 'workspace';
 export const defaultForm: GenerateForm = {
   model: '',
   prompt: '',
+  originalPrompt: '',
   negative: '',
   width: 512,
   height: 512,
@@ -138,11 +144,21 @@ export function validate(f: GenerateForm): FieldErrors {
   return e;
 }
 
+/** The original rides along only when it differs from what is sent and fits an order. */
+export function sentOriginal(f: Pick<GenerateForm, 'prompt' | 'originalPrompt'>): boolean {
+  return (
+    f.originalPrompt.trim() !== '' &&
+    f.originalPrompt !== f.prompt &&
+    f.originalPrompt.length <= MAX_PROMPT
+  );
+}
+
 /** The request generate.start receives. */
 export function toInput(f: GenerateForm): GenerateInput {
   return {
     model: f.model,
     prompt: f.prompt,
+    ...(sentOriginal(f) ? { originalPrompt: f.originalPrompt } : {}),
     negative: f.negative,
     width: f.width,
     height: f.height,

@@ -40,7 +40,13 @@ export interface GenerateState {
   /** What a remix could not carry over (a model not found here, a sampler no engine offers). */
   notes: string[];
 
+  /**
+   * A patch of the form. A new prompt from elsewhere (a remix, a template) forgets the prompt's
+   * Enhance original unless the patch names one; the creator's own typing goes through editPrompt.
+   */
   update(patch: Partial<GenerateForm>): void;
+  /** The creator edits the prompt: an Enhance original is kept (until forgotten). */
+  editPrompt(prompt: string): void;
   loadOptions(refresh?: boolean): Promise<void>;
   loadModels(): Promise<void>;
   scanModels(): Promise<void>;
@@ -106,9 +112,14 @@ export const useGenerate = create<GenerateState>((set, get) => ({
   notes: [],
 
   update(patch) {
+    if ('prompt' in patch && !('originalPrompt' in patch)) patch = { ...patch, originalPrompt: '' };
     const serverErrors = { ...get().serverErrors };
     for (const k of Object.keys(patch)) delete serverErrors[k as keyof FieldErrors];
     set({ form: { ...get().form, ...patch }, serverErrors });
+  },
+
+  editPrompt(prompt) {
+    get().update({ prompt, originalPrompt: get().form.originalPrompt });
   },
 
   async loadOptions(refresh = false) {
@@ -199,7 +210,7 @@ export const useGenerate = create<GenerateState>((set, get) => ({
     const parts = prompt.split(',').map((p) => p.trim().toLowerCase());
     if (parts.includes(word.trim().toLowerCase())) return;
     const trimmed = prompt.replace(/[\s,]+$/, '');
-    get().update({ prompt: trimmed ? `${trimmed}, ${word}` : word });
+    get().editPrompt(trimmed ? `${trimmed}, ${word}` : word);
   },
 
   openConfirm() {

@@ -308,6 +308,7 @@ function paramsPatch(p: Partial<GenerationParams>): Partial<GenerateForm> {
   const s = useGenerate.getState();
   const patch: Partial<GenerateForm> = {};
   if (typeof p.prompt === 'string') patch.prompt = p.prompt;
+  if (typeof p.originalPrompt === 'string') patch.originalPrompt = p.originalPrompt;
   if (typeof p.negative === 'string') patch.negative = p.negative;
   if (typeof p.width === 'number') patch.width = p.width;
   if (typeof p.height === 'number') patch.height = p.height;

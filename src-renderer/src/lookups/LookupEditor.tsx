@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { GenIcon } from '../generate/GenIcon';
+import { EditorActions } from './EditorActions';
 import { toastInfo } from '../stores/toasts';
 import { useLookups, valuesOf } from './lookupsStore';
 
@@ -13,7 +14,6 @@ export function LookupEditor() {
   const set = useLookups((s) => s.setDraft);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   if (!draft) return null;
   const readOnly = draft.system;
   const values = valuesOf(draft.values);
@@ -53,7 +53,6 @@ export function LookupEditor() {
       setError(message(err));
     } finally {
       setBusy(false);
-      setConfirmDelete(false);
     }
   };
   const title = draft.original ? `[${draft.original}]` : 'New lookup';
@@ -164,51 +163,15 @@ export function LookupEditor() {
         </p>
       )}
       {!readOnly && (
-        <div className="lk-actions">
-          {draft.original &&
-            (confirmDelete ? (
-              <span className="lk-confirm" role="group" aria-label="Confirm the deletion">
-                Delete [{draft.original}]?
-                <button
-                  type="button"
-                  className="button small danger"
-                  onClick={() => void remove()}
-                  disabled={busy}
-                  data-testid="lookup-delete-confirm"
-                >
-                  Delete
-                </button>
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => setConfirmDelete(false)}
-                  disabled={busy}
-                >
-                  Keep
-                </button>
-              </span>
-            ) : (
-              <button
-                type="button"
-                className="button small"
-                onClick={() => setConfirmDelete(true)}
-                disabled={busy}
-                data-testid="lookup-delete"
-              >
-                <GenIcon name="trash" size={14} /> Delete
-              </button>
-            ))}
-          <span className="grow" />
-          <button
-            type="button"
-            className="button small primary"
-            onClick={() => void save()}
-            disabled={!canSave}
-            data-testid="lookup-save"
-          >
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <EditorActions
+          testId="lookup"
+          confirmText={`Delete [${draft.original}]?`}
+          canDelete={!!draft.original}
+          canSave={canSave}
+          busy={busy}
+          onDelete={remove}
+          onSave={save}
+        />
       )}
     </aside>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ModelFamily, NegativePresetInfo } from '@contract/index';
 import { EmptyState } from '../components/PageHeader';
 import { GenIcon } from '../generate/GenIcon';
+import { EditorActions } from './EditorActions';
 import { families, familyLabel } from '../models/labels';
 import { toastInfo } from '../stores/toasts';
 import { useLookups } from './lookupsStore';
@@ -23,7 +24,6 @@ function PresetEditor() {
   const set = useLookups((s) => s.setPresetDraft);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   if (!d) return null;
   const canSave = !busy && !!d.name.trim() && !!d.text.trim() && Number.isInteger(d.priority);
   const save = async () => {
@@ -48,7 +48,6 @@ function PresetEditor() {
       setError(message(err));
     } finally {
       setBusy(false);
-      setConfirmDelete(false);
     }
   };
   return (
@@ -164,51 +163,15 @@ function PresetEditor() {
           {error}
         </p>
       )}
-      <div className="lk-actions">
-        {d.id &&
-          (confirmDelete ? (
-            <span className="lk-confirm" role="group" aria-label="Confirm the deletion">
-              Delete it?
-              <button
-                type="button"
-                className="button small danger"
-                onClick={() => void remove()}
-                disabled={busy}
-                data-testid="preset-delete-confirm"
-              >
-                Delete
-              </button>
-              <button
-                type="button"
-                className="button small"
-                onClick={() => setConfirmDelete(false)}
-                disabled={busy}
-              >
-                Keep
-              </button>
-            </span>
-          ) : (
-            <button
-              type="button"
-              className="button small"
-              onClick={() => setConfirmDelete(true)}
-              disabled={busy}
-              data-testid="preset-delete"
-            >
-              <GenIcon name="trash" size={14} /> Delete
-            </button>
-          ))}
-        <span className="grow" />
-        <button
-          type="button"
-          className="button small primary"
-          onClick={() => void save()}
-          disabled={!canSave}
-          data-testid="preset-save"
-        >
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-      </div>
+      <EditorActions
+        testId="preset"
+        confirmText="Delete it?"
+        canDelete={!!d.id}
+        canSave={canSave}
+        busy={busy}
+        onDelete={remove}
+        onSave={save}
+      />
     </aside>
   );
 }

@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readPngText } from '../../src-main/core/ingest/metadata/pngText';
 import { openTestCore, type TestCore } from '../helpers/core';
 import {
+  fulfilledOrder,
   freePort,
   modelProblem,
   runAll,
@@ -128,15 +129,7 @@ describe.skipIf(skip !== null)('real ComfyUI', () => {
     expect(order.engine).toBe('comfyui');
     const ms = await runAll(t);
     console.info(`ComfyUI: order of 2 at 64x64, 4 steps, ran in ${(ms / 1000).toFixed(1)} s`);
-    const done = await t.call('orders.get', { id: order.id });
-    expect(
-      done.items.map((i) => [i.status, i.error]),
-      JSON.stringify(done.items.map((i) => i.error)),
-    ).toEqual([
-      ['complete', null],
-      ['complete', null],
-    ]);
-    expect(done.status).toBe('fulfilled');
+    const done = await fulfilledOrder(t, order.id);
     for (const item of done.items) {
       expect(item.providerRequestId).toBeTruthy();
       expect(item.assetIds).toHaveLength(1);

@@ -18,6 +18,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { OrderDetail } from '../../src-main/contract/generate';
 import type { TestCore } from '../helpers/core';
 import { JobRunner } from '../../src-main/core/api/host';
 
@@ -164,4 +166,16 @@ export async function runAll(t: TestCore): Promise<number> {
   await runner.whenIdle();
   await runner.dispose();
   return Date.now() - t0;
+}
+
+/** The order as it ended, checked: every item complete with one asset, the order fulfilled. */
+export async function fulfilledOrder(t: TestCore, orderId: string): Promise<OrderDetail> {
+  const done = await t.call('orders.get', { id: orderId });
+  expect(
+    done.items.map((i) => [i.status, i.error]),
+    JSON.stringify(done.items.map((i) => i.error)),
+  ).toEqual(done.items.map(() => ['complete', null]));
+  expect(done.status).toBe('fulfilled');
+  for (const item of done.items) expect(item.assetIds).toHaveLength(1);
+  return done;
 }

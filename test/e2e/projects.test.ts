@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { OrderSummary } from '../../src-main/contract/generate';
 import type { ProjectInfo } from '../../src-main/contract/projects';
+import { sdCliWithSwitch, writeCheckpoint } from './support/generateWorld';
 import { shootAll } from './support/screens';
 import { serveWithBrowser } from './support/session';
 
@@ -32,6 +34,12 @@ beforeAll(async () => {
   });
   await e2e.api('projects.assign', { id: other.id, assetIds: [assetIds[2]] });
   await e2e.api('projects.update', { id: other.id, featuredAssetIds: [assetIds[2]] });
+  // A local checkpoint and the sd-cli fake (instant runs) for ordering into a project.
+  writeCheckpoint(e2e.serve.dataDir, 'dreamy-sd15');
+  const sdcli = sdCliWithSwitch(e2e.serve.root);
+  sdcli.setEnv({ FAKE_SDCLI_SPEED: 0 });
+  await e2e.api('engines.update', { sdcppPath: sdcli.path });
+  await e2e.api('models.scan', {});
 });
 
 describe('the Projects page', () => {
@@ -122,6 +130,74 @@ describe('the Projects page', () => {
     // Show in Library: the Library opens filtered to the project.
     await panel.getByTestId('project-show-library').click();
     await poll(() => page.evaluate(() => location.hash)).toBe('#/library');
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('files a Generate order under the chosen project; Show in Library shows a chip that filters to it', async () => {
+    const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const tid = (id: string) => page.getByTestId(id);
+    const project = await e2e.api<ProjectInfo>('projects.create', { name: 'Pinhole series' });
+
+    await page.goto(`${e2e.serve.openUrl}#/generate`);
+    await tid('generate-page').waitFor();
+    const model = tid('gen-model');
+    await poll(() => model.locator('option', { hasText: 'dreamy-sd15' }).count()).toBe(1);
+    await model.selectOption({ label: 'dreamy-sd15' });
+    await tid('gen-prompt').fill('a pinhole photo of a quiet harbour');
+    await tid('gen-count').fill('1');
+    const select = tid('gen-project');
+    await poll(() => select.locator('option', { hasText: 'Pinhole series' }).count()).toBe(1);
+    // Only active projects are offered (Autumn campaign was completed above).
+    expect(await select.locator('option', { hasText: 'Autumn campaign' }).count()).toBe(0);
+    await select.selectOption({ label: 'Pinhole series' });
+    await tid('gen-generate').click();
+    await tid('gen-queue').click();
+
+    const ordered = async () =>
+      (await e2e.api<OrderSummary[]>('orders.list', { limit: 10 })).filter(
+        (o) => o.projectId === project.id,
+      );
+    await poll(async () => (await ordered()).map((o) => [o.status, o.completeCount])).toEqual([
+      ['fulfilled', 1],
+    ]);
+    await poll(
+      async () => (await e2e.api<ProjectInfo>('projects.get', { id: project.id })).counts,
+    ).toMatchObject({ orders: 1, assets: 1 });
+    // The choice is remembered with the form.
+    await poll(() =>
+      page.evaluate(
+        () =>
+          (
+            JSON.parse(localStorage.getItem('atelier.generate.form') ?? '{}') as {
+              projectId?: string;
+            }
+          ).projectId,
+      ),
+    ).toBe(project.id);
+
+    // Show in Library from the project's panel: a chip names the project; only its asset shows.
+    await page.goto(`${e2e.serve.openUrl}#/projects`);
+    const card = page.locator('[data-testid="project-card"]', { hasText: 'Pinhole series' });
+    await card.click();
+    const panel = page.getByTestId('project-panel');
+    await poll(() => panel.locator('h2').textContent()).toBe('Pinhole series');
+    await panel.getByTestId('project-show-library').click();
+    await poll(() => page.evaluate(() => location.hash)).toBe('#/library');
+    const chip = tid('filter-chip-project');
+    await poll(() => tid('filter-chip-project-label').textContent()).toBe(
+      'Project: Pinhole series',
+    );
+    await poll(() => tid('lib-card').count()).toBe(1);
+    await shootAll(page, 'library-project-chip');
+
+    // ✕ clears it: every asset again.
+    await tid('filter-chip-project-clear').click();
+    await poll(() => chip.count()).toBe(0);
+    await poll(() => tid('lib-card').count()).toBe(4);
 
     expect(errors).toEqual([]);
     await page.close();

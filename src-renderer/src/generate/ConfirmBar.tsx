@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
-import type { GenerateOptions, ModelInfo } from '@contract/index';
+import { useEffect, useRef, useState } from 'react';
+import type { GenerateOptions, ModelInfo, ProjectInfo } from '@contract/index';
+import { api } from '../api/client';
 import { modelRef, shortName } from '../models/labels';
 import type { FieldErrors, GenerateForm } from './formLogic';
 import { GenIcon } from './GenIcon';
@@ -228,6 +229,7 @@ export function ConfirmBar({ errors }: { errors: FieldErrors }) {
         </p>
       )}
       {phase === 'edit' && <DestinationSwitch />}
+      {phase === 'edit' && <ProjectSelect />}
       {phase === 'edit' ? (
         <button
           ref={generateRef}
@@ -290,5 +292,46 @@ function DestinationSwitch() {
         ))}
       </div>
     </div>
+  );
+}
+
+/** The project new orders are filed under: None, or one of the active projects. */
+function ProjectSelect() {
+  const projectId = useGenerate((s) => s.form.projectId);
+  const update = useGenerate((s) => s.update);
+  const [projects, setProjects] = useState<ProjectInfo[]>([]);
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      void api.call('projects.list', { status: ['active'] }).then(
+        (list) => alive && setProjects(list),
+        () => undefined,
+      );
+    load();
+    const off = api.on('projects.changed', load);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, []);
+  const known = projects.some((p) => p.id === projectId);
+  return (
+    <label className="gen-dest gen-project">
+      <span className="gen-dest-label">Project</span>
+      <select
+        value={projectId}
+        onChange={(e) => update({ projectId: e.target.value })}
+        data-testid="gen-project"
+        aria-label="Project"
+      >
+        <option value="">None</option>
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+        {projectId && !known && <option value={projectId}>(unavailable project)</option>}
+      </select>
+    </label>
   );
 }

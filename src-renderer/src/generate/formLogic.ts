@@ -62,6 +62,8 @@ export interface GenerateForm {
   init: InitImage | null;
   /** Where the images go: the Library, or a workspace session to keep or discard them. */
   destination: Destination;
+  /** The project the order belongs to ('' = none). */
+  projectId: string;
   /** Leave the model family's negative presets out of this order. */
   noNegativePresets: boolean;
 }
@@ -87,6 +89,7 @@ export const defaultForm: GenerateForm = {
   loras: [],
   init: null,
   destination: 'library',
+  projectId: '',
   noNegativePresets: false,
 };
 
@@ -174,6 +177,7 @@ export function toInput(f: GenerateForm): GenerateInput {
     loras: f.loras.map((l) => ({ model: l.ref, weight: l.weight })),
     ...(f.init ? { init: { assetId: f.init.assetId, strength: f.init.strength } } : {}),
     destination: f.destination,
+    ...(f.projectId ? { projectId: f.projectId } : {}),
     noNegativePresets: f.noNegativePresets,
   };
 }

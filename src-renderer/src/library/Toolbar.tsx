@@ -83,6 +83,7 @@ export const Toolbar = memo(function Toolbar() {
           data-testid="library-search"
         />
       </label>
+      {filter.projectId && <ProjectChip id={filter.projectId} />}
       <button
         className={`button${extra ? ' primary' : ''}`}
         onClick={() => setOpen((o) => !o)}
@@ -168,6 +169,42 @@ export const Toolbar = memo(function Toolbar() {
     </div>
   );
 });
+
+/** The Library narrowed to one project (from the Projects page): its name, and ✕ to clear it. */
+function ProjectChip({ id }: { id: string }) {
+  const setFilter = useLibrary((s) => s.setFilter);
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    setName(null);
+    const load = () =>
+      void api.call('projects.get', { id }).then(
+        (p) => alive && setName(p.name),
+        () => alive && setName('unknown'),
+      );
+    load();
+    const off = api.on('projects.changed', (e) => e.id === id && load());
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [id]);
+  return (
+    <span className="tag-chip on filter-chip" data-testid="filter-chip-project">
+      <span data-testid="filter-chip-project-label">Project: {name ?? '…'}</span>
+      <button
+        type="button"
+        className="filter-chip-clear"
+        onClick={() => setFilter({ projectId: undefined })}
+        aria-label="Clear the project filter"
+        title="Clear the project filter"
+        data-testid="filter-chip-project-clear"
+      >
+        ✕
+      </button>
+    </span>
+  );
+}
 
 function countExtraFilters(f: LibraryFilterInput): number {
   const keys: (keyof LibraryFilterInput)[] = [

@@ -234,6 +234,14 @@ export class JobRunner implements RunnerHandle, Disposable {
         this.wakeTimer = null;
         this.wakeAt = Infinity;
         this.kick();
+        // Only the earliest wake is kept: the next one (a second job's later retry) is set
+        // again from the queue, or that job would wait until something else woke the runner.
+        if (this.stopped || !this.core.sqlite.open) return;
+        const next = stmt(
+          this.core.sqlite,
+          "SELECT min(run_after) AS at FROM jobs WHERE status = 'queued' AND run_after > ?",
+        ).get(nowIso()) as { at: string | null } | undefined;
+        if (next?.at) this.wakeBy(Date.parse(next.at));
       },
       Math.max(0, at - Date.now()) + 5,
     );

@@ -62,7 +62,13 @@ describe('pools of engine servers', () => {
     const onAlpha = await waitFor(async () => {
       for (const j of jobs) {
         const d = await get(j.id);
-        if (d.status === 'running' && d.leaseLabel === "LLM server 'alpha'") return d;
+        // Running there and not answered yet: the kill below lands mid-job.
+        if (
+          d.status === 'running' &&
+          d.leaseLabel === "LLM server 'alpha'" &&
+          a.inFlight.has(d.title.split(' ')[1]!)
+        )
+          return d;
       }
       return null;
     });

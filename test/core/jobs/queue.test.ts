@@ -9,6 +9,7 @@ import { backoffMs } from '../../../src-main/core/jobs/transitions';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { waitFor } from '../../helpers/waitFor';
 import { engines } from './testKinds';
+import './testKinds';
 
 let t: TestCore | undefined;
 afterEach(async () => {
@@ -19,6 +20,20 @@ afterEach(async () => {
 const status = async (id: string) => (await t!.call('jobs.get', { id, logLines: 0 })).status;
 
 describe('job queue', () => {
+  it('two jobs waiting to retry at different times both run: the later wake is not lost', async () => {
+    t = await openTestCore();
+    // One GPU slot: A fails, then B runs 400 ms and fails, so B's retry is due 400 ms after A's;
+    // A's second run ends at once, and only a wake set again from the queue starts B.
+    const a = await enqueueJob(t.core, 'test_fail_once', { key: `a-${Date.now()}`, ms: 10 });
+    const b = await enqueueJob(t.core, 'test_fail_once', { key: `b-${Date.now()}`, ms: 400 });
+    const runner = await new JobRunner(t.core, { ignorePause: true }).start();
+    const idle = runner.whenIdle();
+    const timeout = new Promise((r) => setTimeout(() => r('timed out'), 15_000));
+    expect(await Promise.race([idle.then(() => 'idle'), timeout])).toBe('idle');
+    await runner.dispose();
+    expect([await status(a.id), await status(b.id)]).toEqual(['completed', 'completed']);
+  });
+
   it('runs by priority then queue position, one cpu job at a time when configured so', async () => {
     t = await openTestCore();
     await t.call('engines.update', { concurrency: { cpu: 1 } });

@@ -83,3 +83,20 @@ export const pipelinedKind = registerJobKind({
     return { result: { tag: p.tag } };
   },
 });
+
+const failedOnce = new Set<string>();
+/** Fails its first attempt after `ms`, then succeeds at once: two of them retry at different times. */
+export const failOnceKind = registerJobKind({
+  kind: 'test_fail_once',
+  params: z.object({ key: z.string(), ms: z.number() }),
+  pools: ['gpu'],
+  restart: 'rerun',
+  maxAttempts: 2,
+  title: (p) => `fail once ${p.key}`,
+  async run(_ctx, p) {
+    if (failedOnce.has(p.key)) return { result: { key: p.key } };
+    failedOnce.add(p.key);
+    await new Promise((r) => setTimeout(r, p.ms));
+    throw new Error(`first attempt of ${p.key} fails`);
+  },
+});

@@ -173,5 +173,3 @@ export const sdCliAdapter: EngineAdapter = async (ctx, req) => {
     scheduler: req.params.scheduler ?? null,
   };
 };
-
-export { logText as sdCppLogText };

@@ -18,6 +18,7 @@ import * as m0011 from './0011_generate';
 import * as m0012 from './0012_batches';
 import * as m0013 from './0013_projects';
 import * as m0013b from './0013_prompt_templates';
+import * as m0014 from './0014_training';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -43,4 +44,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0012_batches', m0012],
   ['0013_projects', m0013],
   ['0013_prompt_templates', m0013b],
+  ['0014_training', m0014],
 ];

@@ -8,7 +8,7 @@ export type EndpointKind = (typeof endpointKinds)[number];
 export type EngineSource = 'settings' | 'env' | 'ffmpeg-static' | 'bundled' | 'PATH' | 'missing';
 
 export interface EngineInfo {
-  id: 'ffmpeg' | 'ffprobe' | 'realesrgan' | 'sdcpp';
+  id: 'ffmpeg' | 'ffprobe' | 'realesrgan' | 'sdcpp' | 'kohya';
   label: string;
   path: string | null;
   source: EngineSource;
@@ -107,6 +107,10 @@ export const engineSettingsSchema = z.object({
   ffmpegPath: optionalPath.default(null),
   /** stable-diffusion.cpp's CLI (`sd-cli`, older `sd`). */
   sdcppPath: optionalPath.default(null),
+  /** kohya sd-scripts' folder (the one with train_network.py, or kohya_ss holding sd-scripts/). */
+  kohyaDir: optionalPath.default(null),
+  /** The Python that runs it (its venv's); found beside the folder when unset. */
+  kohyaPython: optionalPath.default(null),
   modelFolders: modelFolders.default({ checkpoints: [], loras: [], vaes: [], upscalers: [] }),
   ffprobePath: optionalPath.default(null),
   realesrganPath: optionalPath.default(null),
@@ -148,6 +152,8 @@ export const enginesMethods = {
         realesrganPath: optionalPath.optional(),
         realesrganModelsDir: optionalPath.optional(),
         sdcppPath: optionalPath.optional(),
+        kohyaDir: optionalPath.optional(),
+        kohyaPython: optionalPath.optional(),
         modelFolders: modelFolders.optional(),
         outputLocation: z.enum(['outputs', 'beside_source']).optional(),
         concurrency: concurrencyLimits.optional(),

@@ -21,6 +21,7 @@ import { generateEvents, generateMethods } from './generate';
 import { batchesEvents, batchesMethods } from './batches';
 import { projectsEvents, projectsMethods } from './projects';
 import { assistantEvents, assistantMethods } from './assistant';
+import { trainingEvents, trainingMethods } from './training';
 
 export * from './define';
 export * from './errors';
@@ -39,6 +40,7 @@ export * from './generate';
 export * from './batches';
 export * from './projects';
 export * from './assistant';
+export * from './training';
 
 export const methods = {
   ...systemMethods,
@@ -56,6 +58,7 @@ export const methods = {
   ...batchesMethods,
   ...projectsMethods,
   ...assistantMethods,
+  ...trainingMethods,
 } as const;
 
 export const events = {
@@ -72,6 +75,7 @@ export const events = {
   ...batchesEvents,
   ...projectsEvents,
   ...assistantEvents,
+  ...trainingEvents,
 } as const;
 
 export type Methods = typeof methods;

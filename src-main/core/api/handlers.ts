@@ -16,6 +16,7 @@ import { generateHandlers } from '../generate/handlers';
 import { batchesHandlers } from '../generate/batchHandlers';
 import { projectsHandlers } from '../projects/handlers';
 import { assistantHandlers } from '../generate/assistant/handlers';
+import { trainingHandlers } from '../training/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -38,5 +39,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...batchesHandlers(core),
     ...projectsHandlers(core),
     ...assistantHandlers(core),
+    ...trainingHandlers(core),
   } satisfies Handlers;
 }

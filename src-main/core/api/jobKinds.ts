@@ -2,6 +2,7 @@ import type { JobKind } from '../jobs/types';
 import { registerJobKind } from '../jobs/registry';
 import { generateComfyKind, generateSdCppKind, generateSdServerKind } from '../generate/kinds';
 import { hashModelsKind } from '../models/hashJob';
+import { trainLoraKind } from '../training/runs/trainKind';
 import { exportPackJob } from '../packs/exportJob';
 import {
   denoiseAudioKind,
@@ -30,6 +31,7 @@ export const jobKinds: readonly JobKind[] = [
   generateSdServerKind,
   generateComfyKind,
   hashModelsKind,
+  trainLoraKind,
 ] as unknown as JobKind[];
 
 /** Idempotent: the api and the services both make sure the kinds are known. */

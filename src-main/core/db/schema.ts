@@ -401,6 +401,69 @@ export interface Database {
   engine_endpoints: EngineEndpointsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  datasets: DatasetsTable;
+  dataset_items: DatasetItemsTable;
+  trainings: TrainingsTable;
+  training_points: TrainingPointsTable;
+}
+
+/** A training dataset (0014); captions live in dataset_items, never in the creator's files. */
+export interface DatasetsTable {
+  id: string;
+  name: string;
+  trigger_token: string;
+  class_word: Generated<string>;
+  repeats: Generated<number>;
+  resolution: Generated<number>;
+  bucketing: Generated<number>;
+  min_images: Generated<number>;
+  project_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DatasetItemsTable {
+  dataset_id: string;
+  asset_id: string;
+  position: number;
+  caption: Generated<string>;
+  excluded: Generated<number>;
+}
+
+/** A LoRA training run (0014); its queue state is its job's, `paused` excepted. */
+export interface TrainingsTable {
+  id: string;
+  name: string;
+  dataset_id: string | null;
+  dataset_name: string;
+  trigger_token: string;
+  base_model_id: string | null;
+  base_model_name: string;
+  base_family: string | null;
+  trainer: Generated<string>;
+  preset: string | null;
+  /** JSON TrainingConfig. */
+  config: string;
+  job_id: string | null;
+  paused: Generated<number>;
+  step: Generated<number>;
+  total_steps: number | null;
+  last_loss: number | null;
+  eta_sec: number | null;
+  error: string | null;
+  non_commercial: Generated<number>;
+  chosen_model_id: string | null;
+  project_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface TrainingPointsTable {
+  training_id: string;
+  step: number;
+  loss: number;
 }
 
 /** Asset counts per (status, type, liked, missing, trashed), kept by triggers (0005). */
@@ -442,6 +505,10 @@ export interface ModelsTable {
   size_bytes: number | null;
   created_at: string;
   updated_at: string;
+  /** 0014: the training run that saved it, and at which step or epoch. */
+  training_id: string | null;
+  training_step: number | null;
+  training_epoch: number | null;
 }
 
 /** A model file found locally or on an engine server (0011). */

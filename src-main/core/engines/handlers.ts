@@ -1,3 +1,4 @@
+import { kohyaScriptsDir } from './kohya';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
@@ -48,12 +49,20 @@ export function enginesHandlers(core: Atelier): HandlersFor<keyof typeof engines
         ['Real-ESRGAN', patch.realesrganPath],
         ['The Real-ESRGAN models folder', patch.realesrganModelsDir],
         ['sd-cli', patch.sdcppPath],
+        ['kohya sd-scripts', patch.kohyaDir],
+        ['kohya’s Python', patch.kohyaPython],
         ...Object.values(patch.modelFolders ?? {})
           .flat()
           .map((f) => ['A model folder', f] as const),
       ] as const)
         if (p) checkHostPath(core, ctx, p, what);
       checkProgram('sd-cli', patch.sdcppPath);
+      checkProgram('kohya’s Python', patch.kohyaPython);
+      if (patch.kohyaDir && !kohyaScriptsDir(patch.kohyaDir))
+        throw new AppError(
+          'invalid_input',
+          `kohya sd-scripts: ${patch.kohyaDir} holds no train_network.py (nor an sd-scripts folder that does).`,
+        );
       for (const f of Object.values(patch.modelFolders ?? {}).flat()) {
         let isDir = false;
         try {

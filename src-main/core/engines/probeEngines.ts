@@ -8,6 +8,7 @@ import { listEndpoints, publicEndpoint } from './endpoints';
 import { healthOf } from './healthStore';
 import { listModels } from './realesrgan';
 import { resolveSdCpp } from './sdcpp';
+import { resolveKohya } from './kohya';
 import { resolveEngines } from './resolveEngines';
 import { runProgram } from './runProgram';
 
@@ -164,6 +165,17 @@ export async function enginesStatus(core: Atelier, refresh: boolean): Promise<En
       : !sdExists
         ? `No file at ${sd.path}.`
         : null,
+  });
+  const kohya = resolveKohya(r.settings);
+  engines.push({
+    id: 'kohya',
+    pools: ['gpu'],
+    label: 'kohya sd-scripts (LoRA training)',
+    path: kohya.dir,
+    source: kohya.source,
+    version: kohya.python ? `python: ${kohya.python}` : null,
+    ok: !kohya.problem,
+    problem: kohya.problem,
   });
   return {
     engines,

@@ -39,8 +39,7 @@ async function doScan(core: Atelier): Promise<ModelScanSummary> {
   const after = (
     statements(core.sqlite).all('SELECT count(*) n FROM models', []) as { n: number }[]
   )[0]!.n;
-  if (unhashedLocalFiles(core).length && !hashJobPending(core))
-    await enqueueJob(core, 'hash_models', {}, { title: 'Hash model files' });
+  await hashNewModelFiles(core);
   const problems = local
     .filter((f) => f.problem)
     .map((f) => ({ path: f.path, problem: f.problem! }));
@@ -64,6 +63,12 @@ async function doScan(core: Atelier): Promise<ModelScanSummary> {
     serverProblems: servers.problems,
     durationMs: Math.round(performance.now() - t0),
   };
+}
+
+/** Queues the background hashing of local model files that have no hash yet (once). */
+export async function hashNewModelFiles(core: Atelier): Promise<void> {
+  if (unhashedLocalFiles(core).length && !hashJobPending(core))
+    await enqueueJob(core, 'hash_models', {}, { title: 'Hash model files' });
 }
 
 function hashJobPending(core: Atelier): boolean {

@@ -14,6 +14,14 @@ import { usageCommand, usageHelp } from './commands/usage';
 import { generateCommand, generateHelp, ordersCommand, ordersHelp } from './commands/generate';
 import { lookupsCommand, lookupsHelp } from './commands/lookups';
 import { workspaceCommand, workspaceHelp } from './commands/workspace';
+import {
+  datasetsCommand,
+  datasetsHelp,
+  trainCommand,
+  trainHelp,
+  trainingsCommand,
+  trainingsHelp,
+} from './commands/training';
 import { tokensCommand, tokensHelp, usersCommand, usersHelp } from './commands/users';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
@@ -36,6 +44,9 @@ export const commands: Record<string, Command> = {
   orders: { help: ordersHelp, run: ordersCommand },
   lookups: { help: lookupsHelp, run: lookupsCommand },
   workspace: { help: workspaceHelp, run: workspaceCommand },
+  datasets: { help: datasetsHelp, run: datasetsCommand },
+  train: { help: trainHelp, run: trainCommand },
+  trainings: { help: trainingsHelp, run: trainingsCommand },
   logs: { help: logsHelp, run: logsCommand },
   engines: { help: enginesHelp, run: enginesCommand },
   users: { help: usersHelp, run: usersCommand },

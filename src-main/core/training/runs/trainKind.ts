@@ -215,6 +215,7 @@ async function train(
   }, POLL_MS);
   const lines: string[] = [];
   let lastStep = state?.step ?? 0;
+  const skipped = state?.step ?? 0;
   const parser: ProgressParser = {
     feed(line) {
       const totalLine = parseTotalSteps(line);
@@ -223,8 +224,10 @@ async function train(
         setTrainingFields(core, t.id, { total_steps: total });
         emit(core, t.id);
       }
-      const s = parseKohyaStep(line);
-      if (!s) return null;
+      const raw = parseKohyaStep(line);
+      if (!raw) return null;
+      // Resumed with --skip_until_initial_step, kohya's bar counts only the steps left.
+      const s = { ...raw, step: raw.step + skipped, total: raw.total + skipped };
       total = s.total || total;
       ctx.metrics({
         step: s.step,

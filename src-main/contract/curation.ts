@@ -71,6 +71,8 @@ export interface CollectionInfo {
   coverAssetId: string | null;
   assetCount: number;
   position: number;
+  /** Tags put on the collection itself (entityTags.set), sorted by name. */
+  tags: string[];
 }
 
 export interface SavedSearchInfo {

@@ -144,6 +144,8 @@ export interface OrderSummary {
   sourcePrompt: string | null;
   /** What the expansion or the presets said (a batch cut at its limit…). */
   warnings: string[];
+  /** Tags put on the order itself (entityTags.set), sorted by name. */
+  tags: string[];
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;

@@ -43,6 +43,8 @@ export interface PackSummary {
   exportPath: string | null;
   exportSha256: string | null;
   defaultPreset: PresetId | null;
+  /** The project the pack belongs to (projects.assign moves it). */
+  projectId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -189,13 +191,14 @@ export type ExportOptions = z.output<typeof exportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
 
 export const packsMethods = {
-  'packs.list': method(z.object({}).strict(), 'Every pack, most recently changed first.')<
-    PackSummary[]
-  >(),
+  'packs.list': method(
+    z.object({ projectId: id.optional() }).strict(),
+    'Every pack (or a project’s), most recently changed first.',
+  )<PackSummary[]>(),
   'packs.get': method(z.object({ id }).strict(), 'One pack.')<PackSummary>(),
   'packs.create': method(
-    z.object(packFields).strict(),
-    'A new empty pack; the slug comes from the name unless given.',
+    z.object({ ...packFields, projectId: id.optional() }).strict(),
+    'A new empty pack, in a project when one is given; the slug comes from the name unless given.',
   )<PackSummary>(),
   'packs.update': method(
     z

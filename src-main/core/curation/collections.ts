@@ -1,6 +1,7 @@
 import type { CollectionInfo, CurationResult, Selection } from '../../contract/curation';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
+import { tagsByEntity, tagsOfEntity } from '../db/entityTags';
 import { statements } from '../db/statements';
 import { nowIso, uuidv7 } from '../util/ids';
 import { plural } from './curate';
@@ -26,22 +27,27 @@ const selectCollections = `SELECT c.id, c.name, c.description, c.cover_asset_id,
       WHERE ca.collection_id = c.id AND a.deleted_at IS NULL ORDER BY ca.position LIMIT 1) AS first_asset_id
   FROM collections c WHERE c.deleted_at IS NULL AND c.smart_query IS NULL`;
 
-const toInfo = (r: CollectionRow): CollectionInfo => ({
+const toInfo = (r: CollectionRow, tags: string[]): CollectionInfo => ({
   id: r.id,
   name: r.name,
   description: r.description,
   coverAssetId: r.cover_asset_id ?? r.first_asset_id,
   assetCount: r.asset_count,
   position: r.position,
+  tags,
 });
 
 export function listCollections(core: Atelier): CollectionInfo[] {
-  return (
-    statements(core.sqlite).all(
-      `${selectCollections} ORDER BY c.position, c.created_at`,
-      [],
-    ) as CollectionRow[]
-  ).map(toInfo);
+  const rows = statements(core.sqlite).all(
+    `${selectCollections} ORDER BY c.position, c.created_at`,
+    [],
+  ) as CollectionRow[];
+  const tags = tagsByEntity(
+    core.sqlite,
+    'collection',
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toInfo(r, tags.get(r.id) ?? []));
 }
 
 export function getCollection(core: Atelier, id: string): CollectionInfo {
@@ -49,7 +55,7 @@ export function getCollection(core: Atelier, id: string): CollectionInfo {
     | CollectionRow
     | undefined;
   if (!row) throw new AppError('not_found', `No collection ${id}`);
-  return toInfo(row);
+  return toInfo(row, tagsOfEntity(core.sqlite, 'collection', id));
 }
 
 export function createCollection(core: Atelier, name: string, description = ''): CollectionInfo {
@@ -99,7 +105,13 @@ export function updateCollection(
 
 export function deleteCollection(core: Atelier, id: string): { deleted: true } {
   getCollection(core, id);
-  statements(core.sqlite).get('DELETE FROM collections WHERE id = ?').run(id);
+  core.sqlite.transaction(() => {
+    statements(core.sqlite).get('DELETE FROM collections WHERE id = ?').run(id);
+    // entity_tags has no foreign key to the tables it tags: a gone collection's tags go with it.
+    statements(core.sqlite)
+      .get("DELETE FROM entity_tags WHERE entity_kind = 'collection' AND entity_id = ?")
+      .run(id);
+  })();
   core.events.emit('collections.changed', { id });
   return { deleted: true };
 }

@@ -9,6 +9,7 @@ import type {
   OrderSummary,
 } from '../../contract/generate';
 import type { Atelier } from '../app/atelier';
+import { tagsByEntity, tagsOfEntity } from '../db/entityTags';
 import { statements } from '../db/statements';
 import { nowIso } from '../util/ids';
 
@@ -67,7 +68,7 @@ const json = <T>(text: string | null, fallback: T): T => {
 
 const orderSelect = `SELECT o.*, m.name AS model_name FROM orders o LEFT JOIN models m ON m.id = o.model_id`;
 
-function toSummary(r: OrderRow): OrderSummary {
+function toSummary(r: OrderRow, tags: string[]): OrderSummary {
   const params = json<GenerationParams & { modelName?: string }>(r.params, {} as GenerationParams);
   const name = r.model_name ?? params.modelName ?? null;
   return {
@@ -88,6 +89,7 @@ function toSummary(r: OrderRow): OrderSummary {
     workspaceSessionId: r.workspace_session_id,
     sourcePrompt: r.source_prompt,
     warnings: json<string[]>(r.warnings, []),
+    tags,
     createdBy: r.created_by,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
@@ -124,7 +126,7 @@ export function orderRow(core: Atelier, id: string): OrderRow {
 }
 
 export function getOrder(core: Atelier, id: string): OrderDetail {
-  const order = toSummary(orderRow(core, id));
+  const order = toSummary(orderRow(core, id), tagsOfEntity(core.sqlite, 'order', id));
   const items = statements(core.sqlite).all(
     `SELECT i.*, j.progress, j.progress_message,
        (SELECT group_concat(w.id) FROM workspace_items w WHERE w.order_item_id = i.id) AS workspace_item_ids
@@ -167,7 +169,12 @@ export function listOrders(
     `${orderSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
     [...args, opts.limit],
   ) as OrderRow[];
-  return rows.map(toSummary);
+  const tags = tagsByEntity(
+    core.sqlite,
+    'order',
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toSummary(r, tags.get(r.id) ?? []));
 }
 
 export function itemRow(core: Atelier, itemId: string): ItemRow {

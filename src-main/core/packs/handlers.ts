@@ -35,7 +35,7 @@ const direct = new Map<string, AbortController>();
 
 export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMethods> {
   return {
-    'packs.list': () => listPacks(core),
+    'packs.list': ({ projectId }) => listPacks(core, { projectId }),
     'packs.get': ({ id }) => toSummary(requirePack(core, id)),
     'packs.create': (input) => createPack(core, input),
     'packs.update': (input) => updatePack(core, input),

@@ -32,6 +32,7 @@ export interface PackDbRow {
   export_sha256: string | null;
   accepted_warnings: string;
   default_preset: string | null;
+  project_id: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -100,6 +101,7 @@ export function toSummary(r: PackDbRow): PackSummary {
     exportPath: r.export_path,
     exportSha256: r.export_sha256,
     defaultPreset: (r.default_preset as PresetId | null) ?? null,
+    projectId: r.project_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -118,13 +120,29 @@ function changed(core: Atelier, packId: string): void {
   core.events.emit('packs.changed', { packId });
 }
 
-export function listPacks(core: Atelier): PackSummary[] {
+export function listPacks(core: Atelier, opts: { projectId?: string } = {}): PackSummary[] {
   // A creator has tens of packs, not thousands; the cap keeps the call bounded regardless.
-  const rows = stmt(
-    core.sqlite,
-    'SELECT * FROM packs WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 1000',
-  ).all() as PackDbRow[];
+  const rows = (
+    opts.projectId
+      ? stmt(
+          core.sqlite,
+          'SELECT * FROM packs WHERE deleted_at IS NULL AND project_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1000',
+        ).all(opts.projectId)
+      : stmt(
+          core.sqlite,
+          'SELECT * FROM packs WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 1000',
+        ).all()
+  ) as PackDbRow[];
   return rows.map(toSummary);
+}
+
+/** A pack may be made in a project that exists and is not in the trash. */
+function checkProject(core: Atelier, projectId: string): void {
+  const p = stmt(core.sqlite, 'SELECT name, deleted_at FROM projects WHERE id = ?').get(
+    projectId,
+  ) as { name: string; deleted_at: string | null } | undefined;
+  if (!p) throw new AppError('not_found', `No project ${projectId}`);
+  if (p.deleted_at) throw new AppError('conflict', `“${p.name}” is in the trash: restore it first`);
 }
 
 function uniqueSlug(core: Atelier, base: string, exceptId?: string): string {
@@ -148,9 +166,12 @@ export interface CreatePackInput {
   description?: string;
   licenseType?: PackLicenseType;
   version?: string;
+  /** The project the pack belongs to. */
+  projectId?: string;
 }
 
 export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
+  if (input.projectId) checkProject(core, input.projectId);
   let slug: string;
   if (input.slug) {
     if (stmt(core.sqlite, 'SELECT 1 FROM packs WHERE slug = ?').get(input.slug)) {
@@ -164,8 +185,8 @@ export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
   const at = nowIso();
   stmt(
     core.sqlite,
-    `INSERT INTO packs (id, name, slug, theme, description, license_type, version, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO packs (id, name, slug, theme, description, license_type, version, project_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id,
     input.name,
@@ -174,10 +195,13 @@ export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
     input.description ?? '',
     input.licenseType ?? 'commercial',
     input.version ?? '1.0.0',
+    input.projectId ?? null,
     at,
     at,
   );
   core.events.emit('packs.changed', { packId: id });
+  // Its count went up (a trigger): the project's page and card show it.
+  if (input.projectId) core.events.emit('projects.changed', { id: input.projectId });
   return toSummary(requirePack(core, id));
 }
 
@@ -238,14 +262,16 @@ export function updatePack(core: Atelier, input: UpdatePackInput): PackSummary {
 }
 
 export function deletePack(core: Atelier, id: string): { id: string } {
-  requirePack(core, id);
+  const pack = requirePack(core, id);
   const at = nowIso();
-  // The slug is freed for a new pack; the trashed one keeps a unique, recognisable slug.
+  // The slug is freed for a new pack; the trashed one keeps a unique, recognisable slug. A pack
+  // is never restored from the trash, so it leaves its project (whose count a trigger lowers).
   stmt(
     core.sqlite,
-    "UPDATE packs SET deleted_at = ?, updated_at = ?, slug = slug || '_deleted_' || ? WHERE id = ?",
+    "UPDATE packs SET deleted_at = ?, updated_at = ?, slug = slug || '_deleted_' || ?, project_id = NULL WHERE id = ?",
   ).run(at, at, id.slice(-12), id);
   core.events.emit('packs.changed', { packId: id });
+  if (pack.project_id) core.events.emit('projects.changed', { id: pack.project_id });
   return { id };
 }
 

@@ -2,6 +2,7 @@ import { AppError } from '../../contract/errors';
 import type { ProjectInfo, ProjectStatus } from '../../contract/projects';
 import type { Atelier } from '../app/atelier';
 import { createTag } from '../curation/tags';
+import { tagsByEntity, tagsOfEntity } from '../db/entityTags';
 import { statements } from '../db/statements';
 import { findModel } from '../models/resolveModel';
 import { nowIso, uuidv7 } from '../util/ids';
@@ -26,16 +27,7 @@ interface Row {
 
 const select = `SELECT p.*, m.name AS model_name FROM projects p LEFT JOIN models m ON m.id = p.default_model_id`;
 
-function tagsOf(core: Atelier, kind: string, id: string): string[] {
-  return (
-    statements(core.sqlite).all(
-      'SELECT t.name FROM entity_tags e JOIN tags t ON t.id = e.tag_id WHERE e.entity_kind = ? AND e.entity_id = ? ORDER BY t.name',
-      [kind, id],
-    ) as { name: string }[]
-  ).map((r) => r.name);
-}
-
-function toInfo(core: Atelier, r: Row): ProjectInfo {
+function toInfo(r: Row, tags: string[]): ProjectInfo {
   return {
     id: r.id,
     name: r.name,
@@ -53,7 +45,7 @@ function toInfo(core: Atelier, r: Row): ProjectInfo {
       packs: r.pack_count,
       templates: r.template_count,
     },
-    tags: tagsOf(core, 'project', r.id),
+    tags,
     deleted: r.deleted_at !== null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -63,7 +55,7 @@ function toInfo(core: Atelier, r: Row): ProjectInfo {
 export function getProject(core: Atelier, id: string): ProjectInfo {
   const r = statements(core.sqlite).all(`${select} WHERE p.id = ?`, [id])[0] as Row | undefined;
   if (!r) throw new AppError('not_found', `No project ${id}`);
-  return toInfo(core, r);
+  return toInfo(r, tagsOfEntity(core.sqlite, 'project', id));
 }
 
 export function listProjects(
@@ -77,12 +69,16 @@ export function listProjects(
     where.push(`p.status IN (${opts.status.map(() => '?').join(', ')})`);
     args.push(...opts.status);
   }
-  return (
-    statements(core.sqlite).all(
-      `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.updated_at DESC`,
-      args,
-    ) as Row[]
-  ).map((r) => toInfo(core, r));
+  const rows = statements(core.sqlite).all(
+    `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.updated_at DESC`,
+    args,
+  ) as Row[];
+  const tags = tagsByEntity(
+    core.sqlite,
+    'project',
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toInfo(r, tags.get(r.id) ?? []));
 }
 
 function modelIdOf(core: Atelier, ref: string): string {
@@ -242,5 +238,7 @@ export function setEntityTags(
   })();
   core.events.emit('tags.changed', { id: null });
   if (input.kind === 'project') core.events.emit('projects.changed', { id: input.id });
-  return { tags: tagsOf(core, input.kind, input.id) };
+  else if (input.kind === 'collection') core.events.emit('collections.changed', { id: input.id });
+  else core.events.emit('orders.changed', { orderId: input.id });
+  return { tags: tagsOfEntity(core.sqlite, input.kind, input.id) };
 }

@@ -5,6 +5,7 @@ import { modelRef, shortName } from '../models/labels';
 import type { FieldErrors, GenerateForm } from './formLogic';
 import { GenIcon } from './GenIcon';
 import { useGenerate } from './generateStore';
+import { defaultFieldNames } from './projectDefaults';
 import { usePreview, usePreviewView, type PreviewView } from './previewStore';
 
 const fieldNames: Record<keyof FieldErrors, string> = {
@@ -230,6 +231,7 @@ export function ConfirmBar({ errors }: { errors: FieldErrors }) {
       )}
       {phase === 'edit' && <DestinationSwitch />}
       {phase === 'edit' && <ProjectSelect />}
+      {phase === 'edit' && <ProjectDefaultsLine />}
       {phase === 'edit' ? (
         <button
           ref={generateRef}
@@ -298,7 +300,6 @@ function DestinationSwitch() {
 /** The project new orders are filed under: None, or one of the active projects. */
 function ProjectSelect() {
   const projectId = useGenerate((s) => s.form.projectId);
-  const update = useGenerate((s) => s.update);
   const [projects, setProjects] = useState<ProjectInfo[]>([]);
   useEffect(() => {
     let alive = true;
@@ -320,7 +321,16 @@ function ProjectSelect() {
       <span className="gen-dest-label">Project</span>
       <select
         value={projectId}
-        onChange={(e) => update({ projectId: e.target.value })}
+        onChange={(e) => {
+          const id = e.target.value;
+          const g = useGenerate.getState();
+          if (!id) g.chooseProject(null);
+          else {
+            const p = projects.find((x) => x.id === id);
+            if (p) g.chooseProject(p);
+            else g.update({ projectId: id });
+          }
+        }}
         data-testid="gen-project"
         aria-label="Project"
       >
@@ -333,5 +343,47 @@ function ProjectSelect() {
         {projectId && !known && <option value={projectId}>(unavailable project)</option>}
       </select>
     </label>
+  );
+}
+
+/** "Autumn campaign’s", "Bottle labels’". */
+const possessive = (name: string) => (/s$/i.test(name) ? `${name}’` : `${name}’s`);
+
+/** "Using Autumn campaign's defaults · Undo", quietly, after a project's defaults filled the form. */
+function ProjectDefaultsLine() {
+  const applied = useGenerate((s) => s.projectDefaults);
+  const projectId = useGenerate((s) => s.form.projectId);
+  if (!applied || applied.projectId !== projectId) return null;
+  const changed = Object.keys(applied.set).length;
+  const names = applied.kept.map((k) => defaultFieldNames[k]);
+  const kept =
+    names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+  return (
+    <p className="gen-project-defaults" role="status" data-testid="gen-project-defaults">
+      <GenIcon name="check" size={13} />
+      <span className="grow" data-testid="gen-project-defaults-text">
+        {changed > 0 ? (
+          <>
+            Using <strong>{possessive(applied.projectName)}</strong> defaults
+            {kept && <span className="muted"> · kept your {kept}</span>}
+          </>
+        ) : (
+          <>
+            Kept your {kept} over <strong>{possessive(applied.projectName)}</strong> defaults
+          </>
+        )}
+      </span>
+      {changed > 0 && (
+        <button
+          type="button"
+          className="gen-link-button"
+          onClick={() => useGenerate.getState().undoProjectDefaults()}
+          title="Put back the settings the form had before"
+          data-testid="gen-project-defaults-undo"
+        >
+          Undo
+        </button>
+      )}
+    </p>
   );
 }

@@ -20,6 +20,8 @@
  *                   gen-preview-error · gen-preview-warning · gen-preview-failure
  *                   gen-presets-toggle · gen-presets-chip · gen-presets-tip · gen-presets-none
  *   submit          gen-destination (gen-destination-library · gen-destination-workspace)
+ *                   gen-project → gen-project-defaults (gen-project-defaults-text,
+ *                   gen-project-defaults-undo)
  *                   gen-generate → gen-confirm (gen-confirm-summary, gen-confirm-blocked,
  *                   gen-queue, gen-back) · gen-blocked (why Generate is off: the expansion)
  *                   gen-error (the server's refusal) · gen-invalid (fields still to fix)
@@ -28,7 +30,8 @@
  *                   order-cancel · order-retry · order-reuse · order-show-more
  *                   order-save-template → save-template-dialog (save-template-name,
  *                   save-template-confirm, save-template-error) · order-open-workspace
- *                   order-warnings
+ *                   order-warnings · order-tags (order-tags-input, order-tags-chip
+ *                   (data-tag), order-tags-remove); a card opened from a project: .focused
  *                   order-item (data-status, data-seq, data-item-id) · order-item-open
  *                   order-item-preview · order-item-error · order-item-warning
  *                   order-item-open-workspace (a workspace order's image)

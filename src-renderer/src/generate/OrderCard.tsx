@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { OrderDetail, OrderItemInfo, OrderSummary } from '@contract/index';
 import { useMayChangeJob } from '../accounts/session';
 import { api } from '../api/client';
+import { TagChips } from '../components/TagChips';
 import { shortName } from '../models/labels';
 import { openWorkspace } from '../workspace/openWorkspace';
 import { GenIcon } from './GenIcon';
@@ -13,7 +14,7 @@ import { SaveTemplateDialog } from './SaveTemplateDialog';
 const FIRST = 48;
 const MORE = 96;
 
-const statusLabel: Record<OrderSummary['status'], string> = {
+export const orderStatusLabel: Record<OrderSummary['status'], string> = {
   pending: 'Waiting',
   processing: 'Generating',
   fulfilled: 'Done',
@@ -184,9 +185,21 @@ export function OrderCard({ order }: { order: OrderSummary }) {
   const p = order.params;
   const [saving, setSaving] = useState(false);
   const toWorkspace = order.destination === 'workspace' && order.workspaceSessionId;
+  const focused = useOrders((s) => s.focusId === order.id);
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!focused) return;
+    // Opened from elsewhere: brought into view, and again as the open cards above it fill in.
+    const show = () => box.current?.scrollIntoView({ block: 'start' });
+    show();
+    const timers = [setTimeout(show, 350), setTimeout(show, 900)];
+    const done = setTimeout(() => useOrders.getState().clearFocus(), 2600);
+    return () => [...timers, done].forEach(clearTimeout);
+  }, [focused]);
   return (
     <section
-      className={`gen-order ${order.status}`}
+      ref={box}
+      className={`gen-order ${order.status}${focused ? ' focused' : ''}`}
       aria-labelledby={`order-title-${order.id}`}
       data-testid="order-card"
       data-order-id={order.id}
@@ -206,7 +219,7 @@ export function OrderCard({ order }: { order: OrderSummary }) {
           </span>
         </button>
         <span className={`gen-status ${order.status}`} data-testid="order-status">
-          {statusLabel[order.status]}
+          {orderStatusLabel[order.status]}
         </span>
         <div className="gen-order-actions">
           {mayChange && live && (
@@ -281,6 +294,22 @@ export function OrderCard({ order }: { order: OrderSummary }) {
           </>
         )}
       </div>
+      {(open || order.tags.length > 0) && (
+        <div className="gen-order-tags">
+          <GenIcon name="tag" size={13} />
+          <TagChips
+            kind="order"
+            id={order.id}
+            tags={order.tags}
+            compact
+            disabled={!open}
+            label={`Tags of ${order.title}`}
+            placeholder="Add a tag…"
+            onSaved={(tags) => useOrders.getState().setTags(order.id, tags)}
+            testId="order-tags"
+          />
+        </div>
+      )}
       {order.warnings.length > 0 && (
         <details className="gen-order-warnings" data-testid="order-warnings">
           <summary>

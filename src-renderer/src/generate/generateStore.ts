@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { GenerateOptions, ModelInfo, ModelScanSummary } from '@contract/index';
+import type { GenerateOptions, ModelInfo, ModelScanSummary, ProjectInfo } from '@contract/index';
 import { api, ApiCallError } from '../api/client';
 import { toastInfo } from '../stores/toasts';
 import { modelRef } from '../models/labels';
@@ -15,6 +15,14 @@ import {
   type LoraRow,
 } from './formLogic';
 import { useOrders } from './ordersStore';
+import {
+  applyDefaults,
+  defaultsPatch,
+  takeBack,
+  undoDefaults,
+  type AppliedDefaults,
+  type Edited,
+} from './projectDefaults';
 
 /** edit: the form; confirm: the summary with Queue / Back; submitting: generate.start is on its way. */
 export type GeneratePhase = 'edit' | 'confirm' | 'submitting';
@@ -39,6 +47,13 @@ export interface GenerateState {
   serverErrors: FieldErrors;
   /** What a remix could not carry over (a model not found here, a sampler no engine offers). */
   notes: string[];
+  /**
+   * The fields the creator has changed (typed, remixed, a template): their values are the
+   * creator's own, which a project's defaults never replace. An apply only sets unmarked fields.
+   */
+  edited: Edited;
+  /** The chosen project's defaults as applied ("Using Project X's defaults" with an Undo). */
+  projectDefaults: AppliedDefaults | null;
 
   /**
    * A patch of the form. A new prompt from elsewhere (a remix, a template) forgets the prompt's
@@ -47,6 +62,15 @@ export interface GenerateState {
   update(patch: Partial<GenerateForm>): void;
   /** The creator edits the prompt: an Enhance original is kept (until forgotten). */
   editPrompt(prompt: string): void;
+  /**
+   * The project new orders go to (null: none). Its default model and parameters fill the fields
+   * the creator has not changed since the last apply; the last project's are taken back first.
+   */
+  chooseProject(
+    project: Pick<ProjectInfo, 'id' | 'name' | 'defaultModel' | 'defaultParams'> | null,
+  ): void;
+  /** Puts back what the form held before the project's defaults. */
+  undoProjectDefaults(): void;
   loadOptions(refresh?: boolean): Promise<void>;
   loadModels(): Promise<void>;
   scanModels(): Promise<void>;
@@ -95,6 +119,24 @@ const byFamilyThenName = (a: ModelInfo, b: ModelInfo) =>
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/**
+ * Another family draws at other sizes (SD 1.5 at 512, SDXL at 1024): moving `form` to model
+ * `ref` moves it to the family's first preset unless the current size is one of its own.
+ */
+function familySize(
+  s: Pick<GenerateState, 'checkpoints' | 'options'>,
+  form: GenerateForm,
+  ref: string,
+): Partial<GenerateForm> {
+  const find = (r: string) => s.checkpoints?.find((m) => modelRef(m) === r) ?? null;
+  const before = find(form.model);
+  const after = find(ref);
+  if (!after || (before && before.family === after.family)) return {};
+  const presets = sizesFor(s.options, after.family);
+  const fits = presets.some((p) => p.width === form.width && p.height === form.height);
+  return !fits && presets[0] ? { width: presets[0].width, height: presets[0].height } : {};
+}
+
 export const useGenerate = create<GenerateState>((set, get) => ({
   form: loadForm(),
   options: null,
@@ -110,12 +152,57 @@ export const useGenerate = create<GenerateState>((set, get) => ({
   error: null,
   serverErrors: {},
   notes: [],
+  edited: {},
+  projectDefaults: null,
 
   update(patch) {
     if ('prompt' in patch && !('originalPrompt' in patch)) patch = { ...patch, originalPrompt: '' };
     const serverErrors = { ...get().serverErrors };
-    for (const k of Object.keys(patch)) delete serverErrors[k as keyof FieldErrors];
-    set({ form: { ...get().form, ...patch }, serverErrors });
+    const edited = { ...get().edited };
+    for (const k of Object.keys(patch) as (keyof GenerateForm)[]) {
+      delete serverErrors[k as keyof FieldErrors];
+      if (k !== 'projectId') edited[k] = true;
+    }
+    set({ form: { ...get().form, ...patch }, serverErrors, edited });
+  },
+
+  chooseProject(project) {
+    const { form, edited, projectDefaults: last, checkpoints, loraModels } = get();
+    if (project && checkpoints === null) {
+      // Its model is matched to the checkpoints listed here: those first (opened from a project's
+      // page before the Generate page loaded them).
+      set({ form: { ...form, projectId: project.id } });
+      void get()
+        .loadModels()
+        .then(() => {
+          if (get().form.projectId === project.id && get().checkpoints !== null)
+            get().chooseProject(project);
+        });
+      return;
+    }
+    if (!project) {
+      set({ form: { ...takeBack(form, last, edited), projectId: '' }, projectDefaults: null });
+      return;
+    }
+    const wanted = defaultsPatch(project, checkpoints, loraModels);
+    // Another family draws at other sizes: its first preset, unless the project names a size.
+    if (wanted.model && !('width' in wanted) && !edited.width && !edited.height)
+      Object.assign(wanted, familySize(get(), takeBack(form, last, edited), wanted.model));
+    const next = applyDefaults(form, edited, last, project, wanted);
+    const serverErrors = { ...get().serverErrors };
+    for (const k of Object.keys(next.applied?.set ?? {}))
+      delete serverErrors[k as keyof FieldErrors];
+    set({
+      form: { ...next.form, projectId: project.id },
+      projectDefaults: next.applied,
+      serverErrors,
+    });
+  },
+
+  undoProjectDefaults() {
+    const { form, edited, projectDefaults: applied } = get();
+    if (!applied) return;
+    set({ form: undoDefaults(form, applied, edited), projectDefaults: null });
   },
 
   editPrompt(prompt) {
@@ -146,7 +233,11 @@ export const useGenerate = create<GenerateState>((set, get) => ({
         modelNames,
         modelsError: null,
       });
-      if (!get().form.model && first) get().selectModel(modelRef(first));
+      // Not the creator's choice: a project's default model may still replace it.
+      if (!get().form.model && first) {
+        const ref = modelRef(first);
+        set({ form: { ...get().form, model: ref, ...familySize(get(), get().form, ref) } });
+      }
     } catch (err) {
       set({ modelsError: message(err) });
     }
@@ -166,20 +257,7 @@ export const useGenerate = create<GenerateState>((set, get) => ({
   },
 
   selectModel(ref) {
-    const { form, checkpoints, options } = get();
-    const find = (r: string) => checkpoints?.find((m) => modelRef(m) === r) ?? null;
-    const before = find(form.model);
-    const after = find(ref);
-    const patch: Partial<GenerateForm> = { model: ref };
-    // Another family draws at other sizes (SD 1.5 at 512, SDXL at 1024): move to its first preset
-    // unless the current size is one of its own.
-    if (after && (!before || before.family !== after.family)) {
-      const presets = sizesFor(options, after.family);
-      const fits = presets.some((p) => p.width === form.width && p.height === form.height);
-      if (!fits && presets[0])
-        Object.assign(patch, { width: presets[0].width, height: presets[0].height });
-    }
-    get().update(patch);
+    get().update({ model: ref, ...familySize(get(), get().form, ref) });
   },
 
   addLora(m, weight = 1) {

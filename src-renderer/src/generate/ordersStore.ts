@@ -3,6 +3,8 @@ import type { OrderDetail, OrderSummary } from '@contract/index';
 import { api } from '../api/client';
 
 const PAGE = 20;
+/** Paging back to an order opened from elsewhere. */
+const FOCUS_PAGE = 100;
 
 interface OrdersState {
   /** Newest first, as far as "Show older" went; null until the first answer. */
@@ -17,6 +19,8 @@ interface OrdersState {
   /** A Cancel or Retry the server refused, per order, shown in its card. */
   actionErrors: Record<string, string>;
   busy: Record<string, 'cancel' | 'retry'>;
+  /** An order opened from elsewhere (a project's page): its card scrolls into view, marked. */
+  focusId: string | null;
 
   /** The newest orders; with `refreshOpen`, the items of the open ones too (the page coming back). */
   load(refreshOpen?: boolean): Promise<void>;
@@ -28,6 +32,14 @@ interface OrdersState {
   retry(id: string, itemIds?: string[]): Promise<void>;
   /** A just-queued order: shown first, open. */
   add(order: OrderDetail): void;
+  /**
+   * Opens one order's card: older orders are listed until it is among them, then it is expanded
+   * and marked for its card to scroll to.
+   */
+  focus(id: string): Promise<void>;
+  clearFocus(): void;
+  /** An order's tags as saved (entityTags.set answered), without waiting for the next reload. */
+  setTags(id: string, tags: string[]): void;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -57,6 +69,7 @@ export const useOrders = create<OrdersState>((set, get) => ({
   expanded: {},
   actionErrors: {},
   busy: {},
+  focusId: null,
 
   async load(refreshOpen = false) {
     const seq = ++listSeq;
@@ -65,6 +78,7 @@ export const useOrders = create<OrdersState>((set, get) => ({
       const orders = await api.call('orders.list', { limit });
       if (seq !== listSeq) return;
       set({ orders, hasMore: orders.length === limit, error: null });
+      if (get().focusId) void listFocused();
       for (const o of orders)
         if (isOpen(get(), o) && (refreshOpen || !get().details[o.id]))
           void get().refreshDetail(o.id);
@@ -122,6 +136,26 @@ export const useOrders = create<OrdersState>((set, get) => ({
     await act(id, 'retry', () => api.call('orders.retry', { id, ...(itemIds ? { itemIds } : {}) }));
   },
 
+  async focus(id) {
+    set({ focusId: id, expanded: { ...get().expanded, [id]: true } });
+    void get().refreshDetail(id);
+    // The page's first load lists it (or pages back to it); a list already here pages back now.
+    if (get().orders === null) await get().load();
+    else await listFocused();
+  },
+
+  clearFocus() {
+    set({ focusId: null });
+  },
+
+  setTags(id, tags) {
+    const d = get().details[id];
+    set({
+      orders: get().orders?.map((o) => (o.id === id ? { ...o, tags } : o)) ?? null,
+      ...(d ? { details: { ...get().details, [id]: { ...d, tags } } } : {}),
+    });
+  },
+
   add(order) {
     const rest = (get().orders ?? []).filter((o) => o.id !== order.id);
     detailSeq.set(order.id, (detailSeq.get(order.id) ?? 0) + 1);
@@ -132,6 +166,31 @@ export const useOrders = create<OrdersState>((set, get) => ({
     });
   },
 }));
+
+/**
+ * Pages back (in large steps) until the order opened from elsewhere is listed. One pass at a
+ * time; a reload that cut the list short while it ran is caught up by the next step.
+ */
+let listingFocused = false;
+async function listFocused(): Promise<void> {
+  if (listingFocused) return;
+  listingFocused = true;
+  try {
+    for (let i = 0; i < 40; i++) {
+      const { focusId, orders, hasMore } = useOrders.getState();
+      const last = orders?.[orders.length - 1];
+      if (!focusId || !orders || !hasMore || !last || orders.some((o) => o.id === focusId)) break;
+      const older = await api.call('orders.list', { limit: FOCUS_PAGE, before: last.id });
+      const now = useOrders.getState().orders ?? [];
+      if (now[now.length - 1]?.id !== last.id) continue; // Reloaded meanwhile: look again.
+      useOrders.setState({ orders: [...now, ...older], hasMore: older.length === FOCUS_PAGE });
+    }
+  } catch (err) {
+    useOrders.setState({ error: message(err) });
+  } finally {
+    listingFocused = false;
+  }
+}
 
 async function act(id: string, what: 'cancel' | 'retry', call: () => Promise<OrderDetail>) {
   const s = useOrders.getState();

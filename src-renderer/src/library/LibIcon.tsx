@@ -12,6 +12,7 @@ const paths: Record<string, string> = {
   star: 'M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z',
   check: 'M5 12l5 5 9-10',
   x: 'M6 6l12 12M18 6L6 18',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
   undo: 'M9 14L4 9l5-5M4 9h11a5 5 0 010 10h-3',
   folder: 'M3 7a2 2 0 012-2h4l2 2h8a2 2 0 012 2v8a2 2 0 01-2 2H5a2 2 0 01-2-2z',
   copy: 'M8 8h12v12H8zM4 16V4h12',

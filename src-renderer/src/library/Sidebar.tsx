@@ -1,8 +1,9 @@
 import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { LibraryFilterInput, SelectionInput } from '@contract/index';
+import type { CollectionInfo, LibraryFilterInput, SelectionInput } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
+import { CollectionDialog } from './CollectionDialog';
 import { droppedAssets, isAssetDrag } from './dragAssets';
 import { SidebarPacks } from './SidebarPacks';
 import { LibIcon } from './LibIcon';
@@ -75,11 +76,15 @@ export const Sidebar = memo(function Sidebar() {
   );
   const [dragId, setDragId] = useState<string | null>(null);
   const [assetOver, setAssetOver] = useState<string | null>(null);
+  const [editing, setEditing] = useState<CollectionInfo | null>(null);
   const only = (f: LibraryFilterInput) => {
     if (view === 'duplicates') setView('grid');
     setFilter(f, true);
   };
   const isOnly = (f: LibraryFilterInput) => view !== 'duplicates' && same(filter, f);
+  // Filters over assets: a tag only on projects, collections or orders (or on none any more)
+  // would show an empty grid, unless it is the filter now on.
+  const assetTags = tags.filter((t) => t.usageCount > 0 || filter.tags?.includes(t.id));
   const newCollection = async () => {
     const name = window.prompt('Name of the new collection');
     if (!name?.trim()) return;
@@ -242,8 +247,9 @@ export const Sidebar = memo(function Sidebar() {
               if (dropped) void addToCollection(c.id, dropped);
               else void dropCollection(c.id);
             }}
-            className={`${dragId === c.id ? 'dragging' : ''}${assetOver === c.id ? ' drop-over' : ''}`}
+            className={`lib-side-row${dragId === c.id ? ' dragging' : ''}${assetOver === c.id ? ' drop-over' : ''}`}
             data-testid="side-collection"
+            data-collection-id={c.id}
           >
             <Item
               label={c.name}
@@ -256,15 +262,27 @@ export const Sidebar = memo(function Sidebar() {
                 only({ collectionId: c.id });
               }}
             />
+            <button
+              className="icon-button side-edit"
+              title={
+                c.tags.length ? `Edit “${c.name}” · tags: ${c.tags.join(', ')}` : `Edit “${c.name}”`
+              }
+              aria-label={`Edit collection ${c.name}`}
+              onClick={() => setEditing(c)}
+              data-testid="side-collection-edit"
+            >
+              <LibIcon name="edit" size={13} />
+            </button>
           </div>
         ))}
+        {editing && <CollectionDialog collection={editing} onClose={() => setEditing(null)} />}
       </div>
       <SidebarPacks />
-      {tags.length > 0 && (
+      {assetTags.length > 0 && (
         <div className="lib-side-group">
           <h3>Tags</h3>
           <div className="tag-cloud">
-            {tags.slice(0, 40).map((t) => {
+            {assetTags.slice(0, 40).map((t) => {
               const on = filter.tags?.includes(t.id) ?? false;
               return (
                 <button

@@ -1,23 +1,250 @@
 import { useEffect, useState } from 'react';
-import { projectStatuses, type ProjectInfo, type ProjectStatus } from '@contract/index';
+import {
+  projectStatuses,
+  type OrderSummary,
+  type PackSummary,
+  type ProjectInfo,
+  type ProjectStatus,
+} from '@contract/index';
 import { Icon } from '../components/Icon';
+import { TagChips } from '../components/TagChips';
 import { GenIcon } from '../generate/GenIcon';
+import { useGenerate } from '../generate/generateStore';
+import { countsText, orderStatusLabel } from '../generate/OrderCard';
+import { useOrders } from '../generate/ordersStore';
 import { useLibrary } from '../library/libraryStore';
 import { useNav } from '../stores/navigation';
+import { usePacks } from '../stores/packs';
 import { AssetThumb } from './AssetThumb';
 import { StatusBadge } from './ProjectCard';
-import { countsLine, statusLabel, useProjects } from './projectsStore';
+import { countsLine, orderPage, statusLabel, useProjects } from './projectsStore';
 
-function parseTags(s: string): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const t of s.split(',').map((x) => x.trim())) {
-    if (t && !seen.has(t.toLowerCase())) {
-      seen.add(t.toLowerCase());
-      out.push(t);
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateOf = (iso: string) => day.format(new Date(iso));
+
+/** The order's card on the Generate page, open and scrolled to. */
+function openOrder(id: string) {
+  void useOrders.getState().focus(id);
+  useNav.getState().go('generate');
+}
+
+/** The pack in the pack editor. */
+function openPack(id: string) {
+  useNav.getState().go('packs');
+  void usePacks.getState().select(id);
+}
+
+function OrderRow({ order }: { order: OrderSummary }) {
+  return (
+    <li>
+      <button
+        type="button"
+        className="prj-item"
+        onClick={() => openOrder(order.id)}
+        title={`Open “${order.title}” on the Generate page`}
+        data-testid="project-order"
+        data-order-id={order.id}
+      >
+        <span className="prj-item-main">
+          <span className="prj-item-name">{order.title}</span>
+          <span className="prj-item-meta">
+            {countsText(order)} · {dateOf(order.createdAt)}
+          </span>
+        </span>
+        <span className={`prj-state ${order.status}`} data-testid="project-order-status">
+          {orderStatusLabel[order.status]}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function PackRow({ pack }: { pack: PackSummary }) {
+  const n = pack.assetCount;
+  return (
+    <li>
+      <button
+        type="button"
+        className="prj-item"
+        onClick={() => openPack(pack.id)}
+        title={`Open “${pack.name}” on the Packs page`}
+        data-testid="project-pack"
+        data-pack-id={pack.id}
+      >
+        {pack.coverAssetId ? (
+          <AssetThumb id={pack.coverAssetId} />
+        ) : (
+          <span className="prj-thumb">
+            <GenIcon name="layers" size={18} />
+          </span>
+        )}
+        <span className="prj-item-main">
+          <span className="prj-item-name">{pack.name}</span>
+          <span className="prj-item-meta">
+            {n.toLocaleString()} {n === 1 ? 'item' : 'items'} · v{pack.version}
+            {pack.exportedAt ? ` · exported ${dateOf(pack.exportedAt)}` : ''}
+          </span>
+        </span>
+        <span
+          className={`prj-state ${pack.exportedAt ? 'fulfilled' : 'draft'}`}
+          data-testid="project-pack-status"
+        >
+          {pack.exportedAt ? 'Exported' : 'Not exported'}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+/** The project's newest orders; a click opens one on the Generate page. */
+function ProjectOrders({ project }: { project: ProjectInfo }) {
+  const orders = useProjects((s) => s.orders);
+  const more = useProjects((s) => s.ordersMore);
+  const ro = project.deleted;
+  // The Generate form offers active projects only.
+  const canOrder = !ro && project.status === 'active';
+  const newOrder = () => {
+    useGenerate.getState().chooseProject(project);
+    useNav.getState().go('generate');
+  };
+  return (
+    <section className="prj-section" aria-label="Orders" data-testid="project-orders">
+      <div className="prj-section-head">
+        <h3>
+          Orders <span className="prj-count">{project.counts.orders}</span>
+        </h3>
+        {canOrder && (
+          <button
+            type="button"
+            className="button"
+            onClick={newOrder}
+            data-testid="project-new-order"
+            title="Open the Generate page with this project chosen and its defaults in the form"
+          >
+            <GenIcon name="sparkle" size={15} /> New order
+          </button>
+        )}
+      </div>
+      {orders === null ? (
+        <p className="prj-hint">Loading its orders…</p>
+      ) : orders.length === 0 ? (
+        <p className="prj-hint" data-testid="project-orders-empty">
+          {ro
+            ? 'A project in the trash takes no new orders.'
+            : canOrder
+              ? 'No orders yet. New order opens the Generate page with this project chosen; its images come back here.'
+              : 'No orders. Set its status to Active to order images into it.'}
+        </p>
+      ) : (
+        <ul className="prj-items">
+          {orders.map((o) => (
+            <OrderRow key={o.id} order={o} />
+          ))}
+        </ul>
+      )}
+      {more && (
+        <p className="prj-hint">
+          The newest {orderPage} of {project.counts.orders.toLocaleString()}; older ones are further
+          down the Generate page’s list.
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The project's packs; a click opens one on the Packs page; New pack makes one in it. */
+function ProjectPacks({ project }: { project: ProjectInfo }) {
+  const packs = useProjects((s) => s.packs);
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const ro = project.deleted;
+  useEffect(() => {
+    setNaming(false);
+    setName('');
+  }, [project.id]);
+  const create = async () => {
+    if (!name.trim() || busy) return;
+    setBusy(true);
+    const made = await useProjects.getState().createPack(name.trim());
+    setBusy(false);
+    if (made) {
+      setNaming(false);
+      setName('');
     }
-  }
-  return out;
+  };
+  return (
+    <section className="prj-section" aria-label="Packs" data-testid="project-packs">
+      <div className="prj-section-head">
+        <h3>
+          Packs <span className="prj-count">{project.counts.packs}</span>
+        </h3>
+        {!ro && !naming && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => setNaming(true)}
+            data-testid="project-new-pack"
+          >
+            <Icon name="packs" size={15} /> New pack
+          </button>
+        )}
+      </div>
+      {naming && (
+        <form
+          className="prj-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <input
+            value={name}
+            autoFocus
+            maxLength={120}
+            placeholder="Name of the pack"
+            aria-label="Name of the new pack"
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setNaming(false)}
+            data-testid="project-new-pack-name"
+          />
+          <button
+            type="button"
+            className="button ghost"
+            onClick={() => setNaming(false)}
+            disabled={busy}
+          >
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button primary"
+            disabled={!name.trim() || busy}
+            data-testid="project-new-pack-create"
+          >
+            Create
+          </button>
+        </form>
+      )}
+      {packs === null ? (
+        <p className="prj-hint">Loading its packs…</p>
+      ) : packs.length === 0 ? (
+        !naming && (
+          <p className="prj-hint" data-testid="project-packs-empty">
+            {ro
+              ? 'A project in the trash holds no packs.'
+              : 'No packs yet. New pack makes one in this project; fill it from the Library or the Packs page.'}
+          </p>
+        )
+      ) : (
+        <ul className="prj-items">
+          {packs.map((p) => (
+            <PackRow key={p.id} pack={p} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 function ConfirmDelete({
@@ -63,7 +290,6 @@ export function ProjectPanel({ project }: { project: ProjectInfo }) {
   const assetsMore = useProjects((s) => s.assetsMore);
   const [name, setName] = useState(project.name);
   const [description, setDescription] = useState(project.description);
-  const [tags, setTags] = useState(project.tags.join(', '));
   const [confirming, setConfirming] = useState(false);
   const [picking, setPicking] = useState<string[] | null>(null);
 
@@ -72,7 +298,6 @@ export function ProjectPanel({ project }: { project: ProjectInfo }) {
     setName(project.name);
     setDescription(project.description);
   }, [project.id, project.name, project.description]);
-  useEffect(() => setTags(project.tags.join(', ')), [project.id, project.tags]);
   useEffect(() => {
     setConfirming(false);
     setPicking(null);
@@ -81,12 +306,6 @@ export function ProjectPanel({ project }: { project: ProjectInfo }) {
   const store = useProjects.getState();
   const ro = project.deleted;
   const dirty = name.trim() !== project.name || description !== project.description;
-  const tagKey = (ts: string[]) =>
-    ts
-      .map((t) => t.toLowerCase())
-      .sort()
-      .join('\u0000');
-  const tagsDirty = tagKey(parseTags(tags)) !== tagKey(project.tags);
 
   const showInLibrary = () => {
     useLibrary.getState().setFilter({ projectId: project.id }, true);
@@ -189,37 +408,24 @@ export function ProjectPanel({ project }: { project: ProjectInfo }) {
         </div>
       </form>
 
-      <form
-        className="prj-section"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (tagsDirty) void store.setTags(project.id, parseTags(tags));
-        }}
-      >
-        <label className="prj-field">
+      <section className="prj-section" aria-label="Tags">
+        <div className="prj-field">
           <span>Tags</span>
-          <span className="prj-row">
-            <input
-              value={tags}
-              disabled={ro}
-              placeholder="client, autumn, print"
-              onChange={(e) => setTags(e.target.value)}
-              data-testid="project-tags"
-            />
-            {!ro && (
-              <button
-                type="submit"
-                className="button"
-                disabled={!tagsDirty}
-                data-testid="project-tags-save"
-              >
-                Set
-              </button>
-            )}
-          </span>
-        </label>
-        <small className="prj-hint">Comma-separated; new tag names are created.</small>
-      </form>
+          <TagChips
+            kind="project"
+            id={project.id}
+            tags={project.tags}
+            disabled={ro}
+            label={`Tags of ${project.name}`}
+            placeholder="client, autumn, print…"
+            onSaved={() => void store.refreshOne(project.id)}
+            testId="project-tags"
+          />
+        </div>
+        {!ro && (
+          <small className="prj-hint">Enter or a comma adds a tag; each change is saved.</small>
+        )}
+      </section>
 
       <section className="prj-section" aria-label="Featured">
         <div className="prj-section-head">
@@ -271,6 +477,9 @@ export function ProjectPanel({ project }: { project: ProjectInfo }) {
           </p>
         )}
       </section>
+
+      <ProjectOrders project={project} />
+      <ProjectPacks project={project} />
 
       <section className="prj-section" aria-label="Assets">
         <div className="prj-section-head">

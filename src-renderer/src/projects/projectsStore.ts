@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import type { GridItem, ProjectInfo, ProjectStatus } from '@contract/index';
+import type {
+  GridItem,
+  OrderSummary,
+  PackSummary,
+  ProjectInfo,
+  ProjectStatus,
+} from '@contract/index';
 import { api } from '../api/client';
 import { toastError } from '../stores/toasts';
 
@@ -14,12 +20,20 @@ interface ProjectsState {
   /** The selected project's assets (the first 60). */
   assets: GridItem[];
   assetsMore: boolean;
+  /** The selected project's newest orders and its packs; null until loaded. */
+  orders: OrderSummary[] | null;
+  ordersMore: boolean;
+  packs: PackSummary[] | null;
   creating: boolean;
   setStatusFilter(f: StatusFilter): void;
   select(id: string | null): void;
   setCreating(v: boolean): void;
   load(): Promise<void>;
   loadAssets(): Promise<void>;
+  loadOrders(): Promise<void>;
+  loadPacks(): Promise<void>;
+  /** A new pack in the selected project. */
+  createPack(name: string): Promise<PackSummary | null>;
   /** Puts a fresh copy of one project in the list (or takes it out when the filter hides it). */
   refreshOne(id: string): Promise<void>;
   create(name: string, description: string): Promise<ProjectInfo | null>;
@@ -32,12 +46,12 @@ interface ProjectsState {
       featuredAssetIds?: string[];
     },
   ): Promise<boolean>;
-  setTags(id: string, tags: string[]): Promise<boolean>;
   remove(id: string): Promise<void>;
   restore(id: string): Promise<void>;
 }
 
 const assetPage = 60;
+export const orderPage = 8;
 
 function visible(p: ProjectInfo, f: StatusFilter): boolean {
   return f === 'all' || (!p.deleted && p.status === f);
@@ -51,6 +65,9 @@ export const useProjects = create<ProjectsState>((set, get) => ({
   selectedId: null,
   assets: [],
   assetsMore: false,
+  orders: null,
+  ordersMore: false,
+  packs: null,
   creating: false,
 
   setStatusFilter(statusFilter) {
@@ -59,8 +76,20 @@ export const useProjects = create<ProjectsState>((set, get) => ({
   },
   select(selectedId) {
     if (selectedId === get().selectedId) return;
-    set({ selectedId, assets: [], assetsMore: false, creating: false });
-    if (selectedId) void get().loadAssets();
+    set({
+      selectedId,
+      assets: [],
+      assetsMore: false,
+      orders: null,
+      ordersMore: false,
+      packs: null,
+      creating: false,
+    });
+    if (selectedId) {
+      void get().loadAssets();
+      void get().loadOrders();
+      void get().loadPacks();
+    }
   },
   setCreating(creating) {
     set(creating ? { creating, selectedId: null } : { creating });
@@ -96,6 +125,44 @@ export const useProjects = create<ProjectsState>((set, get) => ({
     }
   },
 
+  async loadOrders() {
+    const id = get().selectedId;
+    if (!id) return;
+    try {
+      const orders = await api.call('orders.list', { projectId: id, limit: orderPage + 1 });
+      if (get().selectedId !== id) return;
+      set({ orders: orders.slice(0, orderPage), ordersMore: orders.length > orderPage });
+    } catch (err) {
+      if (get().selectedId === id) set({ orders: [] });
+      toastError('Could not load the project’s orders', err);
+    }
+  },
+
+  async loadPacks() {
+    const id = get().selectedId;
+    if (!id) return;
+    try {
+      const packs = await api.call('packs.list', { projectId: id });
+      if (get().selectedId === id) set({ packs });
+    } catch (err) {
+      if (get().selectedId === id) set({ packs: [] });
+      toastError('Could not load the project’s packs', err);
+    }
+  },
+
+  async createPack(name) {
+    const id = get().selectedId;
+    if (!id) return null;
+    try {
+      const pack = await api.call('packs.create', { name, projectId: id });
+      await get().loadPacks();
+      return pack;
+    } catch (err) {
+      toastError('Could not create the pack', err);
+      return null;
+    }
+  },
+
   async refreshOne(id) {
     try {
       const p = await api.call('projects.get', { id });
@@ -109,7 +176,11 @@ export const useProjects = create<ProjectsState>((set, get) => ({
       } else {
         set({ projects: [p, ...list] });
       }
-      if (get().selectedId === id) void get().loadAssets();
+      if (get().selectedId === id) {
+        void get().loadAssets();
+        void get().loadOrders();
+        void get().loadPacks();
+      }
     } catch {
       // Gone or unreachable: the next full load settles it.
       void get().load();
@@ -142,17 +213,6 @@ export const useProjects = create<ProjectsState>((set, get) => ({
     }
   },
 
-  async setTags(id, tags) {
-    try {
-      await api.call('entityTags.set', { kind: 'project', id, tags });
-      await get().refreshOne(id);
-      return true;
-    } catch (err) {
-      toastError('Could not set the tags', err);
-      return false;
-    }
-  },
-
   async remove(id) {
     try {
       await api.call('projects.delete', { id });
@@ -180,9 +240,25 @@ export function subscribeProjectEvents(): () => void {
     ({ id }) => void useProjects.getState().refreshOne(id),
   );
   const offLibrary = api.on('library.changed', () => void useProjects.getState().loadAssets());
+  // Orders change many times a second while they run: the panel's list is read at most once a
+  // second.
+  let ordersTimer: ReturnType<typeof setTimeout> | null = null;
+  const offOrders = api.on('orders.changed', () => {
+    if (!useProjects.getState().selectedId || ordersTimer) return;
+    ordersTimer = setTimeout(() => {
+      ordersTimer = null;
+      void useProjects.getState().loadOrders();
+    }, 1000);
+  });
+  const offPacks = api.on('packs.changed', () => {
+    if (useProjects.getState().selectedId) void useProjects.getState().loadPacks();
+  });
   return () => {
     offProjects();
     offLibrary();
+    offOrders();
+    offPacks();
+    if (ordersTimer) clearTimeout(ordersTimer);
   };
 }
 

@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
  *   last words are kept here so a list never reads job logs. `training_points` is the loss by
  *   step for the chart. The LoRAs a run saves are models rows with `training_id` and the step
  *   or epoch they were saved at; its sample images are assets linked to the training.
+ * - Packs already in the trash leave their project, as deleting a pack now does.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const statements = [
@@ -75,6 +76,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     `ALTER TABLE models ADD COLUMN training_step INTEGER`,
     `ALTER TABLE models ADD COLUMN training_epoch INTEGER`,
     `CREATE INDEX models_training ON models(training_id) WHERE training_id IS NOT NULL`,
+    // Packs in the trash leave their project (as deleting one now does), so its count is true.
+    `UPDATE packs SET project_id = NULL WHERE deleted_at IS NOT NULL AND project_id IS NOT NULL`,
   ];
   for (const s of statements) await sql.raw(s).execute(db);
 }

@@ -10,13 +10,14 @@ import {
 } from '../../contract/packs';
 import { createApi } from '../../core/api/dispatch';
 import type { Atelier } from '../../core/app/atelier';
+import type { ProjectInfo } from '../../contract/projects';
 import { exportPack, packIdByRef } from '../../core/api/host';
 import { formatBytes, printJson, UsageError, type CliIO } from '../output';
 import { openForJobs } from './jobs';
 import { progressBar } from './progressText';
 
 export const packsHelp = `atelier packs list [--json]
-atelier packs create NAME [--license TYPE] [--theme T] [--description D] [--version V] [--json]
+atelier packs create NAME [--license TYPE] [--theme T] [--description D] [--version V] [--project P] [--json]
 atelier packs show PACK [--json]
 atelier packs add PACK ASSET_ID… | --query "full-text search"
 atelier packs remove PACK ASSET_ID…
@@ -41,6 +42,14 @@ function packLine(p: PackSummary): string {
   return `${p.slug.padEnd(28)} ${String(p.assetCount).padStart(5)} assets ${formatBytes(p.totalSizeBytes).padStart(8)}  v${p.version.padEnd(7)} ${licenseLabels[p.licenseType].padEnd(22)} ${exported}`;
 }
 
+/** A project by id or (without case) by name. */
+async function resolveProject(core: Atelier, ref: string): Promise<string> {
+  const list = await api<ProjectInfo[]>(core, 'projects.list', {});
+  const p = list.find((x) => x.id === ref || x.name.toLowerCase() === ref.toLowerCase());
+  if (!p) throw new UsageError(`No project “${ref}” (see the Projects page for their names)`);
+  return p.id;
+}
+
 export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -52,6 +61,7 @@ export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
       theme: { type: 'string' },
       description: { type: 'string' },
       version: { type: 'string' },
+      project: { type: 'string' },
       query: { type: 'string' },
       preset: { type: 'string' },
       out: { type: 'string' },
@@ -91,6 +101,7 @@ export async function packsCommand(argv: string[], io: CliIO): Promise<number> {
           theme: values.theme,
           description: values.description,
           version: values.version,
+          ...(values.project ? { projectId: await resolveProject(core, values.project) } : {}),
         });
         if (values.json) printJson(io, p);
         else io.out(`Created ${p.name} (slug ${p.slug}, id ${p.id})`);

@@ -12,6 +12,7 @@ import { ModelsPage } from './models/ModelsPage';
 import { PacksPage } from './pages/PacksPage';
 import { ProjectsPage } from './projects/ProjectsPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { TrainingPage } from './training/TrainingPage';
 import { UsagePage } from './usage/UsagePage';
 import { useNav } from './stores/navigation';
 import { useSettings } from './stores/settings';
@@ -23,6 +24,7 @@ const pageComponents = {
   generate: GeneratePage,
   workspace: WorkspacePage,
   models: ModelsPage,
+  training: TrainingPage,
   lookups: LookupsPage,
   packs: PacksPage,
   projects: ProjectsPage,

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { GenIcon } from '../generate/GenIcon';
 import { useNav, type Page } from '../stores/navigation';
 import { useStatus } from '../stores/status';
+import { TrainIcon } from '../training/TrainIcon';
 import { Icon } from './Icon';
 import { JobsIndicator } from './JobsIndicator';
 
@@ -20,6 +21,12 @@ const navItems: { page: Page; label: string; icon: string; glyph?: ReactNode }[]
     glyph: <GenIcon name="tray" size={18} />,
   },
   { page: 'models', label: 'Models', icon: 'models', glyph: <GenIcon name="cube" size={18} /> },
+  {
+    page: 'training',
+    label: 'Training',
+    icon: 'training',
+    glyph: <TrainIcon name="train" size={18} />,
+  },
   {
     page: 'lookups',
     label: 'Lookups',

@@ -12,7 +12,23 @@ const overrideKey = {
   ffprobe: 'ffprobePath',
   realesrgan: 'realesrganPath',
   sdcpp: 'sdcppPath',
+  kohya: 'kohyaDir',
 } as const;
+type OverrideKey = (typeof overrideKey)[keyof typeof overrideKey] | 'kohyaPython';
+
+/** A program's second path, beside its first (kohya: its folder, then the Python that runs it). */
+const secondField: Partial<
+  Record<EngineInfo['id'], { key: OverrideKey; label: string; placeholder: string }>
+> = {
+  kohya: {
+    key: 'kohyaPython',
+    label: 'kohya’s Python',
+    placeholder: '/path/to/kohya/venv/bin/python (found beside the folder when empty)',
+  },
+};
+const placeholders: Partial<Record<EngineInfo['id'], string>> = {
+  kohya: '/absolute/path/to/sd-scripts (or kohya_ss)',
+};
 const sourceLabel: Record<EngineInfo['source'], string> = {
   settings: 'set here',
   env: 'environment variable',
@@ -22,8 +38,58 @@ const sourceLabel: Record<EngineInfo['source'], string> = {
   missing: 'not found',
 };
 
-function EngineRow({ e, onSave }: { e: EngineInfo; onSave(path: string | null): Promise<void> }) {
+function OverrideForm({
+  label,
+  placeholder,
+  canReset,
+  onSave,
+  testId,
+}: {
+  label: string;
+  placeholder: string;
+  canReset: boolean;
+  onSave(path: string | null): Promise<void>;
+  testId?: string;
+}) {
   const [draft, setDraft] = useState('');
+  return (
+    <form
+      className="engines-override"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        void onSave(draft.trim() || null).then(() => setDraft(''));
+      }}
+      data-testid={testId}
+    >
+      <input
+        value={draft}
+        onChange={(ev) => setDraft(ev.target.value)}
+        placeholder={placeholder}
+        aria-label={label}
+      />
+      <button className="button" type="submit" disabled={!draft.trim()}>
+        Use
+      </button>
+      {canReset && (
+        <button className="button ghost" type="button" onClick={() => void onSave(null)}>
+          Reset
+        </button>
+      )}
+    </form>
+  );
+}
+
+function EngineRow({
+  e,
+  settings,
+  onSave,
+}: {
+  e: EngineInfo;
+  settings: EnginesStatus['settings'];
+  onSave(key: OverrideKey, path: string | null): Promise<void>;
+}) {
+  const second = secondField[e.id];
+  const secondValue = second ? settings[second.key] : null;
   return (
     <tr data-testid={`engine-${e.id}`}>
       <td>
@@ -37,28 +103,26 @@ function EngineRow({ e, onSave }: { e: EngineInfo; onSave(path: string | null): 
           {e.pools.length ? ` · runs ${e.pools.map((p) => p.toUpperCase()).join(', ')} jobs` : ''}
         </div>
         {e.problem && <div className="engines-problem">{e.problem}</div>}
-        <form
-          className="engines-override"
-          onSubmit={(ev) => {
-            ev.preventDefault();
-            void onSave(draft.trim() || null).then(() => setDraft(''));
-          }}
-        >
-          <input
-            value={draft}
-            onChange={(ev) => setDraft(ev.target.value)}
-            placeholder="/absolute/path/to/program"
-            aria-label={`${e.label} path`}
-          />
-          <button className="button" type="submit" disabled={!draft.trim()}>
-            Use
-          </button>
-          {e.source === 'settings' && (
-            <button className="button ghost" type="button" onClick={() => void onSave(null)}>
-              Reset
-            </button>
-          )}
-        </form>
+        <OverrideForm
+          label={`${e.label} path`}
+          placeholder={placeholders[e.id] ?? '/absolute/path/to/program'}
+          canReset={e.source === 'settings'}
+          onSave={(p) => onSave(overrideKey[e.id], p)}
+        />
+        {second && (
+          <>
+            <div className="muted" style={{ fontSize: 12, marginTop: 8 }}>
+              {second.label}: <span className="mono">{secondValue ?? 'not set here'}</span>
+            </div>
+            <OverrideForm
+              label={second.label}
+              placeholder={second.placeholder}
+              canReset={secondValue !== null}
+              onSave={(p) => onSave(second.key, p)}
+              testId={`engine-${e.id}-second`}
+            />
+          </>
+        )}
       </td>
     </tr>
   );
@@ -133,7 +197,12 @@ export function EnginesPanel() {
             </thead>
             <tbody>
               {status.engines.map((e) => (
-                <EngineRow key={e.id} e={e} onSave={(p) => update({ [overrideKey[e.id]]: p })} />
+                <EngineRow
+                  key={e.id}
+                  e={e}
+                  settings={status.settings}
+                  onSave={(key, p) => update({ [key]: p })}
+                />
               ))}
               <tr data-testid="engine-vulkan">
                 <td>

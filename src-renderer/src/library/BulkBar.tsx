@@ -4,6 +4,8 @@ import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { LibIcon } from './LibIcon';
 import { usePacks } from '../stores/packs';
+import { NewDatasetDialog, type PickedAssets } from '../training/NewDatasetDialog';
+import { TrainIcon } from '../training/TrainIcon';
 import { TagInput } from './TagInput';
 import { useLibrary } from './libraryStore';
 
@@ -34,6 +36,7 @@ export const BulkBar = memo(function BulkBar() {
   );
   const [tagging, setTagging] = useState(false);
   const [theme, setTheme] = useState('');
+  const [dataset, setDataset] = useState<PickedAssets | null>(null);
   const packs = usePacks((p) => p.packs);
   useEffect(() => {
     if (!usePacks.getState().loaded) void usePacks.getState().load();
@@ -165,6 +168,22 @@ export const BulkBar = memo(function BulkBar() {
               ))}
             </select>
           )}
+          <button
+            className="button"
+            onClick={() => {
+              const selection = useLibrary.getState().selection();
+              if (selection)
+                setDataset({
+                  selection,
+                  label: allMatching
+                    ? 'Every asset matching the Library’s filters'
+                    : `${selected.size.toLocaleString()} assets selected in the Library`,
+                });
+            }}
+            data-testid="bulk-make-dataset"
+          >
+            <TrainIcon name="dataset" size={14} /> Make a dataset…
+          </button>
           <button className="button" onClick={() => void toTrash()}>
             <LibIcon name="trash" /> Trash
           </button>
@@ -174,6 +193,7 @@ export const BulkBar = memo(function BulkBar() {
       <button className="icon-button" onClick={clearSelection} aria-label="Clear the selection">
         <LibIcon name="x" />
       </button>
+      {dataset && <NewDatasetDialog picked={dataset} onClose={() => setDataset(null)} />}
     </div>
   );
 });

@@ -5,6 +5,7 @@ export const pages = [
   'generate',
   'workspace',
   'models',
+  'training',
   'lookups',
   'packs',
   'projects',

@@ -64,6 +64,16 @@ describe("kohya's output, as recorded", () => {
     expect(explainKohyaFailure(["ModuleNotFoundError: No module named 'toml'"], 1)).toMatch(
       /has no module “toml”/,
     );
+    // accelerate's launcher error comes last; the trainer's own is the one to tell.
+    expect(
+      explainKohyaFailure(
+        [
+          'OSError: [Errno 28] No space left on device',
+          "subprocess.CalledProcessError: Command '['python', 'train_network.py']' returned non-zero exit status 1.",
+        ],
+        1,
+      ),
+    ).toMatch(/\(OSError: \[Errno 28\] No space left on device\)/);
     expect(explainKohyaFailure(['ValueError: bad resolution'], 1)).toBe(
       'The trainer stopped: ValueError: bad resolution',
     );

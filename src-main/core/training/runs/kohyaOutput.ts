@@ -54,14 +54,17 @@ export function parseEpoch(line: string): { epoch: number; total: number } | nul
  */
 export function explainKohyaFailure(lines: string[], exitCode: number | null): string {
   const text = lines.join('\n');
-  const lastError = [...lines]
-    .reverse()
+  const errorLines = lines
     .map((l) => l.trim())
-    .find(
+    .filter(
       (l) =>
         /^([\w.]+(Error|Exception|Interrupt)|torch\.[\w.]+Error)\b.*:/.test(l) ||
         /^[\w.]+Error$/.test(l),
     );
+  // accelerate's launcher ends every failure with its own CalledProcessError: the trainer's
+  // exception before it is the one that says what happened.
+  const own = errorLines.filter((l) => !l.startsWith('subprocess.CalledProcessError'));
+  const lastError = own.at(-1) ?? errorLines.at(-1);
   const said = lastError
     ? ` (${lastError.length > 300 ? `${lastError.slice(0, 300)}…` : lastError})`
     : '';

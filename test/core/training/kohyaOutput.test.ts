@@ -8,7 +8,7 @@ import {
   parseTotalSteps,
 } from '../../../src-main/core/training/runs/kohyaOutput';
 
-const rec = '../shared/engines/recordings/kohya';
+const rec = 'test/fixtures/engines/recordings/kohya';
 const lines = (file: string) => {
   const s = new LineSplitter();
   return [...s.push(readFileSync(`${rec}/${file}`, 'utf8')), ...s.flush()];
@@ -77,8 +77,11 @@ describe("kohya's output, as recorded", () => {
     expect(explainKohyaFailure(['ValueError: bad resolution'], 1)).toBe(
       'The trainer stopped: ValueError: bad resolution',
     );
-    expect(explainKohyaFailure(['', 'killed'], null)).toBe(
-      'The trainer exited with code unknown: killed.',
+    expect(explainKohyaFailure(['', 'saving state'], -1)).toMatch(
+      /^The trainer was stopped from outside before it could say why.*Resume the run/,
+    );
+    expect(explainKohyaFailure(['saving state'], 3)).toMatch(
+      /^The trainer exited with code 3 without an error message/,
     );
   });
 });

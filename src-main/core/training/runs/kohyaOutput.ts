@@ -77,10 +77,8 @@ export function explainKohyaFailure(lines: string[], exitCode: number | null): s
     return `kohya's Python has no module “${mod[1]}”: install sd-scripts' requirements into the Python set in Settings → Engines.`;
   if (lastError)
     return `The trainer stopped: ${lastError.length > 500 ? `${lastError.slice(0, 500)}…` : lastError}`;
-  const tail = lines
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(-3)
-    .join(' · ');
-  return `The trainer exited with code ${exitCode ?? 'unknown'}${tail ? `: ${tail}` : ''}.`;
+  // No exception printed: killed from outside (out of RAM, a kill -9, a power cut of the GPU).
+  if (exitCode === null || exitCode < 0 || exitCode > 128)
+    return 'The trainer was stopped from outside before it could say why (killed, or out of memory on this computer). Resume the run: it continues from its last save.';
+  return `The trainer exited with code ${exitCode} without an error message; its log (Jobs page) shows its last words. Resume the run to continue from its last save.`;
 }

@@ -13,11 +13,7 @@ function fixLabel(p: DatasetProblem): string | null {
 export function ProblemRow({ p, fixes = true }: { p: DatasetProblem; fixes?: boolean }) {
   const s = useTraining.getState;
   const label = fixes ? fixLabel(p) : null;
-  const fix = () => {
-    if (p.fix === 'bucketing') void s().updateDataset({ bucketing: true });
-    else if (p.fix === 'exclude') void s().exclude(p.assetIds, true);
-    s().setHighlight([]);
-  };
+  const fix = () => void s().fix(p);
   return (
     <li
       className={`trn-problem ${p.severity}`}

@@ -64,6 +64,8 @@ export function NewDatasetDialog({
   const [savedId, setSavedId] = useState('');
   const [tagName, setTagName] = useState('');
   const [name, setName] = useState('');
+  /** Typed by the creator: a source picked later leaves it alone. */
+  const [nameTyped, setNameTyped] = useState(false);
   const [trigger, setTrigger] = useState('');
   const [classWord, setClassWord] = useState('');
   const [repeats, setRepeats] = useState('10');
@@ -108,11 +110,9 @@ export function NewDatasetDialog({
         return tag ? { selection: { query: { tags: [tag.id] } } } : 'Pick one of the tags.';
     }
   };
-  const suggestName = () => {
-    if (name.trim()) return;
-    if (kind === 'collection') setName(collections?.find((c) => c.id === collectionId)?.name ?? '');
-    if (kind === 'saved') setName(saved?.find((s) => s.id === savedId)?.name ?? '');
-    if (kind === 'tag' && tag) setName(tag.name);
+  /** The source's own name as the dataset's, until the creator types one. */
+  const suggest = (n: string | undefined) => {
+    if (!nameTyped) setName(n ?? '');
   };
 
   const submit = async () => {
@@ -217,6 +217,15 @@ export function NewDatasetDialog({
                     onChange={() => {
                       setKind(k.id);
                       setError(null);
+                      suggest(
+                        k.id === 'collection'
+                          ? collections?.find((c) => c.id === collectionId)?.name
+                          : k.id === 'saved'
+                            ? saved?.find((x) => x.id === savedId)?.name
+                            : k.id === 'tag'
+                              ? tagName.trim()
+                              : '',
+                      );
                     }}
                   />
                   {k.label}
@@ -232,8 +241,10 @@ export function NewDatasetDialog({
               <select
                 aria-label="Collection"
                 value={collectionId}
-                onChange={(e) => setCollectionId(e.target.value)}
-                onBlur={suggestName}
+                onChange={(e) => {
+                  setCollectionId(e.target.value);
+                  suggest(collections?.find((c) => c.id === e.target.value)?.name);
+                }}
                 data-testid="new-dataset-collection"
               >
                 {collections?.map((c) => (
@@ -247,8 +258,10 @@ export function NewDatasetDialog({
               <select
                 aria-label="Saved search"
                 value={savedId}
-                onChange={(e) => setSavedId(e.target.value)}
-                onBlur={suggestName}
+                onChange={(e) => {
+                  setSavedId(e.target.value);
+                  suggest(saved?.find((x) => x.id === e.target.value)?.name);
+                }}
               >
                 {saved?.map((s) => (
                   <option key={s.id} value={s.id}>
@@ -264,8 +277,10 @@ export function NewDatasetDialog({
                   list="trn-tag-names"
                   placeholder="Type a tag"
                   value={tagName}
-                  onChange={(e) => setTagName(e.target.value)}
-                  onBlur={suggestName}
+                  onChange={(e) => {
+                    setTagName(e.target.value);
+                    suggest(e.target.value.trim());
+                  }}
                   data-testid="new-dataset-tag"
                 />
                 <datalist id="trn-tag-names">
@@ -284,7 +299,10 @@ export function NewDatasetDialog({
           <input
             id="trn-nd-name"
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => {
+              setName(e.target.value);
+              setNameTyped(true);
+            }}
             placeholder="Ink foxes"
             data-testid="new-dataset-name"
           />

@@ -4,6 +4,7 @@ import type {
   DatasetCheck,
   DatasetDetail,
   DatasetInfo,
+  DatasetProblem,
   MethodInput,
   TrainingDetail,
   TrainingInfo,
@@ -62,6 +63,8 @@ interface TrainingState {
   loadDataset(): Promise<void>;
   runCheck(): Promise<void>;
   setHighlight(ids: readonly string[]): void;
+  /** A check problem's one-click fix: it leaves the list at once; the next check confirms. */
+  fix(problem: DatasetProblem): Promise<void>;
   setFind(patch: Partial<FindState>): void;
   /** Replaces across every caption; resolves to how many changed (null: it failed). */
   replaceAll(): Promise<number | null>;
@@ -173,6 +176,19 @@ export const useTraining = create<TrainingState>((set, get) => ({
   setHighlight(ids) {
     if (ids.length === 0 && get().highlight.size === 0) return;
     set({ highlight: new Set(ids) });
+  },
+
+  async fix(problem) {
+    const check = get().check;
+    if (check) {
+      const problems = check.problems.filter((p) => p !== problem);
+      set({ check: { ...check, problems, ok: !problems.some((p) => p.severity === 'error') } });
+    }
+    set({ highlight: new Set() });
+    if (problem.fix === 'bucketing') {
+      const err = await get().updateDataset({ bucketing: true });
+      if (err) toastError('Could not turn bucketing on', new Error(err));
+    } else if (problem.fix === 'exclude') await get().exclude(problem.assetIds, true);
   },
 
   setFind(patch) {

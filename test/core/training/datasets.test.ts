@@ -1,6 +1,7 @@
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatasetDetail } from '../../../src-main/contract/training';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { addAsset, makeAudio } from '../process/mediaFixtures';
 import { makePicture, seedImages } from './fixtures';
@@ -24,7 +25,7 @@ describe('datasets from a selection', () => {
     const b = await seedImages(t, 2, { status: 'pending', prefix: 'maybe' });
     const r = await create({ selection: { query: {} }, classWord: 'animal', minImages: 3 });
     expect(r.ok).toBe(true);
-    const ds = (r as { value: import('../../../src-main/contract/training').DatasetDetail }).value;
+    const ds = (r as { value: DatasetDetail }).value;
     expect(ds.items.map((i) => i.assetId).sort()).toEqual([...a.ids].sort());
     expect(ds.items.every((i) => !b.ids.includes(i.assetId))).toBe(true);
     expect(ds.items[0]!.caption).toBe('inkzoo, masterpiece, a fox in ink wash, white background');

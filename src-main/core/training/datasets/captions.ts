@@ -9,12 +9,18 @@ import type { CaptionSource } from '../../../contract/training';
 
 const networkTag = /<(?:lora|lyco|hypernet|lycoris|embedding):[^>]*>/gi;
 
+/** Escaped brackets are literal text: parked as private-use characters while emphasis goes. */
+const parked: [string, string][] = [
+  ['\\(', '\uE000'],
+  ['\\)', '\uE001'],
+  ['\\[', '\uE002'],
+  ['\\]', '\uE003'],
+];
+
 /** A prompt as a caption: no LoRA tags, no weights or emphasis brackets, no BREAK. */
 export function promptToCaption(prompt: string): string {
   let s = prompt.replace(networkTag, ' ');
-  // Escaped brackets are literal text; park them while emphasis is removed.
-  s = s.replace(/\\\(/g, '\u0001').replace(/\\\)/g, '\u0002');
-  s = s.replace(/\\\[/g, '\u0003').replace(/\\\]/g, '\u0004');
+  for (const [from, to] of parked) s = s.split(from).join(to);
   // (word:1.2) → word; repeat for nesting.
   for (let i = 0; i < 8; i++) {
     const next = s
@@ -25,11 +31,7 @@ export function promptToCaption(prompt: string): string {
     s = next;
   }
   s = s.replace(/\bBREAK\b/g, ',');
-  s = s
-    .replace(/\u0001/g, '(')
-    .replace(/\u0002/g, ')')
-    .replace(/\u0003/g, '[')
-    .replace(/\u0004/g, ']');
+  for (const [from, to] of parked) s = s.split(to).join(from.slice(1));
   return joinTags(splitTags(s));
 }
 

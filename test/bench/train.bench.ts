@@ -162,8 +162,6 @@ async function overhead(
   steps: number,
 ): Promise<void> {
   const data = path.join(root, `data-${label}`);
-  const argvLog = path.join(root, `argv-${label}.jsonl`);
-  process.env.FAKE_KOHYA_ARGV_LOG = argvLog;
   process.env.ATELIER_KOHYA_DIR = dir;
   process.env.ATELIER_KOHYA_PYTHON = python;
   const core = await openAtelier({ dataDir: data, host: 'cli', services: false });
@@ -216,7 +214,14 @@ async function overhead(
     const trainMs = Date.parse(seg.finished_at) - Date.parse(seg.started_at);
     const jobMs = Date.parse(job.finished_at) - Date.parse(job.started_at);
     // The same command, run directly into a fresh output folder.
-    const argv = JSON.parse(readFileSync(argvLog, 'utf8').trim().split('\n').at(-1)!) as string[];
+    // The command as the job ran it: its log's `$ python …` line (words, or JSON-quoted ones).
+    const logged = readFileSync(path.join(data, 'logs', 'jobs', `${run.jobId}.log`), 'utf8')
+      .split('\n')
+      .filter((l) => / \$ \S+ /.test(l))
+      .at(-1)!;
+    const argv = (logged.slice(logged.indexOf(' $ ') + 3).match(/"(?:\\.|[^"\\])*"|\S+/g) ?? [])
+      .slice(1)
+      .map((w) => (w.startsWith('"') ? (JSON.parse(w) as string) : w));
     const outAt = argv.indexOf('--output_dir') + 1;
     const direct = path.join(root, `direct-${label}`);
     argv[outAt] = direct;
@@ -252,13 +257,10 @@ async function overhead(
       }),
     );
     argv[argv.indexOf('--sample_prompts') + 1] = prompts;
-    const fromLog = process.env.FAKE_KOHYA_ARGV_LOG;
-    delete process.env.FAKE_KOHYA_ARGV_LOG;
     const directMs = await runDirect(python, argv, dir, {
       ...process.env,
       PYTHONUNBUFFERED: '1',
     });
-    process.env.FAKE_KOHYA_ARGV_LOG = fromLog;
     console.log(
       `2. ${label}, ${steps} steps: direct ${fmt(directMs / 1000)} s; through Atelier: training ${fmt(trainMs / 1000)} s (${fmt(directMs / trainMs, 3)}×), whole job with preparation ${fmt(jobMs / 1000)} s (${fmt(directMs / jobMs, 3)}×); ${done.loras.length} LoRAs and ${done.sampleCount} samples registered (target ≥ 0.98×)`,
     );

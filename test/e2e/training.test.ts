@@ -211,6 +211,9 @@ describe('Training in the browser', () => {
         await small.hover();
       },
     });
+    await shootAll(page, 'training-dataset-settings', {
+      prepare: () => tid('ds-save').scrollIntoViewIfNeeded(),
+    });
     await small.getByTestId('check-fix').click();
     // The fixed problem leaves the list at once.
     expect(await small.count()).toBe(0);
@@ -293,6 +296,9 @@ describe('Training in the browser', () => {
     ).toBe(true);
     await poll(() => tid('run-lora').count()).toBe(3);
     await shootAll(page, 'training-run-done');
+    await shootAll(page, 'training-run-loras', {
+      prepare: () => tid('run-loras').scrollIntoViewIfNeeded(),
+    });
   });
 
   it('chooses the step-2 LoRA and uses it in Generate: the LoRA in the form and the trigger token in the prompt', async () => {
@@ -397,9 +403,12 @@ describe('Training in the browser', () => {
     await row.getByLabel('kohya’s Python').fill(python);
     await row.getByTestId('engine-kohya-second').getByRole('button', { name: 'Use' }).click();
     await poll(() => row.textContent()).toContain(`kohya’s Python: ${python}`);
+    await poll(() => row.getByLabel('kohya’s Python').inputValue()).toBe('');
     await row.getByLabel('kohya sd-scripts (LoRA training) path').fill(dir);
     await row.getByRole('button', { name: 'Use' }).first().click();
     await poll(() => row.textContent()).toMatch(/set here/);
+    // The answer comes once every program is probed again (a few seconds): the field empties.
+    await poll(() => row.getByLabel('kohya sd-scripts (LoRA training) path').inputValue()).toBe('');
     expect(await row.textContent()).toContain(dir);
     const settings = await api<{ settings: { kohyaDir: string; kohyaPython: string } }>(
       'engines.status',

@@ -134,11 +134,6 @@ export function CaptionGrid({ items }: { items: DatasetItemInfo[] }) {
     ? Math.max(...items.map((it, i) => (highlight.has(it.assetId) ? i : -1)))
     : -1;
   const shown = items.slice(0, Math.max(limit, lastLit + 1));
-  useEffect(() => {
-    if (!highlight.size) return;
-    const el = document.querySelector<HTMLElement>('.trn-cap.lit');
-    el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  }, [highlight]);
   if (!items.length)
     return <p className="muted trn-empty-grid">This dataset holds no images any more.</p>;
   return (

@@ -1,4 +1,5 @@
 import type { DatasetProblem } from '@contract/index';
+import { AssetImg } from './AssetImg';
 import { plural } from './format';
 import { TrainIcon } from './TrainIcon';
 import { useTraining } from './trainingStore';
@@ -9,7 +10,18 @@ function fixLabel(p: DatasetProblem): string | null {
   return p.assetIds.length === 1 ? 'Leave it out' : `Leave these ${p.assetIds.length} out`;
 }
 
-/** One problem: its words, its assets lit in the grid while pointed at, its one-click fix. */
+const THUMBS = 6;
+
+/** The image's card in the grid, brought into view and lit for a moment. */
+function reveal(assetId: string) {
+  const el = document.querySelector<HTMLElement>(`.trn-cap[data-asset-id="${assetId}"]`);
+  el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+}
+
+/**
+ * One problem: its words, the images it names (lit in the grid while pointed at, shown small
+ * here; one clicked is brought into view), its one-click fix.
+ */
 export function ProblemRow({ p, fixes = true }: { p: DatasetProblem; fixes?: boolean }) {
   const s = useTraining.getState;
   const label = fixes ? fixLabel(p) : null;
@@ -32,15 +44,35 @@ export function ProblemRow({ p, fixes = true }: { p: DatasetProblem; fixes?: boo
       <div className="trn-problem-body">
         <span className="visually-hidden">{p.severity === 'error' ? 'Error: ' : 'Warning: '}</span>
         {p.message}
-        {label && (
-          <button
-            type="button"
-            className="button small trn-problem-fix"
-            onClick={fix}
-            data-testid="check-fix"
-          >
-            {label}
-          </button>
+        {((fixes && p.assetIds.length > 0) || label) && (
+          <div className="trn-problem-foot">
+            {fixes &&
+              p.assetIds.slice(0, THUMBS).map((id) => (
+                <button
+                  key={id}
+                  type="button"
+                  className="trn-problem-thumb"
+                  onClick={() => reveal(id)}
+                  aria-label="Show it in the grid"
+                  title="Show it in the grid"
+                >
+                  <AssetImg id={id} variant="thumb-small" />
+                </button>
+              ))}
+            {fixes && p.assetIds.length > THUMBS && (
+              <span className="trn-problem-more">+{p.assetIds.length - THUMBS}</span>
+            )}
+            {label && (
+              <button
+                type="button"
+                className="button small trn-problem-fix"
+                onClick={fix}
+                data-testid="check-fix"
+              >
+                {label}
+              </button>
+            )}
+          </div>
         )}
       </div>
     </li>

@@ -95,6 +95,12 @@ export function NewDatasetDialog({
     };
   }, [picked]);
 
+  // What was wrong is forgotten once something changes.
+  useEffect(
+    () => setError(null),
+    [kind, collectionId, savedId, tagName, name, trigger, classWord, repeats, resolution],
+  );
+
   const tag = tags?.find((t) => t.name.toLowerCase() === tagName.trim().toLowerCase()) ?? null;
   const source = ():
     | Pick<MethodInput<'datasets.create'>, 'selection' | 'savedSearchId'>

@@ -3,6 +3,13 @@ import { finished } from './format';
 import { TrainIcon } from './TrainIcon';
 import { useTraining } from './trainingStore';
 
+/** How many of the controls a run in this state shows (the row leaves room for them). */
+export function controlCount(st: TrainingInfo['status']): number {
+  if (st === 'queued') return 4;
+  if (st === 'running' || st === 'paused') return 2;
+  return 1 + (st === 'cancelled' || st === 'failed' ? 1 : 0);
+}
+
 /** Pause, Resume, Cancel, move up or down, Delete: what the run's state allows. */
 export function RunControls({
   run,

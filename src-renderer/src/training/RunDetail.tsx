@@ -160,6 +160,9 @@ export function RunDetail({
       .sort((a, b) => a[0] - b[0])
       .map(([step, loss]) => ({ step, loss }));
   }, [extra, detail?.loss]);
+  // The chart's last point is the trainer's latest word on the loss at that step.
+  const lastPoint = points[points.length - 1];
+  const loss = lastPoint && lastPoint.step >= run.step ? lastPoint.loss : run.lastLoss;
   const c = info.config;
   const eta = run.status === 'running' ? duration(run.etaSec) : null;
   const unit = c.saveEveryUnit === 'steps' ? 'step' : 'epoch';
@@ -217,7 +220,7 @@ export function RunDetail({
         <RunBar run={run} />
         <div className="trn-progress-facts" data-testid="run-progress">
           <span>{stepText(run)}</span>
-          <span>loss {lossText(run.lastLoss)}</span>
+          <span>loss {lossText(loss)}</span>
           {eta && <span>about {eta} left</span>}
           {run.status === 'completed' && info.finishedAt && (
             <span>finished {when(info.finishedAt)}</span>

@@ -1,8 +1,9 @@
+import type { CSSProperties } from 'react';
 import type { TrainingInfo } from '@contract/index';
 import { EmptyState } from '../components/PageHeader';
 import { duration, finished, lossText, stepText } from './format';
 import { NcBadge, RunBar, StatusChip, useLiveRun } from './RunBits';
-import { RunControls } from './RunControls';
+import { controlCount, RunControls } from './RunControls';
 import { RunDetail } from './RunDetail';
 import { TrainIcon } from './TrainIcon';
 import { useTraining } from './trainingStore';
@@ -23,6 +24,7 @@ function RunRow({
   return (
     <li
       className={`trn-run ${run.status}${selected ? ' selected' : ''}`}
+      style={{ '--controls': controlCount(run.status) } as CSSProperties}
       data-testid="run-row"
       data-run-id={run.id}
       data-status={run.status}

@@ -397,7 +397,7 @@ export function TrainDialog({ datasetId: initial }: { datasetId: string }) {
           onClick={() => setShowAdvanced(!showAdvanced)}
           data-testid="train-advanced-toggle"
         >
-          <TrainIcon name={showAdvanced ? 'down' : 'back'} size={13} />
+          <TrainIcon name={showAdvanced ? 'chevronDown' : 'chevronRight'} size={14} />
           Advanced <span className="muted">(blank fields take the preset’s value)</span>
         </button>
         {showAdvanced && (
@@ -466,18 +466,6 @@ export function TrainDialog({ datasetId: initial }: { datasetId: string }) {
               <span className="dlg-hint">{adv.saveEveryUnit}; 0 for none</span>
             </div>
             <div className="dlg-field">
-              <label htmlFor="trn-tr-seed">Seed</label>
-              <input
-                id="trn-tr-seed"
-                type="number"
-                min={0}
-                value={adv.seed}
-                placeholder="42"
-                onChange={(e) => set({ seed: e.target.value })}
-                data-testid="train-seed"
-              />
-            </div>
-            <div className="dlg-field">
               <label htmlFor="trn-tr-dim">Network dim</label>
               <input
                 id="trn-tr-dim"
@@ -500,6 +488,18 @@ export function TrainDialog({ datasetId: initial }: { datasetId: string }) {
                 placeholder={String(p?.config.networkAlpha ?? 8)}
                 onChange={(e) => set({ networkAlpha: e.target.value })}
                 data-testid="train-alpha"
+              />
+            </div>
+            <div className="dlg-field">
+              <label htmlFor="trn-tr-seed">Seed</label>
+              <input
+                id="trn-tr-seed"
+                type="number"
+                min={0}
+                value={adv.seed}
+                placeholder="42"
+                onChange={(e) => set({ seed: e.target.value })}
+                data-testid="train-seed"
               />
             </div>
             <div className="dlg-field">

@@ -86,6 +86,7 @@ export function TrainingPage() {
   const datasetId = useTraining((s) => s.datasetId);
   const trainFor = useTraining((s) => s.trainFor);
   const creating = useTraining((s) => s.creating);
+  const noDatasets = useTraining((s) => s.datasets?.length === 0);
   useEffect(() => watchTraining(), []);
   return (
     <div className="page trn-page" data-testid="training-page">
@@ -98,6 +99,8 @@ export function TrainingPage() {
               type="button"
               className="button"
               onClick={() => useTraining.getState().openTrain(datasetId ?? '')}
+              disabled={noDatasets}
+              title={noDatasets ? 'Make a dataset first' : undefined}
               data-testid="training-new-run"
             >
               <TrainIcon name="train" size={15} /> New run

@@ -92,7 +92,8 @@ export interface GridItem {
   deletedAt: string | null;
   /** With a search: where the words matched, split into plain and highlighted runs. */
   snippet?: {
-    field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags';
+    /** `gen`: what it was made with (checkpoint, sampler, LoRA names). */
+    field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags' | 'gen';
     parts: { text: string; hit: boolean }[];
   };
 }

@@ -2,9 +2,10 @@
  * The one search: what a person types becomes FTS5 query text the same way for the Library's
  * box, `atelier assets list --search` and a pack's "add by search", so the same words find the
  * same assets everywhere. Every word is quoted, so FTS5's own syntax (AND, OR, NEAR, column
- * filters, parentheses) in a prompt never becomes a syntax error. The last plain word is a
- * prefix (typing `cyber` finds `cyberpunk`); `word*` is a prefix anywhere, `"two words"` a
- * phrase, `-word` excludes, an upper-case OR separates alternatives. Titles, file names,
+ * filters, parentheses) in a prompt never becomes a syntax error. Every plain word is a prefix
+ * (`cyber` finds `cyberpunk`, `cyber city` finds "cyberpunk cityscape"), as creators type
+ * fragments of what they remember; `"two words"` is an exact phrase (`"cyber"` only the word
+ * cyber), `-word` excludes that exact word, an upper-case OR separates alternatives. Titles, file names,
  * prompts, notes, tags and what an asset was made with (checkpoint, sampler, LoRAs) are searched.
  */
 export interface FtsQuery {
@@ -58,18 +59,15 @@ export function parseSearch(input: string): FtsQuery {
       star: !quoted && raw.endsWith('*'),
     });
   }
-  // The last plain word of each alternative matches as a prefix: "cyber" finds "cyberpunk" as
-  // you type, and "cyber OR vapor" finds both cyberpunk and vaporwave.
-  const lastPlain = new Set(
-    groups.map((g) => g.findLast((t) => !t.quoted && !t.negated && quote(t.text, false) !== null)),
-  );
   const alternatives: string[] = [];
   const negative: string[] = [];
   const terms: { text: string; prefix: boolean }[] = [];
   for (const group of groups) {
     const positive: string[] = [];
     for (const t of group) {
-      const prefix = t.star || lastPlain.has(t);
+      // A plain word is a prefix; a quoted phrase is exact; an excluded word is exact (`-cat`
+      // must not hide every catalogue).
+      const prefix = t.star || (!t.quoted && !t.negated);
       const term = quote(t.text, prefix);
       if (!term) continue;
       (t.negated ? negative : positive).push(term);

@@ -94,9 +94,9 @@ export function queryLibrary(
   };
 }
 
-const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags'] as const;
+const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags', 'gen'] as const;
 /** Which field's snippet a card shows first when several matched. */
-const snippetPreference = ['title', 'prompt', 'tags', 'filename', 'notes'] as const;
+const snippetPreference = ['title', 'prompt', 'tags', 'gen', 'filename', 'notes'] as const;
 
 function attachSnippets(
   sqlite: BetterSqlite3.Database,

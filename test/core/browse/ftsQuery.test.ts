@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { highlight, parseSearch } from '../../../src-main/core/browse/ftsQuery';
 
 describe('parseSearch', () => {
-  it('quotes words, keeps prefixes, phrases, OR and exclusions; the last word typed is a prefix', () => {
+  it('quotes words, keeps prefixes, phrases, OR and exclusions; every plain word is a prefix', () => {
     expect(parseSearch('neon city')).toMatchObject({
-      match: '("neon" AND "city"*)',
+      match: '("neon"* AND "city"*)',
       exclude: null,
     });
     expect(parseSearch('cyber')).toMatchObject({ match: '"cyber"*' });
@@ -18,7 +18,7 @@ describe('parseSearch', () => {
       exclude: '"cartoon"',
     });
     expect(parseSearch('-anime')).toMatchObject({ match: null, exclude: '"anime"' });
-    expect(parseSearch('title:x NEAR(a')).toMatchObject({ match: '("title:x" AND "NEAR(a"*)' });
+    expect(parseSearch('title:x NEAR(a')).toMatchObject({ match: '("title:x"* AND "NEAR(a"*)' });
     expect(parseSearch('say "hi')).toMatchObject({ match: '("say"* AND "hi")' });
     expect(parseSearch('* -- ()')).toMatchObject({ match: null, exclude: null });
     expect(parseSearch('Café*').terms).toEqual([{ text: 'cafe', prefix: true }]);

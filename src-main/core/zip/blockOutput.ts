@@ -98,13 +98,20 @@ export class BlockOutput {
   }
 
   /**
-   * Reads the next bytes of `fh` (from its current position) straight into the stream. Returns
-   * them, valid until the next call (for a CRC), or null at the end of the file.
+   * Reads the next bytes of `fh` (from its current position, or from `position`, at most `max`)
+   * straight into the stream. Returns them, valid until the next call (for a CRC), or null at the
+   * end of the file.
    */
-  async readFrom(fh: FileHandle): Promise<Buffer | null> {
+  async readFrom(
+    fh: FileHandle,
+    position: number | null = null,
+    max = Infinity,
+  ): Promise<Buffer | null> {
     this.throwIfFailed();
     const block = this.ring[this.cur]!;
-    const { bytesRead } = await fh.read(block, this.fill, this.blockSize - this.fill, null);
+    const want = Math.min(this.blockSize - this.fill, max);
+    if (want <= 0) return null;
+    const { bytesRead } = await fh.read(block, this.fill, want, position);
     if (bytesRead === 0) return null;
     const view = block.subarray(this.fill, this.fill + bytesRead);
     this.fill += bytesRead;

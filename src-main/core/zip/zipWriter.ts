@@ -236,6 +236,80 @@ export class ZipWriter {
     return w;
   }
 
+  /**
+   * A stored entry made of pieces: byte ranges of `source`, read straight into the output's
+   * blocks as addFile does, and new bytes in between (a file with its metadata taken out,
+   * packs/stripMetadata.ts). `sourceSize` is the size the pieces were planned against: a file
+   * that changed since is an error.
+   */
+  async addPieces(
+    name: string,
+    source: string,
+    pieces: ({ start: number; end: number } | Buffer)[],
+    opts: AddOptions & { sourceSize: number },
+  ): Promise<WrittenEntry> {
+    this.throwIfAborted();
+    const nameBuf = this.checkName(name);
+    const total = pieces.reduce((s, p) => s + (Buffer.isBuffer(p) ? p.length : p.end - p.start), 0);
+    const zip64 = total >= ZIP64_RESERVE_AT;
+    const e: CentralEntry = {
+      name: nameBuf,
+      method: METHOD_STORE,
+      flags: FLAG_UTF8,
+      dos: toDosTime(opts.mtime ?? new Date()),
+      crc: 0,
+      compressedSize: 0,
+      size: 0,
+      offset: this.offset,
+      isDirectory: false,
+      localZip64: zip64,
+    };
+    const header = localHeader({ ...e, zip64 });
+    this.out.hold(e.offset, e.offset + header.length);
+    await this.out.append(header);
+    const fh = await open(source, 'r');
+    let crc = 0;
+    let size = 0;
+    try {
+      if ((await fh.stat()).size !== opts.sourceSize)
+        throw new Error(`${source} changed while it was being exported`);
+      for (const p of pieces) {
+        this.throwIfAborted();
+        if (Buffer.isBuffer(p)) {
+          await this.out.append(p);
+          crc = zlib.crc32(p, crc);
+          size += p.length;
+          continue;
+        }
+        let at = p.start;
+        while (at < p.end) {
+          this.throwIfAborted();
+          const chunk = await this.out.readFrom(fh, at, p.end - at);
+          if (!chunk) throw new Error(`${source} changed while it was being exported`);
+          crc = zlib.crc32(chunk, crc);
+          size += chunk.length;
+          at += chunk.length;
+          this.options.onBytes?.(chunk.length);
+        }
+      }
+    } finally {
+      await fh.close();
+    }
+    e.crc = crc;
+    e.size = size;
+    e.compressedSize = size;
+    this.out.patch(localSizesPatch({ ...e, zip64 }), e.offset + 14);
+    if (zip64) {
+      this.out.patch(
+        zip64LocalExtraPatch(e.size, e.compressedSize),
+        e.offset + LOCAL_HEADER_FIXED + nameBuf.length + 4,
+      );
+    }
+    const w = this.record(e);
+    this.out.release();
+    return w;
+  }
+
   /** Store: the source is read straight into the output's blocks, which are written behind it. */
   private async copyStored(
     source: string,

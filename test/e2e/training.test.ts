@@ -318,9 +318,10 @@ describe('Training in the browser', () => {
     await shootAll(page, 'training-generate-lora');
   });
 
-  it('queues runs: one trains while the next waits; pause, resume, cancel, delete', async () => {
+  it('queues runs: one trains while the next wait in order; move, pause, resume, cancel, delete; a non-commercial base marks its runs', async () => {
     await nav('Training').click();
     await tid('training-tab').and(page.locator('[data-tab=runs]')).click();
+    await api('models.update', { ref: 'tiny-sd15', nonCommercial: true });
     const start = (name: string) =>
       api<TrainingInfo>('trainings.start', {
         datasetId: dataset.id,
@@ -332,10 +333,25 @@ describe('Training in the browser', () => {
       });
     const a = await start('inkzoo-long');
     const b = await start('inkzoo-next');
+    const c = await start('inkzoo-last');
     const rowA = tid('run-row').and(page.locator(`[data-run-id="${a.id}"]`));
     const rowB = tid('run-row').and(page.locator(`[data-run-id="${b.id}"]`));
+    const rowC = tid('run-row').and(page.locator(`[data-run-id="${c.id}"]`));
     await poll(() => rowA.getAttribute('data-status'), 30_000).toBe('running');
     expect(await rowB.getAttribute('data-status')).toBe('queued');
+    expect(await rowA.getByTestId('run-noncommercial').count()).toBe(1);
+    // The queue's order: B next, then C; C moved up goes first.
+    await poll(() => rowB.getByTestId('run-facts').textContent()).toMatch(/next in line/);
+    expect(await rowB.getByTestId('run-up').isDisabled()).toBe(true);
+    await rowC.getByTestId('run-up').click();
+    await poll(() => rowC.getByTestId('run-facts').textContent()).toMatch(/next in line/);
+    await poll(() => rowB.getByTestId('run-facts').textContent()).toMatch(/second in line/);
+    const queued = await tid('run-row').evaluateAll((els) =>
+      els
+        .filter((e) => e.getAttribute('data-status') === 'queued')
+        .map((e) => e.getAttribute('data-run-id')),
+    );
+    expect(queued).toEqual([c.id, b.id]);
     await poll(() => rowA.getByTestId('run-facts').textContent(), 30_000).toMatch(
       /^[1-9]\d* of 30 steps.*loss \d/,
     );
@@ -344,6 +360,8 @@ describe('Training in the browser', () => {
     await shootAll(page, 'training-queue');
 
     // Pausing the running one lets the next one start; resume puts it back in the queue.
+    await rowC.getByTestId('run-cancel').click();
+    await poll(() => rowC.getAttribute('data-status')).toBe('cancelled');
     await rowA.getByTestId('run-pause').click();
     await poll(() => rowA.getAttribute('data-status')).toBe('paused');
     await poll(() => rowB.getAttribute('data-status'), 30_000).toBe('running');
@@ -357,6 +375,7 @@ describe('Training in the browser', () => {
     await rowB.getByTestId('run-delete').click();
     await poll(() => rowB.count()).toBe(0);
     expect((await api<TrainingInfo[]>('trainings.list', {})).map((r) => r.id)).not.toContain(b.id);
+    await api('models.update', { ref: 'tiny-sd15', nonCommercial: false });
   });
 
   it('lists datasets as cards and makes one from a tag on the Training page', async () => {

@@ -37,26 +37,29 @@ function RunRow({
       >
         <span className="trn-run-top">
           <span className="trn-run-name">{run.name}</span>
-          {run.nonCommercial && <NcBadge />}
-          <StatusChip run={run} />
         </span>
         <span className="trn-run-sub">
-          {run.datasetName} · {run.baseModel.name}
+          <StatusChip run={run} />
+          {run.nonCommercial && <NcBadge />}
+          <span className="trn-run-where" title={`${run.datasetName} · ${run.baseModel.name}`}>
+            {run.datasetName} · {run.baseModel.name}
+          </span>
         </span>
         <RunBar run={run} />
         <span className="trn-run-facts" data-testid="run-facts">
           <span>{stepText(run)}</span>
           <span>loss {lossText(run.lastLoss)}</span>
           {eta && <span>about {eta} left</span>}
-          {run.status === 'queued' && queuePos >= 0 && (
-            <span>{queuePos === 0 ? 'next in line' : `${queuePos + 1}. in line`}</span>
-          )}
+          {run.status === 'queued' && queuePos >= 0 && <span>{inLine(queuePos)}</span>}
         </span>
       </button>
       <RunControls run={stored} queuePos={queuePos} queueLen={queueLen} />
     </li>
   );
 }
+
+const ordinals = ['next', 'second', 'third', 'fourth', 'fifth'];
+const inLine = (pos: number) => `${ordinals[pos] ?? `#${pos + 1}`} in line`;
 
 const rank: Record<TrainingInfo['status'], number> = {
   running: 0,

@@ -94,10 +94,27 @@ export interface DuplicateGroup {
   /** The shared sha256 (exact) or the first member's phash (near). */
   key: string;
   kind: 'exact' | 'near';
-  /** Best first: highest rating, approved, liked, most pixels, largest file, oldest. */
-  assets: (GridItem & { phash: string | null; distance: number })[];
+  /** Best first: in a pack, highest rating, approved, liked, most pixels, largest file, oldest. */
+  assets: (GridItem & {
+    phash: string | null;
+    /** Bits between this perceptual hash and the best one's (near; 0 for exact). */
+    distance: number;
+    /** How alike it is to the best one, in percent: 1 − bits/64 (100 for exact copies). */
+    similarity: number;
+    /** The packs (not trashed) it is in: keep-the-best asks before rejecting it. */
+    packs: { id: string; name: string }[];
+  })[];
   /** Other copies of exact duplicates' bytes on disk (linked by ingest). */
   copies: { assetId: string; path: string; missing: boolean }[];
+}
+
+export interface KeepBestResult extends CurationResult {
+  /** False when nothing was changed because pack members would be rejected without a confirm. */
+  applied: boolean;
+  wouldApprove: number;
+  wouldReject: number;
+  /** Assets it rejects (or would) that are in packs. */
+  packMembers: { id: string; name: string; packs: { id: string; name: string }[] }[];
 }
 
 export const curationMethods = {
@@ -239,7 +256,7 @@ export const curationMethods = {
     z
       .object({
         kind: z.enum(['exact', 'near']),
-        /** Hamming distance between 64-bit perceptual hashes (near only). */
+        /** Most bits apart of 64-bit perceptual hashes (near only): 6 is ≥ 91 % similar. Derived assets never group with their sources or siblings. */
         threshold: z.number().int().min(0).max(12).default(6),
         limit: z.number().int().min(1).max(2000).default(200),
         filter: libraryFilter.optional(),
@@ -254,10 +271,12 @@ export const curationMethods = {
           .array(z.object({ keepId: id, otherIds: z.array(id).min(1).max(1000) }).strict())
           .min(1)
           .max(2000),
+        /** Reject assets that are in packs too; without it, such a plan is returned unapplied. */
+        confirmPackMembers: z.boolean().default(false),
       })
       .strict(),
-    'Approve the kept asset of each group and reject the rest (one undo step).',
-  )<CurationResult>(),
+    'Approve the kept asset of each group and reject the rest (one undo step). An asset in a pack is never rejected without confirmPackMembers: the plan comes back unapplied, naming them.',
+  )<KeepBestResult>(),
 } as const;
 
 export const curationEvents = {

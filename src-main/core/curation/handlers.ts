@@ -11,8 +11,8 @@ import {
   reorderCollections,
   updateCollection,
 } from './collections';
-import { keepBest, setCuration, undoLast } from './curate';
-import { exactDuplicates, nearDuplicates } from './duplicates';
+import { setCuration, undoLast } from './curate';
+import { exactDuplicates, keepBestChecked, nearDuplicates } from './duplicates';
 import { deleteSavedSearch, listSavedSearches, saveSearch } from '../browse/savedSearches';
 import { addTags, createTag, deleteTag, listTags, removeTags, updateTag } from './tags';
 import { emptyTrash, moveToTrash, restoreFromTrash } from './trash';
@@ -48,6 +48,7 @@ export function curationHandlers(core: Atelier): HandlersFor<keyof typeof curati
       kind === 'exact'
         ? exactDuplicates(core.sqlite, limit, filter)
         : nearDuplicates(core.sqlite, threshold, limit, filter),
-    'duplicates.keepBest': ({ groups }) => keepBest(core, groups),
+    'duplicates.keepBest': ({ groups, confirmPackMembers }) =>
+      keepBestChecked(core, groups, confirmPackMembers),
   };
 }

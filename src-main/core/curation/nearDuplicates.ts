@@ -27,6 +27,14 @@ export function hamming(a: { hi: number; lo: number }, b: { hi: number; lo: numb
 }
 
 /**
+ * How alike two 64-bit perceptual hashes say two pictures are, in percent: 100 for equal hashes,
+ * 1 − bits/64 otherwise (6 bits apart is 91 %). What the Duplicates view shows instead of bits.
+ */
+export function similarityPercent(bits: number): number {
+  return Math.round((1 - bits / 64) * 100);
+}
+
+/**
  * Groups of hash indexes (size ≥ 2) connected by Hamming distance ≤ threshold (single linkage),
  * biggest first, at most `limit` groups. Runs in a worker thread so the caller's event loop keeps
  * turning; the arrays are transferred to it and are unusable here afterwards.

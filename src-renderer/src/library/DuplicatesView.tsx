@@ -1,17 +1,28 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DuplicateGroup } from '@contract/index';
+import type { DuplicateGroup, KeepBestResult } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { Stars } from './AssetCard';
 import { displayName, dimensions, formatBytes } from './format';
+import './duplicates.css';
 
-/** Exact duplicates (same bytes) and near-duplicates (similar pictures) with keep-the-best. */
+type Plan = { keepId: string; otherIds: string[] }[];
+
+/** 64-bit perceptual hashes: bits apart → how alike, as people say it. */
+const similarity = (bits: number) => Math.round((1 - bits / 64) * 100);
+
+/**
+ * Exact duplicates (same bytes) and near-duplicates (similar pictures) with keep-the-best.
+ * Upscales and other versions of a picture never show up as its duplicates (the core leaves
+ * them out), and keep-the-best asks before it rejects anything that is in a pack.
+ */
 export function DuplicatesView() {
   const [kind, setKind] = useState<'exact' | 'near'>('near');
   const [threshold, setThreshold] = useState(6);
   const [groups, setGroups] = useState<DuplicateGroup[] | null>(null);
   const [scanned, setScanned] = useState(0);
   const [keep, setKeep] = useState<Record<string, string>>({});
+  const [asking, setAsking] = useState<{ plan: Plan; result: KeepBestResult } | null>(null);
   const load = useCallback(async () => {
     setGroups(null);
     try {
@@ -19,6 +30,7 @@ export function DuplicatesView() {
       setGroups(r.groups);
       setScanned(r.scanned);
       setKeep({});
+      setAsking(null);
     } catch (err) {
       toastError('Could not look for duplicates', err);
       setGroups([]);
@@ -28,16 +40,17 @@ export function DuplicatesView() {
     const t = setTimeout(() => void load(), 150);
     return () => clearTimeout(t);
   }, [load]);
-  const resolve = async (list: DuplicateGroup[]) => {
-    const payload = list.map((g) => {
-      const keepId = keep[g.key] ?? g.assets[0]!.id;
-      return { keepId, otherIds: g.assets.filter((a) => a.id !== keepId).map((a) => a.id) };
-    });
+  const apply = async (plan: Plan, confirmPackMembers: boolean) => {
     try {
-      const r = await api.call('duplicates.keepBest', { groups: payload });
+      const r = await api.call('duplicates.keepBest', { groups: plan, confirmPackMembers });
+      if (!r.applied) {
+        setAsking({ plan, result: r });
+        return;
+      }
+      setAsking(null);
       useToasts.getState().push({
         kind: 'success',
-        title: `Kept ${payload.length}, rejected the rest`,
+        title: `Kept ${plan.length}, rejected ${r.wouldReject}`,
         detail: `${r.changed} assets changed · Ctrl+Z to undo`,
       });
       await load();
@@ -45,9 +58,26 @@ export function DuplicatesView() {
       toastError('Could not apply', err);
     }
   };
+  const resolve = (list: DuplicateGroup[]) =>
+    apply(
+      list.map((g) => {
+        const keepId = keep[g.key] ?? g.assets[0]!.id;
+        return { keepId, otherIds: g.assets.filter((a) => a.id !== keepId).map((a) => a.id) };
+      }),
+      false,
+    );
+  /** The same plan less the pack members: they stay as they are. */
+  const sparePackMembers = (plan: Plan, result: KeepBestResult) => {
+    const spared = new Set(result.packMembers.map((m) => m.id));
+    const rest = plan
+      .map((g) => ({ ...g, otherIds: g.otherIds.filter((id) => !spared.has(id)) }))
+      .filter((g) => g.otherIds.length > 0);
+    if (rest.length) void apply(rest, false);
+    else setAsking(null);
+  };
   return (
     <div className="dup-view" data-testid="duplicates-view">
-      <div className="lib-toolbar">
+      <div className="lib-toolbar dup-toolbar">
         <div className="segmented" role="group" aria-label="Kind of duplicates">
           <button className={kind === 'near' ? 'on' : ''} onClick={() => setKind('near')}>
             Similar images
@@ -62,16 +92,21 @@ export function DuplicatesView() {
         </div>
         {kind === 'near' && (
           <label className="threshold">
-            Similarity
+            At least
             <input
               type="range"
               min={0}
               max={12}
-              value={threshold}
-              onChange={(e) => setThreshold(Number(e.target.value))}
-              aria-label="Distance threshold"
+              step={1}
+              // Left is looser (more groups), right is stricter: the slider reads as similarity.
+              value={12 - threshold}
+              onChange={(e) => setThreshold(12 - Number(e.target.value))}
+              aria-label="Minimum similarity"
+              aria-valuetext={`${similarity(threshold)}% similar`}
             />
-            <span className="muted">≤ {threshold} bits apart</span>
+            <span className="dup-similar" data-testid="dup-threshold">
+              {similarity(threshold)}% similar
+            </span>
           </label>
         )}
         <span className="grow" />
@@ -85,12 +120,55 @@ export function DuplicatesView() {
           </button>
         )}
       </div>
+      {asking && (
+        <section
+          className="dup-confirm"
+          role="alertdialog"
+          aria-labelledby="dup-confirm-title"
+          data-testid="dup-confirm"
+        >
+          <h3 id="dup-confirm-title">
+            {asking.result.packMembers.length === 1
+              ? '1 asset it would reject is in a pack'
+              : `${asking.result.packMembers.length} assets it would reject are in packs`}
+          </h3>
+          <ul>
+            {asking.result.packMembers.map((m) => (
+              <li key={m.id}>
+                {m.name} <span className="muted">in {m.packs.map((p) => p.name).join(', ')}</span>
+              </li>
+            ))}
+          </ul>
+          <div className="actions">
+            <button
+              className="button primary"
+              data-autofocus
+              onClick={() => sparePackMembers(asking.plan, asking.result)}
+              data-testid="dup-spare-packs"
+            >
+              Keep pack members, reject the rest
+            </button>
+            <button
+              className="button danger"
+              onClick={() => void apply(asking.plan, true)}
+              data-testid="dup-reject-packs"
+            >
+              Reject them too
+            </button>
+            <button className="button ghost" onClick={() => setAsking(null)}>
+              Cancel
+            </button>
+          </div>
+        </section>
+      )}
       <div className="dup-groups">
         {groups === null && <p className="muted pad">Looking for duplicates…</p>}
         {groups?.length === 0 && (
           <p className="muted pad">
             No {kind === 'exact' ? 'exact duplicates' : 'similar images'} among{' '}
             {scanned.toLocaleString()} {kind === 'near' ? 'hashed images' : 'hashes'}.
+            {kind === 'near' &&
+              ' Upscales and other versions of a picture are not counted as its duplicates.'}
           </p>
         )}
         {groups?.map((g) => {
@@ -117,6 +195,8 @@ export function DuplicatesView() {
                     className={`dup-item${a.id === keepId ? ' keep' : ''} status-${a.status}`}
                     onClick={() => setKeep({ ...keep, [g.key]: a.id })}
                     title="Keep this one"
+                    data-testid="dup-item"
+                    data-id={a.id}
                   >
                     <img src={api.mediaUrl(a.id, 'thumb-small')} alt="" loading="lazy" />
                     <span className="dup-meta">
@@ -124,8 +204,25 @@ export function DuplicatesView() {
                       <span className="name">{displayName(a)}</span>
                       <span className="muted">
                         {dimensions(a)} · {formatBytes(a.sizeBytes)}
-                        {g.kind === 'near' ? ` · ${a.distance} bits` : ''}
                       </span>
+                      {g.kind === 'near' && a.id !== g.assets[0]!.id && (
+                        <span
+                          className="muted dup-similar"
+                          title={`${a.similarity}% similar to the first picture of the group`}
+                          data-testid="dup-similarity"
+                        >
+                          {a.similarity}% similar
+                        </span>
+                      )}
+                      {a.packs.length > 0 && (
+                        <span
+                          className="dup-pack"
+                          title={`In ${a.packs.map((p) => p.name).join(', ')}`}
+                          data-testid="dup-pack"
+                        >
+                          In {a.packs.length === 1 ? a.packs[0]!.name : `${a.packs.length} packs`}
+                        </span>
+                      )}
                       <Stars rating={a.rating} />
                     </span>
                   </button>

@@ -401,6 +401,42 @@ describe('Training in the browser', () => {
     await tid('new-dataset-create').click();
     await poll(() => tid('dataset-title').textContent()).toBe('Ink study');
     await poll(() => tid('caption-item').count()).toBe(10);
+
+    // Captions written again from the images' tags, the trigger first.
+    await tid('reset-captions').click();
+    const reset = tid('reset-captions-dialog');
+    await reset.waitFor();
+    await reset.getByLabel('From each image’s tags').check();
+    await shootAll(page, 'training-reset-captions');
+    await tid('reset-captions-confirm').click();
+    await poll(() =>
+      tid('caption-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value)),
+    ).toEqual(Array(10).fill('inkstudy, ink study'));
+  });
+
+  it('a run that fails says why, in words', async () => {
+    const study = (await api<DatasetDetail[]>('datasets.list', {})).find(
+      (d) => d.name === 'Ink study',
+    )!;
+    // Queued while the queue waits, then its dataset changes under it: preparing it fails.
+    await api('jobs.pause', {});
+    const r = await api<TrainingInfo>('trainings.start', {
+      datasetId: study.id,
+      baseModel: 'tiny-sd15',
+      steps: 2,
+    });
+    await api('datasets.update', { id: study.id, minImages: 50 });
+    await api('jobs.resume', {});
+    await tid('training-tab').and(page.locator('[data-tab=runs]')).click();
+    const row = tid('run-row').and(page.locator(`[data-run-id="${r.id}"]`));
+    await poll(() => row.getAttribute('data-status'), 30_000).toBe('failed');
+    await row.locator('.trn-run-open').click();
+    await poll(() => tid('run-error').textContent()).toMatch(
+      /The run stopped\..*10 usable images; at least 50 are needed/,
+    );
+    expect(await row.getByTestId('run-resume').count()).toBe(1);
+    expect(await row.getByTestId('run-delete').count()).toBe(1);
+    await shootAll(page, 'training-run-failed');
   });
 
   it('Settings → Engines shows kohya with its folder and a second field for its Python', async () => {

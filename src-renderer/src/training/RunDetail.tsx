@@ -240,7 +240,7 @@ export function RunDetail({
         <div className="trn-alert" role="alert" data-testid="run-error">
           <TrainIcon name="error" />
           <div className="grow">
-            <strong>The trainer stopped.</strong> {info.error ?? 'It gave no reason.'}
+            <strong>The run stopped.</strong> {info.error ?? 'No reason was given.'}
           </div>
         </div>
       )}

@@ -5,7 +5,7 @@
  *   api       src-main/core/api                            — the composition root: handlers,
  *                                                            services, job kinds registered here
  *   domains   core/{ingest,watch,library,browse,curation,media,models,packs,process,system,
- *             desktop,accounts,usage,generate,projects,training}
+ *             desktop,accounts,usage,generate,projects,training,localize}
  *   platform  core/{jobs,engines,thumbs,zip}               — what domains stand on
  *   shared    core/{app,db,datadir,events,settings,log,util}, src-main/contract
  *
@@ -16,7 +16,7 @@
 const hosts = '^src-(main/(electron|server|cli)|preload)/';
 const api = '^src-main/core/api/';
 const domains =
-  '^src-main/core/(ingest|watch|library|browse|curation|media|models|packs|process|system|desktop|accounts|usage|generate|projects|training)/';
+  '^src-main/core/(ingest|watch|library|browse|curation|media|models|packs|process|system|desktop|accounts|usage|generate|projects|training|localize)/';
 const platform = '^src-main/core/(jobs|engines|thumbs|zip)/';
 const shared = '^src-main/(core/(app|db|datadir|events|settings|log|util)/|contract/)';
 const aboveShared = `(${platform})|(${domains})|(${api})|(${hosts})`;

@@ -19,6 +19,8 @@ import * as m0012 from './0012_batches';
 import * as m0013 from './0013_projects';
 import * as m0013b from './0013_prompt_templates';
 import * as m0014 from './0014_training';
+import * as m0015 from './0015_pack_selling';
+import * as m0017 from './0017_localize';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -45,4 +47,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0013_projects', m0013],
   ['0013_prompt_templates', m0013b],
   ['0014_training', m0014],
+  ['0015_pack_selling', m0015],
+  ['0017_localize', m0017],
 ];

@@ -22,6 +22,7 @@ import {
   trainingsCommand,
   trainingsHelp,
 } from './commands/training';
+import { localizeCommand, localizeHelp } from './commands/localize';
 import { tokensCommand, tokensHelp, usersCommand, usersHelp } from './commands/users';
 import { describeError, stdio, UsageError, type CliIO } from './output';
 
@@ -47,6 +48,7 @@ export const commands: Record<string, Command> = {
   datasets: { help: datasetsHelp, run: datasetsCommand },
   train: { help: trainHelp, run: trainCommand },
   trainings: { help: trainingsHelp, run: trainingsCommand },
+  localize: { help: localizeHelp, run: localizeCommand },
   logs: { help: logsHelp, run: logsCommand },
   engines: { help: enginesHelp, run: enginesCommand },
   users: { help: usersHelp, run: usersCommand },

@@ -22,6 +22,7 @@ import { batchesEvents, batchesMethods } from './batches';
 import { projectsEvents, projectsMethods } from './projects';
 import { assistantEvents, assistantMethods } from './assistant';
 import { trainingEvents, trainingMethods } from './training';
+import { localizeEvents, localizeMethods } from './localize';
 
 export * from './define';
 export * from './errors';
@@ -41,6 +42,7 @@ export * from './batches';
 export * from './projects';
 export * from './assistant';
 export * from './training';
+export * from './localize';
 
 export const methods = {
   ...systemMethods,
@@ -59,6 +61,7 @@ export const methods = {
   ...projectsMethods,
   ...assistantMethods,
   ...trainingMethods,
+  ...localizeMethods,
 } as const;
 
 export const events = {
@@ -76,6 +79,7 @@ export const events = {
   ...projectsEvents,
   ...assistantEvents,
   ...trainingEvents,
+  ...localizeEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -17,6 +17,7 @@ import { batchesHandlers } from '../generate/batchHandlers';
 import { projectsHandlers } from '../projects/handlers';
 import { assistantHandlers } from '../generate/assistant/handlers';
 import { trainingHandlers } from '../training/handlers';
+import { localizeHandlers } from '../localize/handlers';
 import type { Handlers } from '../app/handlerTypes';
 
 /** Every domain's handlers merged; `satisfies` makes a missing or extra method a compile error. */
@@ -40,5 +41,6 @@ export function createHandlers(core: Atelier): Handlers {
     ...projectsHandlers(core),
     ...assistantHandlers(core),
     ...trainingHandlers(core),
+    ...localizeHandlers(core),
   } satisfies Handlers;
 }

@@ -3,6 +3,11 @@ import { registerJobKind } from '../jobs/registry';
 import { generateComfyKind, generateSdCppKind, generateSdServerKind } from '../generate/kinds';
 import { hashModelsKind } from '../models/hashJob';
 import { trainLoraKind } from '../training/runs/trainKind';
+import {
+  audioTranslationKind,
+  subtitlesKind,
+  videoTranslationKind,
+} from '../localize/localizeKind';
 import { exportPackJob } from '../packs/exportJob';
 import {
   denoiseAudioKind,
@@ -32,6 +37,9 @@ export const jobKinds: readonly JobKind[] = [
   generateComfyKind,
   hashModelsKind,
   trainLoraKind,
+  subtitlesKind,
+  audioTranslationKind,
+  videoTranslationKind,
 ] as unknown as JobKind[];
 
 /** Idempotent: the api and the services both make sure the kinds are known. */

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { which } from './ffmpeg';
+
+/**
+ * The speech and translation engines localisation drives, found the way every engine is: an
+ * environment variable, then PATH. Never bundled.
+ * - recognition: whisper.cpp's `whisper-cli` with a ggml model the creator chooses
+ *   (ATELIER_WHISPER_BIN, ATELIER_WHISPER_MODEL), else pocketsphinx (0.8's
+ *   `pocketsphinx_continuous` or 5.x's `pocketsphinx`, English model from Debian's
+ *   pocketsphinx-en-us);
+ * - translation: Apertium (`apertium`, with the language pairs installed), or an
+ *   OpenAI-compatible chat server added in Settings → Engines (kind llm);
+ * - speech: espeak-ng.
+ */
+export interface SpeechEngines {
+  whisper: { bin: string; model: string } | null;
+  pocketsphinx: { bin: string; flavour: '0.8' | '5' } | null;
+  apertium: string | null;
+  espeak: string | null;
+  flite: string | null;
+}
+
+export function resolveSpeechEngines(env: NodeJS.ProcessEnv = process.env): SpeechEngines {
+  const whisperBin = env.ATELIER_WHISPER_BIN?.trim() || which('whisper-cli', env);
+  const whisperModel = env.ATELIER_WHISPER_MODEL?.trim();
+  const ps08 = which('pocketsphinx_continuous', env);
+  const ps5 = ps08 ? null : which('pocketsphinx', env);
+  return {
+    whisper:
+      whisperBin && whisperModel && existsSync(whisperModel)
+        ? { bin: whisperBin, model: whisperModel }
+        : null,
+    pocketsphinx: ps08 ? { bin: ps08, flavour: '0.8' } : ps5 ? { bin: ps5, flavour: '5' } : null,
+    apertium: env.ATELIER_APERTIUM_BIN?.trim() || which('apertium', env),
+    espeak: env.ATELIER_ESPEAK_BIN?.trim() || which('espeak-ng', env),
+    flite: which('flite', env),
+  };
+}

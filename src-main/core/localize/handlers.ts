@@ -1,0 +1,22 @@
+import type { localizeMethods } from '../../contract/localize';
+import type { Atelier } from '../app/atelier';
+import type { HandlersFor } from '../app/handlerTypes';
+import {
+  cancelLocalization,
+  localizeEngines,
+  rerunLocalization,
+  startLocalization,
+} from './localizeActions';
+import { getLocalization, listLocalizations, updateCue } from './localizeStore';
+
+export function localizeHandlers(core: Atelier): HandlersFor<keyof typeof localizeMethods> {
+  return {
+    'localize.engines': () => localizeEngines(),
+    'localize.start': (input, ctx) => startLocalization(core, input, ctx.caller.userId),
+    'localize.list': ({ assetId }) => listLocalizations(core, assetId),
+    'localize.get': ({ id }) => getLocalization(core, id),
+    'localize.updateCue': (input) => updateCue(core, input),
+    'localize.rerun': ({ id }, ctx) => rerunLocalization(core, id, ctx.caller.userId),
+    'localize.cancel': ({ id }) => cancelLocalization(core, id),
+  };
+}

@@ -1,0 +1,460 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../contract/errors';
+import type { LocalizationInfo } from '../../contract/localize';
+import type { Atelier } from '../app/atelier';
+import type { AssetRow } from '../db/schema';
+import { statements } from '../db/statements';
+import { requirePath, resolveEngines } from '../engines/resolveEngines';
+import { resolveSpeechEngines } from '../engines/speech';
+import { defineJobKind } from '../jobs/registry';
+import type { JobContext, JobKind, JobOutcome } from '../jobs/types';
+import { loadSource } from '../process/kindSupport';
+import { registerOutput } from '../process/registerOutput';
+import {
+  assembleTrack,
+  burnArgs,
+  conformClip,
+  extractSpeechAudio,
+  mixDub,
+  muxArgs,
+} from './audioSteps';
+import { wordsToCues } from './cueRules';
+import { FIT, fitSpeech } from './fitSpeech';
+import { languageName } from './languages';
+import {
+  cueRows,
+  localizationRow,
+  setCueFields,
+  setLocalization,
+  storeCues,
+  type CueRow,
+  type LocalizationRow,
+} from './localizeStore';
+import { recognize, speak, translateLines, type EngineUse } from './speechSteps';
+import { toSrt, toVtt } from './subtitleFormats';
+import { readWavInfo } from './wav';
+
+const params = z.object({ localizationId: z.string().trim().min(1).max(64) }).strict();
+
+const TRANSLATE_BATCH = 20;
+
+const hash = (...parts: unknown[]) =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+
+/** The persistent folder of a localisation: its subtitles, clips and dub survive its jobs. */
+export function localizationDir(core: Atelier, id: string): string {
+  return path.join(core.layout.root, 'localize', id);
+}
+
+interface Options {
+  originalVolume: number;
+  asrHash?: string;
+}
+
+let rubberband: boolean | null = null;
+async function hasRubberband(ctx: JobContext, ffmpeg: string): Promise<boolean> {
+  if (rubberband === null) {
+    const r = await ctx.spawn(ffmpeg, ['-hide_banner', '-filters'], {
+      label: 'ffmpeg',
+      captureStdout: 'text',
+    });
+    rubberband = /\srubberband\s/.test(r.stdout);
+  }
+  return rubberband;
+}
+
+type Output = LocalizationInfo['outputs'][number];
+
+class Run {
+  uses: EngineUse[] = [];
+  outputs: Output[];
+  constructor(
+    readonly ctx: JobContext,
+    readonly L: LocalizationRow,
+    readonly asset: AssetRow,
+    readonly dir: string,
+    readonly ffmpeg: string,
+    readonly options: Options,
+  ) {
+    this.outputs = (JSON.parse(L.outputs) as Output[]).filter((o) => existsSync(o.path));
+  }
+  get core() {
+    return this.ctx.core;
+  }
+  use(u: EngineUse) {
+    if (!this.uses.some((x) => x.name === u.name)) this.uses.push(u);
+  }
+  output(o: Output) {
+    this.outputs = [
+      ...this.outputs.filter((x) => !(x.kind === o.kind && x.language === o.language)),
+      o,
+    ];
+    setLocalization(this.core, this.L.id, {
+      outputs: JSON.stringify(this.outputs),
+      engines: JSON.stringify(this.uses),
+    });
+  }
+  stem() {
+    return this.asset.filename.replace(/\.[^.]+$/, '');
+  }
+}
+
+/** 1. Transcribe (once per source and engine, unless the creator edited cues). */
+async function transcribe(run: Run): Promise<CueRow[]> {
+  const { ctx, L, asset } = run;
+  const engines = resolveSpeechEngines();
+  const key = hash(
+    asset.sha256,
+    engines.whisper?.model ?? engines.pocketsphinx?.flavour ?? '',
+    L.source_lang,
+  );
+  const have = cueRows(ctx.core, L.id);
+  if (have.length && (run.options.asrHash === key || have.some((c) => c.edited))) {
+    run.use({
+      stage: 'recognition',
+      name: run.uses[0]?.name ?? 'earlier transcription',
+      license: '',
+    });
+    return have;
+  }
+  ctx.progress(0.01, 'Extracting the speech');
+  const wav = ctx.tempPath('speech.wav');
+  await extractSpeechAudio(ctx, run.ffmpeg, asset.path, wav);
+  ctx.progress(0.05, 'Transcribing');
+  const { words, use } = await recognize(ctx, engines, wav, L.source_lang, [0.05, 0.25]);
+  run.use(use);
+  const cues = wordsToCues(words);
+  if (!cues.length)
+    throw new AppError(
+      'invalid_input',
+      `No speech was recognised in ${asset.filename} (silence or music, or speech in a language other than ${languageName(L.source_lang)}).`,
+    );
+  storeCues(ctx.core, L.id, cues);
+  run.options.asrHash = key;
+  statements(ctx.core.sqlite)
+    .get(`UPDATE localizations SET options = ? WHERE id = ?`)
+    .run(JSON.stringify(run.options), L.id);
+  return cueRows(ctx.core, L.id);
+}
+
+async function writeSubtitles(
+  run: Run,
+  lang: string,
+  cues: { startMs: number; endMs: number; text: string }[],
+) {
+  const base = path.join(run.dir, `${run.stem()}.${lang}`);
+  await writeFile(`${base}.srt`, toSrt(cues));
+  await writeFile(`${base}.vtt`, toVtt(cues, lang));
+  run.output({ kind: 'srt', language: lang, path: `${base}.srt`, assetId: null });
+  run.output({ kind: 'vtt', language: lang, path: `${base}.vtt`, assetId: null });
+}
+
+async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Promise<JobOutcome> {
+  const core = ctx.core;
+  const L = localizationRow(core, p.localizationId);
+  const asset = await loadSource(core, L.asset_id, ['video', 'audio'], 'Localisation');
+  if (!asset.has_audio && asset.type === 'video')
+    throw new AppError(
+      'invalid_input',
+      `${asset.filename} has no audio track: there is no speech to transcribe.`,
+    );
+  const ffmpeg = requirePath((await resolveEngines(core)).ffmpeg, 'ffmpeg');
+  const dir = localizationDir(core, L.id);
+  await mkdir(path.join(dir, 'clips'), { recursive: true });
+  const run = new Run(ctx, L, asset, dir, ffmpeg, JSON.parse(L.options) as Options);
+  run.uses = JSON.parse(L.engines) as EngineUse[];
+
+  let cues = await transcribe(run);
+  await writeSubtitles(
+    run,
+    L.source_lang,
+    cues.map((c) => ({ startMs: c.start_ms, endMs: c.end_ms, text: c.text })),
+  );
+  if (L.mode === 'subtitles' || !L.target_lang) {
+    ctx.progress(1, `${cues.length} cues`);
+    return { result: { localizationId: L.id, cues: cues.length } };
+  }
+  const to = L.target_lang;
+  const engines = resolveSpeechEngines();
+  const batches = Math.ceil(cues.length / TRANSLATE_BATCH);
+  // Parts: translation batches, one per cue spoken, the mix, the mux. Each part's input hash is
+  // what it is made from, so an edited cue redoes its own parts and the mix, nothing else.
+  const speakHash = (c: CueRow, next: CueRow | undefined) =>
+    hash(c.translation, to, c.start_ms, c.end_ms, next?.start_ms ?? null, engines.espeak);
+  const planFor = (rows: CueRow[]) => [
+    ...Array.from({ length: batches }, (_, b) => ({
+      label: `Translate ${b * TRANSLATE_BATCH + 1}–${Math.min(rows.length, (b + 1) * TRANSLATE_BATCH)}`,
+      inputHash: hash(
+        L.source_lang,
+        to,
+        rows
+          .slice(b * TRANSLATE_BATCH, (b + 1) * TRANSLATE_BATCH)
+          .map((c) => [c.text, c.translation_edited ? c.translation : null]),
+      ),
+    })),
+    ...rows.map((c, i) => ({
+      label: `Speak cue ${c.idx}`,
+      startMs: c.start_ms,
+      endMs: c.end_ms,
+      inputHash: speakHash(c, rows[i + 1]),
+    })),
+    {
+      label: 'Mix',
+      inputHash: hash(
+        rows.map((c, i) => speakHash(c, rows[i + 1])),
+        run.options.originalVolume,
+      ),
+    },
+    ...(L.mode === 'video'
+      ? [
+          {
+            label: 'Mux',
+            inputHash: hash(
+              rows.map((c, i) => speakHash(c, rows[i + 1])),
+              L.burn_in,
+            ),
+          },
+        ]
+      : []),
+  ];
+  ctx.segments.plan(planFor(cues));
+
+  // 2. Translate, in batches; a translation the creator wrote is kept.
+  for (let b = 0; b < batches; b++) {
+    await ctx.segments.run(b, async () => {
+      const batch = cueRows(core, L.id).slice(b * TRANSLATE_BATCH, (b + 1) * TRANSLATE_BATCH);
+      const todo = batch.filter(
+        (c) => !c.translation_edited && c.translation_hash !== hash(L.source_lang, to, c.text),
+      );
+      if (!todo.length) return { translated: 0 };
+      const { lines, use } = await translateLines(
+        ctx,
+        engines,
+        todo.map((c) => c.text),
+        L.source_lang,
+        to,
+      );
+      run.use(use);
+      todo.forEach((c, i) =>
+        setCueFields(core, L.id, c.idx, {
+          translation: lines[i]!,
+          translation_hash: hash(L.source_lang, to, c.text),
+        }),
+      );
+      return { translated: todo.length };
+    });
+  }
+  cues = cueRows(core, L.id);
+  // The plan again: translations are now known, so the speech parts' hashes are final.
+  ctx.segments.plan(planFor(cues));
+  await writeSubtitles(
+    run,
+    to,
+    cues.map((c) => ({ startMs: c.start_ms, endMs: c.end_ms, text: c.translation ?? '' })),
+  );
+  if (L.mode === 'translate') {
+    ctx.progress(1, `${cues.length} cues in ${languageName(to)}`);
+    return { result: { localizationId: L.id, cues: cues.length } };
+  }
+
+  // 3. Speak each cue and fit it to its slot.
+  const rb = await hasRubberband(ctx, ffmpeg);
+  for (const [i, c] of cues.entries()) {
+    const next = cues[i + 1];
+    const h = speakHash(c, next);
+    const clip = path.join(dir, 'clips', `${String(c.idx).padStart(5, '0')}.wav`);
+    await ctx.segments.run(batches + i, async () => {
+      if (c.clip_hash === h && existsSync(clip)) return { reused: true };
+      const text = (c.translation ?? '').trim();
+      if (!text) {
+        setCueFields(core, L.id, c.idx, {
+          clip_hash: h,
+          clip_ms: 0,
+          speed: null,
+          needs_shorter: 0,
+        });
+        return { empty: true };
+      }
+      const natural = ctx.tempPath(`cue-${c.idx}-natural.wav`);
+      run.use(await speak(ctx, engines, text, to, 1, natural));
+      const naturalMs = (await readWavInfo(natural)).durationMs;
+      const fit = fitSpeech(
+        naturalMs,
+        { startMs: c.start_ms, endMs: c.end_ms },
+        next?.start_ms ?? null,
+      );
+      let take = natural;
+      if (fit.engineRate > 1) {
+        take = ctx.tempPath(`cue-${c.idx}-fast.wav`);
+        await speak(ctx, engines, text, to, fit.engineRate, take);
+      }
+      const ms = await conformClip(ctx, ffmpeg, take, clip, fit.stretch, rb);
+      setCueFields(core, L.id, c.idx, {
+        clip_hash: h,
+        clip_ms: Math.round(ms),
+        speed: Math.round(fit.engineRate * fit.stretch * 100) / 100,
+        needs_shorter: fit.tooLong ? 1 : 0,
+      });
+      core.events.emit('localize.changed', { id: L.id });
+      return { ms: Math.round(ms), fit };
+    });
+    ctx.progress(0.35 + 0.5 * ((i + 1) / cues.length), `Spoke ${i + 1}/${cues.length}`);
+  }
+  cues = cueRows(core, L.id);
+
+  // 4. Mix over the original.
+  const durationMs =
+    Math.round((asset.duration_sec ?? 0) * 1000) || (cues.at(-1)?.end_ms ?? 0) + 1000;
+  const dub = path.join(dir, `${run.stem()}.${to}.dub.m4a`);
+  await ctx.segments.run(batches + cues.length, async () => {
+    const track = ctx.tempPath('dub.wav');
+    await assembleTrack(
+      cues
+        .filter((c) => (c.clip_ms ?? 0) > 0)
+        .map((c, i, all) => ({
+          file: path.join(dir, 'clips', `${String(c.idx).padStart(5, '0')}.wav`),
+          startMs: c.start_ms,
+          endMs: all[i + 1] ? all[i + 1]!.start_ms - FIT.guardMs : durationMs,
+        })),
+      durationMs,
+      track,
+    );
+    await mixDub(
+      ctx,
+      ffmpeg,
+      asset.path,
+      !!asset.has_audio,
+      track,
+      run.options.originalVolume,
+      dub,
+    );
+    return { dub };
+  });
+  run.output({ kind: 'dub', language: to, path: dub, assetId: null });
+  const assetIds: string[] = [];
+  if (L.mode === 'audio') {
+    const tmp = ctx.tempPath('dub.m4a');
+    await copyFile(dub, tmp);
+    const id = await registerOutput(core, {
+      source: asset,
+      tempFile: tmp,
+      suffix: `${to}-dub`,
+      ext: 'm4a',
+      provenance: 'derived',
+      derivation: { kind: 'localize', params: { localizationId: L.id, to }, engines: run.uses },
+      jobId: ctx.jobId,
+      signal: ctx.signal,
+    });
+    assetIds.push(id);
+    run.output({ kind: 'dub', language: to, path: dub, assetId: id });
+  }
+
+  // 5. Mux: the video with the dub (default), the original audio and both subtitles.
+  if (L.mode === 'video') {
+    const ext = /\.(mp4|m4v|mov)$/i.test(asset.path) ? 'mp4' : 'mkv';
+    const muxed = ctx.tempPath(`localized.${ext}`);
+    await ctx.segments.run(batches + cues.length + 1, async () => {
+      await ctx.spawn(
+        ffmpeg,
+        muxArgs({
+          video: asset.path,
+          dub,
+          dubLang: to,
+          originalLang: L.source_lang,
+          keepOriginal: !!asset.has_audio,
+          subtitles: [
+            { file: path.join(dir, `${run.stem()}.${L.source_lang}.srt`), lang: L.source_lang },
+            { file: path.join(dir, `${run.stem()}.${to}.srt`), lang: to },
+          ],
+          out: muxed,
+        }),
+        { label: 'ffmpeg', progressRange: [0.92, 0.97] },
+      );
+      return { muxed: true };
+    });
+    if (existsSync(muxed)) {
+      let burned: string | null = null;
+      if (L.burn_in) {
+        burned = ctx.tempPath(`burned.${ext}`);
+        await ctx.spawn(
+          ffmpeg,
+          burnArgs(muxed, path.join(dir, `${run.stem()}.${to}.srt`), burned),
+          {
+            label: 'ffmpeg',
+            progressRange: [0.97, 0.99],
+          },
+        );
+      }
+      const id = await registerOutput(core, {
+        source: asset,
+        tempFile: muxed,
+        suffix: to,
+        ext,
+        provenance: 'derived',
+        derivation: { kind: 'localize', params: { localizationId: L.id, to }, engines: run.uses },
+        jobId: ctx.jobId,
+        signal: ctx.signal,
+      });
+      assetIds.push(id);
+      run.output({ kind: 'video', language: to, path: '', assetId: id });
+      if (burned) {
+        const bid = await registerOutput(core, {
+          source: asset,
+          tempFile: burned,
+          suffix: `${to}-subtitled`,
+          ext,
+          provenance: 'derived',
+          derivation: {
+            kind: 'localize_burn_in',
+            params: { localizationId: L.id, to },
+            engines: run.uses,
+          },
+          jobId: ctx.jobId,
+          signal: ctx.signal,
+        });
+        assetIds.push(bid);
+        run.output({ kind: 'burned', language: to, path: '', assetId: bid });
+      }
+    }
+  }
+  setLocalization(core, L.id, {
+    engines: JSON.stringify(run.uses),
+    outputs: JSON.stringify(run.outputs),
+    error: null,
+  });
+  return { assetIds, result: { localizationId: L.id, cues: cues.length } };
+}
+
+function kind(name: string): JobKind<typeof params> {
+  return defineJobKind({
+    kind: name,
+    params,
+    pools: ['cpu'],
+    restart: 'resume',
+    maxAttempts: 1,
+    title: (p, core) => {
+      try {
+        const L = localizationRow(core, p.localizationId);
+        const what =
+          L.mode === 'subtitles' || L.mode === 'translate'
+            ? 'Subtitles'
+            : L.mode === 'audio'
+              ? 'Dub'
+              : 'Localise';
+        return `${what}${L.target_lang ? ` → ${languageName(L.target_lang)}` : ''}`;
+      } catch {
+        return 'Localise';
+      }
+    },
+    run: runLocalization,
+  });
+}
+
+/** The three jobs the issue names: subtitles only, a dubbed audio track, a localised video. */
+export const subtitlesKind = kind('subtitles');
+export const audioTranslationKind = kind('audio_translation');
+export const videoTranslationKind = kind('video_translation');

@@ -1,0 +1,218 @@
+import { AppError } from '../../contract/errors';
+import type { JobStatusName } from '../../contract/jobs';
+import type {
+  CueInfo,
+  LocalizationDetail,
+  LocalizationInfo,
+  LocalizeMode,
+} from '../../contract/localize';
+import type { Atelier } from '../app/atelier';
+import { statements } from '../db/statements';
+import { nowIso } from '../util/ids';
+import type { Cue } from './cueRules';
+
+export interface LocalizationRow {
+  id: string;
+  asset_id: string;
+  mode: LocalizeMode;
+  source_lang: string;
+  target_lang: string | null;
+  burn_in: number;
+  options: string;
+  job_id: string | null;
+  engines: string;
+  outputs: string;
+  error: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CueRow {
+  localization_id: string;
+  idx: number;
+  start_ms: number;
+  end_ms: number;
+  text: string;
+  translation: string | null;
+  confidence: number | null;
+  words: string | null;
+  edited: number;
+  translation_edited: number;
+  translation_hash: string | null;
+  clip_hash: string | null;
+  clip_ms: number | null;
+  speed: number | null;
+  needs_shorter: number;
+}
+
+export function localizationRow(core: Atelier, id: string): LocalizationRow {
+  const r = statements(core.sqlite).get(`SELECT * FROM localizations WHERE id = ?`).get(id) as
+    | LocalizationRow
+    | undefined;
+  if (!r) throw new AppError('not_found', 'That localisation does not exist.');
+  return r;
+}
+
+export function cueRows(core: Atelier, id: string): CueRow[] {
+  return statements(core.sqlite).all(
+    `SELECT * FROM loc_cues WHERE localization_id = ? ORDER BY idx`,
+    [id],
+  ) as CueRow[];
+}
+
+function toCue(c: CueRow): CueInfo {
+  return {
+    index: c.idx,
+    startMs: c.start_ms,
+    endMs: c.end_ms,
+    text: c.text,
+    translation: c.translation,
+    confidence: c.confidence,
+    edited: !!c.edited || !!c.translation_edited,
+    needsShorterLine: !!c.needs_shorter,
+    speed: c.speed,
+  };
+}
+
+function toInfo(core: Atelier, r: LocalizationRow): LocalizationInfo {
+  const q = statements(core.sqlite);
+  const job = r.job_id
+    ? (q.get(`SELECT status, progress, error FROM jobs WHERE id = ?`).get(r.job_id) as
+        | { status: JobStatusName; progress: number; error: string | null }
+        | undefined)
+    : undefined;
+  const counts = q
+    .get(
+      `SELECT count(*) n, coalesce(sum(needs_shorter), 0) s FROM loc_cues WHERE localization_id = ?`,
+    )
+    .get(r.id) as { n: number; s: number };
+  const asset = q.get(`SELECT filename FROM assets WHERE id = ?`).get(r.asset_id) as
+    | { filename: string }
+    | undefined;
+  return {
+    id: r.id,
+    assetId: r.asset_id,
+    filename: asset?.filename ?? '',
+    mode: r.mode,
+    from: r.source_lang,
+    to: r.target_lang,
+    burnIn: !!r.burn_in,
+    status: job?.status ?? 'failed',
+    jobId: r.job_id,
+    progress: job?.progress ?? 0,
+    error: job?.status === 'failed' ? (r.error ?? job.error) : null,
+    cueCount: counts.n,
+    needsShorter: counts.s,
+    engines: JSON.parse(r.engines) as LocalizationInfo['engines'],
+    outputs: JSON.parse(r.outputs) as LocalizationInfo['outputs'],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function getLocalizationInfo(core: Atelier, id: string): LocalizationInfo {
+  return toInfo(core, localizationRow(core, id));
+}
+
+export function getLocalization(core: Atelier, id: string): LocalizationDetail {
+  const r = localizationRow(core, id);
+  return { ...toInfo(core, r), cues: cueRows(core, id).map(toCue) };
+}
+
+export function listLocalizations(core: Atelier, assetId?: string): LocalizationInfo[] {
+  const rows = statements(core.sqlite).all(
+    `SELECT * FROM localizations WHERE (? IS NULL OR asset_id = ?) ORDER BY created_at DESC LIMIT 500`,
+    [assetId ?? null, assetId ?? null],
+  ) as LocalizationRow[];
+  return rows.map((r) => toInfo(core, r));
+}
+
+export function setLocalization(
+  core: Atelier,
+  id: string,
+  f: Partial<Pick<LocalizationRow, 'job_id' | 'engines' | 'outputs' | 'error'>>,
+): void {
+  const keys = Object.keys(f) as (keyof typeof f)[];
+  statements(core.sqlite)
+    .get(
+      `UPDATE localizations SET ${keys.map((k) => `${k} = ?`).join(', ')}${keys.length ? ',' : ''} updated_at = ? WHERE id = ?`,
+    )
+    .run(...keys.map((k) => f[k] ?? null), nowIso(), id);
+  core.events.emit('localize.changed', { id });
+}
+
+/** Recognised cues replace what was there, except cues the creator edited, which are kept. */
+export function storeCues(core: Atelier, id: string, cues: Cue[]): void {
+  const q = statements(core.sqlite);
+  core.sqlite.transaction(() => {
+    const edited = cueRows(core, id).some((c) => c.edited);
+    if (edited) return;
+    q.get(`DELETE FROM loc_cues WHERE localization_id = ?`).run(id);
+    const ins = q.get(
+      `INSERT INTO loc_cues (localization_id, idx, start_ms, end_ms, text, confidence, words) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const c of cues)
+      ins.run(id, c.index, c.startMs, c.endMs, c.text, c.confidence, JSON.stringify(c.words));
+  })();
+  core.events.emit('localize.changed', { id });
+}
+
+export function setCueFields(
+  core: Atelier,
+  id: string,
+  idx: number,
+  f: Partial<
+    Pick<
+      CueRow,
+      | 'text'
+      | 'translation'
+      | 'start_ms'
+      | 'end_ms'
+      | 'edited'
+      | 'translation_edited'
+      | 'translation_hash'
+      | 'clip_hash'
+      | 'clip_ms'
+      | 'speed'
+      | 'needs_shorter'
+    >
+  >,
+): void {
+  const keys = Object.keys(f) as (keyof typeof f)[];
+  if (!keys.length) return;
+  statements(core.sqlite)
+    .get(
+      `UPDATE loc_cues SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE localization_id = ? AND idx = ?`,
+    )
+    .run(...keys.map((k) => f[k] ?? null), id, idx);
+}
+
+export function updateCue(
+  core: Atelier,
+  input: {
+    id: string;
+    index: number;
+    text?: string;
+    translation?: string;
+    startMs?: number;
+    endMs?: number;
+  },
+): CueInfo {
+  localizationRow(core, input.id);
+  const cue = cueRows(core, input.id).find((c) => c.idx === input.index);
+  if (!cue) throw new AppError('not_found', `There is no cue ${input.index}.`);
+  const start = input.startMs ?? cue.start_ms;
+  const end = input.endMs ?? cue.end_ms;
+  if (end <= start) throw new AppError('invalid_input', 'A cue must end after it starts.');
+  const timesChanged = start !== cue.start_ms || end !== cue.end_ms;
+  setCueFields(core, input.id, input.index, {
+    ...(input.text !== undefined ? { text: input.text.trim(), edited: 1 } : {}),
+    ...(input.translation !== undefined
+      ? { translation: input.translation.trim(), translation_edited: 1 }
+      : {}),
+    ...(timesChanged ? { start_ms: start, end_ms: end, edited: 1 } : {}),
+  });
+  core.events.emit('localize.changed', { id: input.id });
+  return toCue(cueRows(core, input.id).find((c) => c.idx === input.index)!);
+}

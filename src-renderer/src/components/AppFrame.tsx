@@ -59,6 +59,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
               className={`nav-item${page === item.page ? ' active' : ''}`}
               aria-current={page === item.page ? 'page' : undefined}
               onClick={() => go(item.page)}
+              title={item.label}
             >
               {item.glyph ?? <Icon name={item.icon} />}
               <span>{item.label}</span>
@@ -66,7 +67,17 @@ export function AppFrame({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <JobsIndicator />
-        <div className="sidebar-footer" data-testid="sidebar-status">
+        <div
+          className="sidebar-footer"
+          data-testid="sidebar-status"
+          title={
+            connected
+              ? status
+                ? `${status.assetCount.toLocaleString()} assets · v${status.version}`
+                : 'Connecting…'
+              : 'Reconnecting…'
+          }
+        >
           <span className={`dot ${connected ? 'dot-ok' : 'dot-bad'}`} aria-hidden="true" />
           {connected ? (
             status ? (

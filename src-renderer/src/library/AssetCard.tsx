@@ -79,7 +79,8 @@ export const AssetCard = memo(function AssetCard({
         else startAssetDrag(e, allMatching ? { query: filter } : { ids: [...selected] });
       }}
     >
-      <div className="thumb" style={{ height: width }}>
+      {/* The thumb fills the cell above the caption: square cells, or the row's height in the justified grid. */}
+      <div className="thumb">
         {src ? (
           // elementtiming: the paint of each thumbnail is observable (PerformanceElementTiming),
           // which is how the library bench measures when pictures are shown.

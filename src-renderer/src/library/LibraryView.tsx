@@ -12,6 +12,7 @@ import { Sidebar } from './Sidebar';
 import { TagInput } from './TagInput';
 import { Toolbar } from './Toolbar';
 import { VirtualGrid, type GridLayout } from './VirtualGrid';
+import { useLayout } from './layoutPrefs';
 import { pageSize, subscribeLibraryEvents, useLibrary } from './libraryStore';
 import { useLibraryKeys } from './useLibraryKeys';
 import './library.css';
@@ -32,6 +33,11 @@ export function LibraryView() {
     return subscribeLibraryEvents();
   }, []);
 
+  const gridMode = useLayout((l) => l.gridMode);
+  const aspect = useCallback((i: number) => {
+    const item = useLibrary.getState().items[i];
+    return item?.width && item.height ? item.width / item.height : 1;
+  }, []);
   const onLayout = useCallback((l: GridLayout) => {
     columns.current = l.columns;
   }, []);
@@ -73,6 +79,9 @@ export function LibraryView() {
               <VirtualGrid
                 count={s.items.length}
                 cellSize={s.thumbSize}
+                mode={gridMode}
+                aspect={aspect}
+                layoutKey={s.items}
                 footer={28}
                 gap={10}
                 focus={s.focus}

@@ -8,6 +8,7 @@ import { droppedAssets, isAssetDrag } from './dragAssets';
 import { SidebarPacks } from './SidebarPacks';
 import { LibIcon } from './LibIcon';
 import { useLibrary } from './libraryStore';
+import { useLayout } from './layoutPrefs';
 
 function Item({
   label,
@@ -77,6 +78,9 @@ export const Sidebar = memo(function Sidebar() {
   const [dragId, setDragId] = useState<string | null>(null);
   const [assetOver, setAssetOver] = useState<string | null>(null);
   const [editing, setEditing] = useState<CollectionInfo | null>(null);
+  // Collapsed ([ or the toolbar's button) while browsing; the duplicates view keeps it, as the way back.
+  const open = useLayout((l) => l.sidebarOpen);
+  if (!open && view !== 'duplicates') return null;
   const only = (f: LibraryFilterInput) => {
     if (view === 'duplicates') setView('grid');
     setFilter(f, true);

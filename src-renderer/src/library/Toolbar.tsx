@@ -3,7 +3,9 @@ import { useShallow } from 'zustand/react/shallow';
 import type { FacetValues, LibraryFilterInput, SortKey } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
+import { ImportButton } from './ImportButton';
 import { LibIcon } from './LibIcon';
+import { toggleDetail, useLayout } from './layoutPrefs';
 import { useLibrary } from './libraryStore';
 
 const sortLabels: Record<SortKey, string> = {
@@ -16,7 +18,35 @@ const sortLabels: Record<SortKey, string> = {
   position: 'Collection order',
 };
 
-/** Search box (debounced), sort, view and size, and the less common filters in a panel. */
+/** Outline glyphs the toolbar needs beyond LibIcon's: the two panels and the justified grid. */
+const glyphs = {
+  sidebar: 'M4 5h16v14H4zM9.5 5v14',
+  detail: 'M4 5h16v14H4zM14.5 5v14',
+  justified: 'M4 5h9v6H4zM15 5h5v6h-5zM4 13h5v6H4zM11 13h9v6h-9z',
+} as const;
+
+function Glyph({ name }: { name: keyof typeof glyphs }) {
+  return (
+    <svg
+      width={16}
+      height={16}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.7}
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
+      <path d={glyphs[name]} />
+    </svg>
+  );
+}
+
+/**
+ * Search box (debounced), sort, view and size, and the less common filters in a panel; the
+ * panels' toggles and Import. Three groups that wrap as units when the window is narrow: find
+ * (with Import and the detail toggle beside it), then the view controls on a row of their own.
+ */
 export const Toolbar = memo(function Toolbar() {
   const {
     filter,
@@ -29,6 +59,7 @@ export const Toolbar = memo(function Toolbar() {
     setThumbSize,
     itemCount,
     done,
+    detailOpen,
   } = useLibrary(
     useShallow((s) => ({
       filter: s.filter,
@@ -41,6 +72,15 @@ export const Toolbar = memo(function Toolbar() {
       setThumbSize: s.setThumbSize,
       itemCount: s.items.length,
       done: s.done,
+      detailOpen: s.detailOpen,
+    })),
+  );
+  const { sidebarOpen, toggleSidebar, gridMode, setGridMode } = useLayout(
+    useShallow((l) => ({
+      sidebarOpen: l.sidebarOpen,
+      toggleSidebar: l.toggleSidebar,
+      gridMode: l.gridMode,
+      setGridMode: l.setGridMode,
     })),
   );
   const [text, setText] = useState(filter.search ?? '');
@@ -66,105 +106,151 @@ export const Toolbar = memo(function Toolbar() {
   };
   return (
     <div className="lib-toolbar">
-      <label className="search-box">
-        <LibIcon name="search" />
-        <input
-          type="search"
-          placeholder="Search prompts, names, tags…"
-          title='word* for a prefix, -word to exclude, "a phrase", a OR b'
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            e.stopPropagation();
-            if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
-            if (e.key === 'Enter') setFilter({ search: text.trim() || undefined });
-          }}
-          aria-label="Search the library"
-          data-testid="library-search"
-        />
-      </label>
-      {filter.projectId && <ProjectChip id={filter.projectId} />}
-      <button
-        className={`button${extra ? ' primary' : ''}`}
-        onClick={() => setOpen((o) => !o)}
-        aria-expanded={open}
-        data-testid="filters-button"
-      >
-        Filters{extra ? ` · ${extra}` : ''}
-      </button>
-      <button
-        className="button ghost"
-        onClick={() => void saveSearch()}
-        title="Save this search in the sidebar"
-        aria-label="Save this search"
-        data-testid="save-search"
-      >
-        <LibIcon name="bookmark" />
-      </button>
-      <span className="grow" />
-      <span className="muted shown" data-testid="shown-count">
-        {itemCount.toLocaleString()}
-        {done ? '' : '+'} shown
-      </span>
-      <select
-        aria-label="Sort by"
-        value={sort.key}
-        onChange={(e) =>
-          setSort({
-            key: e.target.value as SortKey,
-            dir: e.target.value === 'name' ? 'asc' : 'desc',
-          })
-        }
-        data-testid="sort-key"
-      >
-        {(Object.keys(sortLabels) as SortKey[])
-          .filter((k) => k !== 'position' || filter.collectionId)
-          .map((k) => (
-            <option key={k} value={k}>
-              {sortLabels[k]}
-            </option>
-          ))}
-      </select>
-      <button
-        className="icon-button"
-        onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
-        title={sort.dir === 'asc' ? 'Ascending' : 'Descending'}
-        aria-label="Sort direction"
-        data-testid="sort-dir"
-      >
-        {sort.dir === 'asc' ? '↑' : '↓'}
-      </button>
-      <div className="segmented" role="group" aria-label="View">
+      <div className="tb-group tb-find">
         <button
-          className={view === 'grid' ? 'on' : ''}
-          onClick={() => setView('grid')}
-          title="Grid"
-          aria-label="Grid view"
+          className={`icon-button panel-toggle${sidebarOpen ? ' on' : ''}`}
+          onClick={toggleSidebar}
+          aria-pressed={sidebarOpen}
+          aria-label="Filter sidebar"
+          title={sidebarOpen ? 'Hide the sidebar ( [ )' : 'Show the sidebar ( [ )'}
+          data-testid="toggle-sidebar"
         >
-          <LibIcon name="grid" />
+          <Glyph name="sidebar" />
+        </button>
+        <label className="search-box">
+          <LibIcon name="search" />
+          <input
+            type="search"
+            placeholder="Search prompts, names, tags…"
+            title='word* for a prefix, -word to exclude, "a phrase", a OR b'
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              e.stopPropagation();
+              if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+              if (e.key === 'Enter') setFilter({ search: text.trim() || undefined });
+            }}
+            aria-label="Search the library"
+            data-testid="library-search"
+          />
+        </label>
+        {filter.projectId && <ProjectChip id={filter.projectId} />}
+        <button
+          className={`button${extra ? ' primary' : ''}`}
+          onClick={() => setOpen((o) => !o)}
+          aria-expanded={open}
+          data-testid="filters-button"
+        >
+          Filters{extra ? ` · ${extra}` : ''}
         </button>
         <button
-          className={view === 'list' ? 'on' : ''}
-          onClick={() => setView('list')}
-          title="List"
-          aria-label="List view"
-          data-testid="list-view"
+          className="button ghost"
+          onClick={() => void saveSearch()}
+          title="Save this search in the sidebar"
+          aria-label="Save this search"
+          data-testid="save-search"
         >
-          <LibIcon name="list" />
+          <LibIcon name="bookmark" />
         </button>
       </div>
-      {view === 'grid' && (
-        <input
-          type="range"
-          min={96}
-          max={360}
-          step={4}
-          value={thumbSize}
-          onChange={(e) => setThumbSize(Number(e.target.value))}
-          aria-label="Thumbnail size"
-          className="size-slider"
-        />
-      )}
+      <div className="tb-group tb-view">
+        <span className="muted shown" data-testid="shown-count">
+          {itemCount.toLocaleString()}
+          {done ? '' : '+'} shown
+        </span>
+        <select
+          aria-label="Sort by"
+          value={sort.key}
+          onChange={(e) =>
+            setSort({
+              key: e.target.value as SortKey,
+              dir: e.target.value === 'name' ? 'asc' : 'desc',
+            })
+          }
+          data-testid="sort-key"
+        >
+          {(Object.keys(sortLabels) as SortKey[])
+            .filter((k) => k !== 'position' || filter.collectionId)
+            .map((k) => (
+              <option key={k} value={k}>
+                {sortLabels[k]}
+              </option>
+            ))}
+        </select>
+        <button
+          className="icon-button"
+          onClick={() => setSort({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })}
+          title={sort.dir === 'asc' ? 'Ascending' : 'Descending'}
+          aria-label="Sort direction"
+          data-testid="sort-dir"
+        >
+          {sort.dir === 'asc' ? '↑' : '↓'}
+        </button>
+        <div className="segmented" role="group" aria-label="View">
+          <button
+            className={view === 'grid' && gridMode === 'square' ? 'on' : ''}
+            onClick={() => {
+              setView('grid');
+              setGridMode('square');
+            }}
+            title="Grid of squares"
+            aria-label="Grid view"
+            aria-pressed={view === 'grid' && gridMode === 'square'}
+            data-testid="grid-view"
+          >
+            <LibIcon name="grid" />
+          </button>
+          <button
+            className={view === 'grid' && gridMode === 'justified' ? 'on' : ''}
+            onClick={() => {
+              setView('grid');
+              setGridMode('justified');
+            }}
+            title="Justified grid (keeps each picture's shape)"
+            aria-label="Justified grid"
+            aria-pressed={view === 'grid' && gridMode === 'justified'}
+            data-testid="justified-view"
+          >
+            <Glyph name="justified" />
+          </button>
+          <button
+            className={view === 'list' ? 'on' : ''}
+            onClick={() => setView('list')}
+            title="List"
+            aria-label="List view"
+            aria-pressed={view === 'list'}
+            data-testid="list-view"
+          >
+            <LibIcon name="list" />
+          </button>
+        </div>
+        {view === 'grid' && (
+          <input
+            type="range"
+            min={96}
+            max={360}
+            step={4}
+            value={thumbSize}
+            onChange={(e) => setThumbSize(Number(e.target.value))}
+            aria-label="Thumbnail size"
+            title={gridMode === 'justified' ? 'Row height' : 'Thumbnail size'}
+            className="size-slider"
+          />
+        )}
+      </div>
+      <div className="tb-group tb-end">
+        <ImportButton />
+        <button
+          className={`icon-button panel-toggle${detailOpen ? ' on' : ''}`}
+          onClick={toggleDetail}
+          aria-pressed={detailOpen}
+          aria-label="Detail panel"
+          title={detailOpen ? 'Hide the detail panel ( ] )' : 'Show the detail panel ( ] )'}
+          data-testid="toggle-detail"
+        >
+          <Glyph name="detail" />
+        </button>
+      </div>
       {open && <FilterPanel onClose={() => setOpen(false)} />}
     </div>
   );

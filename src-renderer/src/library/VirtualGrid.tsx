@@ -1,6 +1,16 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import { layoutJustified, rowAt, rowOf, rowWidths, type JustifiedRows } from './justifiedLayout';
 
 export interface GridLayout {
+  /** Cells per row; in justified mode, the average over the rows (rows differ). */
   columns: number;
   cellWidth: number;
   rowHeight: number;
@@ -15,8 +25,20 @@ export type PicturePhase = 'none' | 'visible' | 'all';
 
 interface Props {
   count: number;
-  /** The cell's target width; columns fill the width evenly. */
+  /**
+   * Square mode: the cell's target width; as many columns as come nearest to it fill the width
+   * evenly. Justified mode: the rows' target height.
+   */
   cellSize: number;
+  /** `justified` keeps each picture's aspect ratio (from `aspect`) in rows that fill the width. */
+  mode?: 'square' | 'justified';
+  /** Width over height of item `index` (justified mode). */
+  aspect?(index: number): number;
+  /**
+   * Changes when the items are replaced rather than appended to (a new query, an edit), so the
+   * justified rows are rebuilt instead of extended.
+   */
+  layoutKey?: unknown;
   /** Extra height under each cell (caption). */
   footer: number;
   gap: number;
@@ -42,6 +64,9 @@ const overscanDelayMs = 150;
 export function VirtualGrid({
   count,
   cellSize,
+  mode = 'square',
+  aspect,
+  layoutKey,
   footer,
   gap,
   focus,
@@ -75,14 +100,41 @@ export function VirtualGrid({
   }, []);
 
   const inner = Math.max(0, width - gap * 2);
-  const columns = Math.max(1, Math.floor((inner + gap) / (cellSize + gap)));
+  // The column count nearest the target size (not the most that fit): at 500 px and 180 px cells,
+  // three of 161 px rather than two of 245 px.
+  const columns = Math.max(1, Math.round((inner + gap) / (cellSize + gap)));
   const cellWidth = Math.floor((inner - gap * (columns - 1)) / columns);
   const rowHeight = cellWidth + footer + gap;
-  const rows = Math.ceil(count / columns);
+
+  const justified = mode === 'justified' && aspect !== undefined;
+  const built = useRef<{ key: unknown; params: string; rows: JustifiedRows; count: number } | null>(
+    null,
+  );
+  const jrows = useMemo(() => {
+    if (!justified || inner <= 0) return null;
+    const params = `${inner}:${cellSize}:${gap}:${footer}`;
+    const prev = built.current;
+    const extend =
+      prev && prev.key === layoutKey && prev.params === params && prev.count <= count
+        ? prev.rows
+        : undefined;
+    const rows = layoutJustified(
+      { count, width: inner, target: cellSize, gap, footer, aspect },
+      extend,
+    );
+    built.current = { key: layoutKey, params, rows, count };
+    return rows;
+  }, [justified, inner, cellSize, gap, footer, count, aspect, layoutKey]);
+
+  const rows = jrows ? jrows.starts.length : Math.ceil(count / columns);
+  const rowTop = (r: number) => gap + (jrows ? jrows.tops[r]! : r * rowHeight);
+  const totalHeight = jrows ? jrows.height + gap : rows * rowHeight + gap;
+  const perRow = jrows ? Math.max(1, Math.round(count / Math.max(1, rows))) : columns;
+  const layoutRowHeight = jrows ? cellSize + footer + gap : rowHeight;
 
   useEffect(
-    () => onLayout?.({ columns, cellWidth, rowHeight }),
-    [columns, cellWidth, rowHeight, onLayout],
+    () => onLayout?.({ columns: perRow, cellWidth, rowHeight: layoutRowHeight }),
+    [perRow, cellWidth, layoutRowHeight, onLayout],
   );
 
   const changePhase = useCallback((next: PicturePhase) => {
@@ -130,17 +182,21 @@ export function VirtualGrid({
   // Keep the focused cell in view when the keyboard moves it.
   useEffect(() => {
     const el = ref.current;
-    if (!el || !rowHeight || focus < 0) return;
-    const row = Math.floor(focus / columns);
-    const top = gap + row * rowHeight;
+    if (!el || !rowHeight || focus < 0 || focus >= count) return;
+    const row = jrows ? rowOf(jrows, focus) : Math.floor(focus / columns);
+    const top = gap + (jrows ? jrows.tops[row]! : row * rowHeight);
+    const h = jrows ? jrows.heights[row]! + footer + gap : rowHeight;
     if (top < el.scrollTop) el.scrollTop = top - gap;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight)
-      el.scrollTop = top + rowHeight - el.clientHeight;
-  }, [focus, columns, rowHeight, gap]);
+    else if (top + h > el.scrollTop + el.clientHeight) el.scrollTop = top + h - el.clientHeight;
+    // Only when the focus moves (or the grid is re-laid), not on every page appended.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus, columns, rowHeight, gap, mode, inner]);
 
   const overscan = 3;
-  const firstVisible = Math.floor(scrollTop / rowHeight);
-  const lastVisible = Math.ceil((scrollTop + height) / rowHeight);
+  const firstVisible = jrows ? rowAt(jrows, scrollTop - gap) : Math.floor(scrollTop / rowHeight);
+  const lastVisible = jrows
+    ? rowAt(jrows, scrollTop + height - gap)
+    : Math.ceil((scrollTop + height) / rowHeight);
   const first = Math.max(0, firstVisible - overscan);
   const last = Math.min(rows - 1, lastVisible + overscan);
   // Ask for the next page while a page's worth is still ahead, so a fast scroll finds it loaded
@@ -152,7 +208,28 @@ export function VirtualGrid({
   }, [lastVisible, rows, aheadRows, onNearEnd]);
 
   const cells: ReactNode[] = [];
-  if (width > 0) {
+  if (width > 0 && jrows && aspect) {
+    for (let r = first; r <= last; r++) {
+      const load =
+        phase === 'all' || (phase === 'visible' && r >= firstVisible && r <= lastVisible);
+      const h = jrows.heights[r]!;
+      const top = rowTop(r);
+      let x = gap;
+      rowWidths(jrows, r, count, { width: inner, gap, aspect }).forEach((w, k) => {
+        const i = jrows.starts[r]! + k;
+        cells.push(
+          <div
+            key={i}
+            className="vgrid-cell"
+            style={{ transform: `translate(${x}px, ${top}px)`, width: w, height: h + footer }}
+          >
+            {renderCell(i, w, load)}
+          </div>,
+        );
+        x += w + gap;
+      });
+    }
+  } else if (width > 0) {
     for (let r = first; r <= last; r++) {
       const load =
         phase === 'all' || (phase === 'visible' && r >= firstVisible && r <= lastVisible);
@@ -164,7 +241,7 @@ export function VirtualGrid({
             key={i}
             className="vgrid-cell"
             style={{
-              transform: `translate(${gap + c * (cellWidth + gap)}px, ${gap + r * rowHeight}px)`,
+              transform: `translate(${gap + c * (cellWidth + gap)}px, ${rowTop(r)}px)`,
               width: cellWidth,
               height: cellWidth + footer,
             }}
@@ -183,10 +260,12 @@ export function VirtualGrid({
       data-testid={testId}
       role="grid"
       aria-rowcount={rows}
-      aria-colcount={columns}
+      aria-colcount={jrows ? undefined : columns}
+      data-layout={jrows ? 'justified' : 'square'}
+      data-columns={jrows ? undefined : columns}
     >
       {count === 0 && empty}
-      <div className="vgrid-spacer" style={{ height: rows * rowHeight + gap }}>
+      <div className="vgrid-spacer" style={{ height: totalHeight }}>
         {cells}
       </div>
     </div>

@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { Icon } from '../components/Icon';
+import { importWithProgress } from '../library/ImportButton';
 import { LibraryView } from '../library/LibraryView';
-import { importFiles as importDropped, useIngest } from '../stores/ingest';
+import { useLayout, useLayoutKeys } from '../library/layoutPrefs';
+import { useIngest } from '../stores/ingest';
 import './LibraryPage.css';
 
 function IngestBanner() {
@@ -68,32 +70,23 @@ function FailuresPanel() {
 }
 
 /**
- * The Library page: the browsing and curation view, with ingest around it (import button,
- * drag-and-drop onto the window, progress while files are added, failures with a retry).
+ * The Library page: the browsing and curation view, with ingest around it (drag-and-drop onto
+ * the window, progress while files are added, failures with a retry; the Import button is in the
+ * toolbar). `[` and `]` collapse the filter sidebar and the detail panel.
  */
 export function LibraryPage() {
   const [dragging, setDragging] = useState(false);
-  const [uploading, setUploading] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const sidebarOpen = useLayout((l) => l.sidebarOpen);
+  useLayoutKeys();
 
   useEffect(() => {
     void useIngest.getState().loadFailures();
   }, []);
 
-  const importFiles = async (files: File[]) => {
-    if (files.length === 0) return;
-    setUploading(`Importing 0 of ${files.length}…`);
-    try {
-      await importDropped(files, (done, total) => setUploading(`Importing ${done} of ${total}…`));
-    } finally {
-      setUploading(null);
-    }
-  };
-
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    void importFiles([...e.dataTransfer.files]);
+    void importWithProgress([...e.dataTransfer.files]);
   };
 
   return (
@@ -115,26 +108,7 @@ export function LibraryPage() {
         <IngestBanner />
         <FailuresPanel />
       </div>
-      <input
-        ref={fileInput}
-        type="file"
-        multiple
-        hidden
-        accept="image/*,audio/*,video/*"
-        data-testid="import-input"
-        onChange={(e) => {
-          void importFiles([...(e.target.files ?? [])]);
-          e.target.value = '';
-        }}
-      />
-      <button
-        className="button primary import-button"
-        onClick={() => fileInput.current?.click()}
-        disabled={uploading !== null}
-      >
-        <Icon name="inbox" size={15} /> {uploading ?? 'Import'}
-      </button>
-      <div className="library-body">
+      <div className="library-body" data-sidebar={sidebarOpen ? 'open' : 'collapsed'}>
         <LibraryView />
       </div>
       {dragging && (

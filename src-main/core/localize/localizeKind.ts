@@ -25,6 +25,7 @@ import {
 import { wordsToCues } from './cueRules';
 import { FIT, fitSpeech } from './fitSpeech';
 import { languageName } from './languages';
+import { disableMp4SubtitleTracks } from './mp4Tracks';
 import {
   cueRows,
   localizationRow,
@@ -374,6 +375,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
         }),
         { label: 'ffmpeg', progressRange: [0.92, 0.97] },
       );
+      if (ext === 'mp4') await disableMp4SubtitleTracks(muxed);
       return { muxed: true };
     });
     if (existsSync(muxed)) {

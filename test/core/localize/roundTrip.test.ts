@@ -1,0 +1,181 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalizationDetail } from '../../../src-main/contract/localize';
+import { JobRunner } from '../../../src-main/core/api/host';
+import { localizationDir } from '../../../src-main/core/localize/localizeKind';
+import { openTestCore, type TestCore } from '../../helpers/core';
+import { waitFor } from '../../helpers/waitFor';
+import { addAsset } from '../process/mediaFixtures';
+import { probe, speakingVideo, speechEnginesProblem } from './speechWorld';
+
+const skip = speechEnginesProblem();
+if (skip) console.info(`localisation round trip skipped: ${skip}`);
+
+let t: TestCore;
+beforeEach(async () => {
+  t = await openTestCore();
+});
+afterEach(() => t.close());
+
+async function runAll(): Promise<void> {
+  const runner = await new JobRunner(t.core, { ignorePause: true }).start();
+  await runner.whenIdle();
+  await runner.dispose();
+}
+
+const three = [
+  { text: 'The quick brown fox jumps over the lazy dog.', atMs: 500 },
+  { text: 'Today we will paint a mountain at sunset.', atMs: 4500 },
+  { text: 'Thank you for watching this short video.', atMs: 9000 },
+];
+
+describe.skipIf(skip !== null)('localising a video with real Debian engines', () => {
+  it('flite speech → English subtitles → Spanish subtitles → Spanish dub → an MP4 with 2 audio and 2 subtitle tracks', async () => {
+    const video = speakingVideo(t.root, three, 13);
+    const assetId = await addAsset(t.core, video);
+    const started = await t.call('localize.start', { assetId, to: 'es' });
+    expect(started).toMatchObject({ mode: 'video', from: 'en', to: 'es', status: 'queued' });
+    await runAll();
+    const d = (await t.call('localize.get', { id: started.id })) as LocalizationDetail;
+    expect(d.error).toBeNull();
+    expect(d.status).toBe('completed');
+    // Recognised: the keywords, each cue within ±0.5 s of its sentence's start.
+    expect(d.cues).toHaveLength(3);
+    const text = d.cues.map((c) => c.text.replace(/\n/g, ' ')).join(' | ');
+    for (const w of ['fox', 'lazy', 'mountain', 'sunset', 'watching', 'video'])
+      expect(text).toContain(w);
+    d.cues.forEach((c, i) => expect(Math.abs(c.startMs - three[i]!.atMs)).toBeLessThanOrEqual(500));
+    // Translated by Apertium, one cue a line.
+    expect(d.cues[0]!.translation).toMatch(/zorro/);
+    expect(d.cues[1]!.translation).toMatch(/montaña/);
+    const out = (kind: string, lang: string) =>
+      d.outputs.find((o) => o.kind === kind && o.language === lang);
+    expect(readFileSync(out('srt', 'en')!.path, 'utf8')).toMatch(
+      /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\n.*fox/,
+    );
+    expect(readFileSync(out('srt', 'es')!.path, 'utf8')).toMatch(/zorro/);
+    expect(readFileSync(out('vtt', 'es')!.path, 'utf8').startsWith('WEBVTT')).toBe(true);
+    expect(d.engines.map((e) => e.name)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pocketsphinx/),
+        'Apertium eng-spa',
+        'espeak-ng (es)',
+      ]),
+    );
+    // The localised video: dub first and default (spa), the original kept (eng), both subtitles off.
+    const v = out('video', 'es')!;
+    const asset = await t.call('assets.get', { id: v.assetId! });
+    const p = probe(asset.path);
+    const audio = p.streams.filter((s) => s.codec_type === 'audio');
+    const subs = p.streams.filter((s) => s.codec_type === 'subtitle');
+    expect(p.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
+    expect(audio.map((s) => [s.tags?.language, s.disposition?.default])).toEqual([
+      ['spa', 1],
+      ['eng', 0],
+    ]);
+    expect(subs.map((s) => [s.codec_name, s.tags?.language, s.disposition?.default])).toEqual([
+      ['mov_text', 'eng', 0],
+      ['mov_text', 'spa', 0],
+    ]);
+    expect(
+      Math.abs(
+        Number(p.format.duration) -
+          probe(video).format.duration.length * 0 -
+          Number(probe(video).format.duration),
+      ),
+    ).toBeLessThanOrEqual(0.1);
+    expect(asset.provenance).toBe('derived');
+  }, 120_000);
+
+  it('subtitles only; a video with no audio and an unknown language pair are refused in words', async () => {
+    const video = speakingVideo(t.root, three.slice(0, 1), 4);
+    const assetId = await addAsset(t.core, video);
+    const s = await t.call('localize.start', { assetId, mode: 'subtitles' });
+    await runAll();
+    const d = await t.call('localize.get', { id: s.id });
+    expect(d.status).toBe('completed');
+    expect(d.outputs.map((o) => `${o.kind}:${o.language}`).sort()).toEqual(['srt:en', 'vtt:en']);
+    const pair = await t.call('localize.start', { assetId, to: 'ja', mode: 'translate' });
+    await runAll();
+    const bad = await t.call('localize.get', { id: pair.id });
+    expect(bad.status).toBe('failed');
+    expect(bad.error).toMatch(
+      /Apertium cannot translate English to Japanese\. Installed pairs: .*eng→spa/,
+    );
+  }, 60_000);
+
+  it('resumes after a stop while speaking cue 5 of 9 without redoing cues 1–4; editing cue 3 redoes cue 3 and the mix only', async () => {
+    const words = [
+      'apples',
+      'rivers',
+      'mountains',
+      'windows',
+      'gardens',
+      'pencils',
+      'candles',
+      'bridges',
+      'flowers',
+    ];
+    const nine = words.map((w, i) => ({ text: `I like ${w} very much.`, atMs: 300 + i * 3000 }));
+    const video = speakingVideo(t.root, nine, 28);
+    const assetId = await addAsset(t.core, video);
+    // espeak-ng, slowed down so the stop lands inside cue 5's speech.
+    process.env.ATELIER_ESPEAK_BIN = path.resolve('test/fakes/slow-espeak.sh');
+    try {
+      const L = await t.call('localize.start', { assetId, to: 'es', mode: 'audio' });
+      const runner = await new JobRunner(t.core, { ignorePause: true }).start();
+      await waitFor(
+        () => {
+          const seg = t.core.sqlite
+            .prepare(`SELECT status FROM job_segments WHERE job_id = ? AND label = 'Speak cue 5'`)
+            .get(L.jobId) as { status: string } | undefined;
+          return seg?.status === 'running';
+        },
+        90_000,
+        'cue 5 being spoken',
+      );
+      await runner.dispose();
+      const segs = () =>
+        t.core.sqlite
+          .prepare(`SELECT label, attempts, status FROM job_segments WHERE job_id = ? ORDER BY idx`)
+          .all(L.jobId) as { label: string; attempts: number; status: string }[];
+      const cue4 = segs().find((s) => s.label === 'Speak cue 4')!;
+      expect(cue4).toMatchObject({ status: 'completed', attempts: 1 });
+      await runAll();
+      let d = (await t.call('localize.get', { id: L.id })) as LocalizationDetail;
+      expect(d.status).toBe('completed');
+      expect(d.cues).toHaveLength(9);
+      for (const n of [1, 2, 3, 4])
+        expect(segs().find((s) => s.label === `Speak cue ${n}`)!.attempts).toBe(1);
+      expect(segs().find((s) => s.label === 'Speak cue 5')!.attempts).toBe(2);
+
+      // Edit cue 3's translation and run again: only its clip and the mix are made again.
+      const clips = path.join(localizationDir(t.core, L.id), 'clips');
+      const mtime = (n: number) =>
+        statSync(path.join(clips, `${String(n).padStart(5, '0')}.wav`)).mtimeMs;
+      const before = Object.fromEntries(d.cues.map((c) => [c.index, mtime(c.index)]));
+      const dub = d.outputs.find((o) => o.kind === 'dub')!.path;
+      const dubBefore = statSync(dub).mtimeMs;
+      await t.call('localize.updateCue', {
+        id: L.id,
+        index: 3,
+        translation: 'Me encantan las montañas.',
+      });
+      await t.call('localize.rerun', { id: L.id });
+      await runAll();
+      d = (await t.call('localize.get', { id: L.id })) as LocalizationDetail;
+      expect(d.status).toBe('completed');
+      expect(d.cues[2]).toMatchObject({ translation: 'Me encantan las montañas.', edited: true });
+      for (const c of d.cues)
+        if (c.index === 3) expect(mtime(3)).toBeGreaterThan(before[3]!);
+        else expect(mtime(c.index)).toBe(before[c.index]);
+      expect(statSync(dub).mtimeMs).toBeGreaterThan(dubBefore);
+      expect(existsSync(dub)).toBe(true);
+      const a = d.outputs.find((o) => o.kind === 'dub' && o.assetId);
+      expect(a).toBeTruthy();
+    } finally {
+      delete process.env.ATELIER_ESPEAK_BIN;
+    }
+  }, 240_000);
+});

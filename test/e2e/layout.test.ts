@@ -267,6 +267,7 @@ describe('the layout at ordinary window sizes', () => {
     await page.getByLabel('New pack name').fill('Layout Pack');
     await page.getByRole('button', { name: 'New pack' }).click();
     await page.getByLabel('Name', { exact: true }).waitFor();
+    await shootAll(page, 'layout-packs');
     for (const [w, h] of viewports) {
       await size(w, h);
       for (const label of ['Name', 'Slug', 'Theme', 'Version', 'License', 'Description']) {
@@ -304,7 +305,6 @@ describe('the layout at ordinary window sizes', () => {
       expect(sideways, `Packs page scrolls sideways at ${w}`).toBeLessThanOrEqual(1);
     }
     await size(1440, 900);
-    await shootAll(page, 'layout-packs');
     expect(errors).toEqual([]);
   });
 });

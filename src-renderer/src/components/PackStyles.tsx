@@ -53,6 +53,14 @@ const css = `
 .pack-pick.on { border-color: var(--accent); }
 .pack-pick .cap { position: absolute; left: 0; right: 0; bottom: 0; font-size: 10.5px; padding: 2px 4px; background: rgba(0,0,0,0.5); color: white; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pack-pick.in { opacity: 0.45; cursor: default; }
+/* Layout at narrow windows: a slimmer pack list, and the form's label/field pairs in one column
+   pair once the editor is under 700 px (at 1024×700 four columns left each field ~130 px). */
+.pack-editor { container-type: inline-size; }
+@media (max-width: 1100px) { .packs-layout { grid-template-columns: 220px minmax(0, 1fr); gap: 16px; } }
+@container (max-width: 700px) {
+  .pack-fields { grid-template-columns: 96px minmax(0, 1fr); }
+  .pack-fields > * { grid-column: auto !important; }
+}
 `;
 
 export function PackStyles() {

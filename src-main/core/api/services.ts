@@ -10,6 +10,8 @@ import { startWatchService } from '../watch/watchService';
 import { startOrderEvents } from '../generate/orderEvents';
 import { startWorkspaceSweep } from '../generate/workspace';
 import { startModelService } from '../models/modelService';
+import { startTrainingEvents } from '../training/trainingEvents';
+import { startLocalizeEvents } from '../localize/localizeEvents';
 import { registerJobKinds } from './jobKinds';
 
 registerJobKinds();
@@ -25,5 +27,9 @@ registerService(async (core) => new JobRunner(core).start());
 registerService(async (core) => startOrderEvents(core));
 
 registerService(async (core) => startWorkspaceSweep(core));
+
+registerService(async (core) => startTrainingEvents(core));
+
+registerService(async (core) => startLocalizeEvents(core));
 
 registerService(async (core) => startModelService(core));

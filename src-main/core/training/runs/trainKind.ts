@@ -216,6 +216,7 @@ async function train(
   const lines: string[] = [];
   let lastStep = state?.step ?? 0;
   const skipped = state?.step ?? 0;
+  let lastLoss: number | null = null;
   const parser: ProgressParser = {
     feed(line) {
       const totalLine = parseTotalSteps(line);
@@ -239,16 +240,18 @@ async function train(
       });
       if (s.step !== lastStep || s.loss !== null) {
         if (s.loss !== null && s.step > 0) recordLoss(core, t.id, s.step, s.loss);
-        if (s.step !== lastStep) {
+        // The loss is the mean so far: it moves within a step as well, and the row follows it.
+        if (s.step !== lastStep || (s.loss !== null && s.loss !== lastLoss)) {
           setTrainingFields(core, t.id, {
             step: s.step,
             total_steps: s.total,
-            last_loss: s.loss,
+            ...(s.loss !== null ? { last_loss: s.loss } : {}),
             eta_sec: s.etaSec,
           });
           emit(core, t.id);
         }
         lastStep = s.step;
+        if (s.loss !== null) lastLoss = s.loss;
       }
       return {
         fraction: s.total ? s.step / s.total : 0,

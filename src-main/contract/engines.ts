@@ -24,6 +24,13 @@ export interface VulkanInfo {
   found: boolean;
   devices: string[];
   problem: string | null;
+  /**
+   * Every device found is a Vulkan driver that runs on the CPU (Mesa's llvmpipe/lavapipe,
+   * SwiftShader): Real-ESRGAN works, but minutes per small image instead of seconds.
+   */
+  software: boolean;
+  /** What that means for upscaling, in words (null on a real GPU or with no device). */
+  note: string | null;
 }
 
 export interface EndpointHealth {

@@ -27,6 +27,52 @@ async function ffVersion(file: string): Promise<string | null> {
   return /version\s+(\S+)/.exec(first)?.[1] ?? (first || null);
 }
 
+/** Vulkan drivers that run on the CPU: they work, at a small fraction of a GPU's speed. */
+const softwareDevice = /llvmpipe|lavapipe|swiftshader|softpipe/i;
+
+/**
+ * What Real-ESRGAN's start-up says about Vulkan: its `[N name] …` device lines (also what
+ * vulkaninfo's `deviceName` lines name, in the same words), whether all of them are drivers
+ * that run on the CPU, and what that means. Pure, so recorded outputs test it.
+ */
+export function vulkanFromProbe(text: string, started = true): VulkanInfo {
+  const devices = [
+    ...new Set(
+      [
+        ...[...text.matchAll(/^\[(\d+) ([^\]]+)\]/gm)].map((m) => `${m[1]}: ${m[2]}`),
+        ...[...text.matchAll(/^\s*GPU(\d+):?[\s\S]*?deviceName\s*=\s*(.+)$/gm)].map(
+          (m) => `${m[1]}: ${m[2]!.trim()}`,
+        ),
+      ].map((d) => d.trim()),
+    ),
+  ];
+  if (!devices.length)
+    return {
+      found: false,
+      devices: [],
+      software: false,
+      note: null,
+      problem: !started
+        ? 'Real-ESRGAN could not be started.'
+        : `No Vulkan device was found${/vkCreateInstance|invalid gpu/i.test(text) ? ` (${text.trim().split('\n').slice(-1)[0]})` : ''}. Install a GPU driver, or Mesa's lavapipe (mesa-vulkan-drivers) to run on the CPU.`,
+    };
+  const software = devices.every((d) => softwareDevice.test(d));
+  const name = /llvmpipe|lavapipe/i.test(devices[0]!)
+    ? 'llvmpipe (lavapipe)'
+    : /swiftshader/i.test(devices[0]!)
+      ? 'SwiftShader'
+      : 'a software renderer';
+  return {
+    found: true,
+    devices,
+    problem: null,
+    software,
+    note: software
+      ? `No GPU: Vulkan runs on the CPU through ${name}. AI upscaling works but is slow (minutes for a small image with the quality model); the fast model is several times quicker, and a lanczos resize is instant.`
+      : null,
+  };
+}
+
 /**
  * Whether Real-ESRGAN finds a Vulkan device. The ncnn binary prints one `[N name] …` line per
  * device while it starts; asking it for a missing input makes it start, list and stop in well
@@ -68,18 +114,7 @@ export async function probeVulkan(
       started = !(err instanceof AppError && err.code === 'engine_missing');
       text = err instanceof Error ? err.message : String(err);
     }
-    const devices = [
-      ...new Set([...text.matchAll(/^\[(\d+) ([^\]]+)\]/gm)].map((m) => `${m[1]}: ${m[2]}`)),
-    ];
-    const info: VulkanInfo = devices.length
-      ? { found: true, devices, problem: null }
-      : {
-          found: false,
-          devices: [],
-          problem: !started
-            ? 'Real-ESRGAN could not be started.'
-            : `No Vulkan device was found${/vkCreateInstance|invalid gpu/i.test(text) ? ` (${text.trim().split('\n').slice(-1)[0]})` : ''}. Install a GPU driver, or Mesa's lavapipe (mesa-vulkan-drivers) to run on the CPU.`,
-        };
+    const info = vulkanFromProbe(text, started);
     vulkanCache.set(bin, info);
     return info;
   } finally {
@@ -128,6 +163,8 @@ export async function enginesStatus(core: Atelier, refresh: boolean): Promise<En
     : {
         found: false,
         devices: [],
+        software: false,
+        note: null,
         problem: 'Real-ESRGAN is not available, so no Vulkan device was looked for.',
       };
   engines.push({

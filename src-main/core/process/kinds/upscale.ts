@@ -6,14 +6,71 @@ import { AppError } from '../../../contract/errors';
 import { upscaleParams } from '../../../contract/process';
 import { readEngineSettings } from '../../engines/engineSettings';
 import { probeVulkan } from '../../engines/probeEngines';
-import { lineParser, parseRealEsrganLine } from '../../engines/progressParsers';
+import { parseRealEsrganLine, type ProgressParser } from '../../engines/progressParsers';
 import { listModels, resolveRealEsrgan } from '../../engines/realesrgan';
+import { formatSeconds, tileEta } from '../../engines/tileEta';
+import type { VulkanInfo } from '../../../contract/engines';
+import type { JobMetrics } from '../../../contract/jobs';
+import type { JobContext } from '../../jobs/types';
 import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, loadSource } from '../kindSupport';
 import { registerOutput } from '../registerOutput';
 
 const params = upscaleParams.extend(assetIdField);
+
+/**
+ * Real-ESRGAN's `NN.NN%` lines as progress, the tile count and an ETA measured from the tiles
+ * done (none before the first one finishes), and what it runs on when that is the CPU. The
+ * metrics go out from `onProgress`, after the job's progress has moved: sent from the parser
+ * they would reach the Jobs page with the previous fraction.
+ */
+export function realEsrganProgress(
+  ctx: Pick<JobContext, 'metrics'>,
+  device: string | null,
+  now: () => number = () => performance.now(),
+): { parser: ProgressParser; onProgress: () => void } {
+  const eta = tileEta();
+  const where = device ? ` on the CPU (${device})` : '';
+  let pending: JobMetrics | null = null;
+  return {
+    parser: {
+      feed(line) {
+        const p = parseRealEsrganLine(line);
+        if (!p) return null;
+        const e = eta.update(p.fraction, now());
+        pending =
+          e.tiles !== null || e.etaSec !== null
+            ? {
+                ...(e.tiles !== null ? { step: e.tilesDone!, total: e.tiles } : {}),
+                ...(e.secPerTile !== null ? { secPerIt: Math.round(e.secPerTile * 10) / 10 } : {}),
+                ...(e.etaSec !== null ? { etaSec: e.etaSec } : {}),
+              }
+            : null;
+        const message =
+          e.tiles !== null
+            ? `Tile ${Math.min(e.tiles, e.tilesDone! + 1)} of ${e.tiles}${e.secPerTile !== null ? `, ${formatSeconds(e.secPerTile)} each` : ''}${where}`
+            : `Upscaling the first tile${where}`;
+        return { fraction: p.fraction, message };
+      },
+    },
+    onProgress() {
+      if (pending) ctx.metrics(pending);
+      pending = null;
+    },
+  };
+}
+
+/** The software renderer's short name for messages ("llvmpipe"), or null on a real GPU. */
+function softwareDevice(vulkan: VulkanInfo | null): string | null {
+  if (!vulkan?.software) return null;
+  const first = vulkan.devices[0] ?? '';
+  return /llvmpipe|lavapipe/i.test(first)
+    ? 'llvmpipe'
+    : /swiftshader/i.test(first)
+      ? 'SwiftShader'
+      : 'software Vulkan';
+}
 
 /**
  * Real-ESRGAN through the ncnn-vulkan CLI (a separate program: upscayl-bin is AGPL-3.0). The x4
@@ -43,6 +100,7 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
     let engine: 'realesrgan' | 'lanczos' | 'lanczos-fallback' =
       p.engine === 'lanczos' ? 'lanczos' : 'realesrgan';
     let fallbackReason: string | null = null;
+    let vulkan: VulkanInfo | null = null;
     if (engine === 'realesrgan') {
       const problem = !esr.path
         ? 'Real-ESRGAN was not found'
@@ -50,7 +108,7 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
           ? `Real-ESRGAN is not at ${esr.path}`
           : !listModels(esr.modelsDir).includes(p.model)
             ? `the model ${p.model} is not in ${esr.modelsDir ?? 'the models folder'}`
-            : (await probeVulkan(esr.path, esr.modelsDir)).found
+            : (vulkan = await probeVulkan(esr.path, esr.modelsDir)).found
               ? null
               : 'no Vulkan device was found';
       if (problem) {
@@ -77,9 +135,20 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
         : p.format === 'jpg'
           ? img.jpeg({ quality: 95, mozjpeg: true })
           : img.webp({ quality: 95 });
+    const cpuDevice = engine === 'realesrgan' ? softwareDevice(vulkan) : null;
     if (engine === 'realesrgan') {
       const x4 = ctx.tempPath('x4.png');
-      ctx.progress(0, 'Real-ESRGAN starting');
+      if (cpuDevice)
+        ctx.log(
+          'warn',
+          `No GPU: Real-ESRGAN runs on the CPU through ${cpuDevice} (${vulkan!.devices.join(', ')}); expect minutes per image. The fast model or a lanczos resize are quicker.`,
+        );
+      ctx.progress(
+        0,
+        cpuDevice
+          ? `Real-ESRGAN loading on the CPU (${cpuDevice}, no GPU)`
+          : 'Real-ESRGAN starting',
+      );
       const args = [
         '-i',
         source.path,
@@ -98,9 +167,10 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
       if (p.gpuIndex !== undefined) args.push('-g', String(p.gpuIndex));
       await ctx.spawn(esr.path!, args, {
         label: 'Real-ESRGAN',
-        parser: lineParser(parseRealEsrganLine),
+        ...realEsrganProgress(ctx, cpuDevice),
         progressRange: [0, 0.9],
       });
+      ctx.metrics({ etaSec: 0 });
       // It reports decode/encode failures yet exits 0: only a decodable file of the right size counts.
       if (!existsSync(x4))
         throw new AppError('internal', 'Real-ESRGAN finished without writing an image');
@@ -139,7 +209,14 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
         kind: 'upscale',
         params: { model: p.model, scale: p.scale, tileSize: p.tileSize, format: p.format },
         engine,
-        ...(engine === 'realesrgan' ? { model: p.model, program: path.basename(esr.path!) } : {}),
+        ...(engine === 'realesrgan'
+          ? {
+              model: p.model,
+              program: path.basename(esr.path!),
+              device: vulkan?.devices[0] ?? null,
+              ...(cpuDevice ? { softwareVulkan: true } : {}),
+            }
+          : {}),
         ...(fallbackReason ? { fallbackReason } : {}),
       },
       jobId: ctx.jobId,
@@ -148,7 +225,13 @@ export const upscaleKind: JobKind<typeof params> = defineJobKind({
     });
     return {
       assetIds: [assetId],
-      result: { engine, width: outW, height: outH, ...(fallbackReason ? { fallbackReason } : {}) },
+      result: {
+        engine,
+        width: outW,
+        height: outH,
+        ...(engine === 'realesrgan' ? { model: p.model, softwareVulkan: cpuDevice !== null } : {}),
+        ...(fallbackReason ? { fallbackReason } : {}),
+      },
     };
   },
 });

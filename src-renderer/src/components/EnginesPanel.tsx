@@ -5,6 +5,7 @@ import { PoolSlots } from '../engines/PoolSlots';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { Icon } from './Icon';
+import './upscale.css';
 import { JobsStyles } from './JobsStyles';
 
 const overrideKey = {
@@ -207,21 +208,31 @@ export function EnginesPanel() {
               <tr data-testid="engine-vulkan">
                 <td>
                   <span
-                    className={`dot ${status.vulkan.found ? 'dot-ok' : 'dot-bad'}`}
+                    className={`dot ${!status.vulkan.found ? 'dot-bad' : status.vulkan.software ? 'dot-warn' : 'dot-ok'}`}
                     aria-hidden="true"
                   />{' '}
                   Vulkan device
                 </td>
                 <td>
                   {status.vulkan.found ? (
-                    status.vulkan.devices.join(', ')
+                    <>
+                      {status.vulkan.devices.join(', ')}
+                      {status.vulkan.software && (
+                        <strong className="vulkan-software" data-testid="vulkan-software">
+                          {' '}
+                          · software, on the CPU
+                        </strong>
+                      )}
+                    </>
                   ) : (
                     <span className="engines-problem">{status.vulkan.problem}</span>
                   )}
                   <div className="muted" style={{ fontSize: 12 }}>
-                    {status.vulkan.found
-                      ? 'Real-ESRGAN upscales run on it.'
-                      : 'Upscales fall back to a lanczos resize (labelled as such).'}
+                    {status.vulkan.software
+                      ? status.vulkan.note
+                      : status.vulkan.found
+                        ? 'Real-ESRGAN upscales run on it.'
+                        : 'Upscales fall back to a lanczos resize (labelled as such).'}
                     {status.realesrganModels.length
                       ? ` Models: ${status.realesrganModels.join(', ')}.`
                       : ''}

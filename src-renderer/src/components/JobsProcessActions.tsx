@@ -1,8 +1,9 @@
-import { useState } from 'react';
-import type { ProcessRunInput } from '@contract/index';
+import { useEffect, useState } from 'react';
+import type { ProcessRunInput, VulkanInfo } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsStyles } from './JobsStyles';
+import './upscale.css';
 
 type MediaType = 'image' | 'audio' | 'video';
 
@@ -11,6 +12,63 @@ const convertTo: Record<MediaType, string[]> = {
   audio: ['wav', 'mp3', 'flac'],
   video: ['mp4', 'webm'],
 };
+
+/** How an upscale is done: the creator's choice per job, remembered for the next one. */
+type UpscaleEngine = 'quality' | 'fast' | 'lanczos';
+const upscaleEngines: Record<UpscaleEngine, { label: string; params: object }> = {
+  quality: {
+    label: 'AI, best quality (x4plus)',
+    params: { engine: 'auto', model: 'realesrgan-x4plus' },
+  },
+  fast: {
+    label: 'AI, fast model (x4fast)',
+    params: { engine: 'auto', model: 'realesrgan-x4fast' },
+  },
+  lanczos: { label: 'Lanczos resize (instant, no AI)', params: { engine: 'lanczos' } },
+};
+const upscalePrefsKey = 'atelier.upscale';
+
+function loadUpscalePrefs(): { engine: UpscaleEngine | null; scale: 2 | 3 | 4 } {
+  try {
+    const p = JSON.parse(localStorage.getItem(upscalePrefsKey) ?? '{}') as {
+      engine?: string;
+      scale?: number;
+    };
+    return {
+      engine: p.engine && p.engine in upscaleEngines ? (p.engine as UpscaleEngine) : null,
+      scale: p.scale === 2 || p.scale === 3 ? p.scale : 4,
+    };
+  } catch {
+    return { engine: null, scale: 4 };
+  }
+}
+
+function saveUpscalePrefs(p: { engine: UpscaleEngine; scale: number }): void {
+  try {
+    localStorage.setItem(upscalePrefsKey, JSON.stringify(p));
+  } catch {
+    // Private mode or a full store: the choice lasts this session only.
+  }
+}
+
+/** What Real-ESRGAN runs on, asked once per page load (the core caches its probe too). */
+let vulkanOnce: Promise<VulkanInfo | null> | null = null;
+function useVulkan(enabled: boolean): VulkanInfo | null {
+  const [vulkan, setVulkan] = useState<VulkanInfo | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    vulkanOnce ??= api
+      .call('engines.status', {})
+      .then((s) => s.vulkan)
+      .catch(() => null);
+    let live = true;
+    void vulkanOnce.then((v) => live && setVulkan(v));
+    return () => {
+      live = false;
+    };
+  }, [enabled]);
+  return vulkan;
+}
 
 /**
  * Processing actions for a selection of assets (for the Library's context menu and detail
@@ -27,10 +85,23 @@ export function JobsProcessActions({
   onQueued?(jobId: string): void;
 }) {
   const push = useToasts((s) => s.push);
-  const [scale, setScale] = useState<2 | 3 | 4>(4);
+  const [prefs] = useState(loadUpscalePrefs);
+  const [scale, setScale] = useState<2 | 3 | 4>(prefs.scale);
+  const [chosen, setChosen] = useState<UpscaleEngine | null>(prefs.engine);
   const [format, setFormat] = useState('');
   const kinds = new Set(types);
   const only = (t: MediaType) => kinds.size === 1 && kinds.has(t);
+  const vulkan = useVulkan(only('image'));
+  // Not chosen yet: the fast model where Vulkan runs on the CPU, else the best quality.
+  const upscaleEngine: UpscaleEngine = chosen ?? (vulkan?.software ? 'fast' : 'quality');
+  const chooseEngine = (e: UpscaleEngine) => {
+    setChosen(e);
+    saveUpscalePrefs({ engine: e, scale });
+  };
+  const chooseScale = (n: 2 | 3 | 4) => {
+    setScale(n);
+    saveUpscalePrefs({ engine: upscaleEngine, scale: n });
+  };
   const run = async (input: ProcessRunInput, label: string) => {
     try {
       const r = await api.call('process.run', input);
@@ -50,25 +121,56 @@ export function JobsProcessActions({
     <div className="jobs-menu" data-testid="process-actions">
       <JobsStyles />
       {only('image') && (
-        <div className="row">
-          <button
-            className="button"
-            onClick={() =>
-              void run({ kind: 'upscale', assetIds, params: { scale } }, `Upscale ×${scale}`)
-            }
-          >
-            Upscale
-          </button>
-          <select
-            aria-label="Upscale factor"
-            value={scale}
-            onChange={(e) => setScale(Number(e.target.value) as 2 | 3 | 4)}
-          >
-            <option value={2}>×2</option>
-            <option value={3}>×3</option>
-            <option value={4}>×4</option>
-          </select>
-        </div>
+        <>
+          <div className="row">
+            <button
+              className="button"
+              data-testid="upscale-run"
+              onClick={() =>
+                void run(
+                  {
+                    kind: 'upscale',
+                    assetIds,
+                    params: { scale, ...upscaleEngines[upscaleEngine].params },
+                  } as ProcessRunInput,
+                  upscaleEngine === 'lanczos' ? `Resize ×${scale}` : `Upscale ×${scale}`,
+                )
+              }
+            >
+              Upscale
+            </button>
+            <select
+              aria-label="Upscale factor"
+              value={scale}
+              onChange={(e) => chooseScale(Number(e.target.value) as 2 | 3 | 4)}
+            >
+              <option value={2}>×2</option>
+              <option value={3}>×3</option>
+              <option value={4}>×4</option>
+            </select>
+          </div>
+          <div className="row">
+            <select
+              aria-label="Upscale with"
+              data-testid="upscale-engine"
+              value={upscaleEngine}
+              onChange={(e) => chooseEngine(e.target.value as UpscaleEngine)}
+            >
+              {(Object.keys(upscaleEngines) as UpscaleEngine[]).map((k) => (
+                <option key={k} value={k}>
+                  {upscaleEngines[k].label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {vulkan && upscaleEngine !== 'lanczos' && (vulkan.software || !vulkan.found) && (
+            <p className="upscale-note" data-testid="upscale-note" role="note">
+              {vulkan.software
+                ? `No GPU: AI upscaling runs on the CPU (${vulkan.devices[0]?.replace(/^\d+: /, '').replace(/ \(.*$/, '') ?? 'software Vulkan'}), minutes per image${upscaleEngine === 'quality' ? '. The fast model is several times quicker' : ''}; a lanczos resize is instant.`
+                : 'No Vulkan device: this becomes a lanczos resize (labelled as such).'}
+            </p>
+          )}
+        </>
       )}
       {(only('audio') || only('video')) && (
         <div className="row">

@@ -116,6 +116,16 @@ export const localizeMethods = {
       .strict(),
     'Fix a cue: its text, its translation or its times. Re-running redoes only what depends on it.',
   )<CueInfo>(),
+  'localize.splitCue': method(
+    z
+      .object({ id, index: z.number().int().min(1), atMs: z.number().int().min(0).optional() })
+      .strict(),
+    'Split a cue in two at a time (default: the word nearest its middle); the text is shared out by words.',
+  )<LocalizationDetail>(),
+  'localize.mergeCues': method(
+    z.object({ id, index: z.number().int().min(1) }).strict(),
+    'Merge a cue with the one after it.',
+  )<LocalizationDetail>(),
   'localize.rerun': method(
     z.object({ id }).strict(),
     'Run a localisation again after edits: only the cues whose inputs changed are redone, then the mix.',

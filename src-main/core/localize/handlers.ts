@@ -7,7 +7,13 @@ import {
   rerunLocalization,
   startLocalization,
 } from './localizeActions';
-import { getLocalization, listLocalizations, updateCue } from './localizeStore';
+import {
+  getLocalization,
+  listLocalizations,
+  mergeCues,
+  splitCue,
+  updateCue,
+} from './localizeStore';
 
 export function localizeHandlers(core: Atelier): HandlersFor<keyof typeof localizeMethods> {
   return {
@@ -16,6 +22,8 @@ export function localizeHandlers(core: Atelier): HandlersFor<keyof typeof locali
     'localize.list': ({ assetId }) => listLocalizations(core, assetId),
     'localize.get': ({ id }) => getLocalization(core, id),
     'localize.updateCue': (input) => updateCue(core, input),
+    'localize.splitCue': ({ id, index, atMs }) => splitCue(core, id, index, atMs),
+    'localize.mergeCues': ({ id, index }) => mergeCues(core, id, index),
     'localize.rerun': ({ id }, ctx) => rerunLocalization(core, id, ctx.caller.userId),
     'localize.cancel': ({ id }) => cancelLocalization(core, id),
   };

@@ -46,6 +46,10 @@ const TRANSLATE_BATCH = 20;
 const hash = (...parts: unknown[]) =>
   createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
+export function clipFile(dir: string, clipHash: string): string {
+  return path.join(dir, 'clips', `${clipHash}.wav`);
+}
+
 /** The persistent folder of a localisation: its subtitles, clips and dub survive its jobs. */
 export function localizationDir(core: Atelier, id: string): string {
   return path.join(core.layout.root, 'localize', id);
@@ -267,7 +271,8 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   for (const [i, c] of cues.entries()) {
     const next = cues[i + 1];
     const h = speakHash(c, next);
-    const clip = path.join(dir, 'clips', `${String(c.idx).padStart(5, '0')}.wav`);
+    // Named by what it is made of: cues split, merged or renumbered never pick up another's clip.
+    const clip = clipFile(dir, h);
     await ctx.segments.run(batches + i, async () => {
       if (c.clip_hash === h && existsSync(clip)) return { reused: true };
       const text = (c.translation ?? '').trim();
@@ -317,7 +322,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
       cues
         .filter((c) => (c.clip_ms ?? 0) > 0)
         .map((c, i, all) => ({
-          file: path.join(dir, 'clips', `${String(c.idx).padStart(5, '0')}.wav`),
+          file: clipFile(dir, c.clip_hash!),
           startMs: c.start_ms,
           endMs: all[i + 1] ? all[i + 1]!.start_ms - FIT.guardMs : durationMs,
         })),

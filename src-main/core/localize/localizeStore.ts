@@ -216,3 +216,83 @@ export function updateCue(
   core.events.emit('localize.changed', { id: input.id });
   return toCue(cueRows(core, input.id).find((c) => c.idx === input.index)!);
 }
+
+/** Renumbers cues 1..n in time order (two passes: the key is (localization, idx)). */
+function renumber(core: Atelier, id: string): void {
+  const q = statements(core.sqlite);
+  q.get(`UPDATE loc_cues SET idx = -idx WHERE localization_id = ?`).run(id);
+  const rows = q.all(`SELECT idx FROM loc_cues WHERE localization_id = ? ORDER BY start_ms, -idx`, [
+    id,
+  ]) as { idx: number }[];
+  const set = q.get(`UPDATE loc_cues SET idx = ? WHERE localization_id = ? AND idx = ?`);
+  rows.forEach((r, i) => set.run(i + 1, id, r.idx));
+}
+
+function splitText(text: string, share: number): [string, string] {
+  const words = text.replace(/\n/g, ' ').split(/\s+/).filter(Boolean);
+  const cut = Math.min(words.length - 1, Math.max(1, Math.round(words.length * share)));
+  return [words.slice(0, cut).join(' '), words.slice(cut).join(' ')];
+}
+
+/** Splits a cue at `atMs` (default: its middle); its words are shared out by time. */
+export function splitCue(
+  core: Atelier,
+  id: string,
+  index: number,
+  atMs?: number,
+): LocalizationDetail {
+  localizationRow(core, id);
+  const c = cueRows(core, id).find((x) => x.idx === index);
+  if (!c) throw new AppError('not_found', `There is no cue ${index}.`);
+  const at = atMs ?? Math.round((c.start_ms + c.end_ms) / 2);
+  if (at <= c.start_ms + 100 || at >= c.end_ms - 100)
+    throw new AppError('invalid_input', 'Split a cue inside it, at least 0.1 s from either end.');
+  const share = (at - c.start_ms) / (c.end_ms - c.start_ms);
+  if (c.text.replace(/\n/g, ' ').split(/\s+/).filter(Boolean).length < 2)
+    throw new AppError('invalid_input', 'A cue of one word cannot be split.');
+  const [a, b] = splitText(c.text, share);
+  const [ta, tb] = c.translation ? splitText(c.translation, share) : [null, null];
+  const q = statements(core.sqlite);
+  core.sqlite.transaction(() => {
+    q.get(
+      `UPDATE loc_cues SET end_ms = ?, text = ?, translation = ?, edited = 1, clip_hash = NULL WHERE localization_id = ? AND idx = ?`,
+    ).run(at, a, ta, id, index);
+    q.get(
+      `INSERT INTO loc_cues (localization_id, idx, start_ms, end_ms, text, translation, edited, translation_edited)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
+    ).run(id, 1_000_000 + index, at, c.end_ms, b, tb, c.translation_edited);
+    renumber(core, id);
+  })();
+  core.events.emit('localize.changed', { id });
+  return getLocalization(core, id);
+}
+
+/** Merges a cue with the next one: one cue from the first's start to the second's end. */
+export function mergeCues(core: Atelier, id: string, index: number): LocalizationDetail {
+  localizationRow(core, id);
+  const rows = cueRows(core, id);
+  const a = rows.find((x) => x.idx === index);
+  const b = rows.find((x) => x.idx === index + 1);
+  if (!a || !b)
+    throw new AppError('invalid_input', `Cue ${index} has no cue after it to merge with.`);
+  const q = statements(core.sqlite);
+  core.sqlite.transaction(() => {
+    q.get(
+      `UPDATE loc_cues SET end_ms = ?, text = ?, translation = ?, edited = 1, translation_edited = ?, clip_hash = NULL
+        WHERE localization_id = ? AND idx = ?`,
+    ).run(
+      b.end_ms,
+      `${a.text} ${b.text}`.replace(/\s*\n\s*/g, ' '),
+      a.translation !== null || b.translation !== null
+        ? `${a.translation ?? ''} ${b.translation ?? ''}`.trim()
+        : null,
+      a.translation_edited || b.translation_edited ? 1 : 0,
+      id,
+      index,
+    );
+    q.get(`DELETE FROM loc_cues WHERE localization_id = ? AND idx = ?`).run(id, index + 1);
+    renumber(core, id);
+  })();
+  core.events.emit('localize.changed', { id });
+  return getLocalization(core, id);
+}

@@ -1,3 +1,4 @@
+import type { LocalizeEngineInfo } from '../../contract/localize';
 import { parseArgs } from 'node:util';
 import {
   endpointKinds,
@@ -87,6 +88,11 @@ export async function enginesCommand(argv: string[], io: CliIO): Promise<number>
       for (const e of s.engines)
         io.out(
           `  ${e.ok ? '●' : '○'} ${e.label.padEnd(28)} ${e.path ?? '(not found)'}${e.version ? `  ${e.version}` : ''}${e.problem ? `\n      ${e.problem}` : ''}`,
+        );
+      io.out('Localisation (per stage)');
+      for (const e of await call<LocalizeEngineInfo[]>('localize.engines', {}))
+        io.out(
+          `  ${e.ok ? '●' : '○'} ${e.stage.padEnd(12)} ${e.label.padEnd(15)} ${e.ok ? e.languages.join(', ') : (e.problem ?? '')}`,
         );
       io.out('Engine servers');
       if (s.endpoints.length === 0) io.out('  none (add one: atelier engines add comfyui URL)');

@@ -74,6 +74,17 @@ async function hasRubberband(ctx: JobContext, ffmpeg: string): Promise<boolean> 
 
 type Output = LocalizationInfo['outputs'][number];
 
+/** A speech engine that dies on one line is given a second go at that line before the job fails. */
+async function speakRetrying(...args: Parameters<typeof speak>): Promise<EngineUse> {
+  try {
+    return await speak(...args);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'engine_failed') throw err;
+    args[0].log('warn', `Speech failed on one line, trying it again: ${(err as Error).message}`);
+    return speak(...args);
+  }
+}
+
 class Run {
   uses: EngineUse[] = [];
   outputs: Output[];
@@ -286,7 +297,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
         return { empty: true };
       }
       const natural = ctx.tempPath(`cue-${c.idx}-natural.wav`);
-      run.use(await speak(ctx, engines, text, to, 1, natural));
+      run.use(await speakRetrying(ctx, engines, text, to, 1, natural));
       const naturalMs = (await readWavInfo(natural)).durationMs;
       const fit = fitSpeech(
         naturalMs,
@@ -296,7 +307,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
       let take = natural;
       if (fit.engineRate > 1) {
         take = ctx.tempPath(`cue-${c.idx}-fast.wav`);
-        await speak(ctx, engines, text, to, fit.engineRate, take);
+        await speakRetrying(ctx, engines, text, to, fit.engineRate, take);
       }
       const ms = await conformClip(ctx, ffmpeg, take, clip, fit.stretch, rb);
       setCueFields(core, L.id, c.idx, {

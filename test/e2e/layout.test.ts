@@ -258,6 +258,19 @@ describe('the layout at ordinary window sizes', () => {
   it('shows the list view at every size', async () => {
     await lib().getByTestId('list-view').click();
     await expect.poll(() => lib().locator('.list-view').count()).toBe(1);
+    // Every column shown fits beside the detail panel (none spills under it).
+    for (const [w, h] of viewports) {
+      await size(w, h);
+      const spill = await lib()
+        .locator('.list-view')
+        .evaluate((list) => {
+          const right = list.getBoundingClientRect().right;
+          return [...list.querySelectorAll('.list-head > span')]
+            .filter((c) => c.getBoundingClientRect().width > 0)
+            .some((c) => c.getBoundingClientRect().right > right + 0.5);
+        });
+      expect(spill, `list columns spill at ${w}`).toBe(false);
+    }
     await shootAll(page, 'layout-library-list');
     await lib().getByTestId('grid-view').click();
   });

@@ -267,9 +267,11 @@ describe('the layout at ordinary window sizes', () => {
           const right = list.getBoundingClientRect().right;
           return [...list.querySelectorAll('.list-head > span')]
             .filter((c) => c.getBoundingClientRect().width > 0)
-            .some((c) => c.getBoundingClientRect().right > right + 0.5);
+            .filter((c) => c.getBoundingClientRect().right > right + 0.5)
+            .map((c) => `${c.className} ${c.getBoundingClientRect().right} > ${right}`)
+            .join(', ');
         });
-      expect(spill, `list columns spill at ${w}`).toBe(false);
+      expect(spill, `list columns spill at ${w}`).toBe('');
     }
     await shootAll(page, 'layout-library-list');
     await lib().getByTestId('grid-view').click();

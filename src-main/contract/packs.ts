@@ -21,11 +21,37 @@ export interface PackPreset {
   splitByTypeOver: number | null;
   /** Write a listing collage JPG beside the ZIPs (Etsy). */
   collage: boolean;
+  /** The marketplace's listing-image guidance: what the hero shots and the collage are drawn to. */
+  listing: ListingImageSpec;
   /** Fewer previews than this is a warning (Creative Market asks for 3). */
   minPreviews: number;
   /** Extra text files the store expects inside the ZIP. */
   descriptionFile: boolean;
   storeCopy: boolean;
+}
+
+export interface ListingImageSpec {
+  /** Width and height of the listing image (the collage), in pixels. */
+  width: number;
+  height: number;
+  /** Hero shots are scaled so their short side is this (never enlarged past the original). */
+  heroShortEdge: number;
+  /** Nor their long side past this. */
+  heroLongEdge: number;
+  /** Where the numbers come from. */
+  source: string;
+}
+
+/** What a new pack's exports include unless the pack says otherwise (Settings → Export defaults). */
+export interface PackExportDefaults {
+  includePrompts: boolean;
+  stripMetadata: boolean;
+}
+
+export interface PackChangelogEntry {
+  version: string;
+  at: string;
+  note: string;
 }
 
 export interface PackSummary {
@@ -45,6 +71,20 @@ export interface PackSummary {
   defaultPreset: PresetId | null;
   /** The project the pack belongs to (projects.assign moves it). */
   projectId: string | null;
+  /** Exports ship prompts/ and each asset's generator in the manifest. */
+  includePrompts: boolean;
+  /** Exports take generation metadata out of PNG, JPEG and WebP files (no re-encode). */
+  stripMetadata: boolean;
+  /** The creator's hero shot; null: the best rated, then newest image. */
+  heroAssetId: string | null;
+  /** The creator's collage picks in order; null: chosen like the hero. */
+  collageAssetIds: string[] | null;
+  /** The pack's own LICENSE.txt text ({{HOLDER}} and the like filled at export); null: the template. */
+  licenseText: string | null;
+  /** The last batch-rename pattern. */
+  namePattern: string | null;
+  /** One line per version bump, newest last. */
+  changelog: PackChangelogEntry[];
   createdAt: string;
   updatedAt: string;
 }
@@ -53,6 +93,9 @@ export interface PackAssetItem {
   assetId: string;
   position: number;
   filename: string;
+  /** Curation rating 0–5 and when it was added to the Library (the marketing picks' order). */
+  rating: number;
+  addedAt: string;
   /** The name the file gets inside the ZIP when the creator set one. */
   exportFilename: string | null;
   /** What it will actually be called after sanitising and de-duplicating. */
@@ -99,7 +142,15 @@ export interface PackIssue {
   message: string;
   assetIds: string[];
   accepted: boolean;
+  /** The one-click fix the check offers beside it, when there is one. */
+  fix?: PackIssueFix;
 }
+
+export type PackIssueFix =
+  | { kind: 'approve'; label: string; assetIds: string[] }
+  | { kind: 'remove'; label: string; assetIds: string[] }
+  | { kind: 'settings'; label: string; field: 'owner' | 'support' }
+  | { kind: 'license'; label: string };
 
 export interface PackCheckReport {
   packId: string;
@@ -134,6 +185,9 @@ export interface PackExportRecord {
   verifyMs: number | null;
   startedAt: string;
   finishedAt: string | null;
+  /** What the export shipped: prompts/ and the generator (true), metadata taken out of files (true). */
+  includedPrompts: boolean | null;
+  strippedMetadata: boolean | null;
 }
 
 const id = z.string().trim().min(1).max(64);
@@ -185,6 +239,12 @@ export const exportOptionsSchema = z
       .optional(),
     /** A file that vanished: skip it and export the rest (default), or refuse the export. */
     onMissing: z.enum(['skip', 'block']).default('skip'),
+    /** Override the pack's own choice for this export. */
+    includePrompts: z.boolean().optional(),
+    stripMetadata: z.boolean().optional(),
+    /** Raise the pack's version before writing (1.0.0 → 1.1.0 for minor), with a changelog line. */
+    bump: z.enum(['none', 'patch', 'minor', 'major']).default('none'),
+    changelog: z.string().trim().max(500).optional(),
   })
   .strict();
 export type ExportOptions = z.output<typeof exportOptionsSchema>;
@@ -197,7 +257,14 @@ export const packsMethods = {
   )<PackSummary[]>(),
   'packs.get': method(z.object({ id }).strict(), 'One pack.')<PackSummary>(),
   'packs.create': method(
-    z.object({ ...packFields, projectId: id.optional() }).strict(),
+    z
+      .object({
+        ...packFields,
+        projectId: id.optional(),
+        includePrompts: z.boolean().optional(),
+        stripMetadata: z.boolean().optional(),
+      })
+      .strict(),
     'A new empty pack, in a project when one is given; the slug comes from the name unless given.',
   )<PackSummary>(),
   'packs.update': method(
@@ -212,6 +279,11 @@ export const packsMethods = {
         version: packFields.version,
         coverAssetId: id.nullable().optional(),
         defaultPreset: z.enum(presetIds).nullable().optional(),
+        includePrompts: z.boolean().optional(),
+        stripMetadata: z.boolean().optional(),
+        heroAssetId: id.nullable().optional(),
+        collageAssetIds: z.array(id).max(12).nullable().optional(),
+        licenseText: z.string().max(50_000).nullable().optional(),
       })
       .strict(),
     'Change some fields of a pack.',
@@ -261,6 +333,18 @@ export const packsMethods = {
       .strict(),
     'The file name an asset gets inside the ZIP (null: its own name).',
   )<PackAssetItem>(),
+  'packs.renameAll': method(
+    z
+      .object({
+        packId: id,
+        /** `{pack}-{n:03}`: {pack} the slug, {n} the position (`:03` zero-pads), {title}, {orig} the file's own stem, {ext}. */
+        pattern: z.string().trim().min(1).max(200),
+        /** Only report the names it would give. */
+        dryRun: z.boolean().default(false),
+      })
+      .strict(),
+    'Give every asset in the pack an export name from a pattern; the extension is kept.',
+  )<{ names: { assetId: string; name: string }[]; renamed: number }>(),
   'packs.check': method(
     z.object({ packId: id, preset: z.enum(presetIds).optional() }).strict(),
     'Run the checks before export.',
@@ -274,6 +358,17 @@ export const packsMethods = {
     'The LICENSE.txt the pack would get, filled from settings.',
   )<{ text: string; placeholders: string[] }>(),
   'packs.presets': method(z.object({}).strict(), 'The marketplace presets.')<PackPreset[]>(),
+  'packs.exportDefaults': method(
+    z.object({}).strict(),
+    'What new packs include in their exports (prompts, metadata).',
+  )<PackExportDefaults>(),
+  'packs.setExportDefaults': method(
+    z
+      .object({ includePrompts: z.boolean().optional(), stripMetadata: z.boolean().optional() })
+      .strict(),
+    'Change what new packs include in their exports.',
+    { access: 'manager' },
+  )<PackExportDefaults>(),
   'packs.export': method(
     z.object({ packId: id, options: exportOptionsSchema.prefault({}) }).strict(),
     'Start an export; returns at once. Progress arrives as packs.exportProgress events.',

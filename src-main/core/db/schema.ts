@@ -236,6 +236,14 @@ export interface PacksTable {
   /** 0004: JSON array of check keys the creator accepted. */
   accepted_warnings: Generated<string>;
   default_preset: string | null;
+  /** 0015: export choices and marketing picks (migrations/0015_pack_selling.ts). */
+  include_prompts: Generated<number>;
+  strip_metadata: Generated<number>;
+  hero_asset_id: string | null;
+  collage_asset_ids: string | null;
+  license_text: string | null;
+  name_pattern: string | null;
+  changelog: Generated<string>;
 }
 
 export interface PackExportsTable {

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { PackCheckReport, PackIssue, PackPreset, PresetId } from '../../contract/packs';
+import type {
+  PackCheckReport,
+  PackIssue,
+  PackIssueFix,
+  PackPreset,
+  PresetId,
+} from '../../contract/packs';
 import type { Atelier } from '../app/atelier';
 import { resolveFfTool } from '../engines/ffmpeg';
 import { runProgram } from '../engines/runProgram';
@@ -22,6 +28,15 @@ import { getPreset } from './presets';
 import { planParts } from './parts';
 
 type Draft = Omit<PackIssue, 'key' | 'accepted'> & { key?: string };
+
+/** "Remove from pack" for the assets a check names. */
+function removeFix(assetIds: string[]): PackIssueFix {
+  return {
+    kind: 'remove',
+    label: assetIds.length === 1 ? 'Remove from pack' : `Remove these ${assetIds.length}`,
+    assetIds,
+  };
+}
 
 /** Two perceptual hashes this close (of 64 bits) are the same picture, resized or re-encoded. */
 const NEAR_DUPLICATE_BITS = 6;
@@ -141,6 +156,11 @@ export async function checkPack(
       severity: 'warning',
       message: `${pending.length} not yet approved: ${label(pending)}`,
       assetIds: pending.map((m) => m.asset_id),
+      fix: {
+        kind: 'approve',
+        label: pending.length === 1 ? 'Approve it' : `Approve these ${pending.length}`,
+        assetIds: pending.map((m) => m.asset_id),
+      },
     });
   const rejected = members.filter((m) => m.status === 'rejected');
   if (rejected.length)
@@ -149,6 +169,7 @@ export async function checkPack(
       severity: 'error',
       message: `${rejected.length} rejected in curation: ${label(rejected)}`,
       assetIds: rejected.map((m) => m.asset_id),
+      fix: removeFix(rejected.map((m) => m.asset_id)),
     });
 
   const states = await mapLimit(members, 4, async (m) =>
@@ -161,6 +182,7 @@ export async function checkPack(
       severity: 'warning',
       message: `${gone.length} file${gone.length === 1 ? ' is' : 's are'} missing from disk and will be left out: ${label(gone)}`,
       assetIds: gone.map((m) => m.asset_id),
+      fix: removeFix(gone.map((m) => m.asset_id)),
     });
   }
   const changed = members.filter((_, i) => states[i] === 'changed');
@@ -192,6 +214,7 @@ export async function checkPack(
           message: `${m.filename} cannot be read: ${p}`,
           assetIds: [m.asset_id],
           key: `corrupt_media:${m.asset_id}`,
+          fix: removeFix([m.asset_id]),
         });
     });
   }
@@ -205,6 +228,11 @@ export async function checkPack(
         severity: 'warning',
         message: `Identical files: ${label(group)}`,
         assetIds: group.map((m) => m.asset_id),
+        fix: {
+          kind: 'remove',
+          label: group.length === 2 ? 'Remove the copy' : `Remove ${group.length - 1} copies`,
+          assetIds: group.slice(1).map((m) => m.asset_id),
+        },
       });
   }
   const withPhash = members.filter((m) => m.phash && m.type === 'image');
@@ -257,6 +285,7 @@ export async function checkPack(
         severity: 'error',
         message: `${flagged.length} AI-generated asset${flagged.length === 1 ? ' was' : 's were'} made with ${[...culprits].sort().join(', ')}, marked non-commercial, in a ${pack.license_type.replace('_', ' ')} pack: ${label(flagged)}`,
         assetIds: flagged.map((m) => m.asset_id),
+        fix: removeFix(flagged.map((m) => m.asset_id)),
       });
     }
   }
@@ -293,24 +322,38 @@ export async function checkPack(
   });
 
   const settings = await core.settings.getAll();
-  const license = renderLicense(pack.license_type, {
-    holder: settings.ownerName,
-    support: settings.supportContact,
-    packName: pack.name,
-    packVersion: pack.version,
-    year: new Date().getFullYear(),
-  });
+  const license = renderLicense(
+    pack.license_type,
+    {
+      holder: settings.ownerName,
+      support: settings.supportContact,
+      packName: pack.name,
+      packVersion: pack.version,
+      year: new Date().getFullYear(),
+    },
+    pack.license_text,
+  );
   if (
     license.placeholders.length ||
     !settings.ownerName.trim() ||
     !settings.supportContact.trim()
   ) {
+    const noName = !settings.ownerName.trim();
+    const noContact = !settings.supportContact.trim();
+    const need = [noName && 'your name', noContact && 'a support contact'].filter(Boolean);
     add({
       code: 'placeholder',
       severity: 'error',
-      message: `LICENSE.txt would still hold placeholders (${license.placeholders.join(', ') || 'holder or contact'}): set your name and support contact in Settings.`,
+      message: need.length
+        ? `LICENSE.txt would still hold placeholders (${license.placeholders.join(', ') || 'holder or contact'}): set ${need.join(' and ')} in Settings.`
+        : `LICENSE.txt would still hold placeholders: ${license.placeholders.join(', ')}. Edit the pack’s licence text.`,
       assetIds: [],
       key: 'placeholder:license',
+      fix: noName
+        ? { kind: 'settings', label: 'Set your name', field: 'owner' }
+        : noContact
+          ? { kind: 'settings', label: 'Set your support contact', field: 'support' }
+          : { kind: 'license', label: 'Edit licence text' },
     });
   }
   const readmeMarkers = findPlaceholders(`${pack.name}\n${pack.description}\n${pack.theme ?? ''}`);
@@ -358,6 +401,7 @@ function presetIssues(
           .map((m) => m.filename)
           .join(', ')}`,
         assetIds: tooBig.map((m) => m.asset_id),
+        fix: removeFix(tooBig.map((m) => m.asset_id)),
         key: `too_large:${preset.id}:${tooBig
           .map((m) => m.asset_id)
           .sort()

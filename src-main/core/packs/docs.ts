@@ -12,12 +12,31 @@ export interface ExportedAsset {
   reencodedTo: string | null;
   tags: string[];
   promptRelPath: string | null;
+  /** What was taken out of the file (stripMetadata.ts), [] when nothing was. */
+  strippedMetadata: string[];
+}
+
+/** What an export chose to ship, said in the README and the manifest. */
+export interface ExportIncludes {
+  /** prompts/ and each asset's generator in the manifest. */
+  prompts: boolean;
+  /** Generation metadata taken out of PNG, JPEG and WebP files. */
+  metadataStripped: boolean;
 }
 
 export interface HistoryEntry {
   version: string;
   finishedAt: string;
   preset: string;
+}
+
+function changelogOf(pack: PackDbRow): { version: string; at: string; note: string }[] {
+  try {
+    const v = JSON.parse(pack.changelog ?? '[]') as unknown;
+    return Array.isArray(v) ? (v as { version: string; at: string; note: string }[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 export { formatBytes } from '../../contract/format';
@@ -81,6 +100,7 @@ function describeSpecs(a: ExportedAsset): string {
 }
 
 export interface ReadmeInput {
+  includes?: ExportIncludes;
   pack: PackDbRow;
   assets: ExportedAsset[];
   holder: string;
@@ -125,9 +145,17 @@ export function renderReadme(r: ReadmeInput): string {
   );
   if (assets.some((a) => a.promptRelPath))
     lines.push('- `prompts/` generation details for each AI-generated file');
+  const includes = r.includes ?? { prompts: true, metadataStripped: false };
   lines.push(
     '- `manifest.json` machine-readable list of every file',
     '- `checksums.txt` SHA-256 of every file (check with `sha256sum -c` after removing the "SHA256 (" wrappers, or any checksum tool)',
+    '',
+  );
+  lines.push(
+    '## What is included',
+    '',
+    `- Prompts and generation settings: ${includes.prompts ? 'yes (prompts/ and manifest.json)' : 'no'}`,
+    `- Generation metadata in the files: ${includes.metadataStripped ? 'removed (PNG text, EXIF and XMP taken out without re-encoding; pixels unchanged)' : 'kept as created'}`,
     '',
   );
   if (r.parts.length > 1) {
@@ -175,7 +203,7 @@ export function renderReadme(r: ReadmeInput): string {
   if (assets.some((a) => a.member.provenance === 'ai_generated')) {
     lines.push(
       '',
-      'Some files were created with AI image, video or audio models and curated, edited and selected by the author; see prompts/ for details.',
+      `Some files were created with AI image, video or audio models and curated, edited and selected by the author${includes.prompts ? '; see prompts/ for details' : ''}.`,
     );
   }
   lines.push('', '## Support', '', `Questions, problems or licence requests: ${r.support}`, '');
@@ -184,11 +212,14 @@ export function renderReadme(r: ReadmeInput): string {
     { version: pack.version, finishedAt: r.exportedAt, preset: 'this export' },
     ...r.history.filter((h) => h.version !== pack.version),
   ];
+  // The creator's changelog line for a version, where a bump gave one.
+  const notes = new Map(changelogOf(pack).map((c) => [c.version, c.note]));
   const seen = new Set<string>();
   for (const h of history) {
     if (seen.has(h.version)) continue;
     seen.add(h.version);
-    lines.push(`- ${h.version} — ${h.finishedAt.slice(0, 10)}`);
+    const note = notes.get(h.version);
+    lines.push(`- ${h.version} — ${h.finishedAt.slice(0, 10)}${note ? ` — ${note}` : ''}`);
   }
   lines.push('');
   return lines.join('\n');
@@ -221,6 +252,7 @@ export function renderPrompt(a: ExportedAsset): string {
 }
 
 export interface ManifestInput {
+  includes?: ExportIncludes & { strippedFiles: number };
   pack: PackDbRow;
   assets: ExportedAsset[];
   exportedAt: string;
@@ -232,6 +264,7 @@ export interface ManifestInput {
 
 export function buildManifest(m: ManifestInput): Record<string, unknown> {
   const total = m.assets.reduce((s, a) => s + a.sizeBytes, 0);
+  const includes = m.includes ?? { prompts: true, metadataStripped: false, strippedFiles: 0 };
   return {
     manifest_version: 1,
     app: 'Atelier',
@@ -249,6 +282,12 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
       total_size_bytes: total,
     },
     parts: m.parts,
+    includes: {
+      prompts: includes.prompts,
+      generation_metadata_stripped: includes.metadataStripped,
+      stripped_files: includes.strippedFiles,
+    },
+    changelog: changelogOf(m.pack),
     assets: m.assets.map((a) => {
       let params: unknown = null;
       try {
@@ -267,21 +306,24 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
         sha256: a.sha256,
         tags: a.tags,
         provenance: a.member.provenance,
-        generator: ai
-          ? {
-              prompt: a.member.prompt,
-              negative_prompt: a.member.negative_prompt,
-              seed: a.member.seed,
-              model: a.member.model,
-              model_hash: a.member.model_hash,
-              params,
-            }
-          : null,
+        // Without prompts, nothing of how it was made leaves: not the prompt, seed, model or params.
+        generator:
+          ai && includes.prompts
+            ? {
+                prompt: a.member.prompt,
+                negative_prompt: a.member.negative_prompt,
+                seed: a.member.seed,
+                model: a.member.model,
+                model_hash: a.member.model_hash,
+                params,
+              }
+            : null,
         edits: {
           derived_from: a.member.derived_from,
           derivation: a.member.derivation,
           upscaled: a.member.is_upscaled === 1,
           reencoded_to: a.reencodedTo,
+          metadata_removed: a.strippedMetadata,
         },
         prompt_file: a.promptRelPath,
       };

@@ -31,6 +31,7 @@ interface ExportRow {
   verify_ms: number | null;
   started_at: string;
   finished_at: string | null;
+  options: string;
 }
 
 function parse<T>(s: string, fallback: T): T {
@@ -59,6 +60,14 @@ function toRecord(r: ExportRow): PackExportRecord {
     verifyMs: r.verify_ms,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    // Exports from before 0015 recorded no choice (they shipped prompts and metadata).
+    ...(() => {
+      const o = parse<Partial<ExportOptions>>(r.options, {});
+      return {
+        includedPrompts: typeof o.includePrompts === 'boolean' ? o.includePrompts : null,
+        strippedMetadata: typeof o.stripMetadata === 'boolean' ? o.stripMetadata : null,
+      };
+    })(),
   };
 }
 

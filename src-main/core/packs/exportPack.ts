@@ -5,6 +5,7 @@ import { AppError } from '../../contract/errors';
 import {
   exportOptionsSchema,
   type ExportOptionsInput,
+  type PackChangelogEntry,
   type PackExportFile,
   type PackExportRecord,
 } from '../../contract/packs';
@@ -24,7 +25,15 @@ import {
 } from './exportHistory';
 import { writeExportInOwnProcess } from './exportProcess';
 import { licenseHeading, renderLicense } from './licenses';
-import { effectiveNames, packMembers, requirePack, stmt } from './packStore';
+import {
+  effectiveNames,
+  packMembers,
+  parseChangelog,
+  parseIds,
+  requirePack,
+  stmt,
+  type PackDbRow,
+} from './packStore';
 import { getPreset } from './presets';
 import { previewDir, removeStalePreviewDirs } from './previews';
 import { renameExclusive, reserveExportRoot } from './exportNames';
@@ -119,10 +128,26 @@ export async function exportPack(
   optionsInput: ExportOptionsInput,
   run: ExportRunOptions = {},
 ): Promise<PackExportRecord> {
-  const options = exportOptionsSchema.parse(optionsInput ?? {});
+  const parsed = exportOptionsSchema.parse(optionsInput ?? {});
   const signal = run.signal;
   const progress = run.onProgress ?? (() => undefined);
-  const pack = requirePack(core, packId);
+  const stored = requirePack(core, packId);
+  // The pack's own choices unless this export overrides them; recorded with the export.
+  const options = {
+    ...parsed,
+    includePrompts: parsed.includePrompts ?? stored.include_prompts === 1,
+    stripMetadata: parsed.stripMetadata ?? stored.strip_metadata === 1,
+  };
+  const at = new Date().toISOString();
+  const bumped = parsed.bump !== 'none' ? bumpVersion(stored.version, parsed.bump) : null;
+  const changelog: PackChangelogEntry[] = [
+    ...parseChangelog(stored.changelog),
+    ...(bumped ? [{ version: bumped, at, note: parsed.changelog?.trim() || '' }] : []),
+  ];
+  // The bumped version is written into README, LICENSE and manifest, and kept only if the export completes.
+  const pack: PackDbRow = bumped
+    ? { ...stored, version: bumped, changelog: JSON.stringify(changelog) }
+    : stored;
   const preset = getPreset(options.preset);
   const outDir = path.resolve(options.outDir ?? core.layout.exports);
   mkdirSync(outDir, { recursive: true });
@@ -182,19 +207,24 @@ export async function exportPack(
       );
 
     const settings = await core.settings.getAll();
-    const license = renderLicense(pack.license_type, {
-      holder: settings.ownerName,
-      support: settings.supportContact,
-      packName: pack.name,
-      packVersion: pack.version,
-      year: startedAt.getFullYear(),
-    });
+    const license = renderLicense(
+      pack.license_type,
+      {
+        holder: settings.ownerName,
+        support: settings.supportContact,
+        packName: pack.name,
+        packVersion: pack.version,
+        year: startedAt.getFullYear(),
+      },
+      pack.license_text,
+    );
     if (license.placeholders.length)
       throw new AppError(
         'conflict',
         `LICENSE.txt would hold placeholders: ${license.placeholders.join(', ')}`,
       );
-    if (!license.text.startsWith(licenseHeading(pack.license_type)))
+    // The creator's own text is theirs; a template must be the variant the pack names.
+    if (!pack.license_text && !license.text.startsWith(licenseHeading(pack.license_type)))
       throw new AppError('internal', 'The license text does not match the pack’s license type');
 
     const reservation = reserveExportRoot(outDir, `${pack.slug}_${exportStamp(startedAt)}`);
@@ -224,6 +254,9 @@ export async function exportPack(
         dir: previewsDir,
         layout: core.layout,
         coverId: pack.cover_asset_id,
+        heroId: pack.hero_asset_id,
+        collageIds: parseIds(pack.collage_asset_ids),
+        listing: preset.listing,
         watermark: options.watermarkPreviews
           ? `${settings.ownerName || pack.name} · preview`
           : null,
@@ -253,13 +286,15 @@ export async function exportPack(
     });
     stmt(
       core.sqlite,
-      'UPDATE packs SET export_path = ?, exported_at = ?, export_sha256 = ?, default_preset = ?, updated_at = ? WHERE id = ?',
+      'UPDATE packs SET export_path = ?, exported_at = ?, export_sha256 = ?, default_preset = ?, updated_at = ?, version = ?, changelog = ? WHERE id = ?',
     ).run(
       zips.length === 1 ? zips[0]!.path : outDir,
       record.finishedAt,
       zips.length === 1 ? zips[0]!.sha256 : null,
       preset.id,
       record.finishedAt,
+      pack.version,
+      pack.changelog,
       packId,
     );
     progress(1, skipped.length ? `Exported; ${skipped.length} asset(s) left out` : 'Exported');
@@ -302,4 +337,15 @@ function tagsOf(core: Atelier, ids: string[]): Record<string, string[]> {
   );
   for (const id of ids) out[id] = (q.all(id) as { name: string }[]).map((r) => r.name);
   return out;
+}
+
+/** 1.0.0 → 1.1.0 (minor), 1.0.1 (patch), 2.0.0 (major); "1.2" stays two parts; a suffix is dropped. */
+export function bumpVersion(version: string, kind: 'patch' | 'minor' | 'major'): string {
+  const nums = (/^v?(\d+(?:\.\d+)*)/.exec(version.trim())?.[1] ?? '1.0.0').split('.').map(Number);
+  while (nums.length < 2) nums.push(0);
+  if (kind === 'patch' && nums.length < 3) nums.push(0);
+  const i = kind === 'major' ? 0 : kind === 'minor' ? 1 : 2;
+  nums[i] = (nums[i] ?? 0) + 1;
+  for (let j = i + 1; j < nums.length; j++) nums[j] = 0;
+  return nums.join('.');
 }

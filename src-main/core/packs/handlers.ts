@@ -16,6 +16,8 @@ import {
   addAssets,
   createPack,
   deletePack,
+  exportDefaults,
+  setExportDefaults,
   listPackAssets,
   listPacks,
   moveAsset,
@@ -27,6 +29,7 @@ import {
   updatePack,
 } from './packStore';
 import { listPresets } from './presets';
+import { renameAll } from './renamePattern';
 import { osShell } from '../desktop/osShell';
 import { statements } from '../db/statements';
 
@@ -47,6 +50,9 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
     'packs.moveAsset': ({ packId, assetId, toIndex }) => moveAsset(core, packId, assetId, toIndex),
     'packs.setExportName': ({ packId, assetId, exportFilename }) =>
       setExportName(core, packId, assetId, exportFilename),
+    'packs.renameAll': ({ packId, pattern, dryRun }) => renameAll(core, packId, pattern, dryRun),
+    'packs.exportDefaults': () => exportDefaults(core),
+    'packs.setExportDefaults': (patch) => setExportDefaults(core, patch),
     'packs.check': ({ packId, preset }) => checkPack(core, packId, { preset }),
     'packs.acceptIssue': async ({ packId, key, accepted }) => {
       setAccepted(core, packId, key, accepted);
@@ -55,13 +61,18 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
     'packs.licenseText': async ({ packId, licenseType }) => {
       const pack = requirePack(core, packId);
       const s = await core.settings.getAll();
-      return renderLicense(licenseType ?? pack.license_type, {
-        holder: s.ownerName,
-        support: s.supportContact,
-        packName: pack.name,
-        packVersion: pack.version,
-        year: new Date().getFullYear(),
-      });
+      return renderLicense(
+        licenseType ?? pack.license_type,
+        {
+          holder: s.ownerName,
+          support: s.supportContact,
+          packName: pack.name,
+          packVersion: pack.version,
+          year: new Date().getFullYear(),
+        },
+        // Asking for another type previews that type's template, not the pack's own text.
+        licenseType && licenseType !== pack.license_type ? null : pack.license_text,
+      );
     },
     'packs.presets': () => listPresets(),
     'packs.export': async ({ packId, options }, ctx) => {

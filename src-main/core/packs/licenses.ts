@@ -28,6 +28,8 @@ export interface LicenseValues {
 export function renderLicense(
   type: PackLicenseType,
   v: LicenseValues,
+  /** The pack's own text (edited in the Packs page) instead of the variant's template. */
+  custom?: string | null,
 ): { text: string; placeholders: string[] } {
   const values: Record<string, string> = {
     HOLDER: v.holder.trim(),
@@ -37,7 +39,7 @@ export function renderLicense(
     YEAR: String(v.year),
     LICENSE_NAME: licenseLabels[type],
   };
-  const text = licenseTemplate(type).replace(
+  const text = (custom?.trim() ? custom : licenseTemplate(type)).replace(
     /\{\{([A-Z_]+)\}\}/g,
     (m, key: string) => values[key] || m,
   );

@@ -3,6 +3,8 @@ import { AppError } from '../../contract/errors';
 import type {
   PackAssetItem,
   PackAssetPage,
+  PackChangelogEntry,
+  PackExportDefaults,
   PackLicenseType,
   PackSummary,
   PresetId,
@@ -33,6 +35,13 @@ export interface PackDbRow {
   accepted_warnings: string;
   default_preset: string | null;
   project_id: string | null;
+  include_prompts: number;
+  strip_metadata: number;
+  hero_asset_id: string | null;
+  collage_asset_ids: string | null;
+  license_text: string | null;
+  name_pattern: string | null;
+  changelog: string;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -78,6 +87,8 @@ export interface PackMemberRow {
   source: string | null;
   created_at: string;
   deleted_at: string | null;
+  rating: number;
+  added_at: string;
 }
 
 /** Through the one statement cache (db/statements.ts). */
@@ -102,9 +113,76 @@ export function toSummary(r: PackDbRow): PackSummary {
     exportSha256: r.export_sha256,
     defaultPreset: (r.default_preset as PresetId | null) ?? null,
     projectId: r.project_id,
+    includePrompts: r.include_prompts === 1,
+    stripMetadata: r.strip_metadata === 1,
+    heroAssetId: r.hero_asset_id,
+    collageAssetIds: parseIds(r.collage_asset_ids),
+    licenseText: r.license_text,
+    namePattern: r.name_pattern,
+    changelog: parseChangelog(r.changelog),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+export function parseIds(json: string | null): string[] | null {
+  if (json === null) return null;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseChangelog(json: string): PackChangelogEntry[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v)
+      ? v.filter(
+          (x): x is PackChangelogEntry =>
+            !!x && typeof x === 'object' && typeof (x as PackChangelogEntry).version === 'string',
+        )
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+const DEFAULTS_KEY = 'packExportDefaults';
+/** Prompts stay the seller's unless they choose to share them. */
+const FACTORY_DEFAULTS: PackExportDefaults = { includePrompts: false, stripMetadata: true };
+
+/** Settings → Export defaults: a row of the settings table that the app settings leave alone. */
+export function exportDefaults(core: Atelier): PackExportDefaults {
+  const row = stmt(core.sqlite, 'SELECT value FROM settings WHERE key = ?').get(DEFAULTS_KEY) as
+    | { value: string }
+    | undefined;
+  if (!row) return { ...FACTORY_DEFAULTS };
+  try {
+    const v = JSON.parse(row.value) as Partial<PackExportDefaults>;
+    return {
+      includePrompts:
+        typeof v.includePrompts === 'boolean' ? v.includePrompts : FACTORY_DEFAULTS.includePrompts,
+      stripMetadata:
+        typeof v.stripMetadata === 'boolean' ? v.stripMetadata : FACTORY_DEFAULTS.stripMetadata,
+    };
+  } catch {
+    return { ...FACTORY_DEFAULTS };
+  }
+}
+
+export function setExportDefaults(
+  core: Atelier,
+  patch: Partial<PackExportDefaults>,
+): PackExportDefaults {
+  const next = { ...exportDefaults(core), ...patch };
+  const at = nowIso();
+  stmt(
+    core.sqlite,
+    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  ).run(DEFAULTS_KEY, JSON.stringify(next), at);
+  return next;
 }
 
 export function requirePack(core: Atelier, id: string): PackDbRow {
@@ -168,6 +246,9 @@ export interface CreatePackInput {
   version?: string;
   /** The project the pack belongs to. */
   projectId?: string;
+  /** Default: Settings → Export defaults. */
+  includePrompts?: boolean;
+  stripMetadata?: boolean;
 }
 
 export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
@@ -183,10 +264,11 @@ export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
   }
   const id = uuidv7();
   const at = nowIso();
+  const defaults = exportDefaults(core);
   stmt(
     core.sqlite,
-    `INSERT INTO packs (id, name, slug, theme, description, license_type, version, project_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO packs (id, name, slug, theme, description, license_type, version, project_id, created_at, updated_at, include_prompts, strip_metadata)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id,
     input.name,
@@ -198,6 +280,8 @@ export function createPack(core: Atelier, input: CreatePackInput): PackSummary {
     input.projectId ?? null,
     at,
     at,
+    (input.includePrompts ?? defaults.includePrompts) ? 1 : 0,
+    (input.stripMetadata ?? defaults.stripMetadata) ? 1 : 0,
   );
   core.events.emit('packs.changed', { packId: id });
   // Its count went up (a trigger): the project's page and card show it.
@@ -215,6 +299,25 @@ export interface UpdatePackInput {
   version?: string;
   coverAssetId?: string | null;
   defaultPreset?: PresetId | null;
+  includePrompts?: boolean;
+  stripMetadata?: boolean;
+  heroAssetId?: string | null;
+  collageAssetIds?: string[] | null;
+  licenseText?: string | null;
+}
+
+/** Marketing pictures must be the pack's own images or videos. */
+function checkPicks(core: Atelier, packId: string, ids: string[], what: string): void {
+  const q = stmt(
+    core.sqlite,
+    `SELECT a.type FROM pack_assets pa JOIN assets a ON a.id = pa.asset_id WHERE pa.pack_id = ? AND pa.asset_id = ?`,
+  );
+  for (const id of ids) {
+    const r = q.get(packId, id) as { type: string } | undefined;
+    if (!r) throw new AppError('invalid_input', `The ${what} must be one of the pack’s assets`);
+    if (r.type === 'audio')
+      throw new AppError('invalid_input', `The ${what} must be an image or a video`);
+  }
 }
 
 export function updatePack(core: Atelier, input: UpdatePackInput): PackSummary {
@@ -239,6 +342,21 @@ export function updatePack(core: Atelier, input: UpdatePackInput): PackSummary {
   if (input.licenseType !== undefined) set('license_type', input.licenseType);
   if (input.version !== undefined) set('version', input.version);
   if (input.defaultPreset !== undefined) set('default_preset', input.defaultPreset);
+  if (input.includePrompts !== undefined) set('include_prompts', input.includePrompts ? 1 : 0);
+  if (input.stripMetadata !== undefined) set('strip_metadata', input.stripMetadata ? 1 : 0);
+  if (input.heroAssetId !== undefined) {
+    if (input.heroAssetId) checkPicks(core, input.id, [input.heroAssetId], 'hero');
+    set('hero_asset_id', input.heroAssetId);
+  }
+  if (input.collageAssetIds !== undefined) {
+    const ids = input.collageAssetIds ? [...new Set(input.collageAssetIds)] : null;
+    if (ids) checkPicks(core, input.id, ids, 'collage picture');
+    set('collage_asset_ids', ids && ids.length ? JSON.stringify(ids) : null);
+  }
+  if (input.licenseText !== undefined) {
+    const text = input.licenseText?.replace(/\r\n/g, '\n');
+    set('license_text', text?.trim() ? text : null);
+  }
   if (input.coverAssetId !== undefined) {
     if (
       input.coverAssetId &&
@@ -279,7 +397,7 @@ const MEMBER_COLUMNS = `pa.asset_id, pa.position, pa.export_filename, a.path, a.
   a.phash, a.size_bytes, a.mtime_ms, a.width, a.height, a.duration_sec, a.sample_rate, a.channels, a.fps, a.codec,
   a.format, a.title, a.theme, a.provenance, a.status, a.prompt, a.negative_prompt, a.seed, a.model, a.model_hash,
   a.generation_params, a.derived_from, a.derivation, a.is_upscaled, a.thumb_key, a.missing, a.source, a.created_at,
-  a.deleted_at`;
+  a.deleted_at, a.rating, a.added_at`;
 
 /** Every member in pack order. Used by checks and export, which need them all anyway. */
 export function packMembers(core: Atelier, packId: string): PackMemberRow[] {
@@ -313,6 +431,8 @@ function toItem(m: PackMemberRow, effective: string): PackAssetItem {
     provenance: m.provenance,
     missing: m.missing === 1 || m.deleted_at !== null,
     hasThumb: !!m.thumb_key,
+    rating: m.rating,
+    addedAt: m.added_at,
   };
 }
 
@@ -457,6 +577,22 @@ export function removeAssets(
       core.sqlite,
       'UPDATE packs SET cover_asset_id = NULL WHERE id = ? AND cover_asset_id IS NOT NULL AND cover_asset_id NOT IN (SELECT asset_id FROM pack_assets WHERE pack_id = ?)',
     ).run(packId, packId);
+    // Marketing picks that left the pack fall back to the automatic choice.
+    stmt(
+      core.sqlite,
+      'UPDATE packs SET hero_asset_id = NULL WHERE id = ? AND hero_asset_id IS NOT NULL AND hero_asset_id NOT IN (SELECT asset_id FROM pack_assets WHERE pack_id = ?)',
+    ).run(packId, packId);
+    const pack = requirePack(core, packId);
+    const picks = parseIds(pack.collage_asset_ids);
+    if (picks) {
+      const gone = new Set(assetIds);
+      const left = picks.filter((p) => !gone.has(p));
+      if (left.length !== picks.length)
+        stmt(core.sqlite, 'UPDATE packs SET collage_asset_ids = ? WHERE id = ?').run(
+          left.length ? JSON.stringify(left) : null,
+          packId,
+        );
+    }
   })();
   changed(core, packId);
   return { removed, pack: toSummary(requirePack(core, packId)) };

@@ -7,6 +7,7 @@ import { runProgram } from '../engines/runProgram';
 import { thumbPath } from '../thumbs/paths';
 import { decodeWebpTiles, TILE, type TileSource } from './tileDecoder';
 import { pasteTile } from './tilePixels';
+import type { ListingImageSpec } from '../../contract/packs';
 import type { PackMemberRow } from './packStore';
 
 /**
@@ -18,11 +19,47 @@ import type { PackMemberRow } from './packStore';
 const GAP = 8;
 const SHEET_GREY = 0xf4;
 const SHEET_BG = '#f4f4f4';
-const COLS = 10;
+const MAX_COLS = 10;
 /** A sheet of 100 tiles stays readable; bigger packs get preview_grid_02.jpg and so on. */
 export const TILES_PER_SHEET = 100;
 export const MAX_HEROES = 5;
-const HERO_EDGE = 1600;
+/** The collage's default number of pictures when the creator picked none. */
+export const COLLAGE_DEFAULT = 6;
+const COLLAGE_GAP = 12;
+
+/** Used where a preview job names no marketplace (Standard's numbers; presets.json). */
+export const DEFAULT_LISTING: ListingImageSpec = {
+  width: 2400,
+  height: 1600,
+  heroShortEdge: 2000,
+  heroLongEdge: 4000,
+  source: 'standard',
+};
+
+/**
+ * Columns of a contact sheet of `n` tiles: close to square (10 tiles were once a 2648×536
+ * strip), with as few empty cells in the last row as a shape at most ~1.5:1 allows.
+ */
+export function sheetColumns(n: number): number {
+  if (n <= 1) return 1;
+  const lo = Math.min(MAX_COLS, Math.ceil(Math.sqrt(n)));
+  const hi = Math.min(MAX_COLS, Math.max(lo, Math.ceil(Math.sqrt(n * 1.5))));
+  let best = lo;
+  for (let c = lo; c <= hi; c++) {
+    const empty = (c - (n % c)) % c;
+    const bestEmpty = (best - (n % best)) % best;
+    if (empty < bestEmpty) best = c;
+  }
+  return best;
+}
+
+/** Pictures in the order the marketing images take them: best rated first, then newest. */
+export function rankForMarketing<T extends { rating: number; added_at: string }>(ms: T[]): T[] {
+  return [...ms].sort(
+    (a, b) =>
+      b.rating - a.rating || (a.added_at < b.added_at ? 1 : a.added_at > b.added_at ? -1 : 0),
+  );
+}
 
 export interface PreviewContext {
   layout: DataDirLayout;
@@ -151,7 +188,7 @@ async function finishJpeg(
 /** Bytes of the largest sheet this many assets need (a full 10×10 one, or a smaller single one). */
 function fullSheetBytes(count: number): number {
   const n = Math.min(count, TILES_PER_SHEET);
-  const cols = Math.min(COLS, n);
+  const cols = sheetColumns(n);
   const rows = Math.ceil(n / cols);
   return (cols * TILE + (cols + 1) * GAP) * (rows * TILE + (rows + 1) * GAP) * 3;
 }
@@ -199,7 +236,7 @@ export async function* contactSheets(
     for (let s = 0; s * TILES_PER_SHEET < members.length; s++) {
       const first = s * TILES_PER_SHEET;
       const slice = members.slice(first, first + TILES_PER_SHEET);
-      const cols = Math.min(COLS, slice.length);
+      const cols = sheetColumns(slice.length);
       const rows = Math.ceil(slice.length / cols);
       const width = cols * TILE + (cols + 1) * GAP;
       const height = rows * TILE + (rows + 1) * GAP;
@@ -278,61 +315,238 @@ export function sheetName(index: number): string {
     : `preview_grid_${String(index + 1).padStart(2, '0')}.jpg`;
 }
 
-/** Up to five large stills: the cover first, then images and videos in pack order. */
-export async function heroShots(
+/**
+ * The marketing pictures in order: the creator's hero, then their collage picks, then the rest
+ * of the images and videos best rated first, then newest.
+ */
+export function marketingOrder(
   members: PackMemberRow[],
-  coverId: string | null,
+  heroId: string | null,
+  picks: string[] | null,
+): PackMemberRow[] {
+  const visual = members.filter((m) => m.type === 'image' || m.type === 'video');
+  const byId = new Map(visual.map((m) => [m.asset_id, m]));
+  const first = [heroId, ...(picks ?? [])]
+    .map((id) => (id ? byId.get(id) : undefined))
+    .filter((m): m is PackMemberRow => !!m);
+  const seen = new Set(first.map((m) => m.asset_id));
+  return [...new Set([...first, ...rankForMarketing(visual.filter((m) => !seen.has(m.asset_id)))])];
+}
+
+/** The size a hero is drawn at: short side to the marketplace's guidance, never enlarged. */
+export function heroSize(
+  width: number,
+  height: number,
+  listing: ListingImageSpec,
+): { width: number; height: number } {
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  const scale = Math.min(1, listing.heroShortEdge / short, listing.heroLongEdge / long);
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
+/**
+ * Up to five large stills from the original files (not thumbnails): the hero first, then in
+ * marketingOrder. Sized to the marketplace's listing guidance, never enlarged.
+ */
+export async function heroShots(
+  ordered: PackMemberRow[],
   ctx: PreviewContext,
-): Promise<PreviewFile[]> {
-  const ordered = [
-    ...members.filter((m) => m.asset_id === coverId),
-    ...members.filter((m) => m.asset_id !== coverId),
-  ];
-  const candidates = ordered.filter((m) => m.type === 'image' || m.type === 'video');
+  listing: ListingImageSpec = DEFAULT_LISTING,
+): Promise<{ files: PreviewFile[]; used: PackMemberRow[] }> {
   const out: PreviewFile[] = [];
-  for (const m of candidates) {
+  const used: PackMemberRow[] = [];
+  for (const m of ordered) {
     if (out.length >= MAX_HEROES) break;
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     try {
       const src = await stillOf(m, ctx, true);
       if (!src) continue;
-      const img = sharp(src, { failOn: 'none' })
-        .rotate()
-        .resize(HERO_EDGE, HERO_EDGE, { fit: 'inside', withoutEnlargement: true })
+      const base = sharp(src, { failOn: 'none' }).rotate();
+      const meta = await sharp(src, { failOn: 'none' }).metadata();
+      const upright = (meta.orientation ?? 1) >= 5;
+      const w = (upright ? meta.height : meta.width) ?? 0;
+      const h = (upright ? meta.width : meta.height) ?? 0;
+      if (!w || !h) continue;
+      const size = heroSize(w, h, listing);
+      const img = base
+        .resize(size.width, size.height, { fit: 'fill' })
         .flatten({ background: '#ffffff' });
       out.push({
         name: `hero_${String(out.length + 1).padStart(2, '0')}.jpg`,
-        data: await finishJpeg(img, ctx, { quality: 82 }),
+        data: await finishJpeg(img, ctx, { quality: 86 }, size),
       });
+      used.push(m);
     } catch {
       // A hero that cannot be decoded is simply not a hero; corrupt files are reported by the checks.
     }
   }
-  return out;
+  return { files: out, used };
 }
 
-/** Etsy's listing image: a square collage of the heroes, beside the ZIPs rather than in them. */
-export async function listingCollage(heroes: PreviewFile[]): Promise<Buffer | null> {
-  if (heroes.length === 0) return null;
-  const size = 2000;
-  const n = heroes.length;
-  const cols = n === 1 ? 1 : 2;
-  const rows = Math.ceil(n / cols);
-  const cw = Math.floor(size / cols);
-  const ch = Math.floor(size / rows);
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * A justified layout of pictures of these aspect ratios (width / height) inside width×height:
+ * rows in order, each row's pictures the same height and together the full width, so there is
+ * never an empty cell and no picture is cropped; the row count is the one whose shape comes
+ * closest to the canvas, and the whole is scaled down to fit and centred (a thin margin is the
+ * most the canvas shows of its background).
+ */
+export function collageLayout(
+  aspects: number[],
+  width: number,
+  height: number,
+  gap = COLLAGE_GAP,
+): Rect[] {
+  // Rows of equal height, or (the same done sideways) columns of equal width: whichever fills
+  // more of the canvas. Three pictures in a 3:2 listing fill ~50% in rows and ~85% in columns.
+  const rows = justified(aspects, width, height, gap);
+  const cols = justified(
+    aspects.map((a) => 1 / a),
+    height,
+    width,
+    gap,
+  );
+  if (cols.fill > rows.fill + 0.01)
+    return cols.rects.map((r) => ({ left: r.top, top: r.left, width: r.height, height: r.width }));
+  return rows.rects;
+}
+
+function justified(
+  aspects: number[],
+  width: number,
+  height: number,
+  gap: number,
+): { rects: Rect[]; fill: number } {
+  const n = aspects.length;
+  if (n === 0) return { rects: [], fill: 0 };
+  let best: { rows: number[][]; h: number; score: number } | null = null;
+  for (let r = 1; r <= n; r++) {
+    const rows = partitionRows(aspects, r);
+    // Height of the layout at full width: each row's height is its free width over its aspect sum.
+    const h =
+      rows.reduce((s, row) => {
+        const sum = row.reduce((a, i) => a + aspects[i]!, 0);
+        return s + (width - gap * (row.length + 1)) / sum;
+      }, 0) +
+      gap * (rows.length + 1);
+    const fill = Math.min(h / height, height / h);
+    if (!best || fill > best.score) best = { rows, h, score: fill };
+  }
+  const { rows, h, score } = best!;
+  // Scale the full-width layout to fit inside the canvas, then centre it.
+  const scale = Math.min(1, height / h);
+  const w = width * scale;
+  const offX = (width - w) / 2;
+  const offY = (height - h * scale) / 2;
+  const g = gap * scale;
+  const out: Rect[] = new Array<Rect>(n);
+  let y = offY + g;
+  for (const row of rows) {
+    const sum = row.reduce((a, i) => a + aspects[i]!, 0);
+    const rowH = (w - g * (row.length + 1)) / sum;
+    let x = offX + g;
+    for (const i of row) {
+      const cw = rowH * aspects[i]!;
+      out[i] = {
+        left: Math.round(x),
+        top: Math.round(y),
+        width: Math.max(1, Math.round(x + cw) - Math.round(x)),
+        height: Math.max(1, Math.round(y + rowH) - Math.round(y)),
+      };
+      x += cw + g;
+    }
+    y += rowH + g;
+  }
+  return { rects: out, fill: score };
+}
+
+/** Splits indices 0..n-1, in order, into `r` non-empty rows of balanced aspect sums. */
+function partitionRows(aspects: number[], r: number): number[][] {
+  const n = aspects.length;
+  const prefix = [0];
+  for (const a of aspects) prefix.push(prefix[prefix.length - 1]! + a);
+  const target = prefix[n]! / r;
+  // cost[k][i]: best cost of the first i pictures in k rows; squared deviation from the target.
+  const cost = Array.from({ length: r + 1 }, () => new Array<number>(n + 1).fill(Infinity));
+  const cut = Array.from({ length: r + 1 }, () => new Array<number>(n + 1).fill(0));
+  cost[0]![0] = 0;
+  for (let k = 1; k <= r; k++)
+    for (let i = k; i <= n; i++)
+      for (let j = k - 1; j < i; j++) {
+        const c = cost[k - 1]![j]! + (prefix[i]! - prefix[j]! - target) ** 2;
+        if (c < cost[k]![i]!) {
+          cost[k]![i] = c;
+          cut[k]![i] = j;
+        }
+      }
+  const rows: number[][] = [];
+  let i = n;
+  for (let k = r; k >= 1; k--) {
+    const j = cut[k]![i]!;
+    rows.unshift(Array.from({ length: i - j }, (_, x) => j + x));
+    i = j;
+  }
+  return rows;
+}
+
+/**
+ * The listing image: the marketplace's size (Etsy 2667×2000…), the chosen pictures whole in a
+ * justified layout (collageLayout), drawn from the originals.
+ */
+export async function listingCollage(
+  pictures: PackMemberRow[],
+  ctx: PreviewContext,
+  listing: ListingImageSpec = DEFAULT_LISTING,
+): Promise<Buffer | null> {
+  const stills: { src: string | Buffer; aspect: number }[] = [];
+  for (const m of pictures) {
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
+    try {
+      const src = await stillOf(m, ctx, true);
+      if (!src) continue;
+      const meta = await sharp(src, { failOn: 'none' }).metadata();
+      const upright = (meta.orientation ?? 1) >= 5;
+      const w = (upright ? meta.height : meta.width) ?? 0;
+      const h = (upright ? meta.width : meta.height) ?? 0;
+      if (w && h) stills.push({ src, aspect: w / h });
+    } catch {
+      // Not drawable: left out, and the layout adapts to the pictures that are.
+    }
+  }
+  if (stills.length === 0) return null;
+  const rects = collageLayout(
+    stills.map((s) => s.aspect),
+    listing.width,
+    listing.height,
+  );
   const tiles: { input: Buffer; left: number; top: number }[] = [];
-  // One hero at a time, and straight to JPEG (no PNG in between): the collage is the largest
-  // picture an export draws, and its peak is the preview process's.
-  for (const [i, h] of heroes.entries()) {
+  // One picture at a time, straight to JPEG: the collage is the largest picture an export draws.
+  for (const [i, st] of stills.entries()) {
+    const r = rects[i]!;
     tiles.push({
-      input: await sharp(h.data)
-        .resize(cw - 12, ch - 12, { fit: 'cover' })
+      input: await sharp(st.src, { failOn: 'none' })
+        .rotate()
+        .resize(r.width, r.height, { fit: 'fill' })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 92 })
         .toBuffer(),
-      left: (i % cols) * cw + 6,
-      top: Math.floor(i / cols) * ch + 6,
+      left: r.left,
+      top: r.top,
     });
   }
-  return sharp({ create: { width: size, height: size, channels: 3, background: '#ffffff' } })
+  return sharp({
+    create: { width: listing.width, height: listing.height, channels: 3, background: '#ffffff' },
+  })
     .composite(tiles)
     .jpeg(bigJpeg(88))
     .toBuffer();
@@ -350,7 +564,14 @@ export function previewDir(tmp: string, exportId?: string): string {
  */
 export interface PreviewJob {
   members: PackMemberRow[];
-  coverId: string | null;
+  /** Unused since the hero is picked (heroId) or ranked; kept for older callers. */
+  coverId?: string | null;
+  /** The creator's hero; null: the best rated, then newest. */
+  heroId?: string | null;
+  /** The creator's collage pictures; null: the first COLLAGE_DEFAULT in marketing order. */
+  collageIds?: string[] | null;
+  /** The marketplace's listing-image sizes. */
+  listing?: ListingImageSpec;
   layout: DataDirLayout;
   watermark: string | null;
   /** Etsy's listing collage, made from the heroes. */
@@ -390,12 +611,20 @@ export async function writePreviews(job: PreviewJob, signal?: AbortSignal): Prom
   };
   const sheets: PreviewOnDisk[] = [];
   for await (const sheet of contactSheets(job.members, ctx)) sheets.push(await save(sheet));
-  const heroFiles = await heroShots(job.members, job.coverId, ctx);
+  const listing = job.listing ?? DEFAULT_LISTING;
+  const ordered = marketingOrder(job.members, job.heroId ?? null, job.collageIds ?? null);
+  const heroFiles = await heroShots(ordered, ctx, listing);
   const heroes: PreviewOnDisk[] = [];
-  for (const h of heroFiles) heroes.push(await save(h));
+  for (const h of heroFiles.files) heroes.push(await save(h));
   let collage: PreviewOnDisk | null = null;
   if (job.collage) {
-    const data = await listingCollage(heroFiles);
+    const chosen = job.collageIds?.length
+      ? ordered.filter((m) => job.collageIds!.includes(m.asset_id))
+      : ordered.slice(0, COLLAGE_DEFAULT);
+    const picks = job.collageIds?.length
+      ? job.collageIds.map((id) => chosen.find((m) => m.asset_id === id)).filter((m) => !!m)
+      : chosen;
+    const data = await listingCollage(picks, ctx, listing);
     if (data) collage = await save({ name: 'listing.jpg', data });
   }
   return { sheets, heroes, collage };

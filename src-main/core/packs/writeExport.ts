@@ -27,6 +27,7 @@ import {
 } from './previews';
 import { planParts, type PartPlan } from './parts';
 import { splitExt } from './fileNames';
+import { planStripFile } from './stripMetadata';
 
 export const PARTIAL_SUFFIX = '.atelier-partial';
 
@@ -153,6 +154,7 @@ export async function writeExport(
     };
 
     const exported: ExportedAsset[] = [];
+    let strippedCount = 0;
     const shaPending: Promise<void>[] = [];
     const files: WrittenFile[] = [];
     let verifyMs = 0;
@@ -161,9 +163,14 @@ export async function writeExport(
     // Names are fixed by count (the sheets and heroes to come), so a README can be written before they exist.
     const sheetCount = Math.ceil(members.length / TILES_PER_SHEET);
     const previewNames = Array.from({ length: sheetCount }, (_, i) => `previews/${sheetName(i)}`);
+    const includes = {
+      prompts: options.includePrompts !== false,
+      metadataStripped: options.stripMetadata === true,
+    };
     const readmeFor = (assets: ExportedAsset[]) =>
       Buffer.from(
         renderReadme({
+          includes,
           pack,
           assets,
           holder: work.holder,
@@ -184,6 +191,7 @@ export async function writeExport(
       reencodedTo: null,
       tags: work.tags[m.asset_id] ?? [],
       promptRelPath: null,
+      strippedMetadata: [],
     }));
 
     for (const part of order) {
@@ -212,6 +220,7 @@ export async function writeExport(
         for (const id of part.assetIds) {
           const m = byId.get(id)!;
           const ea = await addAsset(zw, root, m, options, needHash, signal);
+          if (ea.strippedMetadata.length) strippedCount++;
           // The hash comes from the verifier's re-read of the ZIP: checksums.txt then vouches for
           // the bytes the buyer gets, and the writer's core never spends time on SHA-256.
           if (!ea.sha256) {
@@ -220,7 +229,7 @@ export async function writeExport(
             shaPending.push(p);
           }
           ea.tags = work.tags[id] ?? [];
-          if (m.provenance === 'ai_generated' || m.prompt)
+          if (includes.prompts && (m.provenance === 'ai_generated' || m.prompt))
             ea.promptRelPath = `prompts/${splitExt(m.exportName).stem}.txt`;
           inPart.push(ea);
           exported.push(ea);
@@ -286,6 +295,7 @@ export async function writeExport(
               ),
             );
           const manifest = buildManifest({
+            includes: { ...includes, strippedFiles: strippedCount },
             pack,
             assets: exported,
             exportedAt: work.startedAt,
@@ -393,7 +403,35 @@ async function addAsset(
       reencodedTo: r.format,
       tags: [],
       promptRelPath: null,
+      // A re-encode writes no metadata at all (sharp keeps none unless asked).
+      strippedMetadata: options.stripMetadata ? ['re-encoded without metadata'] : [],
     };
+  }
+  if (options.stripMetadata && m.type === 'image') {
+    const plan = await planStripFile(m.path).catch(() => null);
+    if (plan) {
+      const entryName = `${root}/assets/${m.exportName}`;
+      // New bytes, hashed as they go in (small: a picture's few MB).
+      const st = await stat(m.path);
+      const h = createHash('sha256');
+      await zw.addPieces(entryName, m.path, plan.pieces, {
+        sourceSize: plan.sourceSize,
+        mtime: st.mtime,
+        onData: (c) => h.update(c),
+      });
+      if (signal?.aborted) throw signal.reason;
+      return {
+        member: m,
+        filename: m.exportName,
+        relPath: `assets/${m.exportName}`,
+        sizeBytes: plan.size,
+        sha256: h.digest('hex'),
+        reencodedTo: null,
+        tags: [],
+        promptRelPath: null,
+        strippedMetadata: plan.removed,
+      };
+    }
   }
   const st = await stat(m.path);
   const method = methodFor(m.exportName);
@@ -402,22 +440,27 @@ async function addAsset(
   // as it is now. Hashing 2 GB twice (entries and archive) was most of an export's CPU.
   const unchanged = st.size === m.size_bytes && Math.floor(st.mtimeMs) === m.mtime_ms;
   const entryName = `${root}/assets/${m.exportName}`;
-  if (!unchanged) needHash.add(entryName);
+  // A changed file is hashed as it is copied. (Leaving it to the verifier's re-read deadlocked a
+  // small export: the re-read stops before the last partial page until the ZIP is finished, and
+  // the manifest, written before that, waited for the hash.)
+  const h = unchanged ? null : createHash('sha256');
   await zw.addFile(entryName, m.path, {
     method,
     level: method === 'deflate' && m.type === 'audio' ? 3 : 6,
     mtime: st.mtime,
     expectedSize: st.size,
+    onData: h ? (c) => h.update(c) : undefined,
   });
   return {
     member: m,
     filename: m.exportName,
     relPath: `assets/${m.exportName}`,
     sizeBytes: st.size,
-    sha256: unchanged ? m.sha256 : '',
+    sha256: h ? h.digest('hex') : m.sha256,
     reencodedTo: null,
     tags: [],
     promptRelPath: null,
+    strippedMetadata: [],
   };
 }
 

@@ -246,7 +246,7 @@ export class ZipWriter {
     name: string,
     source: string,
     pieces: ({ start: number; end: number } | Buffer)[],
-    opts: AddOptions & { sourceSize: number },
+    opts: AddOptions & { sourceSize: number; onData?: (chunk: Buffer) => void },
   ): Promise<WrittenEntry> {
     this.throwIfAborted();
     const nameBuf = this.checkName(name);
@@ -278,6 +278,7 @@ export class ZipWriter {
         if (Buffer.isBuffer(p)) {
           await this.out.append(p);
           crc = zlib.crc32(p, crc);
+          opts.onData?.(p);
           size += p.length;
           continue;
         }
@@ -287,6 +288,7 @@ export class ZipWriter {
           const chunk = await this.out.readFrom(fh, at, p.end - at);
           if (!chunk) throw new Error(`${source} changed while it was being exported`);
           crc = zlib.crc32(chunk, crc);
+          opts.onData?.(chunk);
           size += chunk.length;
           at += chunk.length;
           this.options.onBytes?.(chunk.length);

@@ -33,8 +33,12 @@ describe('exportPack', () => {
   it('writes a ZIP that every reader accepts, with the layout, manifest and checksums buyers need', async () => {
     const { pack, ids } = await packWithLibrary();
     const out = path.join(t.root, 'out');
+    // This pack shares its prompts and keeps the files as they are (the default is the opposite).
+    await t.call('packs.update', { id: pack.id, includePrompts: true, stripMetadata: false });
     const record = await exportPack(t.core, pack.id, { outDir: out });
     expect(record.status).toBe('completed');
+    expect(record.includedPrompts).toBe(true);
+    expect(record.strippedMetadata).toBe(false);
     expect(record.files).toHaveLength(1);
     const zip = record.files[0]!.path;
     expect(path.basename(zip)).toMatch(/^dawn_castles_\d{8}_\d{6}\.zip$/);

@@ -229,9 +229,12 @@ describe('contact sheets, heroes and collage', () => {
     );
     const sheet = set.sheets[0]!.file;
     const { data, info } = await sharp(sheet).raw().toBuffer({ resolveWithObject: true });
-    expect([info.width, info.height]).toEqual([5 * TILE + 6 * GAP, TILE + 2 * GAP]);
+    // Five tiles: a 3×2 grid, not a 5×1 strip.
+    expect([info.width, info.height]).toEqual([3 * TILE + 4 * GAP, 2 * TILE + 3 * GAP]);
     const at = (tile: number, x: number, y: number) => {
-      const o = ((GAP + y) * info.width + GAP + tile * (TILE + GAP) + x) * 3;
+      const col = tile % 3;
+      const row = Math.floor(tile / 3);
+      const o = ((GAP + row * (TILE + GAP) + y) * info.width + GAP + col * (TILE + GAP) + x) * 3;
       return [data[o]!, data[o + 1]!, data[o + 2]!];
     };
     // Lossy twice (the WebP thumbnail, then the JPEG sheet): saturated colours move a little.
@@ -276,13 +279,14 @@ describe('contact sheets, heroes and collage', () => {
     );
     blank.forEach((v) => expect(Math.abs(v - 0xdd)).toBeLessThan(6));
 
-    // Heroes: the two decodable images, in pack order; the corrupt one is no hero.
+    // Heroes: the two decodable images, full size (300 px, never enlarged); the corrupt one is no hero.
     expect(set.heroes.map((h) => h.name)).toEqual(['hero_01.jpg', 'hero_02.jpg']);
     expect((await sharp(set.heroes[0]!.file).metadata()).width).toBe(300);
     expect(set.collage?.name).toBe('listing.jpg');
+    // No marketplace named: Standard's 2400×1600.
     expect(await sharp(set.collage!.file).metadata()).toMatchObject({
-      width: 2000,
-      height: 2000,
+      width: 2400,
+      height: 1600,
       format: 'jpeg',
     });
   });

@@ -6,6 +6,7 @@ import { Toasts } from './components/Toasts';
 import { GeneratePage } from './generate/GeneratePage';
 import { LookupsPage } from './lookups/LookupsPage';
 import { useTheme } from './lib/theme';
+import { LocalizePage } from './localize/LocalizePage';
 import { JobsPage } from './pages/JobsPage';
 import { LibraryPage } from './pages/LibraryPage';
 import { ModelsPage } from './models/ModelsPage';
@@ -26,6 +27,7 @@ const pageComponents = {
   models: ModelsPage,
   training: TrainingPage,
   lookups: LookupsPage,
+  localize: LocalizePage,
   packs: PacksPage,
   projects: ProjectsPage,
   jobs: JobsPage,

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { GenIcon } from '../generate/GenIcon';
+import { LocIcon } from '../localize/LocIcon';
 import { useNav, type Page } from '../stores/navigation';
 import { useStatus } from '../stores/status';
 import { TrainIcon } from '../training/TrainIcon';
@@ -32,6 +33,12 @@ const navItems: { page: Page; label: string; icon: string; glyph?: ReactNode }[]
     label: 'Lookups',
     icon: 'lookups',
     glyph: <GenIcon name="lookups" size={18} />,
+  },
+  {
+    page: 'localize',
+    label: 'Localise',
+    icon: 'localize',
+    glyph: <LocIcon name="localize" size={18} />,
   },
   { page: 'packs', label: 'Packs', icon: 'packs' },
   { page: 'projects', label: 'Projects', icon: 'folder' },

@@ -7,6 +7,7 @@ export const pages = [
   'models',
   'training',
   'lookups',
+  'localize',
   'packs',
   'projects',
   'jobs',

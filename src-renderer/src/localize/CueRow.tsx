@@ -1,0 +1,317 @@
+import { memo, useEffect, useRef, useState } from 'react';
+import type { CueInfo } from '@contract/index';
+import { api } from '../api/client';
+import { toastError } from '../stores/toasts';
+import { LocIcon } from './LocIcon';
+import { useLocalize } from './localizeStore';
+import { formatMs, parseMs } from './time';
+
+/** Below this, a recognised line is shown as doubtful. */
+export const LOW_CONFIDENCE = 0.6;
+
+type CueEdit = { text?: string; translation?: string; startMs?: number; endMs?: number };
+
+async function saveCue(id: string, index: number, edit: CueEdit): Promise<boolean> {
+  try {
+    const cue = await api.call('localize.updateCue', { id, index, ...edit });
+    useLocalize.getState().putCue(id, cue);
+    return true;
+  } catch (err) {
+    toastError(`Could not save cue ${index}`, err);
+    return false;
+  }
+}
+
+/**
+ * A text that saves when it loses focus. While it has focus, changes arriving from the server
+ * (the job speaking other cues) never overwrite what is being typed.
+ */
+function CueText({
+  value,
+  label,
+  placeholder,
+  onSave,
+  testId,
+  lang,
+}: {
+  value: string;
+  label: string;
+  placeholder: string;
+  onSave: (v: string) => Promise<boolean>;
+  testId: string;
+  lang?: string;
+}) {
+  const [draft, setDraft] = useState(value);
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!focused.current) setDraft(value);
+  }, [value]);
+  return (
+    <textarea
+      className="loc-cue-text"
+      value={draft}
+      rows={2}
+      aria-label={label}
+      placeholder={placeholder}
+      lang={lang}
+      onFocus={() => (focused.current = true)}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={() => {
+        focused.current = false;
+        if (draft.trim() === value.trim()) return;
+        void onSave(draft).then((ok) => {
+          if (!ok) setDraft(value);
+        });
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          setDraft(value);
+          e.currentTarget.blur();
+        }
+      }}
+      data-testid={testId}
+    />
+  );
+}
+
+function CueTime({
+  ms,
+  edge,
+  index,
+  onSave,
+}: {
+  ms: number;
+  edge: 'start' | 'end';
+  index: number;
+  onSave: (ms: number) => Promise<boolean>;
+}) {
+  const [draft, setDraft] = useState(formatMs(ms));
+  const [bad, setBad] = useState(false);
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!focused.current) setDraft(formatMs(ms));
+  }, [ms]);
+  const commit = () => {
+    const v = parseMs(draft);
+    if (v === null) {
+      setBad(true);
+      return;
+    }
+    setBad(false);
+    if (v === ms) return setDraft(formatMs(ms));
+    void onSave(v).then((ok) => setDraft(formatMs(ok ? v : ms)));
+  };
+  const nudge = (delta: number) => void onSave(Math.max(0, ms + delta));
+  const what = edge === 'start' ? 'Start' : 'End';
+  return (
+    <span className={`loc-time${bad ? ' bad' : ''}`}>
+      <button
+        type="button"
+        className="loc-nudge"
+        onClick={() => nudge(-100)}
+        aria-label={`${what} of cue ${index} 0.1 s earlier`}
+        title="0.1 s earlier"
+        data-testid="cue-nudge"
+        data-edge={edge}
+        data-delta={-100}
+      >
+        <LocIcon name="minus" size={11} />
+      </button>
+      <input
+        value={draft}
+        aria-label={`${what} of cue ${index}`}
+        aria-invalid={bad || undefined}
+        title={bad ? 'A time such as 01:02.500' : `${what} (minutes:seconds.milliseconds)`}
+        onFocus={() => (focused.current = true)}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => {
+          focused.current = false;
+          commit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur();
+          if (e.key === 'Escape') {
+            setDraft(formatMs(ms));
+            setBad(false);
+          }
+        }}
+        spellCheck={false}
+        inputMode="decimal"
+        data-testid={edge === 'start' ? 'cue-start' : 'cue-end'}
+      />
+      <button
+        type="button"
+        className="loc-nudge"
+        onClick={() => nudge(100)}
+        aria-label={`${what} of cue ${index} 0.1 s later`}
+        title="0.1 s later"
+        data-testid="cue-nudge"
+        data-edge={edge}
+        data-delta={100}
+      >
+        <LocIcon name="plus" size={11} />
+      </button>
+    </span>
+  );
+}
+
+export interface CueRowProps {
+  locId: string;
+  cue: CueInfo;
+  translated: boolean;
+  from: string;
+  to: string | null;
+  current: boolean;
+  /** The playhead is inside this cue, far enough from its ends to split it there. */
+  splitAt: number | null;
+  hasNext: boolean;
+  playing: boolean;
+  onPlay: (cue: CueInfo) => void;
+  onSplit: (cue: CueInfo, atMs: number) => void;
+  onMerge: (cue: CueInfo) => void;
+}
+
+export const CueRow = memo(function CueRow({
+  locId,
+  cue,
+  translated,
+  from,
+  to,
+  current,
+  splitAt,
+  hasNext,
+  playing,
+  onPlay,
+  onSplit,
+  onMerge,
+}: CueRowProps) {
+  const low = cue.confidence !== null && cue.confidence < LOW_CONFIDENCE;
+  const save = (edit: CueEdit) => saveCue(locId, cue.index, edit);
+  return (
+    <li
+      className={`loc-cue${current ? ' current' : ''}${low ? ' low' : ''}${cue.needsShorterLine ? ' shorter' : ''}`}
+      data-testid="cue"
+      data-index={cue.index}
+      data-current={current || undefined}
+      data-low={low || undefined}
+      data-shorter={cue.needsShorterLine || undefined}
+      aria-current={current ? 'true' : undefined}
+    >
+      <div className="loc-cue-head">
+        <span className="loc-cue-n" title={cue.edited ? 'Edited by you' : undefined}>
+          {cue.index}
+          {cue.edited && <span className="loc-edited-dot" aria-label="edited" />}
+        </span>
+        <span className="loc-cue-times">
+          <CueTime
+            ms={cue.startMs}
+            edge="start"
+            index={cue.index}
+            onSave={(startMs) => save({ startMs })}
+          />
+          <span className="loc-muted" aria-hidden="true">
+            –
+          </span>
+          <CueTime
+            ms={cue.endMs}
+            edge="end"
+            index={cue.index}
+            onSave={(endMs) => save({ endMs })}
+          />
+        </span>
+        <span className="loc-cue-facts">
+          {cue.confidence !== null && (
+            <span
+              className={`loc-fact${low ? ' warn' : ''}`}
+              title={
+                low ? 'Recognition was unsure of this line: check it' : 'Recognition confidence'
+              }
+              data-testid="cue-confidence"
+            >
+              {Math.round(cue.confidence * 100)}%
+            </span>
+          )}
+          {cue.speed !== null && (
+            <span
+              className={`loc-fact${cue.speed > 1.01 ? ' info' : ''}`}
+              title="How fast the dub line is spoken to fit its time"
+              data-testid="cue-speed"
+            >
+              {cue.speed.toFixed(2)}×
+            </span>
+          )}
+          {cue.needsShorterLine && (
+            <span
+              className="loc-fact bad"
+              title="Even at 1.5× and using the pause after it, this line runs past its time: write a shorter translation"
+              data-testid="cue-shorter"
+            >
+              <LocIcon name="shorter" size={12} />
+              Needs a shorter line
+            </span>
+          )}
+        </span>
+      </div>
+      <div className={`loc-cue-texts${translated ? ' two' : ''}`}>
+        <CueText
+          value={cue.text}
+          label={`Recognised text of cue ${cue.index}`}
+          placeholder="What is said"
+          lang={from}
+          onSave={(text) => save({ text })}
+          testId="cue-text"
+        />
+        {translated && (
+          <CueText
+            value={cue.translation ?? ''}
+            label={`Translation of cue ${cue.index}`}
+            placeholder="Translated when the job gets here"
+            lang={to ?? undefined}
+            onSave={(translation) => save({ translation })}
+            testId="cue-translation"
+          />
+        )}
+      </div>
+      <div className="loc-cue-actions">
+        <button
+          type="button"
+          className="button small"
+          onClick={() => onPlay(cue)}
+          data-testid="cue-play"
+          aria-label={`Play cue ${cue.index}`}
+        >
+          <LocIcon name={playing ? 'pause' : 'play'} size={12} />
+          {playing ? 'Stop' : 'Play cue'}
+        </button>
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={() => splitAt !== null && onSplit(cue, splitAt)}
+          disabled={splitAt === null}
+          title={
+            splitAt === null
+              ? 'Move the playhead inside this cue to split it there'
+              : `Split at ${formatMs(splitAt)}`
+          }
+          data-testid="cue-split"
+        >
+          <LocIcon name="split" size={12} />
+          Split at playhead
+        </button>
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={() => onMerge(cue)}
+          disabled={!hasNext}
+          title={
+            hasNext ? `Merge with cue ${cue.index + 1}` : 'The last cue has nothing to merge with'
+          }
+          data-testid="cue-merge"
+        >
+          <LocIcon name="merge" size={12} />
+          Merge with next
+        </button>
+      </div>
+    </li>
+  );
+});

@@ -21,6 +21,8 @@ export async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
   media: OpenedMedia,
+  /** Added to every answer (an export's Content-Disposition). */
+  extraHeaders: Record<string, string> = {},
 ): Promise<void> {
   const { handle, stats: st, mime } = media;
   const size = st.size;
@@ -43,6 +45,7 @@ export async function sendFile(
       'Cache-Control': 'private, max-age=60',
       ETag: etag,
       'Last-Modified': modified,
+      ...extraHeaders,
     };
     if (matchesEtag(req.headers['if-none-match'], etag)) {
       const { 'Content-Type': _type, 'Accept-Ranges': _ranges, ...notModified } = headers;

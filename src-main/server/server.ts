@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Atelier } from '../core/app/atelier';
 import { appLog } from '../core/log/appLog';
 import { createApi, type Api } from '../core/api/dispatch';
-import { countSignInAccounts, openMedia } from '../core/api/host';
+import {
+  contentDisposition,
+  countSignInAccounts,
+  openExportFile,
+  openMedia,
+} from '../core/api/host';
 import { AppError, type ErrorCode } from '../contract/errors';
 import { newToken, originAllowed, ServeAuth, type AuthResult } from './auth';
 import { handleAuthRoute } from './authRoutes';
@@ -128,6 +133,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!who.ok) return unauthorized(res, true);
       return handleMedia(req, res, url);
     }
+    if (url.pathname.startsWith('/exports/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!who.ok) return unauthorized(res, true);
+      return handleExportDownload(req, res, url);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -187,6 +196,30 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return errorJson(res, 400, 'invalid_input', 'The path is not valid URL encoding');
     try {
       return await sendFile(req, res, await openMedia(core, id, v));
+    } catch (err) {
+      const code = (err as { code?: ErrorCode }).code ?? 'internal';
+      res
+        .writeHead(statusFor[code] ?? 500, { 'Content-Type': 'text/plain' })
+        .end((err as Error).message);
+    }
+  }
+
+  /** A pack export's ZIP or listing image as a download: /exports/<exportId>/<file index>. */
+  async function handleExportDownload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    const [, , exportId = '', index = ''] = url.pathname.split('/');
+    const id = decodePart(exportId);
+    if (id === null || !/^\d{1,4}$/.test(index))
+      return errorJson(res, 400, 'invalid_input', 'Use /exports/<exportId>/<file number>');
+    try {
+      const file = await openExportFile(core, id, Number(index));
+      return await sendFile(req, res, file, {
+        'Content-Disposition': contentDisposition(file.filename),
+        'Cache-Control': 'private, no-store',
+      });
     } catch (err) {
       const code = (err as { code?: ErrorCode }).code ?? 'internal';
       res

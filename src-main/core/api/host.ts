@@ -8,6 +8,7 @@ export { openMedia, type OpenedMedia } from '../media/openMedia';
 export { setOsShell, type OsShell } from '../desktop/osShell';
 export { setFileRemover } from '../curation/trash';
 export { exportPack } from '../packs/exportPack';
+export { openExportFile, contentDisposition } from '../packs/exportDownload';
 export { packIdByRef } from '../packs/packStore';
 export { readOnlyStatus } from '../system/readOnlyStatus';
 export { JobRunner, type RunnerOptions } from '../jobs/runner';

@@ -88,6 +88,8 @@ export const localizeMethods = {
         /** subtitles: the source language's SRT/VTT; translate: + the target language's; audio: + a dub track; video: + an MP4 with every track. */
         mode: z.enum(localizeModes).default('video'),
         burnIn: z.boolean().default(false),
+        /** Apertium, an OpenAI-compatible chat server (Settings → Engines), or auto: Apertium when it has the pair, else the chat server. */
+        translator: z.enum(['auto', 'apertium', 'llm']).default('auto'),
         /** The original audio under the dub: 0..1 of its level (default 0.15). */
         originalVolume: z.number().min(0).max(1).default(0.15),
       })

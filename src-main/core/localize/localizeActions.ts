@@ -29,6 +29,7 @@ export async function startLocalization(
     mode: LocalizeMode;
     burnIn: boolean;
     originalVolume: number;
+    translator: 'auto' | 'apertium' | 'llm';
   },
   userId: string | null,
 ): Promise<LocalizationInfo> {
@@ -61,7 +62,7 @@ export async function startLocalization(
       from,
       input.mode === 'subtitles' ? null : to,
       input.burnIn ? 1 : 0,
-      JSON.stringify({ originalVolume: input.originalVolume }),
+      JSON.stringify({ originalVolume: input.originalVolume, translator: input.translator }),
       userId,
       at,
       at,

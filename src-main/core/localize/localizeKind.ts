@@ -35,7 +35,15 @@ import {
   type CueRow,
   type LocalizationRow,
 } from './localizeStore';
-import { recognize, speak, translateLines, type EngineUse } from './speechSteps';
+import {
+  apertiumMode,
+  parseApertiumPairs,
+  recognize,
+  speak,
+  translateLines,
+  type EngineUse,
+} from './speechSteps';
+import { hasChatServer, shortenWithChat, translateWithChat } from './chatTranslate';
 import { toSrt, toVtt } from './subtitleFormats';
 import { readWavInfo } from './wav';
 
@@ -57,6 +65,7 @@ export function localizationDir(core: Atelier, id: string): string {
 
 interface Options {
   originalVolume: number;
+  translator?: 'auto' | 'apertium' | 'llm';
   asrHash?: string;
 }
 
@@ -87,6 +96,8 @@ async function speakRetrying(...args: Parameters<typeof speak>): Promise<EngineU
 
 class Run {
   uses: EngineUse[] = [];
+  /** Translate and shorten with the chat server rather than Apertium. */
+  chat = false;
   outputs: Output[];
   constructor(
     readonly ctx: JobContext,
@@ -117,6 +128,58 @@ class Run {
   stem() {
     return this.asset.filename.replace(/\.[^.]+$/, '');
   }
+}
+
+/** Apertium when it has the pair (or was chosen), else the chat server, as the run's options say. */
+async function translate(
+  run: Run,
+  engines: ReturnType<typeof resolveSpeechEngines>,
+  todo: CueRow[],
+  all: CueRow[],
+  to: string,
+): Promise<Map<number, string>> {
+  const { ctx, L } = run;
+  if (run.chat) {
+    const first = all.findIndex((c) => c.idx === todo[0]!.idx);
+    const last = all.findIndex((c) => c.idx === todo.at(-1)!.idx);
+    const { lines, use } = await translateWithChat(
+      ctx.core,
+      todo.map((c) => ({ id: c.idx, text: c.text, slotMs: c.end_ms - c.start_ms })),
+      {
+        before: all.slice(Math.max(0, first - 2), first).map((c) => c.text.replace(/\n/g, ' ')),
+        after: all.slice(last + 1, last + 3).map((c) => c.text.replace(/\n/g, ' ')),
+      },
+      L.source_lang,
+      to,
+    );
+    run.use(use);
+    return lines;
+  }
+  const { lines, use } = await translateLines(
+    ctx,
+    engines,
+    todo.map((c) => c.text),
+    L.source_lang,
+    to,
+  );
+  run.use(use);
+  return new Map(todo.map((c, i) => [c.idx, lines[i]!]));
+}
+
+async function useChat(
+  run: Run,
+  engines: ReturnType<typeof resolveSpeechEngines>,
+  to: string,
+): Promise<boolean> {
+  const choice = run.options.translator ?? 'auto';
+  if (choice === 'llm') return true;
+  if (choice === 'apertium' || !hasChatServer(run.core)) return false;
+  if (!engines.apertium) return true;
+  const r = await run.ctx.spawn(engines.apertium, ['-l'], {
+    label: 'apertium',
+    captureStdout: 'text',
+  });
+  return !apertiumMode(parseApertiumPairs(r.stdout), run.L.source_lang, to);
 }
 
 /** 1. Transcribe (once per source and engine, unless the creator edited cues). */
@@ -196,6 +259,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   }
   const to = L.target_lang;
   const engines = resolveSpeechEngines();
+  run.chat = await useChat(run, engines, to);
   const batches = Math.ceil(cues.length / TRANSLATE_BATCH);
   // Parts: translation batches, one per cue spoken, the mix, the mux. Each part's input hash is
   // what it is made from, so an edited cue redoes its own parts and the mix, nothing else.
@@ -247,17 +311,11 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
         (c) => !c.translation_edited && c.translation_hash !== hash(L.source_lang, to, c.text),
       );
       if (!todo.length) return { translated: 0 };
-      const { lines, use } = await translateLines(
-        ctx,
-        engines,
-        todo.map((c) => c.text),
-        L.source_lang,
-        to,
-      );
-      run.use(use);
-      todo.forEach((c, i) =>
+      const all = cueRows(core, L.id);
+      const translated = await translate(run, engines, todo, all, to);
+      todo.forEach((c) =>
         setCueFields(core, L.id, c.idx, {
-          translation: lines[i]!,
+          translation: translated.get(c.idx)!,
           translation_hash: hash(L.source_lang, to, c.text),
         }),
       );
@@ -286,7 +344,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
     const clip = clipFile(dir, h);
     await ctx.segments.run(batches + i, async () => {
       if (c.clip_hash === h && existsSync(clip)) return { reused: true };
-      const text = (c.translation ?? '').trim();
+      let text = (c.translation ?? '').trim();
       if (!text) {
         setCueFields(core, L.id, c.idx, {
           clip_hash: h,
@@ -305,9 +363,30 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
         next?.start_ms ?? null,
       );
       let take = natural;
+      if (fit.tooLong && run.chat && !c.translation_edited) {
+        // The chat translator can say it in fewer words: ask once, and speak that instead.
+        const shorter = await shortenWithChat(
+          core,
+          { text: c.text, translation: text, slotMs: c.end_ms - c.start_ms },
+          to,
+        ).catch(() => null);
+        if (shorter) {
+          setCueFields(core, L.id, c.idx, { translation: shorter });
+          const again = ctx.tempPath(`cue-${c.idx}-shorter.wav`);
+          await speakRetrying(ctx, engines, shorter, to, 1, again);
+          const againMs = (await readWavInfo(again)).durationMs;
+          Object.assign(
+            fit,
+            fitSpeech(againMs, { startMs: c.start_ms, endMs: c.end_ms }, next?.start_ms ?? null),
+          );
+          take = again;
+          text = shorter;
+        }
+      }
       if (fit.engineRate > 1) {
-        take = ctx.tempPath(`cue-${c.idx}-fast.wav`);
-        await speakRetrying(ctx, engines, text, to, fit.engineRate, take);
+        const fast = ctx.tempPath(`cue-${c.idx}-fast.wav`);
+        await speakRetrying(ctx, engines, text, to, fit.engineRate, fast);
+        take = fast;
       }
       const ms = await conformClip(ctx, ffmpeg, take, clip, fit.stretch, rb);
       setCueFields(core, L.id, c.idx, {

@@ -109,11 +109,16 @@ export function retryJob(core: Atelier, id: string): JobSummary {
 
 type QueueKey = Pick<JobRow, 'id' | 'priority' | 'position'>;
 
-/** Move a queued job one place (or to either end) in run order: priority first, then position. */
+/**
+ * Move a queued job one place (or to either end) in run order: priority first, then position.
+ * `sameKind` moves it among the jobs of its own kind only (a training run past the run before
+ * it, not past a generation job that happens to sit between them).
+ */
 export function moveJob(
   core: Atelier,
   id: string,
   direction: 'up' | 'down' | 'top' | 'bottom',
+  options: { sameKind?: boolean } = {},
 ): JobSummary {
   const row = requireJob(core, id);
   if (row.status !== 'queued')
@@ -127,7 +132,8 @@ export function moveJob(
       at,
       jid,
     );
-  const base = `FROM jobs WHERE status = 'queued' AND kind != '${BATCH_KIND}' AND id != ?`;
+  const kindFilter = options.sameKind ? `AND kind = '${row.kind.replace(/'/g, "''")}'` : '';
+  const base = `FROM jobs WHERE status = 'queued' AND kind != '${BATCH_KIND}' ${kindFilter} AND id != ?`;
   if (direction === 'top' || direction === 'bottom') {
     const edge = stmt(
       db,

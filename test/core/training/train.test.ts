@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrainingDetail } from '../../../src-main/contract/training';
 import { JobRunner } from '../../../src-main/core/api/host';
+import { enqueueJob } from '../../../src-main/core/jobs/enqueue';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { useFakeKohya } from '../../helpers/fakeKohya';
 import { waitFor } from '../../helpers/waitFor';
@@ -282,6 +283,25 @@ describe('a LoRA training run with kohya (the recorded trainer)', () => {
     });
     const check = await t.call('packs.check', { packId: pack.id });
     expect(check.issues.some((i) => i.code === 'noncommercial_model')).toBe(true);
+  });
+
+  it('moves a queued run among the runs: past the run before it, not past other kinds of job', async () => {
+    const ds = await dataset();
+    const a = await t.call('trainings.start', { datasetId: ds.id, ...quick });
+    const other = await enqueueJob(t.core, 'hash_models', {}, { title: 'Hash model files' });
+    const b = await t.call('trainings.start', { datasetId: ds.id, ...quick, name: 'second' });
+    const pos = (id: string) =>
+      (
+        t.core.sqlite.prepare(`SELECT position FROM jobs WHERE id = ?`).get(id) as {
+          position: number;
+        }
+      ).position;
+    const otherBefore = pos(other.id);
+    await t.call('trainings.move', { id: b.id, direction: 'up' });
+    // b now runs before a; the job of another kind between them kept its place.
+    expect(pos(b.jobId!)).toBeLessThan(pos(a.jobId!));
+    expect(pos(other.id)).toBe(otherBefore);
+    expect(pos(b.jobId!)).toBeLessThan(otherBefore);
   });
 
   it('choose marks the best save; delete forgets a finished run but keeps its LoRAs', async () => {

@@ -191,7 +191,7 @@ export function moveTraining(
   direction: 'up' | 'down' | 'top' | 'bottom',
 ): TrainingInfo {
   const { job } = jobOf(core, id);
-  moveJob(core, job.id, direction);
+  moveJob(core, job.id, direction, { sameKind: true });
   core.events.emit('trainings.changed', { id });
   return getTrainingInfo(core, id);
 }

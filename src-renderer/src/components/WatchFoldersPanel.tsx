@@ -3,6 +3,7 @@ import type { ProvenanceName, WatchFolderDetail } from '@contract/index';
 import { api } from '../api/client';
 import { useStatus } from '../stores/status';
 import { toastError } from '../stores/toasts';
+import { confirmDialog } from './DialogPrompts';
 import { EmptyState } from './PageHeader';
 import { Icon } from './Icon';
 import './WatchFolders.css';
@@ -182,17 +183,19 @@ function FolderRow({ folder, onChanged }: { folder: WatchFolderDetail; onChanged
             disabled={busy}
             aria-label={`Stop watching ${folder.path}`}
             title="Stop watching (assets and their curation stay in the library)"
-            onClick={() => {
-              if (
-                window.confirm(
-                  `Stop watching ${folder.path}?\n\nIts assets stay in your library; the files are not touched.`,
-                )
-              ) {
-                void act('Could not remove the folder', () =>
-                  api.call('watchFolders.remove', { id: folder.id }),
-                );
-              }
-            }}
+            onClick={() =>
+              void confirmDialog({
+                title: 'Stop watching this folder?',
+                message: `${folder.path}\n\nIts assets stay in your library; the files are not touched.`,
+                confirmLabel: 'Stop watching',
+              }).then(
+                (ok) =>
+                  ok &&
+                  act('Could not remove the folder', () =>
+                    api.call('watchFolders.remove', { id: folder.id }),
+                  ),
+              )
+            }
           >
             <Icon name="close" size={16} />
           </button>

@@ -5,7 +5,8 @@ import { useNav } from '../stores/navigation';
 import { usePacks } from '../stores/packs';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsProcessActions } from '../components/JobsProcessActions';
-import { RemixButtons } from '../generate/RemixButtons';
+import { AiMetadata } from './AiMetadata';
+import { hasGeneration } from './a1111';
 import { LibIcon } from './LibIcon';
 import { LineageSection } from './LineageSection';
 import { TagInput } from './TagInput';
@@ -105,7 +106,6 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
     );
   }
   const d = detail && detail.id === id ? detail : null;
-  const g = d?.generation;
   const curate = (patch: Parameters<ReturnType<typeof useLibrary.getState>['curate']>[0]) =>
     api
       .call('curation.set', { selection: { ids: [id] }, patch })
@@ -188,6 +188,7 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           </button>
         </div>
       )}
+      {d && hasGeneration(d) && <AiMetadata d={d} />}
       {rel && (
         <section>
           <h3>Tags</h3>
@@ -305,45 +306,6 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
                 </dd>
               </>
             )}
-          </dl>
-        </section>
-      )}
-      {d && (d.prompt || g) && (
-        <section>
-          <h3>Generation{g ? ` · ${g.tool}` : ''}</h3>
-          {d.provenance === 'ai_generated' && d.type === 'image' && <RemixButtons assetId={id} />}
-          {d.prompt && (
-            <div className="prompt-block">
-              <p>{d.prompt}</p>
-              <button className="button ghost" onClick={() => void copy(d.prompt!, 'prompt')}>
-                <LibIcon name="copy" size={13} /> Copy prompt
-              </button>
-            </div>
-          )}
-          {d.negativePrompt && (
-            <div className="prompt-block negative">
-              <p>{d.negativePrompt}</p>
-              <button
-                className="button ghost"
-                onClick={() => void copy(d.negativePrompt!, 'negative prompt')}
-              >
-                <LibIcon name="copy" size={13} /> Copy negative
-              </button>
-            </div>
-          )}
-          <dl className="facts small">
-            <CopyRow label="Seed" value={g?.seed ?? d.seed} />
-            <CopyRow label="Model" value={g?.model ?? d.model} />
-            <CopyRow label="Steps" value={g?.steps} />
-            <CopyRow label="Sampler" value={g?.sampler} />
-            <CopyRow label="CFG" value={g?.cfg} />
-            {g?.loras.map((l) => (
-              <CopyRow
-                key={l.name}
-                label="LoRA"
-                value={`${l.name}${l.weight !== null ? ` (${l.weight})` : ''}`}
-              />
-            ))}
           </dl>
         </section>
       )}

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
+import { ArrivalsPill } from './ArrivalsPill';
 import { AssetCard } from './AssetCard';
 import { BulkBar } from './BulkBar';
+import { CompareView } from './CompareView';
 import { DetailPanel } from './DetailPanel';
 import { DuplicatesView } from './DuplicatesView';
 import { LibIcon } from './LibIcon';
 import { ListView } from './ListView';
 import { QuickLook, ReviewMode, ShortcutSheet } from './ReviewMode';
 import { Sidebar } from './Sidebar';
-import { TagInput } from './TagInput';
+import { TagDialog } from './TagDialog';
 import { Toolbar } from './Toolbar';
 import { VirtualGrid, type GridLayout } from './VirtualGrid';
 import { useLayout } from './layoutPrefs';
@@ -75,6 +77,9 @@ export function LibraryView() {
             </div>
             {s.filter.trashed && s.items.length > 0 && <TrashBar />}
             <BulkBar />
+            <div className="arrivals-anchor">
+              <ArrivalsPill />
+            </div>
             {s.view === 'grid' ? (
               <VirtualGrid
                 count={s.items.length}
@@ -124,34 +129,10 @@ export function LibraryView() {
       </div>
       {s.view !== 'duplicates' && s.detailOpen && <DetailPanel item={focused} />}
       {s.review && focused && <ReviewMode item={focused} index={s.focus} total={s.items.length} />}
+      {s.compare && <CompareView ids={s.compare} />}
       {s.quickLook && focused && !s.review && <QuickLook item={focused} />}
       {s.shortcuts && <ShortcutSheet />}
-      {tagging && (
-        <div className="modal-backdrop" onClick={() => setTagging(false)}>
-          <div
-            className="modal"
-            role="dialog"
-            aria-label="Tag"
-            onClick={(e) => e.stopPropagation()}
-          >
-            <h2>
-              Tag{' '}
-              {useLibrary.getState().allMatching
-                ? 'all matching assets'
-                : `${s.selectionCount()} asset${s.selectionCount() === 1 ? '' : 's'}`}
-            </h2>
-            <TagInput
-              autoFocus
-              onSubmit={(names) => {
-                setTagging(false);
-                void useLibrary.getState().addTags(names);
-              }}
-              onCancel={() => setTagging(false)}
-            />
-            <p className="muted small">Enter adds · Tab completes · commas separate several tags</p>
-          </div>
-        </div>
-      )}
+      {tagging && <TagDialog onClose={() => setTagging(false)} />}
       <button
         className="shortcut-hint icon-button"
         onClick={() => s.set({ shortcuts: true })}

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { CollectionInfo, LibraryFilterInput, SelectionInput } from '@contract/index';
 import { api } from '../api/client';
+import { promptDialog } from '../components/DialogPrompts';
 import { toastError, useToasts } from '../stores/toasts';
 import { CollectionDialog } from './CollectionDialog';
 import { droppedAssets, isAssetDrag } from './dragAssets';
@@ -90,7 +91,7 @@ export const Sidebar = memo(function Sidebar() {
   // would show an empty grid, unless it is the filter now on.
   const assetTags = tags.filter((t) => t.usageCount > 0 || filter.tags?.includes(t.id));
   const newCollection = async () => {
-    const name = window.prompt('Name of the new collection');
+    const name = await promptDialog({ title: 'New collection', label: 'Name' });
     if (!name?.trim()) return;
     try {
       await api.call('collections.create', { name: name.trim() });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { promptDialog } from '../components/DialogPrompts';
 import { Icon } from '../components/Icon';
 import { useNav } from '../stores/navigation';
 import { usePacks } from '../stores/packs';
@@ -20,7 +21,7 @@ export function SidebarPacks() {
   }, []);
 
   const newPack = async () => {
-    const name = window.prompt('Name of the new pack');
+    const name = await promptDialog({ title: 'New pack', label: 'Name' });
     if (!name?.trim()) return;
     await usePacks.getState().create(name.trim());
   };

@@ -2,6 +2,7 @@ import { memo, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FacetValues, LibraryFilterInput, SortKey } from '@contract/index';
 import { api } from '../api/client';
+import { promptDialog } from '../components/DialogPrompts';
 import { toastError, useToasts } from '../stores/toasts';
 import { ImportButton } from './ImportButton';
 import { LibIcon } from './LibIcon';
@@ -93,7 +94,11 @@ export const Toolbar = memo(function Toolbar() {
   }, [text, filter.search, setFilter]);
   const extra = countExtraFilters(filter);
   const saveSearch = async () => {
-    const name = window.prompt('Name this saved search');
+    const name = await promptDialog({
+      title: 'Save this search',
+      label: 'Name',
+      confirmLabel: 'Save',
+    });
     if (!name?.trim()) return;
     try {
       await api.call('savedSearches.save', { name: name.trim(), filter, sort });

@@ -5,6 +5,7 @@ import type {
   GridItem,
   LibraryCounts,
   LibraryFilterInput,
+  LibraryPageResult,
   LibrarySort,
   SavedSearchInfo,
   SelectionInput,
@@ -70,13 +71,32 @@ export interface LibraryState {
   tags: TagInfo[];
   collections: CollectionInfo[];
   savedSearches: SavedSearchInfo[];
+  /**
+   * Assets that arrived (ingest) while the creator was working: held out of the list so they
+   * never move focus, the selection or review's "7 of N"; the "N new" pill shows them.
+   */
+  arrived: string[];
+  /** The creator has moved focus or chosen a selection since this query loaded (arrivals then wait). */
+  engaged: boolean;
+  /** Review's info overlay (I), kept between assets. */
+  reviewInfo: boolean;
+  /** Review at 100% (Z or a click), kept between assets; fit otherwise. */
+  reviewZoom: boolean;
+  /** Compare (C): the 2–4 selected assets side by side. */
+  compare: string[] | null;
 
   setFilter(patch: Partial<LibraryFilterInput>, replace?: boolean): void;
   setSort(sort: LibrarySort): void;
   setView(view: ViewMode): void;
   setThumbSize(px: number): void;
-  /** Refetch from the top; `keepFocus` loads pages until the focused index is back in view. */
-  reload(options?: { keepFocus?: boolean }): Promise<void>;
+  /**
+   * Refetch from the top. `keepFocus` keeps the focused asset (by id, else its index), the
+   * selection and the engaged state, and swaps the new pages in at once (review stays open);
+   * `focusIds` focuses the first of those assets found instead.
+   */
+  reload(options?: { keepFocus?: boolean; focusIds?: string[] }): Promise<void>;
+  /** The "N new" pill: puts the held arrivals into the list and focuses the first of them. */
+  showArrivals(): Promise<void>;
   loadMore(): Promise<void>;
   refreshItems(ids: string[]): Promise<void>;
   refreshSidebar(): Promise<void>;
@@ -86,8 +106,10 @@ export interface LibraryState {
   clearSelection(): void;
   selection(): SelectionInput | null;
   selectionCount(): number;
-  curate(patch: CurationPatch): Promise<void>;
-  addTags(names: string[]): Promise<void>;
+  /** Applies to the selection, or to `ids` (compare's active asset). */
+  curate(patch: CurationPatch, ids?: string[]): Promise<void>;
+  /** Tags the selection; `quiet` leaves out the toast (the tag dialog lists what it added). Resolves true when saved. */
+  addTags(names: string[], options?: { quiet?: boolean }): Promise<boolean>;
   toTrash(): Promise<void>;
   restore(): Promise<void>;
   undo(): Promise<void>;
@@ -154,6 +176,11 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   tags: [],
   collections: [],
   savedSearches: [],
+  arrived: [],
+  engaged: false,
+  reviewInfo: false,
+  reviewZoom: false,
+  compare: null,
 
   set: (patch) => set(patch),
 
@@ -183,9 +210,11 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   },
 
   async reload(options) {
-    const keep = options?.keepFocus ? get().focus : 0;
+    if (options?.keepFocus || options?.focusIds) return reloadInPlace(options.focusIds);
     const generation = get().generation + 1;
     set({
+      arrived: [],
+      engaged: false,
       generation,
       items: [],
       cursor: null,
@@ -197,17 +226,12 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       focus: 0,
     });
     await get().loadMore();
-    for (
-      let i = 0;
-      i < 10 && get().items.length <= keep && !get().done && get().generation === generation;
-      i++
-    )
-      await get().loadMore();
-    if (keep && get().generation === generation) {
-      const focus = Math.min(keep, get().items.length - 1);
-      const item = get().items[focus];
-      set({ focus: Math.max(0, focus), anchor: focus, selected: new Set(item ? [item.id] : []) });
-    }
+  },
+
+  async showArrivals() {
+    const ids = get().arrived;
+    set({ arrived: [] });
+    await reloadInPlace(ids);
   },
 
   async loadMore() {
@@ -226,7 +250,8 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       });
       if (get().generation !== generation) return;
       const items = get().items;
-      for (const item of page.items) items.push(item);
+      const held = heldIds();
+      for (const item of page.items) if (!held?.has(item.id)) items.push(item);
       set({ items, cursor: page.nextCursor, done: page.nextCursor === null, loading: false });
     } catch (err) {
       if (get().generation === generation) set({ loading: false, done: true });
@@ -274,14 +299,20 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       const [a, b] = s.anchor < index ? [s.anchor, index] : [index, s.anchor];
       const selected = new Set(toggle ? s.selected : []);
       for (let i = a; i <= b; i++) selected.add(s.items[i]!.id);
-      set({ selected, focus: index, allMatching: false });
+      set({ selected, focus: index, allMatching: false, engaged: true });
     } else if (toggle) {
       const selected = new Set(s.selected);
       if (selected.has(item.id)) selected.delete(item.id);
       else selected.add(item.id);
-      set({ selected, focus: index, anchor: index, allMatching: false });
+      set({ selected, focus: index, anchor: index, allMatching: false, engaged: true });
     } else {
-      set({ selected: new Set([item.id]), focus: index, anchor: index, allMatching: false });
+      set({
+        selected: new Set([item.id]),
+        focus: index,
+        anchor: index,
+        allMatching: false,
+        engaged: true,
+      });
     }
   },
 
@@ -294,15 +325,21 @@ export const useLibrary = create<LibraryState>((set, get) => ({
       const [a, b] = anchor < i ? [anchor, i] : [i, anchor];
       const selected = new Set<string>();
       for (let k = a; k <= b; k++) selected.add(s.items[k]!.id);
-      set({ focus: i, selected, anchor, allMatching: false });
+      set({ focus: i, selected, anchor, allMatching: false, engaged: true });
     } else {
-      set({ focus: i, selected: new Set([s.items[i].id]), anchor: i, allMatching: false });
+      set({
+        focus: i,
+        selected: new Set([s.items[i].id]),
+        anchor: i,
+        allMatching: false,
+        engaged: true,
+      });
     }
     if (i > s.items.length - 40) void get().loadMore();
   },
 
   selectAll() {
-    set({ allMatching: true, selected: new Set(get().items.map((i) => i.id)) });
+    set({ allMatching: true, selected: new Set(get().items.map((i) => i.id)), engaged: true });
   },
   clearSelection() {
     const s = get();
@@ -322,13 +359,14 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     return s.selected.size || (s.items[s.focus] ? 1 : 0);
   },
 
-  async curate(patch) {
+  async curate(patch, ids) {
     const s = get();
-    const selection = s.selection();
+    const selection: SelectionInput | null = ids ? { ids } : s.selection();
     if (!selection) return;
-    const touched = s.allMatching ? null : new Set(selection.ids);
+    const touched = s.allMatching && !ids ? null : new Set(selection.ids);
     const before = new Map<string, GridItem>();
     editSeq++;
+    set({ engaged: true });
     for (const i of s.items) {
       if (touched !== null && !touched.has(i.id)) continue;
       editedAt.set(i.id, editSeq);
@@ -344,18 +382,21 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     }
   },
 
-  async addTags(names) {
+  async addTags(names, options) {
     const selection = get().selection();
-    if (!selection || !names.length) return;
+    if (!selection || !names.length) return false;
     try {
       const r = await api.call('curation.addTags', { selection, tags: names });
-      useToasts.getState().push({
-        kind: 'success',
-        title: `Tagged ${r.changed.toLocaleString()} ${r.changed === 1 ? 'asset' : 'assets'}`,
-        detail: names.join(', '),
-      });
+      if (!options?.quiet)
+        useToasts.getState().push({
+          kind: 'success',
+          title: `Tagged ${r.changed.toLocaleString()} ${r.changed === 1 ? 'asset' : 'assets'}`,
+          detail: names.join(', '),
+        });
+      return true;
     } catch (err) {
       toastError('Could not tag', err);
+      return false;
     }
   },
 
@@ -412,6 +453,97 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   },
 }));
 
+let heldCache: { of: string[]; set: Set<string> } | null = null;
+/** The held arrivals as a set (pages leave them out until the pill shows them), or null. */
+function heldIds(): Set<string> | null {
+  const arrived = useLibrary.getState().arrived;
+  if (!arrived.length) return null;
+  if (heldCache?.of !== arrived) heldCache = { of: arrived, set: new Set(arrived) };
+  return heldCache.set;
+}
+
+/**
+ * Reloads the current query without a blank frame: pages are fetched aside (up to the one
+ * holding the focused asset, or one of `focusIds`) and swapped in at once, so review stays open
+ * on the same asset, the selection keeps its ids, and keys pressed meanwhile keep their effect.
+ */
+async function reloadInPlace(focusIds?: string[]): Promise<void> {
+  const get = useLibrary.getState;
+  const s0 = get();
+  const generation = s0.generation + 1;
+  const startedAt = editSeq;
+  // Late pages of the old query are dropped, and no page is appended while these load.
+  useLibrary.setState({ generation });
+  fetchingGeneration = generation;
+  const wanted = focusIds?.length ? new Set(focusIds) : null;
+  const items: GridItem[] = [];
+  let cursor: string | null = null;
+  let done = false;
+  try {
+    for (let n = 0; n < 12; n++) {
+      const page: LibraryPageResult = await api.call('library.query', {
+        filter: s0.filter,
+        sort: s0.sort,
+        cursor: cursor ?? undefined,
+        limit: n === 0 ? firstPageSize : pageSize,
+      });
+      if (get().generation !== generation) return;
+      const held = heldIds();
+      for (const item of page.items) if (!held?.has(item.id)) items.push(item);
+      cursor = page.nextCursor;
+      done = cursor === null;
+      if (done) break;
+      const s = get();
+      const focusedId = s.items[s.focus]?.id;
+      const found = wanted
+        ? items.some((i) => wanted.has(i.id))
+        : focusedId
+          ? items.some((i) => i.id === focusedId)
+          : items.length > s.focus;
+      // As many as were loaded before, so review's "of N" does not shrink.
+      if (found && items.length >= s.items.length) break;
+    }
+  } catch (err) {
+    if (get().generation === generation) useLibrary.setState({ loading: false });
+    toastError('Could not load the library', err);
+    return;
+  } finally {
+    if (fetchingGeneration === generation) fetchingGeneration = -1;
+  }
+  const s = get();
+  // Cards edited while the pages were on their way keep their local values.
+  const local = new Map(s.items.map((i) => [i.id, i]));
+  const merged = items.map((i) =>
+    (editedAt.get(i.id) ?? -1) > startedAt ? (local.get(i.id) ?? i) : i,
+  );
+  const index = new Map(merged.map((i, k) => [i.id, k]));
+  let focus: number;
+  let selected: Set<string>;
+  const firstWanted = wanted ? merged.findIndex((i) => wanted.has(i.id)) : -1;
+  if (firstWanted >= 0) {
+    focus = firstWanted;
+    selected = new Set([merged[firstWanted]!.id]);
+  } else {
+    const focusedId = s.items[s.focus]?.id;
+    focus = index.get(focusedId ?? '') ?? Math.min(s.focus, merged.length - 1);
+    selected = new Set([...s.selected].filter((id) => index.has(id)));
+    const f = merged[focus];
+    if (!selected.size && f) selected.add(f.id);
+  }
+  focus = Math.max(0, focus);
+  const anchorId = s.anchor !== null ? s.items[s.anchor]?.id : undefined;
+  useLibrary.setState({
+    items: merged,
+    cursor,
+    done,
+    loading: false,
+    focus,
+    anchor: firstWanted >= 0 ? focus : (index.get(anchorId ?? '') ?? focus),
+    selected,
+    allMatching: firstWanted >= 0 ? false : s.allMatching,
+  });
+}
+
 /** Keeps the grid live: events from any window or host refresh what this one shows. */
 export function subscribeLibraryEvents(): () => void {
   const s = useLibrary.getState;
@@ -424,6 +556,17 @@ export function subscribeLibraryEvents(): () => void {
     }, 250);
   };
   let addedTimer: ReturnType<typeof setTimeout> | null = null;
+  let pending: string[] = [];
+  /** Arrivals wait for the pill while the creator works; an idle, untouched list shows them live. */
+  const working = () => {
+    const st = s();
+    return st.engaged || st.review || st.quickLook || st.compare !== null;
+  };
+  const hold = (ids: string[]) => {
+    const known = new Set(s().arrived);
+    const fresh = ids.filter((id) => !known.has(id));
+    if (fresh.length) s().set({ arrived: [...s().arrived, ...fresh] });
+  };
   const offs = [
     api.on('assets.curated', (p) => {
       if (p.ids) void s().refreshItems(p.ids);
@@ -434,16 +577,24 @@ export function subscribeLibraryEvents(): () => void {
       void s().reload({ keepFocus: true });
       sidebarSoon();
     }),
-    api.on('asset.added', () => {
-      // New assets arrive in bursts while ingesting: refetch the first page once per burst,
-      // and only where they would show at the top.
+    api.on('asset.added', (a) => {
+      // Arrivals never move focus, the selection or review's position. While the creator
+      // works they are held for the "N new" pill; an untouched list (or an empty one) shows
+      // them live, refetching the first page once per burst where they would show at the top.
       sidebarSoon();
       const st = s();
-      if (st.sort.key !== 'added' || st.sort.dir !== 'desc' || st.focus > 50) return;
+      const live =
+        st.items.length === 0 ||
+        (!working() && st.sort.key === 'added' && st.sort.dir === 'desc' && st.items.length <= 400);
+      if (!live) return hold([a.id]);
+      pending.push(a.id);
       if (addedTimer) return;
       addedTimer = setTimeout(() => {
         addedTimer = null;
-        if (s().items.length <= 400) void s().reload();
+        const ids = pending;
+        pending = [];
+        if (working() && s().items.length > 0) hold(ids);
+        else void s().reload();
       }, 400);
     }),
     api.on('asset.updated', (a) => void s().refreshItems([a.id])),

@@ -1,4 +1,5 @@
 import { useEffect, type RefObject } from 'react';
+import { useToasts } from '../stores/toasts';
 import { useLibrary } from './libraryStore';
 
 function typing(target: EventTarget | null): boolean {
@@ -24,8 +25,16 @@ export function useLibraryKeys(
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (typing(e.target)) return;
+      // A modal dialog's keys are its own (typed tags must never approve or like anything).
+      if (document.querySelector('[aria-modal="true"]')) return;
+      // Enter and Space on a focused button press it; they are not review or quick look.
+      if (
+        (e.target as HTMLElement | null)?.tagName === 'BUTTON' &&
+        (e.key === 'Enter' || e.key === ' ')
+      )
+        return;
       const s = useLibrary.getState();
-      if (s.view === 'duplicates') return;
+      if (s.view === 'duplicates' || s.compare) return;
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key;
       const step = s.view === 'list' || s.review ? 1 : Math.max(1, columns.current ?? 1);
@@ -73,7 +82,7 @@ export function useLibraryKeys(
           return;
         case 'Enter':
           e.preventDefault();
-          if (focused) s.set({ review: !s.review, quickLook: false });
+          if (focused) s.set({ review: !s.review, quickLook: false, reviewZoom: false });
           return;
         case ' ':
           e.preventDefault();
@@ -81,7 +90,7 @@ export function useLibraryKeys(
           return;
         case 'Escape':
           if (s.shortcuts || s.quickLook || s.review)
-            s.set({ shortcuts: false, quickLook: false, review: false });
+            s.set({ shortcuts: false, quickLook: false, review: false, reviewZoom: false });
           else s.clearSelection();
           return;
         case '?':
@@ -116,6 +125,30 @@ export function useLibraryKeys(
           e.preventDefault();
           openTagger();
           return;
+        case 'i':
+          if (!s.review) return;
+          e.preventDefault();
+          s.set({ reviewInfo: !s.reviewInfo });
+          return;
+        case 'z':
+          if (!s.review || focused.type !== 'image') return;
+          e.preventDefault();
+          s.set({ reviewZoom: !s.reviewZoom });
+          return;
+        case 'c': {
+          e.preventDefault();
+          const ids = s.items.filter((i) => s.selected.has(i.id)).map((i) => i.id);
+          if (s.allMatching || ids.length < 2 || ids.length > 4) {
+            useToasts.getState().push({
+              kind: 'info',
+              title: 'Select 2 to 4 assets to compare',
+              detail: 'Ctrl/⌘ + click or Shift + arrows adds to the selection.',
+            });
+            return;
+          }
+          s.set({ compare: ids, review: false, quickLook: false });
+          return;
+        }
       }
       if (/^[0-5]$/.test(key)) decide({ rating: Number(key) }, false);
     };

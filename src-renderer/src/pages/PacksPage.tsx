@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PackSummary } from '@contract/index';
 import { licenseLabels, licenseTypes, type PackLicenseType } from '@contract/licenses';
 import { api } from '../api/client';
+import { confirmDialog } from '../components/DialogPrompts';
 import { EmptyState, PageHeader } from '../components/PageHeader';
 import { Icon } from '../components/Icon';
 import { PackAddAssets } from '../components/PackAddAssets';
@@ -235,14 +236,14 @@ export function PacksPage() {
                     </button>
                     <button
                       className="button ghost"
-                      onClick={() => {
-                        if (
-                          confirm(
-                            `Move "${pack.name}" to the trash? Its exported ZIPs stay on disk.`,
-                          )
-                        )
-                          void remove(pack.id);
-                      }}
+                      onClick={() =>
+                        void confirmDialog({
+                          title: 'Delete pack',
+                          message: `Move "${pack.name}" to the trash? Its exported ZIPs stay on disk.`,
+                          confirmLabel: 'Delete pack',
+                          danger: true,
+                        }).then((ok) => ok && remove(pack.id))
+                      }
                     >
                       Delete pack
                     </button>

@@ -57,61 +57,110 @@ function StatusPanel() {
   );
 }
 
-function ProfilePanel() {
-  const { settings, update } = useSettings();
-  const [draft, setDraft] = useState<AppSettings | null>(settings);
-  // Follow saved settings (another window, a save) but never throw away edits in progress.
-  const shown = useRef(settings);
+/**
+ * A text setting that saves as it is typed (a moment after the last key, on leaving the field,
+ * and when the page closes): nothing is lost for want of a Save button. It follows saves from
+ * elsewhere while it holds no unsaved text.
+ */
+function AutoSaveField({
+  id,
+  field,
+  placeholder,
+}: {
+  id: string;
+  field: 'ownerName' | 'supportContact';
+  placeholder: string;
+}) {
+  const saved = useSettings((s) => s.settings?.[field] ?? '');
+  const [text, setText] = useState(saved);
+  const unsaved = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const flush = useRef(() => {});
+  flush.current = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    const value = unsaved.current;
+    if (value === null) return;
+    unsaved.current = null;
+    if (value !== useSettings.getState().settings?.[field])
+      void useSettings.getState().update({ [field]: value });
+  };
   useEffect(() => {
-    setDraft((d) =>
-      d === null || JSON.stringify(d) === JSON.stringify(shown.current) ? settings : d,
-    );
-    shown.current = settings;
-  }, [settings]);
-  if (!draft) return null;
-  const dirty = JSON.stringify(draft) !== JSON.stringify(settings);
+    if (unsaved.current === null) setText(saved);
+  }, [saved]);
+  useEffect(() => () => flush.current(), []);
+  return (
+    <input
+      id={id}
+      value={text}
+      placeholder={placeholder}
+      onChange={(e) => {
+        setText(e.target.value);
+        unsaved.current = e.target.value;
+        if (timer.current) clearTimeout(timer.current);
+        timer.current = setTimeout(() => flush.current(), 600);
+      }}
+      onBlur={() => flush.current()}
+      onKeyDown={(e) => e.key === 'Enter' && flush.current()}
+    />
+  );
+}
+
+function SaveState() {
+  const saving = useSettings((s) => s.saving > 0);
+  const savedAt = useSettings((s) => s.savedAt);
+  const failed = useSettings((s) => s.failed);
+  return (
+    <span
+      className={`muted small settings-save-state${failed ? ' bad' : ''}`}
+      role="status"
+      aria-live="polite"
+      data-testid="settings-save-state"
+    >
+      {saving
+        ? 'Saving…'
+        : failed
+          ? 'Not saved: the last change was refused'
+          : savedAt
+            ? 'All changes saved'
+            : 'Changes save as you make them'}
+    </span>
+  );
+}
+
+function ProfilePanel() {
+  const settings = useSettings((s) => s.settings);
+  const update = useSettings((s) => s.update);
+  if (!settings) return null;
   return (
     <section className="card" aria-labelledby="profile-title">
       <div className="card-header">
         <h2 id="profile-title">Appearance and seller profile</h2>
+        <SaveState />
       </div>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void update(draft);
-        }}
-      >
+      <form className="form-grid" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="theme">Theme</label>
         <select
           id="theme"
-          value={draft.theme}
-          onChange={(e) => setDraft({ ...draft, theme: e.target.value as AppSettings['theme'] })}
+          value={settings.theme}
+          onChange={(e) => void update({ theme: e.target.value as AppSettings['theme'] })}
         >
           <option value="system">Follow the system</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
         <label htmlFor="owner">Your name or studio</label>
-        <input
+        <AutoSaveField
           id="owner"
-          value={draft.ownerName}
+          field="ownerName"
           placeholder="Shown as the license holder in your packs"
-          onChange={(e) => setDraft({ ...draft, ownerName: e.target.value })}
         />
         <label htmlFor="support">Support contact</label>
-        <input
+        <AutoSaveField
           id="support"
-          value={draft.supportContact}
+          field="supportContact"
           placeholder="Email or URL buyers can reach you at"
-          onChange={(e) => setDraft({ ...draft, supportContact: e.target.value })}
         />
-        <span />
-        <div>
-          <button className="button primary" type="submit" disabled={!dirty}>
-            Save
-          </button>
-        </div>
       </form>
     </section>
   );

@@ -355,8 +355,8 @@ export const packsMethods = {
   )<PackCheckReport>(),
   'packs.licenseText': method(
     z.object({ packId: id, licenseType: z.enum(licenseTypes).optional() }).strict(),
-    'The LICENSE.txt the pack would get, filled from settings.',
-  )<{ text: string; placeholders: string[] }>(),
+    'The LICENSE.txt the pack would get, filled from settings; `source` is it before filling ({{HOLDER}}…), `custom` whether it is the pack’s own text.',
+  )<{ text: string; placeholders: string[]; source: string; custom: boolean }>(),
   'packs.presets': method(z.object({}).strict(), 'The marketplace presets.')<PackPreset[]>(),
   'packs.exportDefaults': method(
     z.object({}).strict(),

@@ -11,7 +11,7 @@ import { checkPack } from './checks';
 import { getExport, listExports, markInterrupted } from './exportHistory';
 import './exportJob';
 import { exportPack, isExportRunning } from './exportPack';
-import { renderLicense } from './licenses';
+import { licenseTemplate, renderLicense } from './licenses';
 import {
   addAssets,
   createPack,
@@ -61,8 +61,10 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
     'packs.licenseText': async ({ packId, licenseType }) => {
       const pack = requirePack(core, packId);
       const s = await core.settings.getAll();
-      return renderLicense(
-        licenseType ?? pack.license_type,
+      const type = licenseType ?? pack.license_type;
+      const custom = licenseType && licenseType !== pack.license_type ? null : pack.license_text;
+      const rendered = renderLicense(
+        type,
         {
           holder: s.ownerName,
           support: s.supportContact,
@@ -71,8 +73,9 @@ export function packsHandlers(core: Atelier): HandlersFor<keyof typeof packsMeth
           year: new Date().getFullYear(),
         },
         // Asking for another type previews that type's template, not the pack's own text.
-        licenseType && licenseType !== pack.license_type ? null : pack.license_text,
+        custom,
       );
+      return { ...rendered, source: custom ?? licenseTemplate(type), custom: !!custom };
     },
     'packs.presets': () => listPresets(),
     'packs.export': async ({ packId, options }, ctx) => {

@@ -1,19 +1,68 @@
+import type { PackIssue } from '@contract/index';
 import { usePacks } from '../stores/packs';
 import { useNav } from '../stores/navigation';
 
-/** What a buyer would trip over, with a way to accept each warning once it has been considered. */
+/** Opens Settings and puts the cursor in the field a check asks for (the seller profile's). */
+export function openSettingsField(field: 'owner' | 'support'): void {
+  useNav.getState().go('settings');
+  let tries = 0;
+  const focus = () => {
+    const el = document.getElementById(field);
+    if (el instanceof HTMLInputElement) {
+      el.scrollIntoView({ block: 'center' });
+      el.focus();
+      return;
+    }
+    if (++tries < 40) setTimeout(focus, 50);
+  };
+  setTimeout(focus, 0);
+}
+
+/** Opens the pack's licence editor (PacksPage listens). */
+export function openLicenseEditor(): void {
+  window.dispatchEvent(new CustomEvent('atelier:edit-license'));
+}
+
+function FixButton({ issue }: { issue: PackIssue }) {
+  const { approve, removeAssets } = usePacks.getState();
+  const fix = issue.fix;
+  if (!fix || issue.accepted) return null;
+  const run = () => {
+    switch (fix.kind) {
+      case 'approve':
+        return void approve(fix.assetIds);
+      case 'remove':
+        return void removeAssets(fix.assetIds);
+      case 'settings':
+        return openSettingsField(fix.field);
+      case 'license':
+        return openLicenseEditor();
+    }
+  };
+  return (
+    <button className="button primary pack-fix" data-fix={fix.kind} onClick={run}>
+      {fix.label}
+    </button>
+  );
+}
+
+/**
+ * What a buyer would trip over, each with its fix beside it and a way to accept a warning once
+ * it has been considered. The report refreshes by itself when what it reads changes (the packs
+ * store listens to curation, library, settings and model events).
+ */
 export function PackChecks() {
   const report = usePacks((s) => s.report);
   const checking = usePacks((s) => s.checking);
-  const { check, accept, removeAssets } = usePacks.getState();
+  const { check, accept } = usePacks.getState();
   const open = report?.issues.filter((i) => !i.accepted) ?? [];
   return (
-    <section className="card">
+    <section className="card" aria-label="Checks">
       <div className="card-header">
         <h2>
           Checks{' '}
           {report && (
-            <span className="muted" style={{ fontWeight: 400 }}>
+            <span className="muted" style={{ fontWeight: 400 }} data-testid="checks-summary">
               {open.length === 0
                 ? 'all clear'
                 : `${report.blocking} blocking · ${open.length - report.blocking} to review`}
@@ -40,33 +89,9 @@ export function PackChecks() {
             >
               <span className={`sev ${i.severity}`} aria-label={i.severity} />
               <span>{i.message}</span>
-              <span className="pack-export-row">
-                {i.code === 'placeholder' && i.key === 'placeholder:license' && (
-                  <button className="button ghost" onClick={() => useNav.getState().go('settings')}>
-                    Open Settings
-                  </button>
-                )}
-                {i.assetIds.length > 0 &&
-                  [
-                    'rejected',
-                    'duplicate_exact',
-                    'corrupt_media',
-                    'noncommercial_model',
-                    'missing_file',
-                  ].includes(i.code) &&
-                  !i.accepted && (
-                    <button
-                      className="button ghost"
-                      onClick={() =>
-                        void removeAssets(
-                          i.code === 'duplicate_exact' ? i.assetIds.slice(1) : i.assetIds,
-                        ).then(() => check())
-                      }
-                    >
-                      {i.code === 'duplicate_exact' ? 'Remove copies' : 'Remove'}
-                    </button>
-                  )}
-                <button className="button" onClick={() => void accept(i.key, !i.accepted)}>
+              <span className="pack-export-row pack-issue-actions">
+                <FixButton issue={i} />
+                <button className="button ghost" onClick={() => void accept(i.key, !i.accepted)}>
                   {i.accepted ? 'Undo accept' : 'Accept'}
                 </button>
               </span>

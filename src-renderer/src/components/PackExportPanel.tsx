@@ -1,7 +1,66 @@
 import { useState } from 'react';
-import type { PackSummary, PresetId } from '@contract/index';
+import type { PackCheckReport, PackExportRecord, PackSummary, PresetId } from '@contract/index';
+import { api } from '../api/client';
 import { usePacks } from '../stores/packs';
 import { formatBytes } from './PackAssetList';
+
+/** Why Export cannot start, in words shown beside the button; null when it can. */
+function blockedReason(
+  pack: PackSummary,
+  report: PackCheckReport | null,
+  running: boolean,
+): string | null {
+  if (pack.assetCount === 0) return 'Add assets to the pack first.';
+  if (running) return 'An export of this pack is running.';
+  if (!report) return 'Checking the pack…';
+  const blocking = report.issues.filter((i) => i.severity === 'error' && !i.accepted);
+  if (blocking.length === 0) return null;
+  const first = blocking[0]!;
+  const what = first.fix ? `${first.fix.label.replace(/^./, (c) => c.toLowerCase())}` : null;
+  return blocking.length === 1
+    ? `Blocked by 1 check: ${what ? `${what} (above)` : first.message}`
+    : `Blocked by ${blocking.length} checks above; fix or accept them.`;
+}
+
+function nextVersion(v: string, kind: 'patch' | 'minor' | 'major'): string {
+  const nums = (/^v?(\d+(?:\.\d+)*)/.exec(v.trim())?.[1] ?? '1.0.0').split('.').map(Number);
+  while (nums.length < 2) nums.push(0);
+  if (kind === 'patch' && nums.length < 3) nums.push(0);
+  const i = kind === 'major' ? 0 : kind === 'minor' ? 1 : 2;
+  nums[i] = (nums[i] ?? 0) + 1;
+  for (let j = i + 1; j < nums.length; j++) nums[j] = 0;
+  return nums.join('.');
+}
+
+/** A browser (serve mode) downloads the files; the desktop app shows them in the folder. */
+function ExportFiles({ e }: { e: PackExportRecord }) {
+  const { reveal } = usePacks.getState();
+  if (api.transport !== 'http')
+    return (
+      <button className="button" onClick={() => void reveal(e.id)}>
+        Show in folder
+      </button>
+    );
+  return (
+    <span className="pack-export-row">
+      {e.files.map((f, i) => (
+        <a
+          key={f.path}
+          className="button"
+          href={`/exports/${encodeURIComponent(e.id)}/${i}`}
+          download={f.path.split(/[\\/]/).pop()}
+          data-testid="export-download"
+        >
+          {e.files.length === 1
+            ? 'Download ZIP'
+            : f.kind === 'collage'
+              ? 'Listing image'
+              : `Download ${f.path.split(/[\\/]/).pop()}`}
+        </a>
+      ))}
+    </span>
+  );
+}
 
 /** Preset, options, the Export button, live progress and the history of exports. */
 export function PackExportPanel({ pack }: { pack: PackSummary }) {
@@ -9,16 +68,21 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
   const report = usePacks((s) => s.report);
   const exportsList = usePacks((s) => s.exports);
   const progress = Object.values(usePacks((s) => s.progress)).filter((p) => p.packId === pack.id);
-  const { startExport, cancelExport, reveal, check } = usePacks.getState();
+  const { startExport, cancelExport, check, update } = usePacks.getState();
   const [preset, setPreset] = useState<PresetId>(pack.defaultPreset ?? 'standard');
   const [watermark, setWatermark] = useState(false);
   const [reencode, setReencode] = useState<'' | 'jpeg' | 'webp'>('');
   const [maxSize, setMaxSize] = useState(4096);
-  const blocking = report?.blocking ?? 0;
   const current = presets.find((p) => p.id === preset);
+  const exportedBefore = exportsList.some(
+    (e) => e.status === 'completed' && e.version === pack.version,
+  );
+  const [bump, setBump] = useState<'none' | 'patch' | 'minor' | 'major'>('minor');
+  const [changelog, setChangelog] = useState('');
+  const reason = blockedReason(pack, report, progress.length > 0);
 
   return (
-    <section className="card">
+    <section className="card" aria-label="Export">
       <div className="card-header">
         <h2>Export</h2>
         <span className="muted">{current?.description}</span>
@@ -73,21 +137,80 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
             px
           </label>
         )}
-        <span className="grow" />
+      </div>
+      <div
+        className="pack-export-row pack-include"
+        role="group"
+        aria-label="What the export includes"
+      >
+        <label>
+          <input
+            type="checkbox"
+            checked={pack.includePrompts}
+            onChange={(e) => void update({ includePrompts: e.target.checked })}
+          />{' '}
+          Include prompts <span className="muted">(prompts/ and the manifest’s generator)</span>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={pack.stripMetadata}
+            onChange={(e) => void update({ stripMetadata: e.target.checked })}
+          />{' '}
+          Strip generation metadata from files{' '}
+          <span className="muted">(PNG text, EXIF, XMP; no re-encode)</span>
+        </label>
+      </div>
+      {exportedBefore && (
+        <div className="pack-export-row pack-version-bump">
+          <label>
+            Re-export as{' '}
+            <select
+              aria-label="Version bump"
+              value={bump}
+              onChange={(e) => setBump(e.target.value as typeof bump)}
+            >
+              <option value="minor">v{nextVersion(pack.version, 'minor')} (new content)</option>
+              <option value="patch">v{nextVersion(pack.version, 'patch')} (fixes)</option>
+              <option value="major">v{nextVersion(pack.version, 'major')} (big change)</option>
+              <option value="none">v{pack.version} (same version)</option>
+            </select>
+          </label>
+          {bump !== 'none' && (
+            <input
+              className="grow"
+              aria-label="What changed"
+              placeholder="What changed, for the README’s version history"
+              value={changelog}
+              maxLength={500}
+              onChange={(e) => setChangelog(e.target.value)}
+            />
+          )}
+        </div>
+      )}
+      <div className="pack-export-row pack-export-go">
         <button
           className="button primary"
-          disabled={blocking > 0 || pack.assetCount === 0 || progress.length > 0}
-          title={blocking > 0 ? 'Resolve or accept the problems above first' : undefined}
+          disabled={reason !== null}
+          aria-describedby="pack-export-reason"
           onClick={() =>
             void startExport({
               preset,
               watermarkPreviews: watermark,
               reencode: reencode ? { format: reencode, maxSize, quality: 90 } : null,
-            })
+              ...(exportedBefore && bump !== 'none'
+                ? { bump, changelog: changelog.trim() || undefined }
+                : {}),
+            }).then(() => setChangelog(''))
           }
         >
           Export for {current?.name ?? preset}
         </button>
+        {reason && (
+          <span id="pack-export-reason" className="pack-export-reason" data-testid="export-reason">
+            {reason}
+          </span>
+        )}
       </div>
       {progress.map((p) => (
         <div key={p.exportId}>
@@ -119,15 +242,11 @@ export function PackExportPanel({ pack }: { pack: PackSummary }) {
                 </div>
                 <div className="muted mono" style={{ fontSize: 12 }}>
                   {e.status === 'completed'
-                    ? `${e.files.length} file${e.files.length === 1 ? '' : 's'} · ${formatBytes(e.totalBytes)} · ${e.assetCount} assets${e.skipped.length ? ` · ${e.skipped.length} left out` : ''}${e.sha256 ? ` · sha256 ${e.sha256.slice(0, 16)}…` : ''}`
+                    ? `${e.files.length} file${e.files.length === 1 ? '' : 's'} · ${formatBytes(e.totalBytes)} · ${e.assetCount} assets${e.skipped.length ? ` · ${e.skipped.length} left out` : ''}${e.includedPrompts === null ? '' : ` · prompts ${e.includedPrompts ? 'included' : 'left out'} · metadata ${e.strippedMetadata ? 'stripped' : 'kept'}`}${e.sha256 ? ` · sha256 ${e.sha256.slice(0, 16)}…` : ''}`
                     : (e.error ?? '')}
                 </div>
               </div>
-              {e.status === 'completed' && (
-                <button className="button" onClick={() => void reveal(e.id)}>
-                  Show in folder
-                </button>
-              )}
+              {e.status === 'completed' && <ExportFiles e={e} />}
             </li>
           ))}
         </ul>

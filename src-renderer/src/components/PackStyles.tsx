@@ -61,6 +61,26 @@ const css = `
   .pack-fields { grid-template-columns: 96px minmax(0, 1fr); }
   .pack-fields > * { grid-column: auto !important; }
 }
+.pack-fix { white-space: nowrap; }
+.pack-issue-actions { justify-content: flex-end; }
+.pack-export-go { margin-top: 12px; }
+.pack-export-reason { color: var(--warn); font-size: 13px; }
+.pack-include { margin-top: 10px; gap: 6px 18px; }
+.pack-version-bump { margin-top: 10px; }
+.pack-version-bump input.grow { flex: 1 1 220px; min-width: 0; }
+.pack-note { font-size: 12.5px; margin: 6px 0; }
+.pack-license-editor { display: flex; flex-direction: column; gap: 8px; margin-top: 10px; }
+.pack-license-editor textarea { width: 100%; min-height: 220px; font-size: 12px; resize: vertical; }
+.pack-rename { background: var(--bg-sunken); border-radius: var(--radius-sm); padding: 10px 12px; margin-bottom: 10px; }
+.pack-rename input.grow { flex: 1 1 200px; min-width: 0; }
+.pack-marketing { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(96px, 1fr)); gap: 8px; }
+.pack-mk { display: flex; flex-direction: column; gap: 4px; }
+.pack-mk-pick { position: relative; aspect-ratio: 1; border: 2px solid transparent; border-radius: 8px; background: var(--bg-sunken); padding: 0; overflow: hidden; cursor: pointer; display: grid; place-items: center; color: var(--text-muted); font-size: 11px; }
+.pack-mk-pick img { width: 100%; height: 100%; object-fit: contain; }
+.pack-mk.in-collage .pack-mk-pick { border-color: var(--accent-soft); }
+.pack-mk.hero .pack-mk-pick { border-color: var(--accent); }
+.pack-mk-badge { position: absolute; top: 4px; left: 4px; font-size: 10.5px; padding: 1px 6px; border-radius: 999px; background: var(--accent); color: white; }
+.pack-mk-collage { font-size: 12px; color: var(--text-muted); }
 `;
 
 export function PackStyles() {

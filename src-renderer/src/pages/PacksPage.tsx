@@ -10,6 +10,8 @@ import { formatBytes, PackAssetList } from '../components/PackAssetList';
 import { ModelLicenses } from '../components/ModelLicenses';
 import { PackChecks } from '../components/PackChecks';
 import { PackExportPanel } from '../components/PackExportPanel';
+import { PackMarketing } from '../components/PackMarketing';
+import { PackRename } from '../components/PackRename';
 import { PackStyles } from '../components/PackStyles';
 import { usePacks } from '../stores/packs';
 
@@ -90,17 +92,77 @@ function Field({
   );
 }
 
+/**
+ * The pack's own LICENSE.txt: starts from its licence type's template; {{HOLDER}}, {{SUPPORT}},
+ * {{YEAR}}, {{PACK_NAME}} and {{PACK_VERSION}} are filled in at export.
+ */
+function LicenseEditor({ pack, onClose }: { pack: PackSummary; onClose: () => void }) {
+  const { update } = usePacks.getState();
+  const [text, setText] = useState<string | null>(null);
+  useEffect(() => {
+    api
+      .call('packs.licenseText', { packId: pack.id })
+      .then((r) => setText(r.source))
+      .catch(() => setText(''));
+  }, [pack.id]);
+  if (text === null) return <p className="muted">Loading…</p>;
+  return (
+    <div className="pack-license-editor">
+      <textarea
+        aria-label="Licence text"
+        className="mono"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        rows={14}
+      />
+      <div className="pack-export-row">
+        <button
+          className="button primary"
+          onClick={() => void update({ licenseText: text }).then(onClose)}
+        >
+          Save licence text
+        </button>
+        {pack.licenseText && (
+          <button
+            className="button ghost"
+            onClick={() => void update({ licenseText: null }).then(onClose)}
+          >
+            Back to the {licenseLabels[pack.licenseType]} template
+          </button>
+        )}
+        <button className="button ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <span className="muted pack-note">
+          {'{{HOLDER}} {{SUPPORT}} {{YEAR}} {{PACK_NAME}} {{PACK_VERSION}}'} are filled in at
+          export.
+        </span>
+      </div>
+    </div>
+  );
+}
+
 function PackFields({ pack }: { pack: PackSummary }) {
   const { update } = usePacks.getState();
   const [showLicense, setShowLicense] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [license, setLicense] = useState<string>('');
+  useEffect(() => {
+    // The checks' "Edit licence text" opens the editor.
+    const open = () => {
+      setShowLicense(false);
+      setEditing(true);
+    };
+    window.addEventListener('atelier:edit-license', open);
+    return () => window.removeEventListener('atelier:edit-license', open);
+  }, []);
   useEffect(() => {
     if (!showLicense) return;
     api
       .call('packs.licenseText', { packId: pack.id })
       .then((r) => setLicense(r.text))
       .catch(() => setLicense('Could not render the license.'));
-  }, [showLicense, pack.id, pack.licenseType, pack.name, pack.version]);
+  }, [showLicense, pack.id, pack.licenseType, pack.name, pack.version, pack.licenseText]);
   return (
     <section className="card">
       <div className="pack-fields">
@@ -145,6 +207,16 @@ function PackFields({ pack }: { pack: PackSummary }) {
           <button className="button ghost" onClick={() => setShowLicense(!showLicense)}>
             {showLicense ? 'Hide LICENSE.txt' : 'Preview LICENSE.txt'}
           </button>
+          <button
+            className="button ghost"
+            onClick={() => {
+              setShowLicense(false);
+              setEditing(!editing);
+            }}
+          >
+            {pack.licenseText ? 'Edit own licence text' : 'Edit licence text'}
+          </button>
+          {pack.licenseText && <span className="pill">own text</span>}
         </div>
         <label>Description</label>
         <Field
@@ -156,6 +228,7 @@ function PackFields({ pack }: { pack: PackSummary }) {
         />
       </div>
       {showLicense && <pre className="pack-license">{license}</pre>}
+      {editing && <LicenseEditor pack={pack} onClose={() => setEditing(false)} />}
     </section>
   );
 }
@@ -167,6 +240,7 @@ export function PacksPage() {
   const assets = usePacks((s) => s.assets);
   const { load, select, create, remove } = usePacks.getState();
   const [adding, setAdding] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const [newName, setNewName] = useState('');
   useEffect(() => {
     void load();
@@ -236,6 +310,13 @@ export function PacksPage() {
                     </button>
                     <button
                       className="button ghost"
+                      disabled={assets.length === 0}
+                      onClick={() => setRenaming(!renaming)}
+                    >
+                      Rename all…
+                    </button>
+                    <button
+                      className="button ghost"
                       onClick={() =>
                         void confirmDialog({
                           title: 'Delete pack',
@@ -249,8 +330,12 @@ export function PacksPage() {
                     </button>
                   </div>
                 </div>
+                {renaming && (
+                  <PackRename key={pack.id} pack={pack} onClose={() => setRenaming(false)} />
+                )}
                 <PackAssetList pack={pack} />
               </section>
+              <PackMarketing pack={pack} />
               <PackChecks />
               <ModelLicenses
                 key={`models-${pack.id}`}

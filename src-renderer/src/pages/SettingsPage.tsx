@@ -5,6 +5,7 @@ import { WatchFoldersPanel } from '../components/WatchFoldersPanel';
 import { Icon } from '../components/Icon';
 import { EnginesPanel } from '../components/EnginesPanel';
 import { ModelLicenses } from '../components/ModelLicenses';
+import { ExportDefaults } from '../components/ExportDefaults';
 import { AccountPanel } from '../accounts/AccountPanel';
 import { PeoplePanel } from '../accounts/PeoplePanel';
 import { useIsManager, useSession } from '../accounts/session';
@@ -188,6 +189,7 @@ export function SettingsPage() {
           <>
             <WatchFoldersPanel />
             <ProfilePanel />
+            <ExportDefaults />
             <ModelLicenses />
             <EnginesPanel />
             <PeoplePanel />

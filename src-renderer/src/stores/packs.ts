@@ -46,6 +46,10 @@ interface PacksState {
   move(assetId: string, toIndex: number): Promise<void>;
   setExportName(assetId: string, name: string | null): Promise<void>;
   check(): Promise<void>;
+  /** Re-runs the checks shortly after something they depend on changed (debounced). */
+  recheckSoon(): void;
+  /** Approves assets from the checks' "Approve these 3". */
+  approve(assetIds: string[]): Promise<void>;
   accept(key: string, accepted: boolean): Promise<void>;
   startExport(options: ExportOptionsInput): Promise<void>;
   cancelExport(exportId: string): Promise<void>;
@@ -215,6 +219,27 @@ export const usePacks = create<PacksState>((set, get) => ({
       set({ checking: false });
     }
   },
+  recheckSoon() {
+    if (recheckTimer) clearTimeout(recheckTimer);
+    recheckTimer = setTimeout(() => {
+      recheckTimer = null;
+      if (!get().selectedId) return;
+      void get().refreshDetail();
+      void get().check();
+    }, 250);
+  },
+  async approve(assetIds) {
+    try {
+      await api.call('curation.set', {
+        selection: { ids: assetIds },
+        patch: { status: 'approved' },
+      });
+      // The curation event re-runs the checks; the list's status pills follow.
+      await get().refreshDetail();
+    } catch (err) {
+      toastError('Could not approve', err);
+    }
+  },
   async accept(key, accepted) {
     const id = get().selectedId;
     if (!id) return;
@@ -262,14 +287,30 @@ export const usePacks = create<PacksState>((set, get) => ({
   },
 }));
 
+let recheckTimer: ReturnType<typeof setTimeout> | null = null;
 let reloadTimer: ReturnType<typeof setTimeout> | null = null;
 api.on('packs.changed', ({ packId }) => {
   if (reloadTimer) clearTimeout(reloadTimer);
   reloadTimer = setTimeout(() => {
     void usePacks.getState().load();
-    if (usePacks.getState().selectedId === packId) void usePacks.getState().refreshDetail();
+    if (usePacks.getState().selectedId === packId) usePacks.getState().recheckSoon();
   }, 150);
 });
+// The checks read curation status, files, model licences and the seller's name: any of them
+// changing (here or in another window) re-runs them, so a fix shows without "Check again".
+for (const event of [
+  'assets.curated',
+  'asset.updated',
+  'library.changed',
+  'settings.changed',
+  'models.changed',
+] as const) {
+  api.on(event, () => {
+    const s = usePacks.getState();
+    if (!s.selectedId) return;
+    s.recheckSoon();
+  });
+}
 api.on('packs.exportProgress', (p) => {
   usePacks.setState((s) => ({ progress: { ...s.progress, [p.exportId]: p } }));
 });

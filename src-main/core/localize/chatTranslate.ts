@@ -4,7 +4,7 @@ import { completeChat } from '../generate/assistant/chatClient';
 import { chooseModel, chooseServer, targetOf } from '../generate/assistant/servers';
 import { listEndpoints } from '../engines/endpoints';
 import { languageName } from './languages';
-import type { EngineUse } from './speechSteps';
+import { knownNonCommercial, type EngineUse } from './speechSteps';
 
 /**
  * Translation through an OpenAI-compatible chat server (llama-server, Ollama, LM Studio): cues go
@@ -57,6 +57,7 @@ async function ask(core: Atelier, system: string, user: unknown, maxTokens: numb
     use: {
       stage: 'translation' as const,
       name: `${model} on ${targetOf(server).label}`,
+      nonCommercial: knownNonCommercial(model),
       license: 'the model’s own licence: check its card (NLLB and many others are non-commercial)',
     },
   };

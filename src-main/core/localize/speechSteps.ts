@@ -12,6 +12,16 @@ export interface EngineUse {
   stage: 'recognition' | 'translation' | 'speech';
   name: string;
   license: string;
+  /** Its licence forbids selling what it makes: the pack check blocks the outputs in commercial packs. */
+  nonCommercial?: boolean;
+}
+
+/**
+ * Models and voices whose licences are known to forbid commercial use: Meta's NLLB and
+ * SeamlessM4T (CC BY-NC 4.0), Coqui's XTTS (Coqui Public Model License), M2M-100's NC releases.
+ */
+export function knownNonCommercial(name: string): boolean {
+  return /\b(nllb|seamless|xtts|coqui)|m2m100.*nc|cc[- ]by[- ]nc|non[- ]?commercial/i.test(name);
 }
 
 /** Speech recognition of a 16 kHz mono WAV: whisper.cpp when set up, else pocketsphinx (English). */

@@ -13,6 +13,7 @@ import type { Atelier } from '../app/atelier';
 import { resolveFfTool } from '../engines/ffmpeg';
 import { runProgram } from '../engines/runProgram';
 import { nonCommercialModels, packModelUses, sameModelHash } from '../models/modelStore';
+import { statements } from '../db/statements';
 import { nowIso } from '../util/ids';
 import { clashKey, fileNameProblems, wantedName } from './fileNames';
 import { findPlaceholders, renderLicense } from './licenses';
@@ -286,6 +287,28 @@ export async function checkPack(
         message: `${flagged.length} AI-generated asset${flagged.length === 1 ? ' was' : 's were'} made with ${[...culprits].sort().join(', ')}, marked non-commercial, in a ${pack.license_type.replace('_', ' ')} pack: ${label(flagged)}`,
         assetIds: flagged.map((m) => m.asset_id),
         fix: removeFix(flagged.map((m) => m.asset_id)),
+      });
+    }
+    // Localised outputs record the engines, models and voices that made them: a non-commercial
+    // one (NLLB, XTTS-v2…) blocks them as a non-commercial checkpoint does.
+    const engineUses = statements(core.sqlite).all(
+      `SELECT a.id asset_id, json_extract(e.value, '$.name') name
+         FROM pack_assets pa JOIN assets a ON a.id = pa.asset_id,
+              json_each(CASE WHEN json_valid(a.derivation) THEN a.derivation ELSE '{}' END, '$.engines') e
+        WHERE pa.pack_id = ? AND json_extract(e.value, '$.nonCommercial') = 1`,
+      [packId],
+    ) as { asset_id: string; name: string }[];
+    const byEngine = members.filter(
+      (m) => !flaggedIds.has(m.asset_id) && engineUses.some((u) => u.asset_id === m.asset_id),
+    );
+    if (byEngine.length) {
+      const names = [...new Set(engineUses.map((u) => u.name))].sort();
+      add({
+        code: 'noncommercial_model',
+        severity: 'error',
+        message: `${byEngine.length} asset${byEngine.length === 1 ? ' was' : 's were'} made with ${names.join(', ')}, whose licence forbids commercial use, in a ${pack.license_type.replace('_', ' ')} pack: ${label(byEngine)}`,
+        assetIds: byEngine.map((m) => m.asset_id),
+        fix: removeFix(byEngine.map((m) => m.asset_id)),
       });
     }
   }

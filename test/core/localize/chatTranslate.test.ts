@@ -83,5 +83,13 @@ describe.skipIf(skip !== null)('translating through an OpenAI-compatible chat se
     expect(asked.some((b) => b.messages![0]!.content.startsWith('You shorten'))).toBe(true);
     expect(d.cues[0]).toMatchObject({ translation: 'Court.', needsShorterLine: false });
     expect(d.engines.map((e) => e.name)).toContain("nllb-chat on LLM server 'studio llama'");
+    // NLLB's licence is non-commercial: the dub it made is blocked in a commercial pack.
+    const dub = d.outputs.find((o) => o.kind === 'dub' && o.assetId)!.assetId!;
+    const pack = await t.call('packs.create', { name: 'Sold', licenseType: 'commercial' });
+    await t.call('packs.addAssets', { packId: pack.id, selection: { ids: [dub] } });
+    const check = await t.call('packs.check', { packId: pack.id });
+    expect(check.issues.find((i) => i.code === 'noncommercial_model')?.message).toMatch(
+      /made with nllb-chat on LLM server 'studio llama', whose licence forbids commercial use/,
+    );
   }, 120_000);
 });

@@ -44,13 +44,11 @@ function loadPrefs(): Prefs {
   }
 }
 
-/** The video the Library has selected (or focused), if it is one. */
+/** The video selected in the Library, if one is. */
 function libraryVideo(): string | null {
   const s = useLibrary.getState();
-  const video = (id: string | undefined) =>
-    id && s.items.find((i) => i.id === id)?.type === 'video' ? id : null;
-  for (const id of s.selected) if (video(id)) return id;
-  return video(s.items[s.focus]?.id);
+  for (const id of s.selected) if (s.items.find((i) => i.id === id)?.type === 'video') return id;
+  return null;
 }
 
 function VideoPicker({ onPick }: { onPick: (a: AssetSummary) => void }) {
@@ -370,6 +368,17 @@ export function NewLocalizationDialog({ assetId: given }: { assetId: string | nu
         </label>
       </section>
 
+      {problems.length > 0 && (
+        <div className="loc-alert" role="alert" data-testid="loc-new-blocked">
+          <LocIcon name="warning" />
+          <div>
+            <strong>This cannot run yet</strong>
+            {problems.map((p) => (
+              <p key={p}>{p}</p>
+            ))}
+          </div>
+        </div>
+      )}
       {(mode === 'audio' || mode === 'video') && (
         <section className="loc-field loc-options">
           <label className="loc-volume">
@@ -409,17 +418,6 @@ export function NewLocalizationDialog({ assetId: given }: { assetId: string | nu
         <EngineList engines={engines} mode={mode} check={check} />
       </section>
 
-      {problems.length > 0 && (
-        <div className="loc-alert" role="alert" data-testid="loc-new-blocked">
-          <LocIcon name="warning" />
-          <div>
-            <strong>This cannot run yet</strong>
-            {problems.map((p) => (
-              <p key={p}>{p}</p>
-            ))}
-          </div>
-        </div>
-      )}
       {error && (
         <div className="loc-alert" role="alert" data-testid="loc-new-error">
           <LocIcon name="error" />

@@ -1,0 +1,222 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalizationDetail } from '../../src-main/contract/localize';
+import { speakingVideo, speechEnginesProblem } from '../core/localize/speechWorld';
+import { waitFor } from '../helpers/waitFor';
+import { shootAll } from './support/screens';
+import { serveWithBrowser } from './support/session';
+
+// The real Debian engines (pocketsphinx, Apertium eng-spa, espeak-ng, flite): CI installs them.
+const skip = speechEnginesProblem();
+if (skip) console.info(`Localise e2e skipped: ${skip}`);
+
+const three = [
+  { text: 'The quick brown fox jumps over the lazy dog.', atMs: 500 },
+  { text: 'Today we will paint a mountain at sunset.', atMs: 4500 },
+  { text: 'Thank you for watching this short video.', atMs: 9000 },
+];
+
+describe.skipIf(skip !== null)('Localise in the browser', () => {
+  const e2e = serveWithBrowser();
+  const api = e2e.api;
+  let page: Page;
+  const errors: string[] = [];
+  let videoId: string;
+  let locId: string;
+
+  const poll = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
+    expect.poll(fn, { timeout, interval: 100 });
+  const tid = (id: string) => page.getByTestId(id);
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+  const cue = (n: number) => page.locator(`[data-testid=cue][data-index="${n}"]`);
+  const detail = () => api<LocalizationDetail>('localize.get', { id: locId });
+  const editorStatus = () => tid('loc-editor').getAttribute('data-status');
+
+  beforeAll(async () => {
+    const media = path.join(e2e.serve.root, 'media');
+    mkdirSync(media);
+    const video = speakingVideo(media, three, 13);
+    await api('ingest.importFiles', { paths: [video] });
+    await waitFor(
+      async () => {
+        const items = (
+          await api<{ items: { id: string; filename: string }[] }>('assets.list', {
+            type: 'video',
+          })
+        ).items;
+        videoId = items.find((a) => a.filename === 'talk.mp4')?.id ?? '';
+        return !!videoId;
+      },
+      60_000,
+      'the speaking video in the Library',
+    );
+    page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(e2e.serve.openUrl);
+  });
+
+  it('starts a localised video in Spanish from the New localisation dialog, refusing a pair Apertium lacks', async () => {
+    await nav('Localise').click();
+    await tid('localize-page').waitFor();
+    await tid('localize-empty').waitFor();
+    await shootAll(page, 'localize-empty');
+
+    await tid('localize-new').click();
+    const dlg = tid('loc-new-dialog');
+    await dlg.waitFor();
+    // The detected engines, per stage: the Debian ones work, Whisper says what it needs.
+    const engine = (id: string) => dlg.locator(`[data-testid=loc-engine][data-engine="${id}"]`);
+    await engine('pocketsphinx').waitFor();
+    expect(await engine('pocketsphinx').getAttribute('data-ok')).toBe('true');
+    expect(await engine('apertium').textContent()).toMatch(/eng→spa/);
+    expect(await engine('espeak-ng').getAttribute('data-ok')).toBe('true');
+    expect(await engine('whisper').textContent()).toMatch(/ATELIER_WHISPER_BIN/);
+
+    // No Library selection: a picker of the Library's videos.
+    await dlg.locator('[data-testid=loc-new-pick]', { hasText: 'talk.mp4' }).click();
+    expect(await tid('loc-new-video').getAttribute('data-asset-id')).toBe(videoId);
+    await dlg.locator('[data-testid=loc-new-mode][data-mode=video]').click();
+
+    // German: Apertium has no eng-deu here, so the dialog says so and will not start.
+    await tid('loc-new-to').selectOption('de');
+    await tid('loc-new-blocked').waitFor();
+    expect(await tid('loc-new-blocked').textContent()).toMatch(
+      /No engine translates English to German\. Installed pairs: eng→spa/,
+    );
+    expect(await tid('loc-new-start').isDisabled()).toBe(true);
+    await shootAll(page, 'localize-new-refused');
+
+    await tid('loc-new-to').selectOption('es');
+    await poll(() => tid('loc-new-blocked').count()).toBe(0);
+    expect(await tid('loc-new-start').isEnabled()).toBe(true);
+    await shootAll(page, 'localize-new');
+
+    await tid('loc-new-start').click();
+    await tid('loc-editor').waitFor();
+    locId = (await tid('loc-editor').getAttribute('data-id'))!;
+    const started = await detail();
+    expect(started).toMatchObject({ assetId: videoId, mode: 'video', from: 'en', to: 'es' });
+    await poll(() => tid('loc-new-dialog').count()).toBe(0);
+  });
+
+  it('shows the job live and then every cue with its translation beside the video', async () => {
+    // Live progress while it runs (the first cues arrive after recognition).
+    await poll(editorStatus, 60_000).toMatch(/running|completed/);
+    if ((await editorStatus()) === 'running') {
+      await tid('loc-progress').waitFor();
+      await poll(() => tid('cue').count(), 90_000).toBeGreaterThan(0);
+      await shootAll(page, 'localize-editor-running', { scrollTop: false });
+    }
+    await poll(editorStatus, 180_000).toBe('completed');
+    await poll(() => tid('cue').count()).toBe(3);
+    const d = await detail();
+    expect(d.error).toBeNull();
+    expect(await cue(1).getByTestId('cue-translation').inputValue()).toMatch(/zorro/);
+    expect(await cue(2).getByTestId('cue-translation').inputValue()).toMatch(/montaña/);
+    expect(await cue(1).getByTestId('cue-text').inputValue()).toMatch(/fox/);
+    expect(await cue(1).getByTestId('cue-start').inputValue()).toMatch(/^00:0\d\.\d{3}$/);
+    // Outputs: both languages' subtitles, the dub and the localised video in the Library.
+    const out = (kind: string, lang: string) =>
+      page.locator(`[data-testid=loc-output][data-kind=${kind}][data-language=${lang}]`);
+    await out('video', 'es').waitFor();
+    expect(await out('srt', 'en').count()).toBe(1);
+    expect(await out('vtt', 'es').count()).toBe(1);
+    expect(await out('dub', 'es').count()).toBe(1);
+    await shootAll(page, 'localize-editor');
+  });
+
+  it('plays a cue from its start and highlights it; splits at the playhead and merges back', async () => {
+    const v = tid('loc-video');
+    await poll(() => v.evaluate((el: HTMLVideoElement) => el.readyState), 20_000).toBeGreaterThan(
+      0,
+    );
+    const c2 = await detail().then((d) => d.cues[1]!);
+    await cue(2).getByTestId('cue-play').click();
+    // Seeked to the cue's start; it follows as the current cue.
+    await poll(() => cue(2).getAttribute('data-current')).toBe('true');
+    const at = await v.evaluate((el: HTMLVideoElement) => el.currentTime * 1000);
+    expect(at).toBeGreaterThanOrEqual(c2.startMs - 50);
+    expect(at).toBeLessThan(c2.endMs + 100);
+    await tid('loc-caption').waitFor();
+    await v.evaluate((el: HTMLVideoElement) => el.pause());
+
+    // The playhead in the middle of cue 3: split there, then merge the two back.
+    const c3 = await detail().then((d) => d.cues[2]!);
+    const mid = Math.round((c3.startMs + c3.endMs) / 2);
+    await v.evaluate((el: HTMLVideoElement, s: number) => (el.currentTime = s), mid / 1000);
+    await poll(() => cue(3).getByTestId('cue-split').isEnabled()).toBe(true);
+    await poll(() => cue(3).getAttribute('data-current')).toBe('true');
+    await shootAll(page, 'localize-editor-playhead', { scrollTop: false });
+    await cue(3).getByTestId('cue-split').click();
+    await poll(() => tid('cue').count()).toBe(4);
+    const split = await detail();
+    expect(Math.abs(split.cues[2]!.endMs - mid)).toBeLessThanOrEqual(50);
+    expect(split.cues[3]!.startMs).toBe(split.cues[2]!.endMs);
+    await cue(3).getByTestId('cue-merge').click();
+    await poll(() => tid('cue').count()).toBe(3);
+    expect((await detail()).cues[2]!.endMs).toBe(c3.endMs);
+  });
+
+  it('saves an edited translation on blur, nudges a time, and re-runs only what changed', async () => {
+    const t2 = cue(2).getByTestId('cue-translation');
+    await t2.fill('Hoy pintamos una montaña.');
+    await t2.blur();
+    await poll(async () => (await detail()).cues[1]!.translation).toBe('Hoy pintamos una montaña.');
+    expect((await detail()).cues[1]!.edited).toBe(true);
+    // Nudge cue 2's end 0.1 s later.
+    const end2 = (await detail()).cues[1]!.endMs;
+    await cue(2).locator('[data-testid=cue-nudge][data-edge=end][data-delta="100"]').click();
+    await poll(async () => (await detail()).cues[1]!.endMs).toBe(end2 + 100);
+    await poll(() => cue(2).getByTestId('cue-end').inputValue()).toMatch(/\.\d{3}$/);
+
+    expect(await tid('loc-rerun-note').textContent()).toMatch(/Only changed cues are redone/);
+    const before = (await detail()).jobId;
+    await tid('loc-rerun').click();
+    await poll(async () => (await detail()).jobId).not.toBe(before);
+    await poll(editorStatus, 180_000).toBe('completed');
+    const d = await detail();
+    expect(d.cues[1]!.translation).toBe('Hoy pintamos una montaña.');
+    expect(await cue(2).getByTestId('cue-translation').inputValue()).toBe(
+      'Hoy pintamos una montaña.',
+    );
+  });
+
+  it('lists the localisation and opens the localised video in the Library', async () => {
+    await tid('loc-back').click();
+    const row = page.locator(`[data-testid=loc-row][data-id="${locId}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('completed');
+    expect(await row.getByTestId('loc-row-cues').textContent()).toBe('3 cues');
+    await shootAll(page, 'localize-list');
+
+    await row.click();
+    await tid('loc-editor').waitFor();
+    const d = await detail();
+    const videoOut = d.outputs.find((o) => o.kind === 'video' && o.language === 'es')!;
+    const asset = await api<{ filename: string; type: string }>('assets.get', {
+      id: videoOut.assetId,
+    });
+    expect(asset.type).toBe('video');
+    await page
+      .locator('[data-testid=loc-output][data-kind=video][data-language=es]')
+      .getByTestId('loc-output-open')
+      .click();
+    await tid('library-view').waitFor();
+    await poll(() => tid('detail-panel').textContent(), 20_000).toContain(
+      asset.filename.replace(/\.[^.]+$/, ''),
+    );
+
+    // The Library's selection (the localised video, just shown there) is what a new one starts from.
+    await nav('Localise').click();
+    await tid('loc-back').click();
+    await tid('localize-new').click();
+    await tid('loc-new-dialog').waitFor();
+    expect(await tid('loc-new-video').getAttribute('data-asset-id')).toBe(videoOut.assetId);
+    await page.keyboard.press('Escape');
+    await poll(() => tid('loc-new-dialog').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});

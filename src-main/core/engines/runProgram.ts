@@ -203,6 +203,8 @@ export function startProgram(file: string, args: string[], options: StartOptions
 }
 
 export interface RunProgramOptions extends SpawnOptions {
+  /** Written to the program's stdin, which is then closed (the text a speech engine reads). */
+  input?: string | Buffer;
   /** Parses progress from stdout and/or stderr lines. */
   parser?: ProgressParser;
   onProgress?(p: ParsedProgress): void;
@@ -250,7 +252,15 @@ export async function runProgram(
   const tailMax = options.tailLines ?? 20;
   const started = performance.now();
   if (options.background) await spawnTurn();
-  const handle = startProgram(file, args, options);
+  const handle = startProgram(file, args, {
+    ...options,
+    ...(options.input !== undefined ? { stdin: 'pipe' as const } : {}),
+  });
+  if (options.input !== undefined && handle.stdin) {
+    // A program that exits without reading all of it closes the pipe: that is its answer, not ours.
+    handle.stdin.on('error', () => {});
+    handle.stdin.end(options.input);
+  }
   const tail: string[] = [];
   let fullStderr = '';
   const stdoutChunks: Buffer[] = [];

@@ -10,12 +10,14 @@ import { which } from './ffmpeg';
  *   pocketsphinx-en-us);
  * - translation: Apertium (`apertium`, with the language pairs installed), or an
  *   OpenAI-compatible chat server added in Settings → Engines (kind llm);
- * - speech: espeak-ng.
+ * - speech: Piper (`piper`, or ATELIER_PIPER_BIN, with an .onnx voice in ATELIER_PIPER_VOICE),
+ *   else espeak-ng.
  */
 export interface SpeechEngines {
   whisper: { bin: string; model: string } | null;
   pocketsphinx: { bin: string; flavour: '0.8' | '5' } | null;
   apertium: string | null;
+  piper: { bin: string; voice: string } | null;
   espeak: string | null;
   flite: string | null;
 }
@@ -25,7 +27,13 @@ export function resolveSpeechEngines(env: NodeJS.ProcessEnv = process.env): Spee
   const whisperModel = env.ATELIER_WHISPER_MODEL?.trim();
   const ps08 = which('pocketsphinx_continuous', env);
   const ps5 = ps08 ? null : which('pocketsphinx', env);
+  const piperBin = env.ATELIER_PIPER_BIN?.trim() || which('piper', env);
+  const piperVoice = env.ATELIER_PIPER_VOICE?.trim();
   return {
+    piper:
+      piperBin && piperVoice && existsSync(piperVoice)
+        ? { bin: piperBin, voice: piperVoice }
+        : null,
     whisper:
       whisperBin && whisperModel && existsSync(whisperModel)
         ? { bin: whisperBin, model: whisperModel }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { LocalizationInfo, LocalizeEngineInfo, LocalizeMode } from '../../contract/localize';
 import type { Atelier } from '../app/atelier';
@@ -167,6 +168,18 @@ export async function localizeEngines(): Promise<LocalizeEngineInfo[]> {
         : 'Apertium has no language pair installed.',
     languages: pairs.map((p) => p.replace('-', '→')),
     license: 'GPL-3.0',
+  });
+  out.push({
+    stage: 'speech',
+    id: 'piper',
+    label: 'Piper',
+    path: e.piper?.bin ?? null,
+    ok: !!e.piper,
+    problem: e.piper
+      ? null
+      : 'Set ATELIER_PIPER_BIN (piper) and ATELIER_PIPER_VOICE (an .onnx voice) for natural voices.',
+    languages: e.piper ? [path.basename(e.piper.voice).split(/[-_]/)[0] ?? ''] : [],
+    license: 'MIT (piper); each voice its own',
   });
   out.push({
     stage: 'speech',

@@ -264,7 +264,14 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   // Parts: translation batches, one per cue spoken, the mix, the mux. Each part's input hash is
   // what it is made from, so an edited cue redoes its own parts and the mix, nothing else.
   const speakHash = (c: CueRow, next: CueRow | undefined) =>
-    hash(c.translation, to, c.start_ms, c.end_ms, next?.start_ms ?? null, engines.espeak);
+    hash(
+      c.translation,
+      to,
+      c.start_ms,
+      c.end_ms,
+      next?.start_ms ?? null,
+      engines.piper?.voice ?? engines.espeak,
+    );
   const planFor = (rows: CueRow[]) => [
     ...Array.from({ length: batches }, (_, b) => ({
       label: `Translate ${b * TRANSLATE_BATCH + 1}–${Math.min(rows.length, (b + 1) * TRANSLATE_BATCH)}`,

@@ -163,8 +163,30 @@ export async function speak(
 ): Promise<EngineUse> {
   const textFile = `${out}.txt`;
   await writeFile(textFile, text);
+  if (engines.piper) {
+    // Piper reads the text on stdin; --length_scale below 1 speaks faster.
+    await ctx.spawn(
+      engines.piper.bin,
+      [
+        '--model',
+        engines.piper.voice,
+        '--output_file',
+        out,
+        '--length_scale',
+        (1 / rate).toFixed(3),
+      ],
+      { label: 'Piper', input: `${text.replace(/\s*\n\s*/g, ' ')}\n` },
+    );
+    const voice = path.basename(engines.piper.voice).replace(/\.onnx$/, '');
+    return {
+      stage: 'speech',
+      name: `Piper (${voice})`,
+      license: 'the voice’s own licence: see its MODEL_CARD',
+      nonCommercial: knownNonCommercial(voice),
+    };
+  }
   if (!engines.espeak)
-    throw new AppError('engine_missing', 'No speech engine was found: install espeak-ng.');
+    throw new AppError('engine_missing', 'No speech engine was found: install Piper or espeak-ng.');
   await ctx.spawn(
     engines.espeak,
     [

@@ -5,6 +5,7 @@ import { useNav } from '../stores/navigation';
 import { usePacks } from '../stores/packs';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsProcessActions } from '../components/JobsProcessActions';
+import { LocalizeButton } from '../localize/LocalizeButton';
 import { AiMetadata } from './AiMetadata';
 import { hasGeneration } from './a1111';
 import { LibIcon } from './LibIcon';
@@ -228,6 +229,7 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
         <section>
           <h3>Process</h3>
           <JobsProcessActions assetIds={[id]} types={[d.type]} />
+          {d.type === 'video' && <LocalizeButton assetId={id} />}
         </section>
       )}
       {d && (

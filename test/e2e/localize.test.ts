@@ -140,7 +140,8 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     const at = await v.evaluate((el: HTMLVideoElement) => el.currentTime * 1000);
     expect(at).toBeGreaterThanOrEqual(c2.startMs - 50);
     expect(at).toBeLessThan(c2.endMs + 100);
-    await tid('loc-caption').waitFor();
+    // The caption strip under the video shows the cue's translation.
+    await poll(() => tid('loc-caption').textContent()).toMatch(/montaña/);
     await v.evaluate((el: HTMLVideoElement) => el.pause());
 
     // The playhead in the middle of cue 3: split there, then merge the two back.
@@ -190,6 +191,15 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('completed');
     expect(await row.getByTestId('loc-row-cues').textContent()).toBe('3 cues');
+    // A second one, subtitles only, started by a script: the list follows it live.
+    const subs = await api<{ id: string }>('localize.start', {
+      assetId: videoId,
+      mode: 'subtitles',
+    });
+    const subsRow = page.locator(`[data-testid=loc-row][data-id="${subs.id}"]`);
+    await subsRow.waitFor();
+    expect(await subsRow.textContent()).toMatch(/Subtitles · English/);
+    await poll(() => subsRow.getAttribute('data-status'), 90_000).toBe('completed');
     await shootAll(page, 'localize-list');
 
     await row.click();
@@ -209,9 +219,18 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
       asset.filename.replace(/\.[^.]+$/, ''),
     );
 
+    // Localise… in the detail panel of a video opens the dialog for it.
+    const button = tid('detail-panel').getByTestId('localize-asset');
+    await button.waitFor();
+    await shootAll(page, 'localize-detail-button');
+    await button.click();
+    await tid('loc-new-dialog').waitFor();
+    expect(await tid('loc-new-video').getAttribute('data-asset-id')).toBe(videoOut.assetId);
+    await page.keyboard.press('Escape');
+    await poll(() => tid('loc-new-dialog').count()).toBe(0);
+    await tid('loc-list').waitFor();
+
     // The Library's selection (the localised video, just shown there) is what a new one starts from.
-    await nav('Localise').click();
-    await tid('loc-back').click();
     await tid('localize-new').click();
     await tid('loc-new-dialog').waitFor();
     expect(await tid('loc-new-video').getAttribute('data-asset-id')).toBe(videoOut.assetId);

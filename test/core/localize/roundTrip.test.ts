@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     expect(asset.provenance).toBe('derived');
   }, 120_000);
 
-  it('subtitles only; a video with no audio and an unknown language pair are refused in words', async () => {
+  it('subtitles only; a video with no audio, one with silence only and an unknown language pair are refused in words', async () => {
     const video = speakingVideo(t.root, three.slice(0, 1), 4);
     const assetId = await addAsset(t.core, video);
     const s = await t.call('localize.start', { assetId, mode: 'subtitles' });
@@ -96,6 +97,60 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     const d = await t.call('localize.get', { id: s.id });
     expect(d.status).toBe('completed');
     expect(d.outputs.map((o) => `${o.kind}:${o.language}`).sort()).toEqual(['srt:en', 'vtt:en']);
+    // A video without an audio track is refused at once; one with only a tone finds no speech.
+    const mute = path.join(t.root, 'mute.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=black:s=160x120:r=10',
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      mute,
+    ]);
+    const muteId = await addAsset(t.core, mute);
+    const noAudio = await t.api.invoke('localize.start', { assetId: muteId, mode: 'subtitles' });
+    expect(!noAudio.ok && noAudio.error.message).toBe(
+      'mute.mp4 has no audio track: there is no speech to transcribe.',
+    );
+    const silent = path.join(t.root, 'silent.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=black:s=160x120:r=10',
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=16000:cl=mono',
+      '-t',
+      '3',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      silent,
+    ]);
+    const silentJob = await t.call('localize.start', {
+      assetId: await addAsset(t.core, silent),
+      mode: 'subtitles',
+    });
+    await runAll();
+    expect((await t.call('localize.get', { id: silentJob.id })).error).toMatch(
+      /^No speech was recognised in silent\.mp4/,
+    );
     const pair = await t.call('localize.start', { assetId, to: 'ja', mode: 'translate' });
     await runAll();
     const bad = await t.call('localize.get', { id: pair.id });

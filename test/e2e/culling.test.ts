@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -55,6 +55,14 @@ beforeAll(async () => {
   const dataDir = path.join(t.dir, 'data');
   seeded = await seedLibrary(dataDir, path.join(t.dir, 'files'), 24, 0);
   server = await serveLibrary(dataDir);
+  // The seed's rows name the PNG's size before sharp wrote it: say what is on disk, so review,
+  // 1:1 and compare load the files themselves (the server checks size and mtime).
+  for (const a of seeded.real) {
+    const st = statSync(a.path);
+    server.core.sqlite
+      .prepare('UPDATE assets SET size_bytes = ?, mtime_ms = ? WHERE id = ?')
+      .run(st.size, Math.floor(st.mtimeMs), a.id);
+  }
   // The first two in the grid carry full A1111 generation settings.
   for (const a of seeded.real.slice(0, 2))
     server.core.sqlite
@@ -145,6 +153,13 @@ describe('culling in Chromium', () => {
     // Nothing moved while they came in.
     expect(await page.getByTestId('review-counter').textContent()).toBe('7 of 24');
     expect(await review().getAttribute('data-id')).toBe(seventh.id);
+    await expect
+      .poll(() =>
+        review()
+          .getByTestId('review-image')
+          .evaluate((i: HTMLImageElement) => i.naturalWidth),
+      )
+      .toBe(768);
     await shootAll(page, 'culling-arrivals-review');
 
     // The next decision lands on the asset on screen, and review moves on by one.
@@ -236,13 +251,16 @@ describe('culling in Chromium', () => {
     });
 
     await lib().getByTestId('library-search').fill('fox');
+    await expect
+      .poll(() => lib().getByTestId('lib-card').first().textContent())
+      .not.toMatch(/arrival/);
     await lib().getByTestId('save-search').click();
     const save = page.getByRole('dialog', { name: 'Save this search' });
     await save.getByLabel('Name').fill('Foxes');
     await save.getByRole('button', { name: 'Save' }).click();
     await expect
-      .poll(() => server.core.sqlite.prepare('SELECT name FROM saved_searches').all())
-      .toEqual([{ name: 'Foxes' }]);
+      .poll(() => server.core.sqlite.prepare('SELECT name, filter FROM saved_searches').all())
+      .toEqual([{ name: 'Foxes', filter: expect.stringContaining('"search":"fox"') }]);
     await lib().getByTestId('library-search').fill('');
     // The search is cleared once the grid shows the arrivals (no prompt) again.
     await expect
@@ -323,7 +341,7 @@ describe('culling in Chromium', () => {
     await page.keyboard.press('z');
     await expect.poll(() => review().getByTestId('review-zoom').textContent()).toBe('100%');
     const img = review().getByTestId('review-one-to-one').locator('img');
-    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete)).toBe(true);
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(768);
     await shootAll(page, 'culling-review-zoom');
     // 768×768 fits in 1440×900 less the bars only when the stage is tall enough: make it pannable.
     await page.setViewportSize({ width: 1024, height: 700 });
@@ -355,6 +373,13 @@ describe('culling in Chromium', () => {
     await page.keyboard.press('c');
     const cmp = page.getByTestId('compare-view');
     await expect.poll(() => cmp.getByTestId('compare-cell').count()).toBe(3);
+    await expect
+      .poll(() =>
+        cmp
+          .locator('img')
+          .evaluateAll((els) => els.every((i) => (i as HTMLImageElement).naturalWidth > 0)),
+      )
+      .toBe(true);
     await shootAll(page, 'culling-compare');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('x');
@@ -392,7 +417,17 @@ describe('culling in Chromium', () => {
     await page.goto(page.url().replace(/#.*$/, '') + '#/settings');
     await expect.poll(() => page.getByTestId('settings-save-state').textContent()).toMatch(/save/i);
     await page.getByLabel('Theme').selectOption('system');
-    await shootAll(page, 'culling-settings');
+    await page.getByLabel('Your name or studio').fill('Ada Studio');
+    await expect
+      .poll(() => page.getByTestId('settings-save-state').textContent())
+      .toBe('All changes saved');
+    await shootAll(page, 'culling-settings', {
+      scrollTop: false,
+      prepare: () =>
+        page
+          .locator('#profile-title')
+          .evaluate((h) => h.closest('section')!.scrollIntoView({ block: 'start' })),
+    });
     await page.goto(page.url().replace(/#.*$/, '') + '#/library');
   });
 

@@ -84,8 +84,8 @@ export function AiMetadata({
       data-testid={variant === 'panel' ? 'ai-metadata' : 'review-info'}
     >
       <h3>Generation{g ? <span className="ai-tool"> · {g.tool}</span> : null}</h3>
-      {prompt && <PromptText text={prompt} testId="ai-prompt" />}
-      {negative && <PromptText text={negative} negative testId="ai-negative" />}
+      {prompt && <PromptText key={`p-${d.id}`} text={prompt} testId="ai-prompt" />}
+      {negative && <PromptText key={`n-${d.id}`} text={negative} negative testId="ai-negative" />}
       {facts.length > 0 && (
         <dl className="ai-facts">
           {facts.map(([k, v], i) => (

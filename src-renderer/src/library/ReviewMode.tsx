@@ -189,6 +189,16 @@ function OneToOne({ item }: { item: GridItem }) {
     const at = zoomAt ?? { fx: 0.5, fy: 0.5 };
     setPos(clampPos(W / 2 - at.fx * size.w, H / 2 - at.fy * size.h, size.w, size.h));
   }, [item.id, size]);
+  // A window resized at 100% keeps the picture centred (when it fits) or inside the stage.
+  useEffect(() => {
+    const el = stage.current;
+    if (!el || !size) return;
+    const ro = new ResizeObserver(() =>
+      setPos((p) => (p ? clampPos(p.x, p.y, size.w, size.h) : p)),
+    );
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [size]);
   return (
     <div
       ref={stage}

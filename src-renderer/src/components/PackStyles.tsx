@@ -81,6 +81,8 @@ const css = `
 .pack-mk.hero .pack-mk-pick { border-color: var(--accent); }
 .pack-mk-badge { position: absolute; top: 4px; left: 4px; font-size: 10.5px; padding: 1px 6px; border-radius: 999px; background: var(--accent); color: white; }
 .pack-mk-collage { font-size: 12px; color: var(--text-muted); }
+.pack-history a.button { text-decoration: none; }
+section[aria-label="Export"] > .card-header { gap: 16px; }
 `;
 
 export function PackStyles() {

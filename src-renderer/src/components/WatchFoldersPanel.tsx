@@ -188,13 +188,12 @@ function FolderRow({ folder, onChanged }: { folder: WatchFolderDetail; onChanged
                 title: 'Stop watching this folder?',
                 message: `${folder.path}\n\nIts assets stay in your library; the files are not touched.`,
                 confirmLabel: 'Stop watching',
-              }).then(
-                (ok) =>
-                  ok &&
-                  act('Could not remove the folder', () =>
+              }).then((ok) => {
+                if (ok)
+                  void act('Could not remove the folder', () =>
                     api.call('watchFolders.remove', { id: folder.id }),
-                  ),
-              )
+                  );
+              })
             }
           >
             <Icon name="close" size={16} />

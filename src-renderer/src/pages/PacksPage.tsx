@@ -323,7 +323,9 @@ export function PacksPage() {
                           message: `Move "${pack.name}" to the trash? Its exported ZIPs stay on disk.`,
                           confirmLabel: 'Delete pack',
                           danger: true,
-                        }).then((ok) => ok && remove(pack.id))
+                        }).then((ok) => {
+                          if (ok) void remove(pack.id);
+                        })
                       }
                     >
                       Delete pack

@@ -76,6 +76,8 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     expect(await engine('whisper').textContent()).toMatch(/ATELIER_WHISPER_BIN/);
 
     // No Library selection: a picker of the Library's videos.
+    await dlg.locator('[data-testid=loc-new-pick]').first().waitFor();
+    await shootAll(page, 'localize-new-picker');
     await dlg.locator('[data-testid=loc-new-pick]', { hasText: 'talk.mp4' }).click();
     expect(await tid('loc-new-video').getAttribute('data-asset-id')).toBe(videoId);
     await dlg.locator('[data-testid=loc-new-mode][data-mode=video]').click();

@@ -14,6 +14,16 @@ function cueAt(cues: CueInfo[], ms: number): CueInfo | null {
   return cues.find((c) => ms >= c.startMs && ms < c.endMs) ?? null;
 }
 
+/** What a running job is doing, read from what it has made so far. */
+function stageOf(d: LocalizationDetail): string {
+  if (!d.cues.length) return 'Transcribing';
+  if (d.mode === 'subtitles') return 'Writing the subtitles';
+  if (d.cues.some((c) => c.translation === null)) return 'Translating';
+  if (d.mode === 'translate') return 'Writing the subtitles';
+  if (d.cues.some((c) => c.speed === null && c.translation)) return 'Speaking the dub';
+  return d.mode === 'video' ? 'Mixing and muxing' : 'Mixing the dub';
+}
+
 /** A split keeps 0.1 s on either side (the core refuses closer). */
 const SPLIT_MARGIN = 100;
 
@@ -41,11 +51,9 @@ function Player({
           playsInline
           data-testid="loc-video"
         />
-        {caption && (
-          <div className="loc-caption" data-testid="loc-caption" lang={d.to ?? d.from}>
-            <span>{caption}</span>
-          </div>
-        )}
+        <div className="loc-caption" data-testid="loc-caption" lang={d.to ?? d.from}>
+          {caption ?? ''}
+        </div>
       </div>
       <div className="loc-playhead">
         <span className="loc-mono" aria-label="Playhead">
@@ -250,7 +258,7 @@ export function CueEditor({ id }: { id: string }) {
         <div className="loc-ed-progress" data-testid="loc-progress">
           <ProgressBar value={progress} label="Progress" />
           <span className="loc-muted">
-            {message ?? (d.status === 'queued' ? 'Waiting in the queue' : 'Working')} ·{' '}
+            {d.status === 'queued' ? 'Waiting in the queue' : (message ?? stageOf(d))} ·{' '}
             {Math.round(progress * 100)}%
           </span>
         </div>

@@ -137,7 +137,15 @@ export function watchLocalize(): () => void {
         s.list?.some((l) => l.jobId === p.id) || (s.detail && s.detail.jobId === p.id) || false;
       if (!ours) return;
       useLocalize.setState({
-        live: { ...s.live, [p.id]: { progress: p.progress, message: p.message, etaSec: p.etaSec } },
+        live: {
+          ...s.live,
+          // The job's figure goes back to 0 when it plans its parts: the bar never moves back.
+          [p.id]: {
+            progress: Math.max(p.progress, s.live[p.id]?.progress ?? 0),
+            message: p.message,
+            etaSec: p.etaSec,
+          },
+        },
       });
     }),
     api.onConnection(({ connected }) => {

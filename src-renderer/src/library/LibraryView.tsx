@@ -7,6 +7,7 @@ import { BulkBar } from './BulkBar';
 import { CompareView } from './CompareView';
 import { DetailPanel } from './DetailPanel';
 import { DuplicatesView } from './DuplicatesView';
+import { EmptySearch } from './EmptySearch';
 import { LibIcon } from './LibIcon';
 import { ListView } from './ListView';
 import { QuickLook, ReviewMode, ShortcutSheet } from './ReviewMode';
@@ -94,7 +95,7 @@ export function LibraryView() {
                 aheadCells={pageSize}
                 onLayout={onLayout}
                 testId="asset-grid"
-                empty={empty && <Empty message={emptyMessage} />}
+                empty={empty && <EmptySearch fallback={<Empty message={emptyMessage} />} />}
                 renderCell={(i, width, loadPicture) => {
                   const item = s.items[i]!;
                   return (
@@ -113,7 +114,7 @@ export function LibraryView() {
               />
             ) : (
               <>
-                {empty && <Empty message={emptyMessage} />}
+                {empty && <EmptySearch fallback={<Empty message={emptyMessage} />} />}
                 <ListView
                   items={s.items}
                   selected={s.selected}

@@ -21,6 +21,13 @@ export const sortKeys = [
 ] as const;
 export type SortKey = (typeof sortKeys)[number];
 
+/** Lightroom's colour labels (keys 6–9 set red, yellow, green, blue; purple from the panels). */
+export const colorLabels = ['red', 'yellow', 'green', 'blue', 'purple'] as const;
+export type ColorLabel = (typeof colorLabels)[number];
+/** A picture's shape: square when its sides differ by under 5%. */
+export const aspects = ['landscape', 'portrait', 'square'] as const;
+export type Aspect = (typeof aspects)[number];
+
 const id = z.string().min(1).max(100);
 const shortText = z.string().trim().min(1).max(200);
 const isoDate = z
@@ -43,6 +50,34 @@ export const libraryFilter = z
     tagMode: z.enum(['any', 'all']).default('any'),
     collectionId: id.optional(),
     folderId: id.optional(),
+    /**
+     * With folderId: only assets in this sub-folder of the watched folder (and its sub-folders),
+     * as a relative path with `/` between names (`2025/june`).
+     */
+    folderPath: z.string().trim().min(1).max(1000).optional(),
+    /** Colour labels; `none` matches assets without one. */
+    colorLabels: z
+      .array(z.enum([...colorLabels, 'none']))
+      .max(colorLabels.length + 1)
+      .optional(),
+    /** Pictures' and videos' shape (audio has none, so it never matches). */
+    aspects: z.array(z.enum(aspects)).max(aspects.length).optional(),
+    /** At least this many pixels wide / high. */
+    minWidth: z.number().int().min(1).max(100_000).optional(),
+    minHeight: z.number().int().min(1).max(100_000).optional(),
+    /** At least this many megapixels (width × height / 1,000,000). */
+    minMegapixels: z.number().positive().max(10_000).optional(),
+    /** File extensions without the dot (`png`, `jpg`, `mp4`…); `jpg` also finds `.jpeg`. */
+    formats: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^[a-z0-9]{1,10}$/, 'an extension like png'),
+      )
+      .max(30)
+      .optional(),
     projectId: id.optional(),
     models: z.array(shortText).max(50).optional(),
     hasPrompt: z.boolean().optional(),
@@ -87,6 +122,7 @@ export interface GridItem {
   provenance: (typeof provenanceValues)[number];
   model: string | null;
   missing: boolean;
+  colorLabel: ColorLabel | null;
   addedAt: string;
   createdAt: string;
   deletedAt: string | null;
@@ -96,6 +132,14 @@ export interface GridItem {
     field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags' | 'gen';
     parts: { text: string; hit: boolean }[];
   };
+  /**
+   * With stacking on, an asset other versions are stacked under (its upscales, denoises,
+   * img2img variants, and theirs): how many, itself not counted, and whether they are shown
+   * right after it (expanded) or held back.
+   */
+  stack?: { count: number; expanded: boolean };
+  /** A version shown in an expanded stack: the id of the asset it is stacked under. */
+  stackOf?: string;
 }
 
 export interface LibraryPageResult {
@@ -111,6 +155,8 @@ export interface LibraryCounts {
   missing: number;
   trash: number;
   savedSearches: { id: string; count: number }[];
+  /** Live versions stacked under a live original (held back from the grid while stacking is on). */
+  stackedVersions: number;
 }
 
 export interface AssetRelations {
@@ -123,11 +169,33 @@ export interface AssetRelations {
   copies: { path: string; missing: boolean }[];
 }
 
+/** A sub-folder of a watched folder in the sidebar's tree, with the live assets under it. */
+export interface FolderNode {
+  name: string;
+  /** Relative to the watched folder, `/` between names: the filter's folderPath. */
+  path: string;
+  /** Assets in it and in its sub-folders. */
+  count: number;
+  children: FolderNode[];
+}
+
+/** A watched folder (the Inbox included) and its sub-folders that hold assets. */
+export interface FolderTreeRoot {
+  id: string;
+  name: string;
+  path: string;
+  isInbox: boolean;
+  count: number;
+  children: FolderNode[];
+}
+
 /** Values the pickers remember (themes, sources, models in use), most used first. */
 export interface FacetValues {
   themes: { value: string; count: number }[];
   sources: { value: string; count: number }[];
   models: { value: string; count: number }[];
+  /** File extensions in use (lower case, no dot). */
+  formats: { value: string; count: number }[];
 }
 
 export const libraryQueryInput = z
@@ -136,6 +204,13 @@ export const libraryQueryInput = z
     sort: librarySort.default({ key: 'added', dir: 'desc' }),
     cursor: z.string().max(1000).optional(),
     limit: z.number().int().min(1).max(500).default(100),
+    /**
+     * Stack versions under the asset they were made from (an upscale under its original): the
+     * grid walks only stack tops, each with its stack's size. Off: every asset on its own.
+     */
+    stacks: z.boolean().default(true),
+    /** Stack tops whose versions are shown right after them (each with `stackOf`). */
+    expandedStacks: z.array(id).max(500).optional(),
   })
   .strict();
 export type LibraryQueryInput = z.output<typeof libraryQueryInput>;
@@ -149,6 +224,15 @@ export const browseMethods = {
     z.object({ ids: z.array(id).min(1).max(1000) }).strict(),
     'Grid items by id (to refresh the cards an event named), in the order given; unknown ids are left out.',
   )<GridItem[]>(),
+  'library.stack': method(
+    z
+      .object({
+        id,
+        filter: libraryFilter.default({ tagMode: 'any', dateField: 'added', trashed: false }),
+      })
+      .strict(),
+    'The versions stacked under one asset in the grid under this filter (oldest first, each with stackOf), to expand its stack in place.',
+  )<GridItem[]>(),
   'library.counts': method(
     z.object({}).strict(),
     'Sidebar counts: per status and type, liked, missing, trash, and each saved search.',
@@ -157,6 +241,10 @@ export const browseMethods = {
     z.object({ id }).strict(),
     'Lineage (source and derived assets), collections, packs, tags and copies of one asset.',
   )<AssetRelations>(),
+  'library.folders': method(
+    z.object({}).strict(),
+    'Watched folders and their sub-folders that hold assets, with counts (trash left out), for the folder tree.',
+  )<FolderTreeRoot[]>(),
   'library.facets': method(
     z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     'Themes, sources and models in use, for pickers and filters.',

@@ -3,7 +3,7 @@
  * thousands; tags, collections, saved searches, trash, duplicates, and an undo stack.
  */
 import { z } from 'zod';
-import { libraryFilter, librarySort, type GridItem } from './browse';
+import { colorLabels, libraryFilter, librarySort, type GridItem } from './browse';
 import { event, method } from './define';
 import { provenances } from './library';
 
@@ -45,6 +45,8 @@ export const curationPatch = z
     provenance: z.enum(provenances).optional(),
     notes: z.string().max(20_000).optional(),
     title: z.string().trim().max(500).optional(),
+    /** A colour label, or null to clear it. */
+    colorLabel: z.enum(colorLabels).nullable().optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
@@ -120,7 +122,7 @@ export interface KeepBestResult extends CurationResult {
 export const curationMethods = {
   'curation.set': method(
     z.object({ selection, patch: curationPatch }).strict(),
-    'Set status, rating, liked, theme, source, provenance, notes or title on the selected assets.',
+    'Set status, rating, liked, colour label, theme, source, provenance, notes or title on the selected assets.',
   )<CurationResult>(),
   'curation.undo': method(
     z.object({}).strict(),

@@ -3,7 +3,7 @@ import type { GridItem } from '../../contract/browse';
 /** The columns a grid item needs; kept narrow so a page reads little. */
 export const gridColumns = `a.rid, a.id, a.type, a.filename, a.title, a.size_bytes, a.width, a.height, a.duration_sec,
   a.thumb_key, a.status, a.rating, a.liked, a.theme, a.source, a.provenance, a.model, a.missing,
-  a.added_at, a.created_at, a.deleted_at`;
+  a.added_at, a.created_at, a.deleted_at, a.color_label`;
 
 export interface GridRow {
   rid: number;
@@ -27,6 +27,7 @@ export interface GridRow {
   added_at: string;
   created_at: string;
   deleted_at: string | null;
+  color_label: GridItem['colorLabel'];
 }
 
 export function toGridItem(r: GridRow): GridItem {
@@ -48,6 +49,7 @@ export function toGridItem(r: GridRow): GridItem {
     provenance: r.provenance,
     model: r.model,
     missing: r.missing === 1,
+    colorLabel: r.color_label ?? null,
     addedAt: r.added_at,
     createdAt: r.created_at,
     deletedAt: r.deleted_at,

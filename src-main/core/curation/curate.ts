@@ -17,6 +17,8 @@ function describePatch(p: CurationPatch): string {
     return p.status === 'pending' ? 'Unmark' : p.status === 'approved' ? 'Approve' : 'Reject';
   if (p.rating !== undefined) return p.rating === 0 ? 'Clear rating' : `Rate ${p.rating}`;
   if (p.liked !== undefined) return p.liked ? 'Like' : 'Unlike';
+  if (p.colorLabel !== undefined)
+    return p.colorLabel === null ? 'Clear label' : `Label ${p.colorLabel}`;
   const names = Object.keys(p);
   return `Set ${names.join(', ')}`;
 }

@@ -17,6 +17,7 @@ export function patchColumns(p: CurationPatch): ColumnValues {
   if (p.provenance !== undefined) cols.provenance = p.provenance;
   if (p.notes !== undefined) cols.notes = p.notes;
   if (p.title !== undefined) cols.title = p.title;
+  if (p.colorLabel !== undefined) cols.color_label = p.colorLabel;
   return cols;
 }
 

@@ -60,6 +60,7 @@ const allowedColumns = new Set([
   'provenance',
   'notes',
   'title',
+  'color_label',
   'deleted_at',
 ]);
 

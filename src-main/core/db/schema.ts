@@ -6,6 +6,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type {
   AssetTypeName,
+  ColorLabel,
   CurationStatusName,
   EndpointKind,
   JobStatusName,
@@ -169,6 +170,8 @@ export interface AssetsTable {
   added_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** Since 0018: a Lightroom-style colour label. */
+  color_label: ColorLabel | null;
 }
 
 export interface AssetsFtsTable {

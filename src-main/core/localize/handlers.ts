@@ -17,7 +17,7 @@ import {
 
 export function localizeHandlers(core: Atelier): HandlersFor<keyof typeof localizeMethods> {
   return {
-    'localize.engines': () => localizeEngines(),
+    'localize.engines': () => localizeEngines(core),
     'localize.start': (input, ctx) => startLocalization(core, input, ctx.caller.userId),
     'localize.list': ({ assetId }) => listLocalizations(core, assetId),
     'localize.get': ({ id }) => getLocalization(core, id),

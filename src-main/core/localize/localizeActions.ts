@@ -8,6 +8,7 @@ import { resolveSpeechEngines } from '../engines/speech';
 import { enqueueJob } from '../jobs/enqueue';
 import { getJobRow } from '../jobs/jobStore';
 import { cancelJob, retryJob } from '../jobs/queue';
+import { listEndpoints } from '../engines/endpoints';
 import { loadSource } from '../process/kindSupport';
 import { nowIso, uuidv7 } from '../util/ids';
 import { languageCode } from './languages';
@@ -120,7 +121,7 @@ export function cancelLocalization(core: Atelier, id: string): LocalizationInfo 
 }
 
 /** What is installed, per stage, with the languages each one handles. */
-export async function localizeEngines(): Promise<LocalizeEngineInfo[]> {
+export async function localizeEngines(core: Atelier): Promise<LocalizeEngineInfo[]> {
   const e = resolveSpeechEngines();
   const out: LocalizeEngineInfo[] = [];
   out.push({
@@ -168,6 +169,19 @@ export async function localizeEngines(): Promise<LocalizeEngineInfo[]> {
         : 'Apertium has no language pair installed.',
     languages: pairs.map((p) => p.replace('-', '→')),
     license: 'GPL-3.0',
+  });
+  const llm = listEndpoints(core).filter((x) => x.kind === 'llm' && x.enabled);
+  out.push({
+    stage: 'translation',
+    id: 'llm',
+    label: llm.length ? `Chat server ${llm.map((x) => `'${x.name}'`).join(', ')}` : 'Chat server',
+    path: llm[0]?.url ?? null,
+    ok: llm.length > 0,
+    problem: llm.length
+      ? null
+      : 'Add an OpenAI-compatible chat server (llama-server, Ollama, LM Studio) in Settings → Engines to translate any pair.',
+    languages: llm.length ? ['any'] : [],
+    license: 'the model’s own',
   });
   out.push({
     stage: 'speech',

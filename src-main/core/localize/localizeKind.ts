@@ -200,11 +200,12 @@ async function transcribe(run: Run): Promise<CueRow[]> {
     });
     return have;
   }
-  ctx.progress(0.01, 'Extracting the speech');
+  // Transcription's share stays small: the parts after it report their own progress from 0.
+  ctx.progress(0.005, 'Extracting the speech');
   const wav = ctx.tempPath('speech.wav');
   await extractSpeechAudio(ctx, run.ffmpeg, asset.path, wav);
-  ctx.progress(0.05, 'Transcribing');
-  const { words, use } = await recognize(ctx, engines, wav, L.source_lang, [0.05, 0.25]);
+  ctx.progress(0.01, 'Transcribing');
+  const { words, use } = await recognize(ctx, engines, wav, L.source_lang, [0.01, 0.03]);
   run.use(use);
   const cues = wordsToCues(words);
   if (!cues.length)
@@ -405,7 +406,6 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
       core.events.emit('localize.changed', { id: L.id });
       return { ms: Math.round(ms), fit };
     });
-    ctx.progress(0.35 + 0.5 * ((i + 1) / cues.length), `Spoke ${i + 1}/${cues.length}`);
   }
   cues = cueRows(core, L.id);
 

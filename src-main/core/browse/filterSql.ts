@@ -31,6 +31,31 @@ function dateBound(value: string, upper: boolean): string {
   return d.toISOString();
 }
 
+/** A sub-folder as the filter compares it: `/` between names, none at either end. */
+export function normalizeFolderPath(p: string): string {
+  return p
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((x) => x && x !== '.')
+    .join('/');
+}
+
+/** Extensions that name the same format. */
+const formatAliases: Record<string, string[]> = {
+  jpg: ['jpg', 'jpeg', 'jpe'],
+  jpeg: ['jpg', 'jpeg', 'jpe'],
+  tif: ['tif', 'tiff'],
+  tiff: ['tif', 'tiff'],
+  heic: ['heic', 'heif'],
+  heif: ['heic', 'heif'],
+  aif: ['aif', 'aiff'],
+  aiff: ['aif', 'aiff'],
+};
+
+function withAliases(formats: readonly string[]): string[] {
+  return [...new Set(formats.flatMap((f) => formatAliases[f] ?? [f]))];
+}
+
 /** The WHERE clause of a library filter over `assets a`. Every value is a bound parameter. */
 export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): WhereSql {
   const where: string[] = [f.trashed ? 'a.deleted_at IS NOT NULL' : 'a.deleted_at IS NULL'];
@@ -59,6 +84,41 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
   if (f.missing !== undefined) where.push(f.missing ? 'a.missing = 1' : 'a.missing = 0');
   if (f.hasPrompt !== undefined)
     where.push(`${col('prompt')} IS ${f.hasPrompt ? 'NOT NULL' : 'NULL'}`);
+  if (f.colorLabels && f.colorLabels.length) {
+    const named = f.colorLabels.filter((l) => l !== 'none');
+    const either: string[] = [];
+    if (named.length === 1) either.push(`${col('color_label')} = ?`);
+    else if (named.length) either.push(`${col('color_label')} IN (${placeholders(named.length)})`);
+    params.push(...named);
+    if (f.colorLabels.includes('none')) either.push(`${col('color_label')} IS NULL`);
+    where.push(either.length === 1 ? either[0]! : `(${either.join(' OR ')})`);
+  }
+  if (f.aspects && f.aspects.length && f.aspects.length < 3) {
+    // Square: the sides differ by at most 5% of the longer one; the three never overlap.
+    const w = col('width');
+    const h = col('height');
+    const shape = {
+      landscape: `(${w} > ${h} AND (${w} - ${h}) * 20 > ${w})`,
+      portrait: `(${h} > ${w} AND (${h} - ${w}) * 20 > ${h})`,
+      square: `(abs(${w} - ${h}) * 20 <= max(${w}, ${h}))`,
+    } as const;
+    where.push(`(${f.aspects.map((x) => shape[x]).join(' OR ')})`);
+  } else if (f.aspects && f.aspects.length) {
+    where.push(`${col('width')} > 0 AND ${col('height')} > 0`);
+  }
+  if (f.minWidth !== undefined) {
+    where.push(`${col('width')} >= ?`);
+    params.push(f.minWidth);
+  }
+  if (f.minHeight !== undefined) {
+    where.push(`${col('height')} >= ?`);
+    params.push(f.minHeight);
+  }
+  if (f.minMegapixels !== undefined) {
+    where.push(`${col('width')} * ${col('height')} >= ?`);
+    params.push(Math.ceil(f.minMegapixels * 1_000_000));
+  }
+  if (f.formats && f.formats.length) inList(col('ext'), withAliases(f.formats));
   if (f.projectId) {
     where.push('a.project_id = ?');
     params.push(f.projectId);
@@ -66,6 +126,16 @@ export function filterSql(f: LibraryFilter, options: FilterSqlOptions = {}): Whe
   if (f.folderId) {
     where.push('a.folder_id = ?');
     params.push(f.folderId);
+    const sub = f.folderPath ? normalizeFolderPath(f.folderPath) : '';
+    if (sub) {
+      // The path after the watched folder's own (either separator), up to and including the
+      // sub-folder's trailing slash. SQLite's substr and length count characters, not UTF-16.
+      const prefix = `${sub}/`;
+      where.push(
+        `replace(substr(a.path, (SELECT length(rtrim(path, '/\\')) FROM watch_folders WHERE id = ?) + 2, ?), '\\', '/') = ?`,
+      );
+      params.push(f.folderId, [...prefix].length, prefix);
+    }
   }
   if (f.tags && f.tags.length) {
     if (f.tagMode === 'all') {

@@ -3,6 +3,7 @@ import type { Atelier } from '../app/atelier';
 import type { HandlersFor } from '../app/handlerTypes';
 import { listSavedSearches } from './savedSearches';
 import { libraryCounts } from './counts';
+import { folderTree } from './folderTree';
 import { queryLibrary } from './gridQuery';
 import { assetRelations, facetValues, gridItemsById } from './relations';
 
@@ -12,6 +13,7 @@ export function browseHandlers(core: Atelier): HandlersFor<keyof typeof browseMe
     'library.items': ({ ids }) => gridItemsById(core.sqlite, ids),
     'library.counts': () => libraryCounts(core.sqlite, listSavedSearches(core)),
     'library.relations': ({ id }) => assetRelations(core.sqlite, id),
+    'library.folders': () => folderTree(core.sqlite),
     'library.facets': ({ limit }) => facetValues(core.sqlite, limit),
   };
 }

@@ -65,13 +65,18 @@ export function facetValues(sqlite: BetterSqlite3.Database, limit: number): Face
 
 function computeFacets(sqlite: BetterSqlite3.Database, limit: number): FacetValues {
   const cache = statements(sqlite);
-  const of = (column: 'theme' | 'source' | 'model') =>
+  const of = (column: 'theme' | 'source' | 'model' | 'ext') =>
     cache.all(
       `SELECT ${column} AS value, count(*) AS count FROM assets
-       WHERE ${column} IS NOT NULL AND deleted_at IS NULL GROUP BY ${column} ORDER BY count DESC, value LIMIT ?`,
+       WHERE ${column} IS NOT NULL AND ${column} != '' AND deleted_at IS NULL GROUP BY ${column} ORDER BY count DESC, value LIMIT ?`,
       [limit],
     ) as { value: string; count: number }[];
-  return { themes: of('theme'), sources: of('source'), models: of('model') };
+  return {
+    themes: of('theme'),
+    sources: of('source'),
+    models: of('model'),
+    formats: of('ext'),
+  };
 }
 
 export function gridItemsById(sqlite: BetterSqlite3.Database, ids: string[]) {

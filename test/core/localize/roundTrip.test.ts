@@ -160,6 +160,26 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     );
   }, 60_000);
 
+  it('burns the translation into a separate, re-encoded copy when asked', async () => {
+    const video = speakingVideo(t.root, three.slice(0, 1), 4);
+    const assetId = await addAsset(t.core, video);
+    const L = await t.call('localize.start', { assetId, to: 'es', burnIn: true });
+    await runAll();
+    const d = (await t.call('localize.get', { id: L.id })) as LocalizationDetail;
+    expect(d.error).toBeNull();
+    const burned = d.outputs.find((o) => o.kind === 'burned')!;
+    const soft = d.outputs.find((o) => o.kind === 'video')!;
+    expect(burned.assetId).toBeTruthy();
+    expect(burned.assetId).not.toBe(soft.assetId);
+    const b = await t.call('assets.get', { id: burned.assetId! });
+    const p = probe(b.path);
+    expect(p.streams.find((s) => s.codec_type === 'video')!.codec_name).toBe('h264');
+    expect(p.streams.filter((s) => s.codec_type === 'audio')).toHaveLength(2);
+    expect(
+      Math.abs(Number(p.format.duration) - Number(probe(video).format.duration)),
+    ).toBeLessThanOrEqual(0.15);
+  }, 120_000);
+
   it('resumes after a stop while speaking cue 5 of 9 without redoing cues 1–4; editing cue 3 redoes cue 3 and the mix only', async () => {
     const words = [
       'apples',

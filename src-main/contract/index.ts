@@ -43,6 +43,7 @@ export * from './projects';
 export * from './assistant';
 export * from './training';
 export * from './localize';
+export * from './languages';
 
 export const methods = {
   ...systemMethods,

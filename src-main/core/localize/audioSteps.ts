@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { once } from 'node:events';
 import { AppError } from '../../contract/errors';
 import type { JobContext } from '../jobs/types';
-import { languageTag } from './languages';
+import { languageTag } from '../../contract/languages';
 import { readWavInfo, wavHeader } from './wav';
 
 /** The dub's clips and track: 24 kHz mono 16-bit PCM. */

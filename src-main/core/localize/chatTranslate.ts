@@ -3,7 +3,7 @@ import type { Atelier } from '../app/atelier';
 import { completeChat } from '../generate/assistant/chatClient';
 import { chooseModel, chooseServer, targetOf } from '../generate/assistant/servers';
 import { listEndpoints } from '../engines/endpoints';
-import { languageName } from './languages';
+import { languageName } from '../../contract/languages';
 import { knownNonCommercial, type EngineUse } from './speechSteps';
 
 /**

@@ -11,7 +11,7 @@ import { cancelJob, retryJob } from '../jobs/queue';
 import { listEndpoints } from '../engines/endpoints';
 import { loadSource } from '../process/kindSupport';
 import { nowIso, uuidv7 } from '../util/ids';
-import { languageCode } from './languages';
+import { languageCode } from '../../contract/languages';
 import { getLocalizationInfo, localizationRow } from './localizeStore';
 import { parseApertiumPairs } from './speechSteps';
 

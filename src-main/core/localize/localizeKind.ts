@@ -24,7 +24,7 @@ import {
 } from './audioSteps';
 import { wordsToCues } from './cueRules';
 import { FIT, fitSpeech } from './fitSpeech';
-import { languageName } from './languages';
+import { languageName } from '../../contract/languages';
 import { disableMp4SubtitleTracks } from './mp4Tracks';
 import {
   cueRows,

@@ -5,7 +5,7 @@ import type { SpeechEngines } from '../engines/speech';
 import type { JobContext } from '../jobs/types';
 import { parsePocketsphinx08, parsePocketsphinx5, parseWhisperJson } from './asrOutput';
 import type { Word } from './cueRules';
-import { languageCode, languageName, languageTag } from './languages';
+import { languageCode, languageName, languageTag } from '../../contract/languages';
 
 /** What a step used, for the outputs' record and the pack check. */
 export interface EngineUse {

@@ -1,38 +1,10 @@
 /**
  * What a localisation needs from the engines found (pure: the dialog and its tests share it).
- * Languages by their two-letter code, with the three-letter one Apertium pairs and ffmpeg's tags
- * use, the same table as the core's.
+ * Languages come from the contract (two- and three-letter codes, names), the core's table.
  */
-import type { LocalizeEngineInfo, LocalizeMode } from '@contract/index';
+import { languages, type LocalizeEngineInfo, type LocalizeMode } from '@contract/index';
 
-export const languages: [two: string, three: string, name: string][] = [
-  ['en', 'eng', 'English'],
-  ['es', 'spa', 'Spanish'],
-  ['fr', 'fra', 'French'],
-  ['de', 'deu', 'German'],
-  ['it', 'ita', 'Italian'],
-  ['pt', 'por', 'Portuguese'],
-  ['ca', 'cat', 'Catalan'],
-  ['gl', 'glg', 'Galician'],
-  ['eu', 'eus', 'Basque'],
-  ['nl', 'nld', 'Dutch'],
-  ['sv', 'swe', 'Swedish'],
-  ['da', 'dan', 'Danish'],
-  ['nb', 'nob', 'Norwegian Bokmål'],
-  ['nn', 'nno', 'Norwegian Nynorsk'],
-  ['pl', 'pol', 'Polish'],
-  ['ru', 'rus', 'Russian'],
-  ['uk', 'ukr', 'Ukrainian'],
-  ['ro', 'ron', 'Romanian'],
-  ['eo', 'epo', 'Esperanto'],
-  ['oc', 'oci', 'Occitan'],
-  ['ja', 'jpn', 'Japanese'],
-  ['zh', 'zho', 'Chinese'],
-  ['ko', 'kor', 'Korean'],
-  ['ar', 'ara', 'Arabic'],
-  ['hi', 'hin', 'Hindi'],
-  ['tr', 'tur', 'Turkish'],
-];
+export { languages };
 
 const find = (code: string) => {
   const c = code.toLowerCase();

@@ -1,8 +1,9 @@
 /**
+ * Shared by the core and the renderer (the dialog's choices and checks).
  * Languages by their two-letter code (ISO 639-1), with the three-letter one (639-2/B) that
  * ffmpeg's language tags and most Apertium pairs use, and a name for people.
  */
-const table: [two: string, three: string, name: string][] = [
+export const languages: [two: string, three: string, name: string][] = [
   ['en', 'eng', 'English'],
   ['es', 'spa', 'Spanish'],
   ['fr', 'fra', 'French'],
@@ -33,15 +34,15 @@ const table: [two: string, three: string, name: string][] = [
 
 export function languageTag(code: string): string {
   const c = code.toLowerCase();
-  return table.find(([a, b]) => a === c || b === c)?.[1] ?? c;
+  return languages.find(([a, b]) => a === c || b === c)?.[1] ?? c;
 }
 
 export function languageCode(code: string): string {
   const c = code.toLowerCase();
-  return table.find(([a, b]) => a === c || b === c)?.[0] ?? c;
+  return languages.find(([a, b]) => a === c || b === c)?.[0] ?? c;
 }
 
 export function languageName(code: string): string {
   const c = code.toLowerCase();
-  return table.find(([a, b]) => a === c || b === c)?.[2] ?? code;
+  return languages.find(([a, b]) => a === c || b === c)?.[2] ?? code;
 }

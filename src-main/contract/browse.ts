@@ -155,8 +155,6 @@ export interface LibraryCounts {
   missing: number;
   trash: number;
   savedSearches: { id: string; count: number }[];
-  /** Live versions stacked under a live original (held back from the grid while stacking is on). */
-  stackedVersions: number;
 }
 
 export interface AssetRelations {

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { filterSql } from './filterSql';
 import { highlight, type FtsQuery } from './ftsQuery';
 import { gridColumns, toGridItem, type GridRow } from './gridItem';
+import { stackedOut, stackMemberRows } from './stacks';
 import { statements } from '../db/statements';
 
 /** Each expression matches an index in 0005_curation exactly, so the planner walks it in order. */
@@ -69,6 +70,13 @@ export function queryLibrary(
     params.push(filter.collectionId);
   }
   params.push(...where.params);
+  // Stacking: versions whose original this view shows are held back (stacks.ts).
+  let stackWhere = '';
+  if (input.stacks) {
+    const out = stackedOut(filter);
+    stackWhere = ` AND ${out.sql}`;
+    params.push(...out.params);
+  }
   let keyset = '';
   if (input.cursor) {
     const c = decodeCursor(input.cursor, sort);
@@ -77,14 +85,16 @@ export function queryLibrary(
   }
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
   const sql = `SELECT ${gridColumns}, ${expr} AS sort_value FROM ${from}
-    WHERE ${where.sql}${keyset}
+    WHERE ${where.sql}${stackWhere}${keyset}
     ORDER BY ${expr} ${dir}, a.rid ${dir} LIMIT ${limit + 1}`;
   const rows = statements(sqlite).all(sql, params) as (GridRow & { sort_value: string | number })[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
-  const items = rows.map(toGridItem);
+  let items = rows.map(toGridItem);
   if (where.terms.length && items.length) attachSnippets(sqlite, where.terms, rows, items);
   const last = rows[rows.length - 1];
+  if (input.stacks && items.length)
+    items = withStacks(sqlite, filter, items, new Set(input.expandedStacks), where.terms);
   return {
     items,
     nextCursor:
@@ -92,6 +102,64 @@ export function queryLibrary(
         ? encodeCursor({ key: sort.key, dir: sort.dir, value: last.sort_value, rid: last.rid })
         : null,
   };
+}
+
+/**
+ * Each stack top gets its stack's size; an expanded one is followed by its versions (outside the
+ * keyset walk, so paging is unchanged).
+ */
+function withStacks(
+  sqlite: BetterSqlite3.Database,
+  filter: LibraryQueryInput['filter'],
+  items: GridItem[],
+  expanded: Set<string>,
+  terms: FtsQuery['terms'],
+): GridItem[] {
+  // One walk down from every card on the page gives both the sizes and the open stacks' versions.
+  const rows = stackMemberRows(
+    sqlite,
+    filter,
+    items.map((i) => i.id),
+  );
+  if (!rows.length) return items;
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.top, (counts.get(r.top) ?? 0) + 1);
+  const openRows = rows.filter((r) => expanded.has(r.top));
+  const members = new Map<string, GridItem[]>();
+  if (openRows.length) {
+    const memberItems = openRows.map((r) => ({ ...toGridItem(r), stackOf: r.top }));
+    if (terms.length) attachSnippets(sqlite, terms, openRows, memberItems);
+    for (const m of memberItems) {
+      const list = members.get(m.stackOf) ?? [];
+      list.push(m);
+      members.set(m.stackOf, list);
+    }
+  }
+  const out: GridItem[] = [];
+  for (const item of items) {
+    const n = counts.get(item.id);
+    if (!n) {
+      out.push(item);
+      continue;
+    }
+    const shown = members.get(item.id);
+    out.push({ ...item, stack: { count: n, expanded: shown !== undefined } });
+    if (shown) out.push(...shown);
+  }
+  return out;
+}
+
+/** The versions stacked under one asset (`library.stack`): what expanding its stack shows. */
+export function stackMembers(
+  sqlite: BetterSqlite3.Database,
+  id: string,
+  filter: LibraryQueryInput['filter'],
+): GridItem[] {
+  const where = filterSql(filter);
+  const rows = stackMemberRows(sqlite, filter, [id]);
+  const items: GridItem[] = rows.map((r) => ({ ...toGridItem(r), stackOf: r.top }));
+  if (where.terms.length && items.length) attachSnippets(sqlite, where.terms, rows, items);
+  return items;
 }
 
 const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags', 'gen'] as const;

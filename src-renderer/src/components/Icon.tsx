@@ -18,6 +18,11 @@ const paths: Record<string, string> = {
 };
 
 export function Icon({ name, size = 18 }: { name: keyof typeof paths; size?: number }) {
+  return <StrokeIcon d={paths[name] ?? ''} size={size} />;
+}
+
+/** The app's icon style (24-unit grid, 1.7 stroke, round joins): every page's icon set draws with it. */
+export function StrokeIcon({ d, size = 18 }: { d: string; size?: number }) {
   return (
     <svg
       width={size}
@@ -30,7 +35,7 @@ export function Icon({ name, size = 18 }: { name: keyof typeof paths; size?: num
       strokeLinejoin="round"
       aria-hidden="true"
     >
-      <path d={paths[name] ?? ''} />
+      <path d={d} />
     </svg>
   );
 }

@@ -1,3 +1,4 @@
+import { StrokeIcon } from '../components/Icon';
 /** Icons of the Generate and Models pages, drawn like the app's own (24-unit grid, 1.7 stroke). */
 const paths = {
   sparkle:
@@ -36,19 +37,5 @@ const paths = {
 export type GenIconName = keyof typeof paths;
 
 export function GenIcon({ name, size = 16 }: { name: GenIconName; size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.7}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-    >
-      <path d={paths[name]} />
-    </svg>
-  );
+  return <StrokeIcon d={paths[name]} size={size} />;
 }

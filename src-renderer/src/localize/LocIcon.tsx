@@ -1,3 +1,4 @@
+import { StrokeIcon } from '../components/Icon';
 /** Icons of the Localise page, drawn like the app's own (24-unit grid, 1.7 stroke). */
 const paths = {
   // Localise: a speech bubble with a translation mark.
@@ -25,19 +26,5 @@ const paths = {
 export type LocIconName = keyof typeof paths;
 
 export function LocIcon({ name, size = 16 }: { name: LocIconName; size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.7}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-    >
-      <path d={paths[name]} />
-    </svg>
-  );
+  return <StrokeIcon d={paths[name]} size={size} />;
 }

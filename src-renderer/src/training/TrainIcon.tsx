@@ -1,3 +1,4 @@
+import { StrokeIcon } from '../components/Icon';
 /** Icons of the Training page, drawn like the app's own (24-unit grid, 1.7 stroke). */
 const paths = {
   // Training: a loss curve settling, over an axis.
@@ -36,19 +37,5 @@ const paths = {
 export type TrainIconName = keyof typeof paths;
 
 export function TrainIcon({ name, size = 16 }: { name: TrainIconName; size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.7}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-    >
-      <path d={paths[name]} />
-    </svg>
-  );
+  return <StrokeIcon d={paths[name]} size={size} />;
 }

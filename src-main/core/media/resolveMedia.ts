@@ -4,6 +4,7 @@ import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
 import { ensureMediaPictures } from './deferredPictures';
 import { ensureLargeThumb } from '../thumbs/large';
+import { ensureVideoSprite } from '../thumbs/sprite';
 import { thumbPath, thumbVariants, type ThumbVariant } from '../thumbs/paths';
 import { mimeOf } from '../util/mime';
 import { isInside } from '../util/pathInside';
@@ -59,6 +60,18 @@ export async function resolveMedia(
   if (!asset.thumb_key) throw new AppError('not_found', `Asset ${assetId} has no thumbnail yet`);
   let file = thumbPath(core.layout, asset.thumb_key, variant as ThumbVariant);
   if (!isInside(core.layout.thumbs, file)) throw new AppError('invalid_input', 'Refused path');
+  if (variant === 'sprite') {
+    // A video's hover-scrub frames, made on the first hover (thumbs/sprite.ts).
+    if (asset.type !== 'video') throw new AppError('not_found', 'Only videos have a scrub sprite');
+    const sprite = await ensureVideoSprite(
+      core.layout,
+      asset.thumb_key,
+      asset.path,
+      asset.duration_sec,
+    );
+    if (!sprite) throw new AppError('not_found', `No scrub frames for asset ${assetId}`);
+    return { file: sprite, mime: mimeOf(sprite) };
+  }
   if (variant === 'thumb' && asset.type === 'image' && !existsSync(file)) {
     // Made on first request; if the original is gone the small one stands in.
     file =

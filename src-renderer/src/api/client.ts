@@ -186,7 +186,7 @@ export const api = {
   signOut: () => transport.signOut(),
   mediaUrl(
     assetId: string,
-    variant: 'file' | 'thumb' | 'thumb-small' | 'poster' | 'waveform' = 'thumb',
+    variant: 'file' | 'thumb' | 'thumb-small' | 'poster' | 'waveform' | 'sprite' = 'thumb',
   ): string {
     return transport.kind === 'electron'
       ? `atelier-media://asset/${encodeURIComponent(assetId)}/${variant}`

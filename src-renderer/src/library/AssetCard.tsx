@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { LibIcon } from './LibIcon';
 import { startAssetDrag } from './dragAssets';
 import { useLibrary } from './libraryStore';
+import { LabelDot } from './colorLabels';
 import { displayName, formatDuration } from './format';
 
 interface Props {
@@ -61,6 +62,7 @@ export const AssetCard = memo(function AssetCard({
       data-status={item.status}
       data-rating={item.rating}
       data-liked={item.liked ? '1' : '0'}
+      data-label={item.colorLabel ?? ''}
       data-has-thumb={item.hasThumb ? '1' : '0'}
       aria-selected={selected}
       role="gridcell"
@@ -120,8 +122,10 @@ export const AssetCard = memo(function AssetCard({
           <span className="duration">{formatDuration(item.durationSec)}</span>
         )}
         {item.missing && <span className="missing-flag">Missing</span>}
+        {item.colorLabel && <span className={`label-edge label-${item.colorLabel}`} />}
       </div>
       <div className="card-caption">
+        <LabelDot label={item.colorLabel} testId="card-label" />
         {item.snippet ? (
           <Snippet snippet={item.snippet} />
         ) : (

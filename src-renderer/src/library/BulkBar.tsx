@@ -7,6 +7,7 @@ import { usePacks } from '../stores/packs';
 import { NewDatasetDialog, type PickedAssets } from '../training/NewDatasetDialog';
 import { TrainIcon } from '../training/TrainIcon';
 import { TagInput } from './TagInput';
+import { LabelPicker } from './colorLabels';
 import { useLibrary } from './libraryStore';
 
 /** Shown while several assets are selected: every curation field for all of them at once. */
@@ -94,6 +95,11 @@ export const BulkBar = memo(function BulkBar() {
           <button className="button" onClick={() => void curate({ liked: true })}>
             <LibIcon name="heart" /> Like
           </button>
+          <LabelPicker
+            value={undefined}
+            onChange={(colorLabel) => void curate({ colorLabel })}
+            testId="bulk-label"
+          />
           <select
             aria-label="Provenance for the selection"
             value=""

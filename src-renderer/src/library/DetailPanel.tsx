@@ -7,6 +7,7 @@ import { toastError, useToasts } from '../stores/toasts';
 import { JobsProcessActions } from '../components/JobsProcessActions';
 import { LocalizeButton } from '../localize/LocalizeButton';
 import { AiMetadata } from './AiMetadata';
+import { LabelPicker } from './colorLabels';
 import { hasGeneration } from './a1111';
 import { LibIcon } from './LibIcon';
 import { LineageSection } from './LineageSection';
@@ -187,6 +188,16 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
           >
             <LibIcon name="heart" />
           </button>
+        </div>
+      )}
+      {d && item.id === id && (
+        <div className="detail-label">
+          Label
+          <LabelPicker
+            value={item.colorLabel}
+            onChange={(colorLabel) => void useLibrary.getState().curate({ colorLabel }, [id])}
+            testId="detail-label"
+          />
         </div>
       )}
       {d && hasGeneration(d) && <AiMetadata d={d} />}

@@ -3,6 +3,7 @@ import type { GridItem } from '@contract/index';
 import { api } from '../api/client';
 import { Snippet, Stars } from './AssetCard';
 import { LibIcon } from './LibIcon';
+import { LabelDot } from './colorLabels';
 import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
 
 const rowHeight = 44;
@@ -38,6 +39,7 @@ const Row = memo(function Row({
       data-testid="lib-row"
       data-id={item.id}
       data-status={item.status}
+      data-label={item.colorLabel ?? ''}
       role="row"
       aria-selected={selected}
       onMouseDown={(e) => e.shiftKey && e.preventDefault()}
@@ -52,6 +54,7 @@ const Row = memo(function Row({
         )}
       </span>
       <span className="lc-name">
+        <LabelDot label={item.colorLabel} testId="row-label" />
         {displayName(item)}
         {item.snippet && <Snippet snippet={item.snippet} />}
       </span>

@@ -5,6 +5,7 @@ import { AiMetadata } from './AiMetadata';
 import { ArrivalsPill } from './ArrivalsPill';
 import { Stars } from './AssetCard';
 import { hasGeneration } from './a1111';
+import { LabelDot, labelName } from './colorLabels';
 import { displayName, dimensions, formatBytes } from './format';
 import { useLibrary } from './libraryStore';
 import './culling.css';
@@ -95,6 +96,12 @@ export function ReviewMode({
         </span>
         <Stars rating={item.rating} />
         {item.liked && <span className="like">♥</span>}
+        {item.colorLabel && (
+          <span className="review-label" data-testid="review-label" data-label={item.colorLabel}>
+            <LabelDot label={item.colorLabel} />
+            {labelName(item.colorLabel)}
+          </span>
+        )}
         <span className="grow review-name">
           {displayName(item)} <span className="muted">{dimensions(item)}</span>
         </span>
@@ -131,7 +138,7 @@ export function ReviewMode({
           {done ? '' : '+'}
         </span>
         <span className="keys muted">
-          P approve · X reject · 0–5 rate · L like · ←/→ move · Esc close
+          P approve · X reject · 0–5 rate · 6–9 label · L like · ←/→ move · Esc close
         </span>
       </div>
     </div>
@@ -318,6 +325,7 @@ function Filmstrip({ index }: { index: number }) {
           >
             {it.hasThumb && <img src={api.mediaUrl(it.id, 'thumb-small')} alt="" loading="lazy" />}
             {it.status !== 'pending' && <span className={`fs-mark ${it.status}`} />}
+            {it.colorLabel && <span className={`label-edge label-${it.colorLabel}`} />}
           </button>
         );
       })}
@@ -420,6 +428,7 @@ const shortcuts: [string, string][] = [
   ['U', 'Unmark (back to review)'],
   ['0 – 5', 'Rating (0 clears)'],
   ['L', 'Like / unlike'],
+  ['6 – 9', 'Colour label: red, yellow, green, blue (again clears)'],
   ['T', 'Tag'],
   ['Space', 'Quick look'],
   ['Enter', 'Review mode (auto-advance after P / X)'],

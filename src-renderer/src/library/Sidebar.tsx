@@ -6,6 +6,7 @@ import { promptDialog } from '../components/DialogPrompts';
 import { toastError, useToasts } from '../stores/toasts';
 import { CollectionDialog } from './CollectionDialog';
 import { droppedAssets, isAssetDrag } from './dragAssets';
+import { SidebarFolders } from './SidebarFolders';
 import { SidebarPacks } from './SidebarPacks';
 import { LibIcon } from './LibIcon';
 import { useLibrary } from './libraryStore';
@@ -187,6 +188,7 @@ export const Sidebar = memo(function Sidebar() {
           onClick={() => only({ types: ['video'] })}
         />
       </div>
+      <SidebarFolders filter={view === 'duplicates' ? null : filter} onPick={only} />
       {savedSearches.length > 0 && (
         <div className="lib-side-group">
           <h3>Saved searches</h3>

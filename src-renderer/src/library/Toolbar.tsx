@@ -4,6 +4,7 @@ import type { FacetValues, LibraryFilterInput, SortKey } from '@contract/index';
 import { api } from '../api/client';
 import { promptDialog } from '../components/DialogPrompts';
 import { toastError, useToasts } from '../stores/toasts';
+import { BrowseFilterFields, FilterChips } from './BrowseFilters';
 import { ImportButton } from './ImportButton';
 import { LibIcon } from './LibIcon';
 import { toggleDetail, useLayout } from './layoutPrefs';
@@ -256,6 +257,7 @@ export const Toolbar = memo(function Toolbar() {
           <Glyph name="detail" />
         </button>
       </div>
+      <FilterChips />
       {open && <FilterPanel onClose={() => setOpen(false)} />}
     </div>
   );
@@ -309,8 +311,13 @@ function countExtraFilters(f: LibraryFilterInput): number {
     'to',
     'duplicates',
     'folderId',
+    'colorLabels',
+    'aspects',
+    'minMegapixels',
+    'formats',
   ];
-  return keys.filter((k) => f[k] !== undefined).length;
+  const size = f.minWidth !== undefined || f.minHeight !== undefined ? 1 : 0;
+  return keys.filter((k) => f[k] !== undefined).length + size;
 }
 
 function FilterPanel({ onClose }: { onClose(): void }) {
@@ -391,22 +398,7 @@ function FilterPanel({ onClose }: { onClose(): void }) {
           <option value="no">No prompt</option>
         </select>
       </label>
-      <label>
-        Added from
-        <input
-          type="date"
-          value={filter.from ?? ''}
-          onChange={(e) => setFilter({ from: e.target.value || undefined })}
-        />
-      </label>
-      <label>
-        Added to
-        <input
-          type="date"
-          value={filter.to ?? ''}
-          onChange={(e) => setFilter({ to: e.target.value || undefined })}
-        />
-      </label>
+      <BrowseFilterFields facets={facets} />
       <label>
         Tags match
         <select
@@ -426,7 +418,10 @@ function FilterPanel({ onClose }: { onClose(): void }) {
         Only exact duplicates
       </label>
       <div className="filter-actions">
-        <button className="button ghost" onClick={() => setFilter({}, true)}>
+        <button
+          className="button ghost"
+          onClick={() => setFilter({ search: filter.search, projectId: filter.projectId }, true)}
+        >
           Clear all
         </button>
         <button className="button" onClick={onClose}>

@@ -151,6 +151,7 @@ function patchItem(item: GridItem, p: CurationPatch): GridItem {
     ...(p.source !== undefined ? { source: p.source } : {}),
     ...(p.provenance ? { provenance: p.provenance } : {}),
     ...(p.title !== undefined ? { title: p.title } : {}),
+    ...(p.colorLabel !== undefined ? { colorLabel: p.colorLabel } : {}),
   };
 }
 

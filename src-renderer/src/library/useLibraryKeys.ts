@@ -1,5 +1,6 @@
 import { useEffect, type RefObject } from 'react';
 import { useToasts } from '../stores/toasts';
+import { labelByKey } from './colorLabels';
 import { useLibrary } from './libraryStore';
 
 function typing(target: EventTarget | null): boolean {
@@ -151,6 +152,9 @@ export function useLibraryKeys(
         }
       }
       if (/^[0-5]$/.test(key)) decide({ rating: Number(key) }, false);
+      // Lightroom's 6–9: a colour label; the focused asset's own label again clears it.
+      const label = labelByKey[key];
+      if (label) decide({ colorLabel: focused.colorLabel === label ? null : label }, false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -3,6 +3,9 @@ import type { GridItem } from '@contract/index';
 import { api } from '../api/client';
 import { LibIcon } from './LibIcon';
 import { startAssetDrag } from './dragAssets';
+import { StackBadge, StackMark } from './StackBadge';
+import { VideoScrub } from './VideoScrub';
+import './stacks.css';
 import { useLibrary } from './libraryStore';
 import { LabelDot } from './colorLabels';
 import { displayName, formatDuration } from './format';
@@ -56,7 +59,7 @@ export const AssetCard = memo(function AssetCard({
     item.hasThumb && armed ? api.mediaUrl(item.id, width > 240 ? 'thumb' : 'thumb-small') : null;
   return (
     <div
-      className={`card-asset status-${item.status}${selected ? ' selected' : ''}${focused ? ' focused' : ''}${item.missing ? ' missing' : ''}`}
+      className={`card-asset type-${item.type} status-${item.status}${selected ? ' selected' : ''}${focused ? ' focused' : ''}${item.missing ? ' missing' : ''}${item.stack?.expanded ? ' stack-open' : ''}${item.stackOf ? ' stack-member' : ''}`}
       data-testid="lib-card"
       data-id={item.id}
       data-status={item.status}
@@ -64,6 +67,9 @@ export const AssetCard = memo(function AssetCard({
       data-liked={item.liked ? '1' : '0'}
       data-label={item.colorLabel ?? ''}
       data-has-thumb={item.hasThumb ? '1' : '0'}
+      data-type={item.type}
+      data-stack={item.stack ? item.stack.count + 1 : undefined}
+      data-stack-of={item.stackOf}
       aria-selected={selected}
       role="gridcell"
       onMouseDown={(e) => {
@@ -101,6 +107,8 @@ export const AssetCard = memo(function AssetCard({
             />
           </div>
         )}
+        {item.type === 'video' && item.hasThumb && armed && <VideoScrub item={item} />}
+        {item.stack ? <StackBadge item={item} /> : item.stackOf ? <StackMark /> : null}
         <div className="badges">
           {item.status === 'approved' && (
             <span className="badge badge-ok" title="Approved">

@@ -435,6 +435,7 @@ const shortcuts: [string, string][] = [
   ['I', 'Review: generation info'],
   ['Z / click', 'Review: 100% and fit (drag to pan)'],
   ['C', 'Compare 2–4 selected side by side'],
+  ['S', 'Open or close a stack (an original and its versions)'],
   ['Delete', 'Move to the trash'],
   ['Ctrl/⌘ + Z', 'Undo'],
   ['/', 'Search'],

@@ -7,6 +7,7 @@ import { toastError, useToasts } from '../stores/toasts';
 import { BrowseFilterFields, FilterChips } from './BrowseFilters';
 import { ImportButton } from './ImportButton';
 import { LibIcon } from './LibIcon';
+import { StackToggle } from './StackToggle';
 import { toggleDetail, useLayout } from './layoutPrefs';
 import { useLibrary } from './libraryStore';
 
@@ -192,6 +193,7 @@ export const Toolbar = memo(function Toolbar() {
         >
           {sort.dir === 'asc' ? '↑' : '↓'}
         </button>
+        <StackToggle />
         <div className="segmented" role="group" aria-label="View">
           <button
             className={view === 'grid' && gridMode === 'square' ? 'on' : ''}

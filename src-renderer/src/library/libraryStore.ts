@@ -21,14 +21,21 @@ const firstPageSize = 200;
 export const pageSize = 400;
 const prefsKey = 'atelier.library.prefs';
 
-function loadPrefs(): { thumbSize: number; view: 'grid' | 'list'; sort: LibrarySort } {
+function loadPrefs(): {
+  thumbSize: number;
+  view: 'grid' | 'list';
+  sort: LibrarySort;
+  stacks: boolean;
+} {
   try {
     const p = JSON.parse(localStorage.getItem(prefsKey) ?? '{}') as {
       thumbSize?: unknown;
       view?: unknown;
       sort?: { key?: unknown };
+      stacks?: unknown;
     };
     return {
+      stacks: p.stacks !== false,
       thumbSize: typeof p.thumbSize === 'number' ? Math.min(360, Math.max(96, p.thumbSize)) : 180,
       view: p.view === 'list' ? 'list' : 'grid',
       sort:
@@ -37,7 +44,7 @@ function loadPrefs(): { thumbSize: number; view: 'grid' | 'list'; sort: LibraryS
           : { key: 'added', dir: 'desc' },
     };
   } catch {
-    return { thumbSize: 180, view: 'grid', sort: { key: 'added', dir: 'desc' } };
+    return { thumbSize: 180, view: 'grid', sort: { key: 'added', dir: 'desc' }, stacks: true };
   }
 }
 
@@ -84,11 +91,24 @@ export interface LibraryState {
   reviewZoom: boolean;
   /** Compare (C): the 2–4 selected assets side by side. */
   compare: string[] | null;
+  /**
+   * "Stack versions" (remembered): an upscale, denoise or variant is stacked under the asset it
+   * was made from, which shows the stack's size; off, every asset has its own card.
+   */
+  stacks: boolean;
+  /** Stack tops whose versions are shown after them (kept across pages and reloads of the query). */
+  expandedStacks: ReadonlySet<string>;
 
   setFilter(patch: Partial<LibraryFilterInput>, replace?: boolean): void;
   setSort(sort: LibrarySort): void;
   setView(view: ViewMode): void;
   setThumbSize(px: number): void;
+  setStacks(on: boolean): void;
+  /**
+   * Expands a stack in place (its versions right after it) or collapses it; given a version,
+   * its stack. Focus and selection stay on the same assets (a collapsed version's go to its top).
+   */
+  toggleStack(id: string): Promise<void>;
   /**
    * Refetch from the top. `keepFocus` keeps the focused asset (by id, else its index), the
    * selection and the engaged state, and swaps the new pages in at once (review stays open);
@@ -136,8 +156,16 @@ function savePrefs(s: LibraryState) {
       thumbSize: s.thumbSize,
       view: s.view === 'list' ? 'list' : 'grid',
       sort: s.sort,
+      stacks: s.stacks,
     }),
   );
+}
+
+/** The stacking part of every library.query this store sends. */
+function stackInput(s: LibraryState): { stacks: boolean; expandedStacks?: string[] } {
+  return s.stacks && s.expandedStacks.size
+    ? { stacks: true, expandedStacks: [...s.expandedStacks].slice(0, 500) }
+    : { stacks: s.stacks };
 }
 
 /** Applies a curation patch to a card at once: the keystroke shows in the same frame. */
@@ -182,6 +210,8 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   reviewInfo: false,
   reviewZoom: false,
   compare: null,
+  stacks: prefs.stacks,
+  expandedStacks: new Set(),
 
   set: (patch) => set(patch),
 
@@ -209,11 +239,78 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     set({ thumbSize: px });
     savePrefs(get());
   },
+  setStacks(on) {
+    set({ stacks: on, expandedStacks: new Set() });
+    savePrefs(get());
+    void get().reload({ keepFocus: true });
+  },
+  async toggleStack(id) {
+    const s = get();
+    const at = s.items.findIndex((i) => i.id === id);
+    const item = s.items[at];
+    if (!item) return;
+    const topId = item.stackOf ?? item.id;
+    const topAt = item.stackOf ? s.items.findIndex((i) => i.id === topId) : at;
+    const top = s.items[topAt];
+    if (!top?.stack) return;
+    const expanded = new Set(s.expandedStacks);
+    if (top.stack.expanded) {
+      // Collapse: the versions leave; focus, anchor and selection on one of them go to the top.
+      expanded.delete(topId);
+      const gone = new Set(s.items.filter((i) => i.stackOf === topId).map((i) => i.id));
+      const items = s.items
+        .filter((i) => !gone.has(i.id))
+        .map((i) =>
+          i.id === topId ? { ...i, stack: { count: i.stack!.count, expanded: false } } : i,
+        );
+      const index = new Map(items.map((i, k) => [i.id, k]));
+      const move = (n: number | null) => {
+        if (n === null) return null;
+        const was = s.items[n]?.id;
+        return was === undefined ? n : gone.has(was) ? topAt : (index.get(was) ?? n);
+      };
+      const selected = new Set([...s.selected].filter((x) => !gone.has(x)));
+      if (s.selected.size && !selected.size) selected.add(topId);
+      set({
+        items,
+        expandedStacks: expanded,
+        focus: move(s.focus) ?? 0,
+        anchor: move(s.anchor),
+        selected,
+      });
+      return;
+    }
+    let members: GridItem[];
+    try {
+      members = await api.call('library.stack', { id: topId, filter: s.filter });
+    } catch (err) {
+      toastError('Could not show the versions', err);
+      return;
+    }
+    const now = get();
+    if (now.generation !== s.generation) return;
+    const where = now.items.findIndex((i) => i.id === topId);
+    if (where < 0 || now.items[where]!.stack?.expanded) return;
+    expanded.add(topId);
+    const items = now.items.slice();
+    items[where] = { ...items[where]!, stack: { count: members.length, expanded: true } };
+    const shown = new Set(now.items.map((i) => i.id));
+    items.splice(where + 1, 0, ...members.filter((m) => !shown.has(m.id)));
+    const shift = items.length - now.items.length;
+    const moved = (n: number | null) => (n !== null && n > where ? n + shift : n);
+    set({
+      items,
+      expandedStacks: expanded,
+      focus: moved(now.focus) ?? 0,
+      anchor: moved(now.anchor),
+    });
+  },
 
   async reload(options) {
     if (options?.keepFocus || options?.focusIds) return reloadInPlace(options.focusIds);
     const generation = get().generation + 1;
     set({
+      expandedStacks: new Set(),
       arrived: [],
       engaged: false,
       generation,
@@ -248,6 +345,7 @@ export const useLibrary = create<LibraryState>((set, get) => ({
         sort: s.sort,
         cursor: s.cursor ?? undefined,
         limit: first ? firstPageSize : pageSize,
+        ...stackInput(s),
       });
       if (get().generation !== generation) return;
       const items = get().items;
@@ -273,7 +371,10 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     );
     set({
       items: get().items.map((i) =>
-        byId.has(i.id) ? { ...byId.get(i.id)!, snippet: i.snippet } : i,
+        // library.items knows nothing of stacks: the card keeps its place in one.
+        byId.has(i.id)
+          ? { ...byId.get(i.id)!, snippet: i.snippet, stack: i.stack, stackOf: i.stackOf }
+          : i,
       ),
     });
   },
@@ -487,6 +588,7 @@ async function reloadInPlace(focusIds?: string[]): Promise<void> {
         sort: s0.sort,
         cursor: cursor ?? undefined,
         limit: n === 0 ? firstPageSize : pageSize,
+        ...stackInput(s0),
       });
       if (get().generation !== generation) return;
       const held = heldIds();

@@ -126,6 +126,12 @@ export function useLibraryKeys(
           e.preventDefault();
           openTagger();
           return;
+        case 's':
+          // Opens or closes the focused asset's stack (its versions right after it).
+          if (!focused.stack && !focused.stackOf) return;
+          e.preventDefault();
+          void s.toggleStack(focused.id);
+          return;
         case 'i':
           if (!s.review) return;
           e.preventDefault();

@@ -54,8 +54,10 @@ const Row = memo(function Row({
         )}
       </span>
       <span className="lc-name">
-        <LabelDot label={item.colorLabel} testId="row-label" />
-        {displayName(item)}
+        <span className="lc-name-line">
+          <LabelDot label={item.colorLabel} testId="row-label" />
+          {displayName(item)}
+        </span>
         {item.snippet && <Snippet snippet={item.snippet} />}
       </span>
       <span className={`lc-status pill pill-${item.status}`}>{item.status}</span>

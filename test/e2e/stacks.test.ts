@@ -216,6 +216,25 @@ describe('stacks', () => {
   });
 });
 
+describe('stacks in the list', () => {
+  it('shows the badge after the name and expands the stack in place', async () => {
+    const row = (id: string) => lib().locator(`[data-testid=lib-row][data-id="${id}"]`);
+    await lib().getByTestId('list-view').click();
+    await row(ids.original).waitFor();
+    expect(await row(ids.upscale).count()).toBe(0);
+    const badge = row(ids.original).getByTestId('stack-badge');
+    expect(await badge.textContent()).toBe('3');
+    await badge.click();
+    await expect.poll(() => row(ids.upscale).count()).toBe(1);
+    expect(await row(ids.denoise).getByTestId('stack-member').count()).toBe(1);
+    await shootAll(page, 'stacks-list');
+    await badge.click();
+    await expect.poll(() => row(ids.upscale).count()).toBe(0);
+    await lib().getByTestId('grid-view').click();
+    await card(ids.video).waitFor();
+  });
+});
+
 describe('media cards', () => {
   it('a video card scrubs through its frames under the mouse', async () => {
     const video = card(ids.video);

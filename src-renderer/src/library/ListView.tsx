@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { Snippet, Stars } from './AssetCard';
 import { LibIcon } from './LibIcon';
 import { LabelDot } from './colorLabels';
+import { StackBadge, StackMark } from './StackBadge';
 import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
 
 const rowHeight = 44;
@@ -56,7 +57,9 @@ const Row = memo(function Row({
       <span className="lc-name">
         <span className="lc-name-line">
           <LabelDot label={item.colorLabel} testId="row-label" />
+          {item.stackOf && <StackMark />}
           {displayName(item)}
+          {item.stack && <StackBadge item={item} />}
         </span>
         {item.snippet && <Snippet snippet={item.snippet} />}
       </span>

@@ -213,6 +213,11 @@ describe('jobs in the browser', () => {
     expect(outputId).toBeTruthy();
 
     await page.getByRole('button', { name: 'Library', exact: true }).click();
+    // The output is a version of its source: stacked under it, its badge opens the stack.
+    const sourceId = (await job(jobIds.denoise)).assetId;
+    const source = page.locator(`[data-testid=lib-card][data-id="${sourceId}"]`);
+    await poll(() => source.getByTestId('stack-badge').count()).toBe(1);
+    await source.getByTestId('stack-badge').click();
     const card = page.locator(`[data-testid=lib-card][data-id="${outputId}"]`);
     await poll(() => card.count()).toBe(1);
     await card.click();

@@ -301,6 +301,9 @@ try {
         '--tokenizer_cache_dir',
         process.env.ATELIER_KOHYA_TOKENIZER_DIR,
       ]);
+    // The first run pays Python's and torch's cold start (imports read from disk): run once to
+    // warm the page cache, then measure.
+    await overhead(root, 'real kohya, warm-up', real.python, real.dir, real.model, 2);
     await overhead(root, 'real kohya', real.python, real.dir, real.model, 2);
   } else
     console.log(

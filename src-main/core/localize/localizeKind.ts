@@ -112,6 +112,22 @@ class Run {
   get core() {
     return this.ctx.core;
   }
+  private pairs: string[] | null = null;
+  /** Apertium's installed pairs, asked once per run rather than once per batch. */
+  async apertiumPairs(engines: ReturnType<typeof resolveSpeechEngines>): Promise<string[]> {
+    if (this.pairs === null)
+      this.pairs = engines.apertium
+        ? parseApertiumPairs(
+            (
+              await this.ctx.spawn(engines.apertium, ['-l'], {
+                label: 'apertium',
+                captureStdout: 'text',
+              })
+            ).stdout,
+          )
+        : [];
+    return this.pairs;
+  }
   use(u: EngineUse) {
     if (!this.uses.some((x) => x.name === u.name)) this.uses.push(u);
   }
@@ -134,17 +150,17 @@ class Run {
 async function translate(
   run: Run,
   engines: ReturnType<typeof resolveSpeechEngines>,
-  todo: CueRow[],
+  untranslated: CueRow[],
   all: CueRow[],
   to: string,
 ): Promise<Map<number, string>> {
   const { ctx, L } = run;
   if (run.chat) {
-    const first = all.findIndex((c) => c.idx === todo[0]!.idx);
-    const last = all.findIndex((c) => c.idx === todo.at(-1)!.idx);
+    const first = all.findIndex((c) => c.idx === untranslated[0]!.idx);
+    const last = all.findIndex((c) => c.idx === untranslated.at(-1)!.idx);
     const { lines, use } = await translateWithChat(
       ctx.core,
-      todo.map((c) => ({ id: c.idx, text: c.text, slotMs: c.end_ms - c.start_ms })),
+      untranslated.map((c) => ({ id: c.idx, text: c.text, slotMs: c.end_ms - c.start_ms })),
       {
         before: all.slice(Math.max(0, first - 2), first).map((c) => c.text.replace(/\n/g, ' ')),
         after: all.slice(last + 1, last + 3).map((c) => c.text.replace(/\n/g, ' ')),
@@ -158,12 +174,13 @@ async function translate(
   const { lines, use } = await translateLines(
     ctx,
     engines,
-    todo.map((c) => c.text),
+    await run.apertiumPairs(engines),
+    untranslated.map((c) => c.text),
     L.source_lang,
     to,
   );
   run.use(use);
-  return new Map(todo.map((c, i) => [c.idx, lines[i]!]));
+  return new Map(untranslated.map((c, i) => [c.idx, lines[i]!]));
 }
 
 async function useChat(
@@ -175,11 +192,7 @@ async function useChat(
   if (choice === 'llm') return true;
   if (choice === 'apertium' || !hasChatServer(run.core)) return false;
   if (!engines.apertium) return true;
-  const r = await run.ctx.spawn(engines.apertium, ['-l'], {
-    label: 'apertium',
-    captureStdout: 'text',
-  });
-  return !apertiumMode(parseApertiumPairs(r.stdout), run.L.source_lang, to);
+  return !apertiumMode(await run.apertiumPairs(engines), run.L.source_lang, to);
 }
 
 /** 1. Transcribe (once per source and engine, unless the creator edited cues). */
@@ -315,19 +328,19 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   for (let b = 0; b < batches; b++) {
     await ctx.segments.run(b, async () => {
       const batch = cueRows(core, L.id).slice(b * TRANSLATE_BATCH, (b + 1) * TRANSLATE_BATCH);
-      const todo = batch.filter(
+      const untranslated = batch.filter(
         (c) => !c.translation_edited && c.translation_hash !== hash(L.source_lang, to, c.text),
       );
-      if (!todo.length) return { translated: 0 };
+      if (!untranslated.length) return { translated: 0 };
       const all = cueRows(core, L.id);
-      const translated = await translate(run, engines, todo, all, to);
-      todo.forEach((c) =>
+      const translated = await translate(run, engines, untranslated, all, to);
+      untranslated.forEach((c) =>
         setCueFields(core, L.id, c.idx, {
           translation: translated.get(c.idx)!,
           translation_hash: hash(L.source_lang, to, c.text),
         }),
       );
-      return { translated: todo.length };
+      return { translated: untranslated.length };
     });
   }
   cues = cueRows(core, L.id);

@@ -112,6 +112,8 @@ export function apertiumMode(pairs: string[], from: string, to: string): string 
 export async function translateLines(
   ctx: JobContext,
   engines: SpeechEngines,
+  /** The installed pairs, asked once per run (`apertium -l`). */
+  pairs: string[],
   lines: string[],
   from: string,
   to: string,
@@ -121,10 +123,6 @@ export async function translateLines(
       'engine_missing',
       'No translator was found: install Apertium with the language pair (e.g. apertium-eng-spa).',
     );
-  const pairs = parseApertiumPairs(
-    (await ctx.spawn(engines.apertium, ['-l'], { label: 'apertium', captureStdout: 'text' }))
-      .stdout,
-  );
   const mode = apertiumMode(pairs, from, to);
   if (!mode)
     throw new AppError(

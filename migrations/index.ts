@@ -22,6 +22,7 @@ import * as m0014 from './0014_training';
 import * as m0015 from './0015_pack_selling';
 import * as m0017 from './0017_localize';
 import * as m0018 from './0018_color_labels';
+import * as m0019 from './0019_cue_runs';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -51,4 +52,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0015_pack_selling', m0015],
   ['0017_localize', m0017],
   ['0018_color_labels', m0018],
+  ['0019_cue_runs', m0019],
 ];

@@ -29,8 +29,13 @@ export interface CueInfo {
   text: string;
   translation: string | null;
   confidence: number | null;
-  /** The creator changed the text, the translation or the times. */
+  /** The creator changed the text, the translation or the times (the engines no longer overwrite it). */
   edited: boolean;
+  /**
+   * Its text, translation or times differ from what the last finished run used (or it was made
+   * by a split since): a re-run redoes it. False until a run has finished.
+   */
+  changed: boolean;
   /** The dub line does not fit its time even at 1.5× and borrowing the silence after it. */
   needsShorterLine: boolean;
   /** How the spoken line was fitted: engine rate × stretch. */

@@ -29,6 +29,7 @@ import { disableMp4SubtitleTracks } from './mp4Tracks';
 import {
   cueRows,
   localizationRow,
+  markCuesRun,
   setCueFields,
   setLocalization,
   storeCues,
@@ -269,6 +270,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   );
   if (L.mode === 'subtitles' || !L.target_lang) {
     ctx.progress(1, `${cues.length} cues`);
+    markCuesRun(core, L.id);
     return { result: { localizationId: L.id, cues: cues.length } };
   }
   const to = L.target_lang;
@@ -353,6 +355,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   );
   if (L.mode === 'translate') {
     ctx.progress(1, `${cues.length} cues in ${languageName(to)}`);
+    markCuesRun(core, L.id);
     return { result: { localizationId: L.id, cues: cues.length } };
   }
 
@@ -543,6 +546,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
     outputs: JSON.stringify(run.outputs),
     error: null,
   });
+  markCuesRun(core, L.id);
   return { assetIds, result: { localizationId: L.id, cues: cues.length } };
 }
 

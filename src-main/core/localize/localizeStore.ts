@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../../contract/errors';
 import type { JobStatusName } from '../../contract/jobs';
 import type {
@@ -44,6 +45,27 @@ export interface CueRow {
   clip_ms: number | null;
   speed: number | null;
   needs_shorter: number;
+  /** Since 0019: the cue as the last finished run saw it (see cueRunHash); '' made since. */
+  ran_hash: string | null;
+}
+
+/** What a run makes of a cue: its text, translation and times. */
+function cueRunHash(c: Pick<CueRow, 'text' | 'translation' | 'start_ms' | 'end_ms'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([c.text, c.translation, c.start_ms, c.end_ms]))
+    .digest('hex')
+    .slice(0, 24);
+}
+
+/** A run finished: every cue, as it is now, is what the outputs were made from. */
+export function markCuesRun(core: Atelier, id: string): void {
+  const set = statements(core.sqlite).get(
+    `UPDATE loc_cues SET ran_hash = ? WHERE localization_id = ? AND idx = ?`,
+  );
+  core.sqlite.transaction(() => {
+    for (const c of cueRows(core, id)) set.run(cueRunHash(c), id, c.idx);
+  })();
+  core.events.emit('localize.changed', { id });
 }
 
 export function localizationRow(core: Atelier, id: string): LocalizationRow {
@@ -70,6 +92,7 @@ function toCue(c: CueRow): CueInfo {
     translation: c.translation,
     confidence: c.confidence,
     edited: !!c.edited || !!c.translation_edited,
+    changed: c.ran_hash !== null && c.ran_hash !== cueRunHash(c),
     needsShorterLine: !!c.needs_shorter,
     speed: c.speed,
   };
@@ -258,9 +281,19 @@ export function splitCue(
       `UPDATE loc_cues SET end_ms = ?, text = ?, translation = ?, edited = 1, clip_hash = NULL WHERE localization_id = ? AND idx = ?`,
     ).run(at, a, ta, id, index);
     q.get(
-      `INSERT INTO loc_cues (localization_id, idx, start_ms, end_ms, text, translation, edited, translation_edited)
-       VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
-    ).run(id, 1_000_000 + index, at, c.end_ms, b, tb, c.translation_edited);
+      `INSERT INTO loc_cues (localization_id, idx, start_ms, end_ms, text, translation, edited, translation_edited, ran_hash)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+    ).run(
+      id,
+      1_000_000 + index,
+      at,
+      c.end_ms,
+      b,
+      tb,
+      c.translation_edited,
+      // Made after the last run: a re-run makes it (none ran yet: nothing to compare with).
+      c.ran_hash === null ? null : '',
+    );
     renumber(core, id);
   })();
   core.events.emit('localize.changed', { id });

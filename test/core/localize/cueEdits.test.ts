@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeCues } from '../../../src-main/core/localize/localizeStore';
+import { markCuesRun, storeCues } from '../../../src-main/core/localize/localizeStore';
 import { nowIso } from '../../../src-main/core/util/ids';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { addAsset } from '../process/mediaFixtures';
@@ -59,5 +59,21 @@ describe('fixing cues', () => {
     expect(!last.ok && last.error.message).toMatch(/no cue after it/);
     const edge = await t.api.invoke('localize.splitCue', { id, index: 1, atMs: 50 });
     expect(!edge.ok && edge.error.message).toMatch(/inside it/);
+  });
+  it('says which cues changed since the last finished run, and none before one finished', async () => {
+    const changed = async () =>
+      (await t.call('localize.get', { id })).cues.filter((c) => c.changed).map((c) => c.index);
+    await t.call('localize.updateCue', { id, index: 1, text: 'one two three and four' });
+    expect(await changed()).toEqual([]);
+    markCuesRun(t.core, id);
+    expect(await changed()).toEqual([]);
+    await t.call('localize.updateCue', { id, index: 2, translation: 'cinco seis' });
+    expect(await changed()).toEqual([2]);
+    // The same text again is no change; a split makes two cues the last run never saw.
+    await t.call('localize.updateCue', { id, index: 1, text: 'one two three and four' });
+    await t.call('localize.splitCue', { id, index: 1, atMs: 1000 });
+    expect(await changed()).toEqual([1, 2, 3]);
+    markCuesRun(t.core, id);
+    expect(await changed()).toEqual([]);
   });
 });

@@ -242,11 +242,17 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
         index: 3,
         translation: 'Me encantan las montañas.',
       });
+      const waiting = (await t.call('localize.get', { id: L.id })) as LocalizationDetail;
+      expect(waiting.cues.filter((c) => c.changed).map((c) => c.index)).toEqual([3]);
       await t.call('localize.rerun', { id: L.id });
       await runAll();
       d = (await t.call('localize.get', { id: L.id })) as LocalizationDetail;
       expect(d.status).toBe('completed');
-      expect(d.cues[2]).toMatchObject({ translation: 'Me encantan las montañas.', edited: true });
+      expect(d.cues[2]).toMatchObject({
+        translation: 'Me encantan las montañas.',
+        edited: true,
+        changed: false,
+      });
       for (const c of d.cues) if (c.index !== 3) expect(mtime(c.index)).toBe(before[c.index]);
       // Cue 3's clip is a new file (its translation changed), made after the others.
       expect(mtime(3)).toBeGreaterThan(Math.max(...Object.values(before)));

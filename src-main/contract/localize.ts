@@ -138,6 +138,16 @@ export const localizeMethods = {
     'Run a localisation again after edits: only the cues whose inputs changed are redone, then the mix.',
   )<LocalizationInfo>(),
   'localize.cancel': method(z.object({ id }).strict(), 'Stop a localisation.')<LocalizationInfo>(),
+  'localize.waveform': method(
+    z
+      .object({
+        id,
+        /** How many peaks over the whole length (default: 20 a second, 200 to 20,000). */
+        buckets: z.number().int().min(10).max(20_000).optional(),
+      })
+      .strict(),
+    "The loudness outline of a localisation's source audio: peaks 0..1 over its whole length (decoded once, then kept).",
+  )<{ durationMs: number; peaks: number[] }>(),
 } as const;
 
 export const localizeEvents = {

@@ -14,6 +14,7 @@ import {
   splitCue,
   updateCue,
 } from './localizeStore';
+import { localizationWaveform } from './waveform';
 
 export function localizeHandlers(core: Atelier): HandlersFor<keyof typeof localizeMethods> {
   return {
@@ -26,5 +27,6 @@ export function localizeHandlers(core: Atelier): HandlersFor<keyof typeof locali
     'localize.mergeCues': ({ id, index }) => mergeCues(core, id, index),
     'localize.rerun': ({ id }, ctx) => rerunLocalization(core, id, ctx.caller.userId),
     'localize.cancel': ({ id }) => cancelLocalization(core, id),
+    'localize.waveform': ({ id, buckets }) => localizationWaveform(core, id, buckets),
   };
 }

@@ -163,6 +163,107 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     expect((await detail()).cues[2]!.endMs).toBe(c3.endMs);
   });
 
+  it('drives the cues from the keyboard over the waveform: select, split, merge, edit, nudge', async () => {
+    const wave = tid('loc-waveform');
+    await poll(() => wave.getAttribute('data-ready')).toBe('true');
+    const waveCue = (n: number) => wave.locator(`[data-testid=wave-cue][data-index="${n}"]`);
+    expect(await wave.getByTestId('wave-cue').count()).toBe(3);
+    const selected = () =>
+      page.locator('[data-testid=cue][data-selected=true]').getAttribute('data-index');
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const row = el?.closest<HTMLElement>('[data-testid=cue]');
+        return row ? `${row.dataset.index}:${el!.dataset.testid}` : null;
+      });
+    const playhead = () =>
+      tid('loc-video').evaluate((el: HTMLVideoElement) => Math.round(el.currentTime * 1000));
+    const before = await detail();
+    const c2 = before.cues[1]!;
+
+    // Arrows and J/K move the selection; a paused playhead goes to the selected cue's start.
+    await page.locator('.loc-ed-title h1').click();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('k');
+    await poll(selected).toBe('1');
+    await page.keyboard.press('j');
+    await poll(selected).toBe('2');
+    await poll(playhead).toBe(c2.startMs);
+    expect(await waveCue(2).getAttribute('data-selected')).toBe('true');
+
+    // A click on the waveform moves the playhead there; S splits at it, M merges back.
+    const box = (await waveCue(2).boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const mid = (c2.startMs + c2.endMs) / 2;
+    await poll(async () => Math.abs((await playhead()) - mid)).toBeLessThan(400);
+    await poll(() => cue(2).getAttribute('data-current')).toBe('true');
+    await page.keyboard.press('s');
+    await poll(() => tid('cue').count()).toBe(4);
+    const split = await detail();
+    expect(split.cues[1]!.endMs).toBe(split.cues[2]!.startMs);
+    expect(Math.abs(split.cues[1]!.endMs - mid)).toBeLessThan(400);
+    expect(await wave.getByTestId('wave-cue').count()).toBe(4);
+    await page.keyboard.press('m');
+    await poll(() => tid('cue').count()).toBe(3);
+    expect((await detail()).cues[1]!.endMs).toBe(c2.endMs);
+
+    // Enter edits the text, Shift+Enter the translation; Ctrl+Enter saves and goes on; Esc leaves.
+    await page.keyboard.press('Enter');
+    await poll(focused).toBe('2:cue-text');
+    await page.keyboard.press('j'); // typed, not a shortcut
+    await page.keyboard.press('Escape');
+    await poll(focused).toBe(null);
+    expect(await cue(2).getByTestId('cue-text').inputValue()).toBe(c2.text);
+    await page.keyboard.press('Shift+Enter');
+    await poll(focused).toBe('2:cue-translation');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await poll(focused).toBe('3:cue-translation');
+    await poll(selected).toBe('3');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('k');
+    await poll(selected).toBe('2');
+
+    // [ ] move the start, ; ' the end: 0.1 s, or 10 ms with Shift; each marks the cue changed.
+    await page.keyboard.press('BracketRight');
+    await page.keyboard.press('Shift+BracketLeft');
+    await page.keyboard.press('Quote');
+    await page.keyboard.press('Quote');
+    await poll(async () => {
+      const c = (await detail()).cues[1]!;
+      return [c.startMs - c2.startMs, c.endMs - c2.endMs];
+    }).toEqual([90, 200]);
+    await poll(() => cue(2).getByTestId('cue-changed').count()).toBe(1);
+    expect(await cue(2).getByTestId('cue-changed').getAttribute('title')).toMatch(
+      /Changed since the last run/,
+    );
+    const changed = (await detail()).cues.filter((c) => c.changed).length;
+    expect(await tid('cue-changed').count()).toBe(changed);
+    expect(await tid('loc-rerun').textContent()).toBe(
+      `Re-run ${changed} changed ${changed === 1 ? 'cue' : 'cues'}`,
+    );
+    await page.keyboard.press('Semicolon');
+    await page.keyboard.press('Semicolon');
+    await poll(async () => (await detail()).cues[1]!.endMs).toBe(c2.endMs);
+
+    // Space plays the selected cue and stops it.
+    const v = tid('loc-video');
+    await page.keyboard.press(' ');
+    await poll(() => v.evaluate((el: HTMLVideoElement) => !el.paused)).toBe(true);
+    await page.keyboard.press(' ');
+    await poll(() => v.evaluate((el: HTMLVideoElement) => el.paused)).toBe(true);
+    await page.keyboard.press('k');
+    await poll(selected).toBe('1');
+    await shootAll(page, 'localize-editor-keys', { scrollTop: false });
+
+    // ? shows the shortcuts; Esc closes them.
+    await page.keyboard.press('?');
+    await tid('loc-shortcuts').waitFor();
+    expect(await tid('loc-shortcuts').textContent()).toMatch(/Split the cue at the playhead/);
+    await shootAll(page, 'localize-editor-shortcuts', { scrollTop: false });
+    await page.keyboard.press('Escape');
+    await poll(() => tid('loc-shortcuts').count()).toBe(0);
+  });
+
   it('saves an edited translation on blur, nudges a time, and re-runs only what changed', async () => {
     const t2 = cue(2).getByTestId('cue-translation');
     await t2.fill('Hoy pintamos una montaña.');
@@ -176,6 +277,7 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     await poll(() => cue(2).getByTestId('cue-end').inputValue()).toMatch(/\.\d{3}$/);
 
     expect(await tid('loc-rerun-note').textContent()).toMatch(/Only changed cues are redone/);
+    expect(await tid('loc-rerun').textContent()).toMatch(/^Re-run \d+ changed cues?$/);
     const before = (await detail()).jobId;
     await tid('loc-rerun').click();
     await poll(async () => (await detail()).jobId).not.toBe(before);
@@ -185,6 +287,9 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     expect(await cue(2).getByTestId('cue-translation').inputValue()).toBe(
       'Hoy pintamos una montaña.',
     );
+    // Nothing is left for a re-run to redo.
+    await poll(() => tid('cue-changed').count()).toBe(0);
+    expect(await tid('loc-rerun').textContent()).toBe('Re-run');
   });
 
   it('lists the localisation and opens the localised video in the Library', async () => {

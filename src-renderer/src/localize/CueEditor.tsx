@@ -7,7 +7,11 @@ import { CueRow } from './CueRow';
 import { LocIcon } from './LocIcon';
 import { progressOf, useLocalize } from './localizeStore';
 import { Outputs } from './Outputs';
+import { saveCue } from './saveCue';
+import { ShortcutHelp } from './ShortcutHelp';
 import { formatMs } from './time';
+import { useCueKeys, type CueField, type CueKeyActions } from './useCueKeys';
+import { Waveform } from './Waveform';
 
 /** The cue under the playhead (none in the gaps between cues). */
 function cueAt(cues: CueInfo[], ms: number): CueInfo | null {
@@ -24,6 +28,22 @@ function stageOf(d: LocalizationDetail): string {
   return d.mode === 'video' ? 'Mixing and muxing' : 'Mixing the dub';
 }
 
+function typingNow(): boolean {
+  const el = document.activeElement as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA');
+}
+
+/** Puts the caret at the end of a cue's text or translation. */
+function focusField(list: HTMLElement | null, index: number, field: CueField) {
+  const row = list?.querySelector(`[data-testid=cue][data-index="${index}"]`);
+  const el =
+    row?.querySelector<HTMLTextAreaElement>(`[data-testid=${field}]`) ??
+    row?.querySelector<HTMLTextAreaElement>('[data-testid=cue-text]');
+  if (!el) return;
+  el.focus();
+  el.setSelectionRange(el.value.length, el.value.length);
+}
+
 /** A split keeps 0.1 s on either side (the core refuses closer). */
 const SPLIT_MARGIN = 100;
 
@@ -32,11 +52,15 @@ function Player({
   video,
   playhead,
   current,
+  selected,
+  onSeek,
 }: {
   d: LocalizationDetail;
   video: React.RefObject<HTMLVideoElement | null>;
   playhead: number;
   current: CueInfo | null;
+  selected: number | null;
+  onSeek: (ms: number) => void;
 }) {
   const caption = current ? (d.to ? (current.translation ?? current.text) : current.text) : null;
   return (
@@ -55,6 +79,7 @@ function Player({
           {caption ?? ''}
         </div>
       </div>
+      <Waveform id={d.id} cues={d.cues} selected={selected} playhead={playhead} onSeek={onSeek} />
       <div className="loc-playhead">
         <span className="loc-mono" aria-label="Playhead">
           {formatMs(playhead)}
@@ -77,8 +102,12 @@ export function CueEditor({ id }: { id: string }) {
   const [playingCue, setPlayingCue] = useState<number | null>(null);
   const stopAt = useRef<number | null>(null);
   const [busy, setBusy] = useState(false);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const [help, setHelp] = useState(false);
   const cues = d?.cues ?? [];
   const current = cueAt(cues, playhead);
+  // A split or a merge renumbers the cues: a selection past the end falls back to the last.
+  const selected = chosen === null || !cues.length ? null : Math.min(chosen, cues.length);
 
   // The playhead, every frame while the video plays (timeupdate alone is 4 a second), so a
   // played cue stops at its end and the highlight follows the speech.
@@ -123,18 +152,54 @@ export function CueEditor({ id }: { id: string }) {
     };
   }, [d?.assetId]);
 
-  // The current cue scrolls into view, unless the creator is typing in the list.
+  // While the video plays the selection follows the speech, unless the creator is typing.
   const currentIndex = current?.index ?? null;
   useEffect(() => {
+    const v = video.current;
+    if (currentIndex === null || !v || v.paused || typingNow()) return;
+    setChosen(currentIndex);
+  }, [currentIndex]);
+
+  // The selected cue scrolls into view, unless the creator is typing in the list.
+  useEffect(() => {
     const box = list.current;
-    if (currentIndex === null || !box) return;
-    if (box.contains(document.activeElement)) return;
-    const el = box.querySelector<HTMLElement>(`[data-index="${currentIndex}"]`);
+    if (selected === null || !box || typingNow()) return;
+    const el = box.querySelector<HTMLElement>(`[data-index="${selected}"]`);
     if (!el) return;
     const top = el.offsetTop - box.offsetTop;
     if (top < box.scrollTop || top + el.offsetHeight > box.scrollTop + box.clientHeight)
       box.scrollTo({ top: Math.max(0, top - 12), behavior: 'smooth' });
-  }, [currentIndex]);
+  }, [selected]);
+
+  const seek = useCallback((ms: number) => {
+    const v = video.current;
+    if (!v) return;
+    stopAt.current = null;
+    v.currentTime = ms / 1000;
+    setPlayhead(ms);
+  }, []);
+
+  /** Selects a cue; the paused playhead goes to its start unless it is already inside it. */
+  const select = useCallback(
+    (index: number) => {
+      setChosen(index);
+      const cue = useLocalize.getState().detail?.cues.find((c) => c.index === index);
+      const v = video.current;
+      if (!cue || !v || !v.paused) return;
+      const at = Math.round(v.currentTime * 1000);
+      if (at < cue.startMs || at >= cue.endMs) seek(cue.startMs);
+    },
+    [seek],
+  );
+  const onSelect = useCallback((cue: CueInfo) => select(cue.index), [select]);
+  const onWaveSeek = useCallback(
+    (ms: number) => {
+      seek(ms);
+      const at = cueAt(useLocalize.getState().detail?.cues ?? [], ms);
+      if (at) setChosen(at.index);
+    },
+    [seek],
+  );
 
   const onPlay = useCallback((cue: CueInfo) => {
     const v = video.current;
@@ -174,6 +239,82 @@ export function CueEditor({ id }: { id: string }) {
     [id],
   );
 
+  // Time edits from the keys run one after another, each from the cue as the last one left it.
+  const nudging = useRef<Promise<unknown>>(Promise.resolve());
+  const keys = useRef<CueKeyActions | null>(null);
+  keys.current = {
+    move(delta) {
+      if (!cues.length) return;
+      const from = selected ?? current?.index ?? (delta > 0 ? 0 : cues.length + 1);
+      select(Math.max(1, Math.min(cues.length, from + delta)));
+    },
+    moveTo(which) {
+      if (cues.length) select(which === 'first' ? 1 : cues.length);
+    },
+    play() {
+      const cue = cues.find((c) => c.index === (selected ?? current?.index ?? 1));
+      if (!cue) return;
+      setChosen(cue.index);
+      onPlay(cue);
+    },
+    edit(field) {
+      if (selected === null) return;
+      focusField(list.current, selected, d?.mode === 'subtitles' ? 'cue-text' : field);
+    },
+    saveAndNext(el) {
+      const row = el.closest<HTMLElement>('[data-testid=cue]');
+      const index = Number(row?.dataset.index);
+      const field = el.dataset.testid;
+      // Leaving the field saves it (CueText and CueTime save on blur).
+      el.blur();
+      if (!index || index >= cues.length) return;
+      select(index + 1);
+      if (field === 'cue-text' || field === 'cue-translation')
+        requestAnimationFrame(() => focusField(list.current, index + 1, field));
+    },
+    split() {
+      const cue = cues.find((c) => c.index === selected);
+      if (!cue) return;
+      if (playhead > cue.startMs + SPLIT_MARGIN && playhead < cue.endMs - SPLIT_MARGIN)
+        onSplit(cue, playhead);
+      else
+        toastInfo(
+          `Move the playhead inside cue ${cue.index} to split it`,
+          'Play it and stop where it should split, or click the waveform there, then press S.',
+        );
+    },
+    merge() {
+      if (selected === null) return;
+      const cue = cues.find((c) => c.index === selected);
+      if (cue && selected < cues.length) onMerge(cue);
+      else toastInfo('The last cue has nothing after it to merge with');
+    },
+    nudge(edge, delta) {
+      if (selected === null) return;
+      const index = selected;
+      nudging.current = nudging.current.then(() => {
+        const cue = useLocalize.getState().detail?.cues.find((c) => c.index === index);
+        if (!cue) return;
+        const ms = Math.max(0, (edge === 'start' ? cue.startMs : cue.endMs) + delta);
+        return saveCue(id, index, edge === 'start' ? { startMs: ms } : { endMs: ms });
+      });
+    },
+    seekBy(delta) {
+      const v = video.current;
+      if (!v) return;
+      const end = Number.isFinite(v.duration) ? v.duration * 1000 : Infinity;
+      seek(Math.round(Math.max(0, Math.min(end, playhead + delta))));
+    },
+    toggleHelp: () => setHelp((h) => !h),
+    closeHelp() {
+      if (!help) return false;
+      setHelp(false);
+      return true;
+    },
+  };
+  useCueKeys(keys);
+  const closeHelp = useCallback(() => setHelp(false), []);
+
   if (!d) {
     return (
       <div className="loc-editor" data-testid="loc-editor" data-id={id}>
@@ -187,6 +328,7 @@ export function CueEditor({ id }: { id: string }) {
   const { progress, message } = progressOf(d, live && d.jobId ? { [d.jobId]: live } : {});
   const translated = d.mode !== 'subtitles';
   const edited = cues.filter((c) => c.edited).length;
+  const changed = cues.filter((c) => c.changed).length;
   const lowCount = cues.filter((c) => c.confidence !== null && c.confidence < 0.6).length;
 
   const rerun = async () => {
@@ -244,7 +386,9 @@ export function CueEditor({ id }: { id: string }) {
                 aria-describedby="loc-rerun-note"
               >
                 <LocIcon name="refresh" size={14} />
-                Re-run
+                {changed > 0
+                  ? `Re-run ${changed} changed ${changed === 1 ? 'cue' : 'cues'}`
+                  : 'Re-run'}
               </button>
               <span className="loc-muted" id="loc-rerun-note" data-testid="loc-rerun-note">
                 Only changed cues are redone
@@ -278,7 +422,14 @@ export function CueEditor({ id }: { id: string }) {
 
       <div className="loc-ed-body">
         <aside className="loc-ed-side">
-          <Player d={d} video={video} playhead={playhead} current={current} />
+          <Player
+            d={d}
+            video={video}
+            playhead={playhead}
+            current={current}
+            selected={selected}
+            onSeek={onWaveSeek}
+          />
           <Outputs d={d} />
         </aside>
         <section className="loc-ed-cues" aria-label="Cues">
@@ -286,12 +437,32 @@ export function CueEditor({ id }: { id: string }) {
             <span>
               <strong>{cues.length}</strong> {cues.length === 1 ? 'cue' : 'cues'}
               {edited > 0 && <> · {edited} edited</>}
+              {changed > 0 && (
+                <span className="loc-changed-text" data-testid="loc-changed-count">
+                  {' '}
+                  · {changed} changed since the last run
+                </span>
+              )}
               {lowCount > 0 && <span className="loc-warn-text"> · {lowCount} doubtful</span>}
               {d.needsShorter > 0 && (
                 <span className="loc-bad-text"> · {d.needsShorter} need a shorter line</span>
               )}
             </span>
-            <span className="loc-muted loc-cues-hint">Edits save when you leave a field</span>
+            <span className="loc-cues-tools">
+              <span className="loc-muted loc-cues-hint">Edits save when you leave a field</span>
+              <button
+                type="button"
+                className="button small ghost loc-keys-button"
+                onClick={() => setHelp((h) => !h)}
+                aria-expanded={help}
+                title="Keyboard shortcuts (?)"
+                data-testid="loc-shortcuts-button"
+              >
+                <LocIcon name="keyboard" size={14} />
+                Shortcuts
+              </button>
+              {help && <ShortcutHelp onClose={closeHelp} />}
+            </span>
           </div>
           {cues.length === 0 ? (
             <p className="loc-muted loc-cues-empty">
@@ -310,6 +481,7 @@ export function CueEditor({ id }: { id: string }) {
                   from={d.from}
                   to={d.to}
                   current={current?.index === c.index}
+                  selected={selected === c.index}
                   splitAt={
                     playhead > c.startMs + SPLIT_MARGIN && playhead < c.endMs - SPLIT_MARGIN
                       ? playhead
@@ -320,6 +492,7 @@ export function CueEditor({ id }: { id: string }) {
                   onPlay={onPlay}
                   onSplit={onSplit}
                   onMerge={onMerge}
+                  onSelect={onSelect}
                 />
               ))}
             </ol>

@@ -1,26 +1,11 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import type { CueInfo } from '@contract/index';
-import { api } from '../api/client';
-import { toastError } from '../stores/toasts';
 import { LocIcon } from './LocIcon';
-import { useLocalize } from './localizeStore';
+import { saveCue, type CueEdit } from './saveCue';
 import { formatMs, parseMs } from './time';
 
 /** Below this, a recognised line is shown as doubtful. */
 export const LOW_CONFIDENCE = 0.6;
-
-type CueEdit = { text?: string; translation?: string; startMs?: number; endMs?: number };
-
-async function saveCue(id: string, index: number, edit: CueEdit): Promise<boolean> {
-  try {
-    const cue = await api.call('localize.updateCue', { id, index, ...edit });
-    useLocalize.getState().putCue(id, cue);
-    return true;
-  } catch (err) {
-    toastError(`Could not save cue ${index}`, err);
-    return false;
-  }
-}
 
 /**
  * A text that saves when it loses focus. While it has focus, changes arriving from the server
@@ -43,6 +28,8 @@ function CueText({
 }) {
   const [draft, setDraft] = useState(value);
   const focused = useRef(false);
+  // Escape leaves without saving: the blur it causes still sees the typed draft.
+  const discard = useRef(false);
   useEffect(() => {
     if (!focused.current) setDraft(value);
   }, [value]);
@@ -58,6 +45,10 @@ function CueText({
       onChange={(e) => setDraft(e.target.value)}
       onBlur={() => {
         focused.current = false;
+        if (discard.current) {
+          discard.current = false;
+          return;
+        }
         if (draft.trim() === value.trim()) return;
         void onSave(draft).then((ok) => {
           if (!ok) setDraft(value);
@@ -65,6 +56,7 @@ function CueText({
       }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
+          discard.current = true;
           setDraft(value);
           e.currentTarget.blur();
         }
@@ -88,6 +80,7 @@ function CueTime({
   const [draft, setDraft] = useState(formatMs(ms));
   const [bad, setBad] = useState(false);
   const focused = useRef(false);
+  const discard = useRef(false);
   useEffect(() => {
     if (!focused.current) setDraft(formatMs(ms));
   }, [ms]);
@@ -126,6 +119,10 @@ function CueTime({
         onChange={(e) => setDraft(e.target.value)}
         onBlur={() => {
           focused.current = false;
+          if (discard.current) {
+            discard.current = false;
+            return;
+          }
           commit();
         }}
         onKeyDown={(e) => {
@@ -133,6 +130,9 @@ function CueTime({
           if (e.key === 'Escape') {
             setDraft(formatMs(ms));
             setBad(false);
+            // Out of the field, so the editor's keys work again; what was typed is dropped.
+            discard.current = true;
+            e.currentTarget.blur();
           }
         }}
         spellCheck={false}
@@ -162,6 +162,8 @@ export interface CueRowProps {
   from: string;
   to: string | null;
   current: boolean;
+  /** The cue the editor's keys act on. */
+  selected: boolean;
   /** The playhead is inside this cue, far enough from its ends to split it there. */
   splitAt: number | null;
   hasNext: boolean;
@@ -169,6 +171,7 @@ export interface CueRowProps {
   onPlay: (cue: CueInfo) => void;
   onSplit: (cue: CueInfo, atMs: number) => void;
   onMerge: (cue: CueInfo) => void;
+  onSelect: (cue: CueInfo) => void;
 }
 
 export const CueRow = memo(function CueRow({
@@ -178,21 +181,27 @@ export const CueRow = memo(function CueRow({
   from,
   to,
   current,
+  selected,
   splitAt,
   hasNext,
   playing,
   onPlay,
   onSplit,
   onMerge,
+  onSelect,
 }: CueRowProps) {
   const low = cue.confidence !== null && cue.confidence < LOW_CONFIDENCE;
   const save = (edit: CueEdit) => saveCue(locId, cue.index, edit);
   return (
     <li
-      className={`loc-cue${current ? ' current' : ''}${low ? ' low' : ''}${cue.needsShorterLine ? ' shorter' : ''}`}
+      className={`loc-cue${current ? ' current' : ''}${selected ? ' selected' : ''}${low ? ' low' : ''}${cue.needsShorterLine ? ' shorter' : ''}`}
       data-testid="cue"
       data-index={cue.index}
       data-current={current || undefined}
+      data-selected={selected || undefined}
+      data-changed={cue.changed || undefined}
+      onPointerDownCapture={() => onSelect(cue)}
+      onFocusCapture={() => onSelect(cue)}
       data-low={low || undefined}
       data-shorter={cue.needsShorterLine || undefined}
       aria-current={current ? 'true' : undefined}
@@ -220,6 +229,18 @@ export const CueRow = memo(function CueRow({
           />
         </span>
         <span className="loc-cue-facts">
+          {cue.changed && (
+            <span
+              className="loc-fact changed"
+              role="img"
+              title="Changed since the last run — Re-run redoes it"
+              aria-label="Changed since the last run — Re-run redoes it"
+              data-testid="cue-changed"
+            >
+              <LocIcon name="refresh" size={11} />
+              Changed
+            </span>
+          )}
           {cue.confidence !== null && (
             <span
               className={`loc-fact${low ? ' warn' : ''}`}

@@ -21,6 +21,7 @@ const paths = {
   copy: 'M8 8h12v12H8zM4 16V4h12',
   search: 'M11 18a7 7 0 100-14 7 7 0 000 14zm5-2l4 4',
   shorter: 'M4 12h16M8 8l-4 4 4 4M16 8l4 4-4 4',
+  keyboard: 'M3 6h18v12H3zM7 10h.01M11 10h.01M15 10h.01M7 14h10',
 } as const;
 
 export type LocIconName = keyof typeof paths;

@@ -8,7 +8,7 @@ import { event, method } from './define';
 /** Where ingest notes, beside the raw text, that some metadata was left unread and why. */
 export const METADATA_TRUNCATED_KEY = 'atelier:metadataTruncated';
 
-export const assetTypes = ['image', 'audio', 'video'] as const;
+export const assetTypes = ['image', 'audio', 'video', 'subtitles'] as const;
 export const provenances = [
   'unknown',
   'ai_generated',
@@ -94,6 +94,17 @@ export interface AssetDetail extends AssetSummary {
   /** Other copies of the same bytes found in watched folders or imports. */
   duplicates: { path: string; missing: boolean; addedAt: string }[];
   createdAt: string;
+  /** Subtitles: their language (two-letter code), when known. */
+  language: string | null;
+}
+
+/** A subtitle asset's cues, read from its file. */
+export interface SubtitleCues {
+  language: string | null;
+  format: 'srt' | 'vtt';
+  /** Cues in the file; `cues` holds the first `limit` of them. */
+  total: number;
+  cues: { startMs: number; endMs: number; text: string }[];
 }
 
 export interface AssetPage {
@@ -206,6 +217,15 @@ export const libraryMethods = {
     z.object({ id: z.string().min(1).max(100) }).strict(),
     'One asset with all its metadata.',
   )<AssetDetail>(),
+  'assets.cues': method(
+    z
+      .object({
+        id: z.string().min(1).max(100),
+        limit: z.number().int().min(1).max(20_000).default(2000),
+      })
+      .strict(),
+    "A subtitle asset's cues (times and text), read from its SRT or WebVTT file.",
+  )<SubtitleCues>(),
   'assets.reveal': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     "Shows the asset's file in the system file manager (desktop and CLI); returns its path either way.",

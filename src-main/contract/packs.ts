@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { selection } from './curation';
 import { event, method } from './define';
+import type { AssetTypeName } from './library';
 
 // Kept in a zod-free module so the renderer can import the labels without bundling zod.
 export { licenseLabels, licenseTypes, type PackLicenseType } from './licenses';
@@ -100,7 +101,7 @@ export interface PackAssetItem {
   exportFilename: string | null;
   /** What it will actually be called after sanitising and de-duplicating. */
   effectiveName: string;
-  type: 'image' | 'audio' | 'video';
+  type: AssetTypeName;
   sizeBytes: number;
   width: number | null;
   height: number | null;

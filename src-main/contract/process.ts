@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import type { AssetTypeName } from './library';
 
 /** Params each processing kind takes (the asset comes from `assetIds`). */
 export const upscaleParams = z
@@ -51,6 +52,8 @@ export const transcodeFormats = [
   'flac',
   'mp4',
   'webm',
+  'srt',
+  'vtt',
 ] as const;
 export const transcodeParams = z
   .object({
@@ -160,7 +163,7 @@ export type LinkRole = (typeof linkRoles)[number];
 export interface LineageNode {
   id: string;
   filename: string;
-  type: 'image' | 'audio' | 'video';
+  type: AssetTypeName;
   derivedFrom: string | null;
   derivation: unknown;
   isUpscaled: boolean;
@@ -176,8 +179,8 @@ export interface LineageGraphNode {
   id: string;
   /** File name, model name, job title; "(removed)" for something gone. */
   label: string;
-  /** For assets: image, audio or video. */
-  assetType: 'image' | 'audio' | 'video' | null;
+  /** For assets: image, audio, video or subtitles. */
+  assetType: AssetTypeName | null;
   exists: boolean;
 }
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { selection } from './curation';
 import { event, method } from './define';
+import type { AssetTypeName } from './library';
 import type { JobSummary } from './jobs';
 
 export const trainers = ['kohya'] as const;
@@ -43,7 +44,7 @@ export interface DatasetInfo {
 export interface DatasetItemInfo {
   assetId: string;
   filename: string;
-  type: 'image' | 'audio' | 'video';
+  type: AssetTypeName;
   width: number | null;
   height: number | null;
   status: 'pending' | 'approved' | 'rejected';

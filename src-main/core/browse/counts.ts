@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LibraryCounts, LibraryFilter } from '../../contract/browse';
+import type { AssetTypeName } from '../../contract/library';
 import { filterSql } from './filterSql';
 import { statements } from '../db/statements';
 
@@ -22,7 +23,7 @@ export function libraryCounts(
     [],
   ) as {
     status: 'pending' | 'approved' | 'rejected';
-    type: 'image' | 'audio' | 'video';
+    type: AssetTypeName;
     liked: number;
     missing: number;
     trashed: number;
@@ -31,7 +32,7 @@ export function libraryCounts(
   const counts: LibraryCounts = {
     total: 0,
     byStatus: { pending: 0, approved: 0, rejected: 0 },
-    byType: { image: 0, audio: 0, video: 0 },
+    byType: { image: 0, audio: 0, video: 0, subtitles: 0 },
     liked: 0,
     missing: 0,
     trash: 0,

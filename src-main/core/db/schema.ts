@@ -172,6 +172,8 @@ export interface AssetsTable {
   deleted_at: string | null;
   /** Since 0018: a Lightroom-style colour label. */
   color_label: ColorLabel | null;
+  /** Since 0020: a subtitle file's language (two-letter code), when known. */
+  language: string | null;
 }
 
 export interface AssetsFtsTable {

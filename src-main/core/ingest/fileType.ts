@@ -30,6 +30,8 @@ const byExt: Record<string, KindByExt> = {
   '.webm': { type: 'video', family: 'webm' },
   '.mkv': { type: 'video', family: 'webm' },
   '.avi': { type: 'video', family: 'avi' },
+  '.srt': { type: 'subtitles', family: 'srt' },
+  '.vtt': { type: 'subtitles', family: 'vtt' },
 };
 
 export function kindByExtension(file: string): KindByExt | null {
@@ -72,6 +74,16 @@ export function sniffFamily(head: Buffer): { family: string; type: AssetType } |
     if (brand === 'M4A ' || brand === 'M4B ') return { family: 'mp4', type: 'audio' };
     return { family: 'mp4', type: 'video' };
   }
+  return sniffSubtitles(head);
+}
+
+/** Subtitles are text: WebVTT says so in its first line; SRT starts with a number and a time line. */
+function sniffSubtitles(head: Buffer): { family: string; type: AssetType } | null {
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const text = head.subarray(bom).toString('utf8');
+  if (/^WEBVTT(?:[ \t\r\n]|$)/.test(text)) return { family: 'vtt', type: 'subtitles' };
+  if (/^\s*\d+[ \t]*\r?\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d/.test(text))
+    return { family: 'srt', type: 'subtitles' };
   return null;
 }
 
@@ -91,6 +103,8 @@ const familyNames: Record<string, string> = {
   mp4: 'an MP4/QuickTime file',
   webm: 'a WebM/Matroska file',
   avi: 'an AVI file',
+  srt: 'SRT subtitles',
+  vtt: 'WebVTT subtitles',
 };
 
 export function describeFamily(family: string): string {

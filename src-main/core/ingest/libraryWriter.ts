@@ -79,18 +79,19 @@ export class LibraryWriter {
           width, height, duration_sec, sample_rate, channels, fps, codec, audio_codec, bit_rate, format,
           has_alpha, has_audio, is_animated, orientation, theme, source, provenance,
           prompt, negative_prompt, seed, model, model_hash, generation_params, raw_metadata, thumb_key,
-          created_at, added_at, updated_at)
+          language, created_at, added_at, updated_at)
         VALUES (@id, @path, @folder_id, @filename, @ext, @type, @mime, @sha256, @phash, @size_bytes, @mtime_ms,
           @width, @height, @duration_sec, @sample_rate, @channels, @fps, @codec, @audio_codec, @bit_rate, @format,
           @has_alpha, @has_audio, @is_animated, @orientation, @theme, @source, @provenance,
           @prompt, @negative_prompt, @seed, @model, @model_hash, @generation_params, @raw_metadata, @thumb_key,
-          @created_at, @added_at, @updated_at)`),
+          @language, @created_at, @added_at, @updated_at)`),
       reprobe:
         p(`UPDATE assets SET type = @type, mime = @mime, sha256 = @sha256, phash = @phash, size_bytes = @size_bytes,
           mtime_ms = @mtime_ms, width = @width, height = @height, duration_sec = @duration_sec, sample_rate = @sample_rate,
           channels = @channels, fps = @fps, codec = @codec, audio_codec = @audio_codec, bit_rate = @bit_rate, format = @format,
           has_alpha = @has_alpha, has_audio = @has_audio, is_animated = @is_animated, orientation = @orientation,
           raw_metadata = @raw_metadata, thumb_key = @thumb_key, missing = 0, updated_at = @updated_at,
+          language = coalesce(@language, language),
           prompt = coalesce(@prompt, prompt), negative_prompt = coalesce(@negative_prompt, negative_prompt),
           seed = coalesce(@seed, seed), model = coalesce(@model, model), model_hash = coalesce(@model_hash, model_hash),
           generation_params = coalesce(@generation_params, generation_params),

@@ -10,6 +10,7 @@ import { IngestError } from '../util/ingestError';
 import { parseGeneration } from './metadata/dialects';
 import { probeImage } from './probeImage';
 import { probeMedia } from './probeMedia';
+import { MAX_SUBTITLE_BYTES, probeSubtitles } from './probeSubtitles';
 
 /** Images are read whole (hash and decode share one read); larger ones are refused. */
 const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -33,6 +34,8 @@ export interface ProbeData {
   phash: string | null;
   generation: GenerationInfo | null;
   raw: Record<string, string> | null;
+  /** A subtitle file's language (two-letter code), when it says or its name does. */
+  language: string | null;
 }
 
 /** A file read, hashed and (unless its bytes are already known) probed: ready to commit. */
@@ -144,6 +147,46 @@ export async function prepareFile(
         phash: img.phash,
         generation,
         raw: withTruncation(trimRaw(img.texts), img.metadataTruncated),
+        language: null,
+      },
+    };
+  }
+
+  if (check.type === 'subtitles') {
+    if (stamp.size > MAX_SUBTITLE_BYTES)
+      throw new IngestError(
+        'too_large',
+        `A subtitle file over ${MAX_SUBTITLE_BYTES / 1024 / 1024} MB is not subtitles`,
+      );
+    const buf = await readFile(file);
+    if (buf.length !== stamp.size)
+      throw new IngestError('vanished', 'The file changed while it was being read');
+    const sha256 = await sha256OfBuffer(buf);
+    if (hasProbedAsset(sha256)) return { ...base, sha256, probe: null };
+    const sub = await probeSubtitles(buf, check.family, base.filename, sha256, layout);
+    return {
+      ...base,
+      sha256,
+      probe: {
+        width: null,
+        height: null,
+        durationSec: sub.durationSec,
+        sampleRate: null,
+        channels: null,
+        fps: null,
+        codec: check.family === 'vtt' ? 'webvtt' : 'subrip',
+        audioCodec: null,
+        bitRate: null,
+        format: check.family,
+        hasAlpha: false,
+        hasAudio: false,
+        isAnimated: false,
+        orientation: null,
+        // A text card's picture says nothing about the text: never a near-duplicate by look.
+        phash: null,
+        generation: null,
+        raw: null,
+        language: sub.language,
       },
     };
   }
@@ -175,6 +218,7 @@ export async function prepareFile(
       phash: media.phash,
       generation,
       raw: trimRaw(media.texts),
+      language: null,
     },
   };
 }
@@ -205,6 +249,8 @@ export function fileColumns(f: PreparedFile, p: ProbeData) {
     has_audio: p.hasAudio ? 1 : 0,
     is_animated: p.isAnimated ? 1 : 0,
     orientation: p.orientation,
+    // Null when the file does not say: writers keep a language already recorded (coalesce).
+    language: p.language,
     thumb_key: f.sha256,
   };
 }
@@ -221,6 +267,8 @@ function mimeFor(family: string, file: string): string {
     wav: 'audio/wav',
     flac: 'audio/flac',
     mp3: 'audio/mpeg',
+    srt: 'application/x-subrip',
+    vtt: 'text/vtt',
   };
   return byFamily[family] ?? mimeOf(file);
 }

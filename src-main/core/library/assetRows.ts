@@ -99,6 +99,7 @@ export function toDetail(r: AssetRow, duplicates: AssetDetail['duplicates']): As
     ...splitTruncation(parseJson<Record<string, string>>(r.raw_metadata)),
     duplicates,
     createdAt: r.created_at,
+    language: r.language,
   };
 }
 

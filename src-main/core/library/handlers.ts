@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { AppError } from '../../contract/errors';
 import type { libraryMethods } from '../../contract/library';
 import type { Atelier } from '../app/atelier';
@@ -6,6 +7,8 @@ import type { HandlersFor } from '../app/handlerTypes';
 import { osShell } from '../desktop/osShell';
 import { getAsset, listAssets } from './queries';
 import { statements } from '../db/statements';
+import { IngestError } from '../util/ingestError';
+import { readSubtitles } from '../util/subtitleFormats';
 
 type AssetsMethod = Extract<keyof typeof libraryMethods, `assets.${string}`>;
 
@@ -24,6 +27,28 @@ export function libraryHandlers(core: Atelier): HandlersFor<AssetsMethod> {
   return {
     'assets.list': (input) => listAssets(core, input),
     'assets.get': (input) => getAsset(core, input.id),
+    'assets.cues': async ({ id, limit }) => {
+      const a = statements(core.sqlite)
+        .get('SELECT type, filename, format, language FROM assets WHERE id = ?')
+        .get(id) as
+        | { type: string; filename: string; format: string | null; language: string | null }
+        | undefined;
+      if (!a) throw new AppError('not_found', `No asset ${id}`);
+      if (a.type !== 'subtitles')
+        throw new AppError('invalid_input', `${a.filename} is ${a.type}, not subtitles.`);
+      try {
+        const facts = readSubtitles(await readFile(await existingAssetPath(core, id)), a.filename);
+        return {
+          language: a.language ?? facts.language,
+          format: a.format === 'vtt' ? 'vtt' : 'srt',
+          total: facts.cues.length,
+          cues: facts.cues.slice(0, limit),
+        };
+      } catch (err) {
+        if (err instanceof IngestError) throw new AppError('invalid_input', err.message);
+        throw err;
+      }
+    },
     'assets.reveal': async ({ id }) => {
       const file = await existingAssetPath(core, id);
       return { path: file, revealed: await osShell(core).reveal(file) };

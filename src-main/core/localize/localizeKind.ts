@@ -45,7 +45,7 @@ import {
   type EngineUse,
 } from './speechSteps';
 import { hasChatServer, shortenWithChat, translateWithChat } from './chatTranslate';
-import { toSrt, toVtt } from './subtitleFormats';
+import { toSrt, toVtt } from '../util/subtitleFormats';
 import { readWavInfo } from './wav';
 
 const params = z.object({ localizationId: z.string().trim().min(1).max(64) }).strict();

@@ -3,6 +3,7 @@ import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import { statements } from '../db/statements';
 import { ensureMediaPictures } from './deferredPictures';
+import { drawSubtitleCard } from '../ingest/probeSubtitles';
 import { ensureLargeThumb } from '../thumbs/large';
 import { ensureVideoSprite } from '../thumbs/sprite';
 import { thumbPath, thumbVariants, type ThumbVariant } from '../thumbs/paths';
@@ -77,6 +78,13 @@ export async function resolveMedia(
     file =
       (await ensureLargeThumb(core.layout, asset.thumb_key, asset.path)) ??
       thumbPath(core.layout, asset.thumb_key, 'thumb-small');
+  } else if (asset.type === 'subtitles' && variant.startsWith('thumb') && !existsSync(file)) {
+    // Cards are drawn at import; one lost (thumbnails cleared) is drawn again from the text.
+    try {
+      await drawSubtitleCard(core.layout, asset.path, asset.thumb_key);
+    } catch (err) {
+      throw new AppError('not_found', `No card for asset ${assetId}: ${(err as Error).message}`);
+    }
   } else if ((asset.type === 'audio' || asset.type === 'video') && !existsSync(file)) {
     // A job output whose waveform or poster is still waiting (deferredPictures.ts), or one lost
     // in a crash: drawn now, for whoever is looking.

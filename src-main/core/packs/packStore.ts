@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../contract/errors';
+import type { AssetTypeName } from '../../contract/library';
 import type {
   PackAssetItem,
   PackAssetPage,
@@ -55,7 +56,7 @@ export interface PackMemberRow {
   path: string;
   filename: string;
   ext: string;
-  type: 'image' | 'audio' | 'video';
+  type: AssetTypeName;
   mime: string | null;
   sha256: string;
   phash: string | null;

@@ -1,9 +1,10 @@
 import type { PackPreset } from '../../contract/packs';
+import type { AssetTypeName } from '../../contract/library';
 
 export interface PartItem {
   id: string;
   bytes: number;
-  type: 'image' | 'audio' | 'video';
+  type: AssetTypeName;
 }
 
 export interface PartPlan {

@@ -59,6 +59,8 @@ export interface OutputSpec {
   signal?: AbortSignal;
   /** The project it belongs to (an order's); else its source's. */
   projectId?: string | null;
+  /** A subtitle output's language; else what the file says, else its source's when alike. */
+  language?: string | null;
 }
 
 /** The links an output gets: its source asset first (as `source` unless told otherwise), then the rest. */
@@ -136,6 +138,10 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
           filename: path.basename(finalPath),
           ext: spec.ext,
           ...fileColumns(prepared, facts),
+          language:
+            spec.language ??
+            facts.language ??
+            (src && src.type === prepared.type ? src.language : null),
           title: src?.title ?? '',
           theme: src?.theme ?? null,
           source: src?.source ?? null,
@@ -182,7 +188,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
     throw err;
   }
   clearPlacementJournal(jobDir);
-  if (prepared.type !== 'image') deferPictures(core, id);
+  if (prepared.type === 'audio' || prepared.type === 'video') deferPictures(core, id);
   core.events.emit('status.changed', { reason: 'asset-added' });
   return id;
 }

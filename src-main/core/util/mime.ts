@@ -24,6 +24,8 @@ const mimeByExt: Record<string, string> = {
   '.webm': 'video/webm',
   '.mkv': 'video/x-matroska',
   '.avi': 'video/x-msvideo',
+  '.srt': 'application/x-subrip',
+  '.vtt': 'text/vtt',
 };
 
 export function mimeOf(file: string): string {

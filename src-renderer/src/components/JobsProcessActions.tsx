@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
-import type { ProcessRunInput, VulkanInfo } from '@contract/index';
+import type { AssetTypeName, ProcessRunInput, VulkanInfo } from '@contract/index';
 import { api } from '../api/client';
 import { toastError, useToasts } from '../stores/toasts';
 import { JobsStyles } from './JobsStyles';
 import './upscale.css';
 
-type MediaType = 'image' | 'audio' | 'video';
+type MediaType = AssetTypeName;
 
 const convertTo: Record<MediaType, string[]> = {
   image: ['png', 'jpg', 'webp'],
   audio: ['wav', 'mp3', 'flac'],
   video: ['mp4', 'webm'],
+  subtitles: ['srt', 'vtt'],
 };
 
 /** How an upscale is done: the creator's choice per job, remembered for the next one. */
@@ -187,18 +188,20 @@ export function JobsProcessActions({
           </button>
         </div>
       )}
-      <div className="row">
-        <button
-          className="button"
-          onClick={() => void run({ kind: 'enhance', assetIds }, 'Enhance')}
-        >
-          {only('image')
-            ? 'Enhance (normalise + sharpen)'
-            : only('audio')
-              ? 'Normalise loudness (−14 LUFS)'
-              : 'Enhance'}
-        </button>
-      </div>
+      {!kinds.has('subtitles') && (
+        <div className="row">
+          <button
+            className="button"
+            onClick={() => void run({ kind: 'enhance', assetIds }, 'Enhance')}
+          >
+            {only('image')
+              ? 'Enhance (normalise + sharpen)'
+              : only('audio')
+                ? 'Normalise loudness (−14 LUFS)'
+                : 'Enhance'}
+          </button>
+        </div>
+      )}
       {formats.length > 0 && (
         <div className="row">
           <select

@@ -247,7 +247,12 @@ export function BrowseFilterFields({ facets }: { facets: FacetValues | null }) {
 }
 
 const statusNames = { pending: 'To review', approved: 'Approved', rejected: 'Rejected' } as const;
-const typeNames = { image: 'Images', audio: 'Audio', video: 'Video' } as const;
+const typeNames = {
+  image: 'Images',
+  audio: 'Audio',
+  video: 'Video',
+  subtitles: 'Subtitles',
+} as const;
 const provenanceNames: Record<string, string> = {
   ai_generated: 'AI generated',
   user_provided: 'User provided',

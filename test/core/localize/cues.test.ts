@@ -7,7 +7,7 @@ import {
 } from '../../../src-main/core/localize/asrOutput';
 import { breakLines, wordsToCues, type Word } from '../../../src-main/core/localize/cueRules';
 import { fitSpeech } from '../../../src-main/core/localize/fitSpeech';
-import { parseSubtitles, toSrt, toVtt } from '../../../src-main/core/localize/subtitleFormats';
+import { parseSubtitles, toSrt, toVtt } from '../../../src-main/core/util/subtitleFormats';
 
 const w = (text: string, startMs: number, endMs: number): Word => ({
   text,

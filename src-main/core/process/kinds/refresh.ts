@@ -20,6 +20,7 @@ async function reprepare(core: Atelier, a: AssetRow) {
     .updateTable('assets')
     .set({
       ...fileColumns(f, p),
+      language: p.language ?? a.language,
       updated_at: nowIso(),
     })
     .where('id', '=', a.id)
@@ -39,7 +40,12 @@ export const metadataExtractKind: JobKind<typeof params> = defineJobKind({
   maxAttempts: 3,
   title: async (p, core) => `Read metadata of ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {
-    const a = await loadSource(ctx.core, p.assetId, ['image', 'audio', 'video'], 'Metadata');
+    const a = await loadSource(
+      ctx.core,
+      p.assetId,
+      ['image', 'audio', 'video', 'subtitles'],
+      'Metadata',
+    );
     ctx.progress(0.2, 'Reading the file');
     const sha256 = await reprepare(ctx.core, a);
     return { result: { sha256, changed: sha256 !== a.sha256 } };
@@ -55,7 +61,12 @@ export const thumbnailKind: JobKind<typeof params> = defineJobKind({
   maxAttempts: 3,
   title: async (p, core) => `Thumbnail ${await assetTitle(core, p.assetId)}`,
   async run(ctx, p) {
-    const a = await loadSource(ctx.core, p.assetId, ['image', 'audio', 'video'], 'Thumbnails');
+    const a = await loadSource(
+      ctx.core,
+      p.assetId,
+      ['image', 'audio', 'video', 'subtitles'],
+      'Thumbnails',
+    );
     ctx.progress(0.3, 'Rendering thumbnails');
     // An explicit re-run means "make them again", so the old files go first.
     if (a.thumb_key)

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppError } from '../../../contract/errors';
 import { transcodeParams } from '../../../contract/process';
@@ -5,6 +6,7 @@ import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { assetIdField, assetTitle, ffmpegPath, loadSource, runFfmpeg } from '../kindSupport';
 import { registerOutput } from '../registerOutput';
+import { readSubtitles, toSrt, toVtt } from '../../util/subtitleFormats';
 
 const params = transcodeParams.extend(assetIdField);
 
@@ -12,6 +14,7 @@ const formatsFor = {
   image: ['png', 'jpg', 'webp'],
   audio: ['wav', 'mp3', 'flac'],
   video: ['mp4', 'webm'],
+  subtitles: ['srt', 'vtt'],
 } as const;
 type Quality = 'high' | 'medium' | 'small';
 const imageQuality: Record<Quality, number> = { high: 92, medium: 82, small: 68 };
@@ -98,7 +101,12 @@ export const transcodeKind: JobKind<typeof params> = defineJobKind({
   title: async (p, core) =>
     `Convert ${await assetTitle(core, p.assetId)} to ${p.format.toUpperCase()}`,
   async run(ctx, p) {
-    const source = await loadSource(ctx.core, p.assetId, ['image', 'audio', 'video'], 'Convert');
+    const source = await loadSource(
+      ctx.core,
+      p.assetId,
+      ['image', 'audio', 'video', 'subtitles'],
+      'Convert',
+    );
     const allowed = formatsFor[source.type] as readonly string[];
     if (!allowed.includes(p.format)) {
       throw new AppError(
@@ -124,6 +132,11 @@ export const transcodeKind: JobKind<typeof params> = defineJobKind({
             ? img.flatten({ background: '#ffffff' }).jpeg({ quality: q, mozjpeg: true })
             : img.webp({ quality: q });
       await img.toFile(out);
+    } else if (source.type === 'subtitles') {
+      // SRT ↔ WebVTT: the same cues in the other format (styling tags are kept as text).
+      const { cues, language } = readSubtitles(await readFile(source.path), source.filename);
+      const lang = source.language ?? language ?? undefined;
+      await writeFile(out, p.format === 'vtt' ? toVtt(cues, lang) : toSrt(cues));
     } else {
       const ffmpeg = await ffmpegPath(ctx.core);
       await runFfmpeg(
@@ -145,7 +158,8 @@ export const transcodeKind: JobKind<typeof params> = defineJobKind({
       derivation: {
         kind: 'transcode',
         params: { format: p.format, quality: p.quality, maxSize: p.maxSize ?? null },
-        engine: source.type === 'image' ? 'sharp' : 'ffmpeg',
+        engine:
+          source.type === 'image' ? 'sharp' : source.type === 'subtitles' ? 'atelier' : 'ffmpeg',
       },
       jobId: ctx.jobId,
       signal: ctx.signal,

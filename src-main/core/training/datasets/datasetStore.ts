@@ -1,4 +1,5 @@
 import { AppError } from '../../../contract/errors';
+import type { AssetTypeName } from '../../../contract/library';
 import type { LibraryFilter } from '../../../contract/browse';
 import type { Selection } from '../../../contract/curation';
 import type {
@@ -39,7 +40,7 @@ export interface DatasetItemRow {
   excluded: number;
   filename: string;
   path: string;
-  type: 'image' | 'audio' | 'video';
+  type: AssetTypeName;
   width: number | null;
   height: number | null;
   status: 'pending' | 'approved' | 'rejected';

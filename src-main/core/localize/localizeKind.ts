@@ -14,6 +14,7 @@ import { defineJobKind } from '../jobs/registry';
 import type { JobContext, JobKind, JobOutcome } from '../jobs/types';
 import { loadSource } from '../process/kindSupport';
 import { registerOutput } from '../process/registerOutput';
+import { replaceOutput } from '../process/replaceOutput';
 import {
   assembleTrack,
   burnArgs,
@@ -108,7 +109,10 @@ class Run {
     readonly ffmpeg: string,
     readonly options: Options,
   ) {
-    this.outputs = (JSON.parse(L.outputs) as Output[]).filter((o) => existsSync(o.path));
+    // A Library output is kept by its asset; a working file only while it is on disk.
+    this.outputs = (JSON.parse(L.outputs) as Output[]).filter(
+      (o) => o.assetId !== null || existsSync(o.path),
+    );
   }
   get core() {
     return this.ctx.core;
@@ -144,6 +148,54 @@ class Run {
   }
   stem() {
     return this.asset.filename.replace(/\.[^.]+$/, '');
+  }
+  /** What every output of this run says made it (the pack check reads the licences). */
+  derivation(kind = 'localize', to: string | null = this.L.target_lang) {
+    return { kind, params: { localizationId: this.L.id, to }, engines: this.uses };
+  }
+  /**
+   * Puts a finished file in the Library, derived from the source: the first run adds an asset,
+   * a re-run replaces the file of the asset it added (curation, collections and packs stay with
+   * it) unless the creator has since put that asset in the trash.
+   */
+  async publish(
+    o: { kind: Output['kind']; language: string; path: string },
+    file: string,
+    suffix: string,
+    ext: string,
+    derivationKind = 'localize',
+  ): Promise<string> {
+    const { ctx } = this;
+    const earlier = this.outputs.find((x) => x.kind === o.kind && x.language === o.language);
+    const live =
+      earlier?.assetId &&
+      (statements(this.core.sqlite)
+        .get(`SELECT id FROM assets WHERE id = ? AND deleted_at IS NULL AND missing = 0`)
+        .get(earlier.assetId) as { id: string } | undefined);
+    const derivation = this.derivation(derivationKind, o.language);
+    let id: string;
+    if (live) {
+      await replaceOutput(this.core, live.id, file, {
+        derivation,
+        jobId: ctx.jobId,
+        language: o.language,
+      });
+      id = live.id;
+    } else {
+      id = await registerOutput(this.core, {
+        source: this.asset,
+        tempFile: file,
+        suffix,
+        ext,
+        provenance: 'derived',
+        derivation,
+        jobId: ctx.jobId,
+        signal: ctx.signal,
+        language: o.language,
+      });
+    }
+    this.output({ ...o, assetId: id });
+    return id;
   }
 }
 
@@ -235,16 +287,28 @@ async function transcribe(run: Run): Promise<CueRow[]> {
   return cueRows(ctx.core, L.id);
 }
 
+/**
+ * The working SRT/VTT in the localisation's folder (the mux reads them), and each as a Library
+ * asset derived from the video.
+ */
 async function writeSubtitles(
   run: Run,
   lang: string,
   cues: { startMs: number; endMs: number; text: string }[],
-) {
+): Promise<string[]> {
   const base = path.join(run.dir, `${run.stem()}.${lang}`);
-  await writeFile(`${base}.srt`, toSrt(cues));
-  await writeFile(`${base}.vtt`, toVtt(cues, lang));
-  run.output({ kind: 'srt', language: lang, path: `${base}.srt`, assetId: null });
-  run.output({ kind: 'vtt', language: lang, path: `${base}.vtt`, assetId: null });
+  const ids: string[] = [];
+  for (const [kind, text] of [
+    ['srt', toSrt(cues)],
+    ['vtt', toVtt(cues, lang)],
+  ] as const) {
+    const file = `${base}.${kind}`;
+    await writeFile(file, text);
+    const copy = run.ctx.tempPath(`${lang}.${kind}`);
+    await copyFile(file, copy);
+    ids.push(await run.publish({ kind, language: lang, path: file }, copy, lang, kind));
+  }
+  return ids;
 }
 
 async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Promise<JobOutcome> {
@@ -263,7 +327,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   run.uses = JSON.parse(L.engines) as EngineUse[];
 
   let cues = await transcribe(run);
-  await writeSubtitles(
+  const assetIds = await writeSubtitles(
     run,
     L.source_lang,
     cues.map((c) => ({ startMs: c.start_ms, endMs: c.end_ms, text: c.text })),
@@ -271,7 +335,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   if (L.mode === 'subtitles' || !L.target_lang) {
     ctx.progress(1, `${cues.length} cues`);
     markCuesRun(core, L.id);
-    return { result: { localizationId: L.id, cues: cues.length } };
+    return { assetIds, result: { localizationId: L.id, cues: cues.length } };
   }
   const to = L.target_lang;
   const engines = resolveSpeechEngines();
@@ -348,15 +412,17 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   cues = cueRows(core, L.id);
   // The plan again: translations are now known, so the speech parts' hashes are final.
   ctx.segments.plan(planFor(cues));
-  await writeSubtitles(
-    run,
-    to,
-    cues.map((c) => ({ startMs: c.start_ms, endMs: c.end_ms, text: c.translation ?? '' })),
+  assetIds.push(
+    ...(await writeSubtitles(
+      run,
+      to,
+      cues.map((c) => ({ startMs: c.start_ms, endMs: c.end_ms, text: c.translation ?? '' })),
+    )),
   );
   if (L.mode === 'translate') {
     ctx.progress(1, `${cues.length} cues in ${languageName(to)}`);
     markCuesRun(core, L.id);
-    return { result: { localizationId: L.id, cues: cues.length } };
+    return { assetIds, result: { localizationId: L.id, cues: cues.length } };
   }
 
   // 3. Speak each cue and fit it to its slot.
@@ -453,24 +519,13 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
     );
     return { dub };
   });
-  run.output({ kind: 'dub', language: to, path: dub, assetId: null });
-  const assetIds: string[] = [];
   if (L.mode === 'audio') {
     const tmp = ctx.tempPath('dub.m4a');
     await copyFile(dub, tmp);
-    const id = await registerOutput(core, {
-      source: asset,
-      tempFile: tmp,
-      suffix: `${to}-dub`,
-      ext: 'm4a',
-      provenance: 'derived',
-      derivation: { kind: 'localize', params: { localizationId: L.id, to }, engines: run.uses },
-      jobId: ctx.jobId,
-      signal: ctx.signal,
-    });
-    assetIds.push(id);
-    run.output({ kind: 'dub', language: to, path: dub, assetId: id });
-  }
+    assetIds.push(
+      await run.publish({ kind: 'dub', language: to, path: dub }, tmp, `${to}-dub`, 'm4a'),
+    );
+  } else run.output({ kind: 'dub', language: to, path: dub, assetId: null });
 
   // 5. Mux: the video with the dub (default), the original audio and both subtitles.
   if (L.mode === 'video') {
@@ -509,36 +564,17 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
           },
         );
       }
-      const id = await registerOutput(core, {
-        source: asset,
-        tempFile: muxed,
-        suffix: to,
-        ext,
-        provenance: 'derived',
-        derivation: { kind: 'localize', params: { localizationId: L.id, to }, engines: run.uses },
-        jobId: ctx.jobId,
-        signal: ctx.signal,
-      });
-      assetIds.push(id);
-      run.output({ kind: 'video', language: to, path: '', assetId: id });
-      if (burned) {
-        const bid = await registerOutput(core, {
-          source: asset,
-          tempFile: burned,
-          suffix: `${to}-subtitled`,
-          ext,
-          provenance: 'derived',
-          derivation: {
-            kind: 'localize_burn_in',
-            params: { localizationId: L.id, to },
-            engines: run.uses,
-          },
-          jobId: ctx.jobId,
-          signal: ctx.signal,
-        });
-        assetIds.push(bid);
-        run.output({ kind: 'burned', language: to, path: '', assetId: bid });
-      }
+      assetIds.push(await run.publish({ kind: 'video', language: to, path: '' }, muxed, to, ext));
+      if (burned)
+        assetIds.push(
+          await run.publish(
+            { kind: 'burned', language: to, path: '' },
+            burned,
+            `${to}-subtitled`,
+            ext,
+            'localize_burn_in',
+          ),
+        );
     }
   }
   setLocalization(core, L.id, {

@@ -80,13 +80,35 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
       ['mov_text', 'spa', 0],
     ]);
     expect(
-      Math.abs(
-        Number(p.format.duration) -
-          probe(video).format.duration.length * 0 -
-          Number(probe(video).format.duration),
-      ),
+      Math.abs(Number(p.format.duration) - Number(probe(video).format.duration)),
     ).toBeLessThanOrEqual(0.1);
     expect(asset.provenance).toBe('derived');
+    // Subtitles in both languages, SRT and VTT, are Library assets derived from the video.
+    const subtitles = d.outputs.filter((o) => o.kind === 'srt' || o.kind === 'vtt');
+    expect(subtitles.map((o) => `${o.kind}:${o.language}`).sort()).toEqual([
+      'srt:en',
+      'srt:es',
+      'vtt:en',
+      'vtt:es',
+    ]);
+    for (const o of subtitles) {
+      const a = await t.call('assets.get', { id: o.assetId! });
+      expect(a).toMatchObject({
+        type: 'subtitles',
+        format: o.kind,
+        language: o.language,
+        provenance: 'derived',
+        filename: `talk_${o.language}.${o.kind}`,
+      });
+      expect(
+        t.core.sqlite
+          .prepare(`SELECT source_id FROM asset_links WHERE asset_id = ? AND role = 'source'`)
+          .all(a.id),
+      ).toEqual([{ source_id: assetId }]);
+    }
+    const es = await t.call('assets.cues', { id: out('srt', 'es')!.assetId! });
+    expect(es.cues.map((c) => c.text).join(' ')).toMatch(/zorro/);
+    expect(es.cues.map((c) => c.startMs)).toEqual(d.cues.map((c) => c.startMs));
   }, 120_000);
 
   it('subtitles only; a video with no audio, one with silence only and an unknown language pair are refused in words', async () => {
@@ -97,6 +119,8 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     const d = await t.call('localize.get', { id: s.id });
     expect(d.status).toBe('completed');
     expect(d.outputs.map((o) => `${o.kind}:${o.language}`).sort()).toEqual(['srt:en', 'vtt:en']);
+    const job = await t.call('jobs.get', { id: s.jobId! });
+    expect([...job.outputAssetIds].sort()).toEqual(d.outputs.map((o) => o.assetId).sort());
     // A video without an audio track is refused at once; one with only a tone finds no speech.
     const mute = path.join(t.root, 'mute.mp4');
     execFileSync('ffmpeg', [
@@ -237,6 +261,13 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
       const before = Object.fromEntries(d.cues.map((c) => [c.index, mtime(c.index)]));
       const dub = d.outputs.find((o) => o.kind === 'dub')!.path;
       const dubBefore = statSync(dub).mtimeMs;
+      const dubAsset = await t.call('assets.get', {
+        id: d.outputs.find((o) => o.kind === 'dub')!.assetId!,
+      });
+      await t.call('curation.set', { selection: { ids: [dubAsset.id] }, patch: { rating: 4 } });
+      const assetCount = () =>
+        (t.core.sqlite.prepare(`SELECT count(*) n FROM assets`).get() as { n: number }).n;
+      const assetsBefore = assetCount();
       await t.call('localize.updateCue', {
         id: L.id,
         index: 3,
@@ -258,8 +289,17 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
       expect(mtime(3)).toBeGreaterThan(Math.max(...Object.values(before)));
       expect(statSync(dub).mtimeMs).toBeGreaterThan(dubBefore);
       expect(existsSync(dub)).toBe(true);
-      const a = d.outputs.find((o) => o.kind === 'dub' && o.assetId);
-      expect(a).toBeTruthy();
+      // The re-run replaced the dub it made (same asset, new bytes, the rating kept) and
+      // added nothing beside it; the Spanish SRT asset now says what cue 3 says.
+      const dubAfter = await t.call('assets.get', { id: dubAsset.id });
+      expect(d.outputs.find((o) => o.kind === 'dub')!.assetId).toBe(dubAsset.id);
+      expect(dubAfter.sha256).not.toBe(dubAsset.sha256);
+      expect(dubAfter.rating).toBe(4);
+      expect(assetCount()).toBe(assetsBefore);
+      const srt = await t.call('assets.cues', {
+        id: d.outputs.find((o) => o.kind === 'srt' && o.language === 'es')!.assetId!,
+      });
+      expect(srt.cues[2]!.text).toBe('Me encantan las montañas.');
     } finally {
       delete process.env.ATELIER_ESPEAK_BIN;
     }

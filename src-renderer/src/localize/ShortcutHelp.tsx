@@ -24,7 +24,10 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
       data-testid="loc-shortcuts"
     >
       <h2>Keyboard shortcuts</h2>
-      <p className="loc-muted">For the selected cue, while you are not typing in a field.</p>
+      <p className="loc-muted">
+        For the selected cue, while you are not typing in a field. Edits save when you leave a
+        field.
+      </p>
       <dl>
         {cueShortcuts.map(([k, v]) => (
           <div key={k}>

@@ -24,6 +24,7 @@ export type CueField = 'cue-text' | 'cue-translation';
 /** The editor's shortcuts as the help shows them (docs/localization.md lists the same). */
 export const cueShortcuts: [string, string][] = [
   ['↑ ↓  or  K J', 'Previous / next cue'],
+  ['Home  End', 'First / last cue'],
   ['Space', 'Play the cue / stop'],
   ['← →', 'Playhead 0.5 s back / on (Shift: 0.1 s)'],
   ['Enter', 'Edit the text'],

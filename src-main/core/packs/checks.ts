@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type {
   PackCheckReport,
@@ -15,6 +15,7 @@ import { runProgram } from '../engines/runProgram';
 import { nonCommercialModels, packModelUses, sameModelHash } from '../models/modelStore';
 import { statements } from '../db/statements';
 import { nowIso } from '../util/ids';
+import { readSubtitles } from '../util/subtitleFormats';
 import { clashKey, fileNameProblems, wantedName } from './fileNames';
 import { findPlaceholders, renderLicense } from './licenses';
 import {
@@ -80,6 +81,10 @@ async function mediaProblem(core: Atelier, m: PackMemberRow): Promise<string | n
     if (m.type === 'image') {
       const meta = await sharp(m.path, { failOn: 'error' }).metadata();
       if (!meta.width || !meta.height) return 'has no dimensions';
+      return null;
+    }
+    if (m.type === 'subtitles') {
+      readSubtitles(await readFile(m.path), m.filename);
       return null;
     }
     const ffprobe = resolveFfTool('ffprobe', null).path;

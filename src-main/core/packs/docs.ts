@@ -123,7 +123,7 @@ export function renderReadme(r: ReadmeInput): string {
   );
   if (pack.theme) lines.push(`Theme: ${pack.theme}`, '');
   lines.push('## Contents', '');
-  for (const type of ['image', 'video', 'audio'] as const) {
+  for (const type of ['image', 'video', 'audio', 'subtitles'] as const) {
     const of = assets.filter((a) => a.member.type === type);
     if (!of.length) continue;
     const formats = [
@@ -131,7 +131,9 @@ export function renderReadme(r: ReadmeInput): string {
         of.map((a) => (a.reencodedTo ?? a.member.ext ?? '').toUpperCase()).filter(Boolean),
       ),
     ].join(', ');
-    const label = type === 'image' ? 'Images' : type === 'video' ? 'Videos' : 'Audio';
+    const label = { image: 'Images', video: 'Videos', audio: 'Audio', subtitles: 'Subtitles' }[
+      type
+    ];
     lines.push(
       `- **${label}**: ${of.length} (${formats || 'various'}), ${formatBytes(of.reduce((s, a) => s + a.sizeBytes, 0))}`,
     );
@@ -349,10 +351,13 @@ function clip(s: string, max: number): string {
 /** Listing text a creator pastes into the store: titles and descriptions within the stores' limits. */
 export function renderStoreCopy(pack: PackDbRow, assets: ExportedAsset[], tags: string[]): string {
   const total = assets.reduce((s, a) => s + a.sizeBytes, 0);
-  const counts = (['image', 'video', 'audio'] as const)
+  const counts = (['image', 'video', 'audio', 'subtitles'] as const)
     .map((t) => [t, assets.filter((a) => a.member.type === t).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([t, n]) => `${n} ${t === 'image' ? 'images' : t === 'video' ? 'videos' : 'audio files'}`);
+    .map(
+      ([t, n]) =>
+        `${n} ${{ image: 'images', video: 'videos', audio: 'audio files', subtitles: 'subtitle files' }[t]}`,
+    );
   const title = clip(
     `${pack.name}${pack.theme ? ` – ${pack.theme}` : ''} (${counts.join(', ')})`,
     60,

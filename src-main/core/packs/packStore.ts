@@ -316,7 +316,7 @@ function checkPicks(core: Atelier, packId: string, ids: string[], what: string):
   for (const id of ids) {
     const r = q.get(packId, id) as { type: string } | undefined;
     if (!r) throw new AppError('invalid_input', `The ${what} must be one of the pack’s assets`);
-    if (r.type === 'audio')
+    if (r.type !== 'image' && r.type !== 'video')
       throw new AppError('invalid_input', `The ${what} must be an image or a video`);
   }
 }

@@ -22,7 +22,12 @@ const PER_ENTRY_OVERHEAD = 700;
 /** README.md and LICENSE.txt travel in every part so each ZIP is self-explanatory alone. */
 const PER_PART_DOCS = 64 << 10;
 
-const typeSuffix = { image: 'images', audio: 'audio', video: 'video' } as const;
+const typeSuffix = {
+  image: 'images',
+  audio: 'audio',
+  video: 'video',
+  subtitles: 'subtitles',
+} as const;
 
 /**
  * How a pack's assets are spread over ZIPs for a preset: one ZIP; one per asset type plus a docs
@@ -41,7 +46,7 @@ export function planParts(
   const total = items.reduce((s, i) => s + i.bytes, 0);
   if (preset.splitByTypeOver !== null && items.length > preset.splitByTypeOver) {
     const parts: PartPlan[] = [];
-    for (const type of ['image', 'video', 'audio'] as const) {
+    for (const type of ['image', 'video', 'audio', 'subtitles'] as const) {
       const of = items.filter((i) => i.type === type);
       if (of.length)
         parts.push({

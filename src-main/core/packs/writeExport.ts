@@ -38,6 +38,8 @@ export const partialName = (final: string, exportId: string) =>
 /** Deflate only what shrinks: text, and uncompressed audio and images; media formats are stored. */
 const DEFLATE_EXTS = new Set([
   'txt',
+  'srt',
+  'vtt',
   'md',
   'json',
   'csv',

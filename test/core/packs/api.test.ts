@@ -111,7 +111,7 @@ describe('packs api', () => {
     await t.call('packs.moveAsset', { packId: p.id, assetId: ids[4]!, toIndex: 0 });
     await t.call('packs.moveAsset', { packId: p.id, assetId: ids[0]!, toIndex: 99 });
     const order = (await t.call('packs.assets', { packId: p.id })).items.map((i) => i.assetId);
-    expect(order).toEqual([ids[4], ids[1], ids[2], ids[3], ids[5], ids[0]]);
+    expect(order).toEqual([ids[4], ids[1], ids[2], ids[3], ids[5], ids[6], ids[0]]);
     const page1 = await t.call('packs.assets', { packId: p.id, limit: 4 });
     const page2 = await t.call('packs.assets', { packId: p.id, limit: 4, after: page1.nextAfter! });
     expect([...page1.items, ...page2.items].map((i) => i.assetId)).toEqual(order);
@@ -273,7 +273,7 @@ describe('atelier packs (CLI)', () => {
       ),
     ).toBe(0);
     expect(await main(['packs', 'add', 'cli_pack', ...ids, '--data-dir', dataDir], io)).toBe(0);
-    expect(lines.at(-1)).toMatch(/now has 6 assets/);
+    expect(lines.at(-1)).toMatch(/now has 7 assets/);
     expect(await main(['packs', 'show', 'cli_pack', '--data-dir', dataDir], io)).toBe(0);
     expect(lines.join('\n')).toMatch(/CLI Pack {2}\(cli_pack, v1\.0\.0, Royalty-free\)/);
     lines.length = 0;

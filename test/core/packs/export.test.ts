@@ -66,6 +66,7 @@ describe('exportPack', () => {
     // Media is stored, text and WAV deflated.
     expect(byName.get('assets/img_0.png')!.method).toBe(0);
     expect(byName.get('assets/tone.wav')!.method).toBe(8);
+    expect(byName.get('assets/clip.es.srt')!.method).toBe(8);
     expect(byName.get('README.md')!.method).toBe(8);
 
     const manifest = JSON.parse(byName.get('manifest.json')!.data!.toString('utf8'));
@@ -109,6 +110,7 @@ describe('exportPack', () => {
     expect(license).not.toMatch(/\{\{/);
     const readme = byName.get('README.md')!.data!.toString('utf8');
     expect(readme).toContain('# Dawn Castles');
+    expect(readme).toMatch(/- \*\*Subtitles\*\*: 1 \(SRT\)/);
     expect(readme).toContain('ada@example.com');
 
     const after = await t.call('packs.get', { id: pack.id });

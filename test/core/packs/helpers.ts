@@ -79,7 +79,7 @@ export interface AssetOverrides {
 export function insertAsset(
   core: Atelier,
   file: string,
-  type: 'image' | 'audio' | 'video',
+  type: 'image' | 'audio' | 'video' | 'subtitles',
   o: AssetOverrides = {},
 ): string {
   const id = uuidv7();
@@ -139,6 +139,9 @@ export async function makeLibrary(core: Atelier, dir: string): Promise<string[]>
   const mp4 = path.join(dir, 'clip.mp4');
   makeMp4(mp4);
   ids.push(insertAsset(core, mp4, 'video'));
+  const srt = path.join(dir, 'clip.es.srt');
+  writeFileSync(srt, '1\n00:00:00,000 --> 00:00:00,900\nHola.\n');
+  ids.push(insertAsset(core, srt, 'subtitles'));
   return ids;
 }
 

@@ -102,8 +102,11 @@ describe('licenses', () => {
 });
 
 describe('parts', () => {
-  const items = (n: number, bytes: number, type: 'image' | 'audio' | 'video' = 'image') =>
-    Array.from({ length: n }, (_, i) => ({ id: `${type}${i}`, bytes, type }));
+  const items = (
+    n: number,
+    bytes: number,
+    type: 'image' | 'audio' | 'video' | 'subtitles' = 'image',
+  ) => Array.from({ length: n }, (_, i) => ({ id: `${type}${i}`, bytes, type }));
   it('one ZIP when it fits', () => {
     expect(planParts(items(3, 100), getPreset('standard'))).toEqual([
       { suffix: null, assetIds: ['image0', 'image1', 'image2'], docs: true, bytes: 300 },
@@ -118,13 +121,19 @@ describe('parts', () => {
   });
   it('Gumroad: one ZIP per type plus docs past 100 files', () => {
     const parts = planParts(
-      [...items(90, 10), ...items(20, 10, 'audio'), ...items(5, 10, 'video')],
+      [
+        ...items(90, 10),
+        ...items(20, 10, 'audio'),
+        ...items(5, 10, 'video'),
+        ...items(10, 1, 'subtitles'),
+      ],
       getPreset('gumroad'),
     );
     expect(parts.map((p) => [p.suffix, p.assetIds.length])).toEqual([
       ['images', 90],
       ['video', 5],
       ['audio', 20],
+      ['subtitles', 10],
       ['docs', 0],
     ]);
   });

@@ -11,8 +11,8 @@ export interface TextCard {
 
 const W = 512;
 const H = 288;
-/** Characters that fit a line of the card at its font size (DejaVu Sans, 24 px). */
-const LINE_CHARS = 36;
+/** Characters that fit a line of the card at its font size (DejaVu Sans, 29 px). */
+const LINE_CHARS = 28;
 const MAX_LINES = 4;
 
 const escapeXml = (s: string) =>
@@ -48,19 +48,19 @@ export function wrapLines(
 
 /** The card as SVG: drawn by libvips' own SVG renderer, so no browser or canvas is needed. */
 export function textCardSvg(card: TextCard): string {
-  const badgeW = 20 + card.badge.length * 13;
+  const badgeW = 24 + card.badge.length * 15;
   const lines = wrapLines(card.lines)
     .map(
       (l, i) =>
-        `<text x="28" y="${100 + i * 34}" font-size="24" fill="${l.from === 0 ? '#f4f6fb' : '#aab3c5'}">${escapeXml(l.line)}</text>`,
+        `<text x="28" y="${108 + i * 40}" font-size="29" fill="${l.from === 0 ? '#f4f6fb' : '#aab3c5'}">${escapeXml(l.line)}</text>`,
     )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, sans-serif">
 <rect width="${W}" height="${H}" fill="#1e2532"/>
-<rect x="28" y="24" width="${badgeW}" height="34" rx="8" fill="#3d6df2"/>
-<text x="${28 + badgeW / 2}" y="48" font-size="18" font-weight="bold" fill="#ffffff" text-anchor="middle">${escapeXml(card.badge)}</text>
+<rect x="28" y="22" width="${badgeW}" height="40" rx="9" fill="#6b4ce6"/>
+<text x="${28 + badgeW / 2}" y="50" font-size="21" font-weight="bold" fill="#ffffff" text-anchor="middle">${escapeXml(card.badge)}</text>
 ${lines}
-<text x="28" y="${H - 22}" font-size="17" fill="#8d97ab">${escapeXml(card.footer)}</text>
+<text x="28" y="${H - 18}" font-size="20" fill="#8d97ab">${escapeXml(card.footer)}</text>
 </svg>`;
 }
 

@@ -101,10 +101,7 @@ export const AssetCard = memo(function AssetCard({
           />
         ) : item.hasThumb ? null : (
           <div className="thumb-placeholder">
-            <LibIcon
-              name={item.type === 'image' ? 'image' : item.type === 'audio' ? 'audio' : 'video'}
-              size={Math.min(48, width / 4)}
-            />
+            <LibIcon name={item.type} size={Math.min(48, width / 4)} />
           </div>
         )}
         {item.type === 'video' && item.hasThumb && armed && <VideoScrub item={item} />}

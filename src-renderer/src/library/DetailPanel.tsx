@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { AssetDetail, AssetRelations, GridItem } from '@contract/index';
+import {
+  languageName,
+  type AssetDetail,
+  type AssetRelations,
+  type GridItem,
+} from '@contract/index';
 import { api } from '../api/client';
 import { useNav } from '../stores/navigation';
 import { usePacks } from '../stores/packs';
@@ -11,6 +16,7 @@ import { LabelPicker } from './colorLabels';
 import { hasGeneration } from './a1111';
 import { LibIcon } from './LibIcon';
 import { LineageSection } from './LineageSection';
+import { SubtitlePreview } from './SubtitlePreview';
 import { TagInput } from './TagInput';
 import { dimensions, displayName, formatBytes, formatDate, formatDuration } from './format';
 import { useLibrary } from './libraryStore';
@@ -147,6 +153,8 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
             />
             <audio src={api.mediaUrl(id, 'file')} controls preload="none" />
           </div>
+        ) : (d?.type ?? item.type) === 'subtitles' ? (
+          <SubtitlePreview id={id} />
         ) : (
           <img
             src={api.mediaUrl(id, 'thumb')}
@@ -274,6 +282,12 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
               <>
                 <dt>Size</dt>
                 <dd>{dimensions(d)}</dd>
+              </>
+            )}
+            {d.language && (
+              <>
+                <dt>Language</dt>
+                <dd data-testid="detail-language">{languageName(d.language)}</dd>
               </>
             )}
             {d.durationSec !== null && (

@@ -2,6 +2,7 @@ const paths: Record<string, string> = {
   image: 'M4 5h16v14H4zM4 15l4-4 4 4 3-3 5 5M15 9.5a1.5 1.5 0 100-.01',
   audio: 'M9 18V6l10-2v12M9 18a3 3 0 11-6 0 3 3 0 016 0zm10-2a3 3 0 11-6 0 3 3 0 016 0z',
   video: 'M4 6h11v12H4zM15 10l5-3v10l-5-3',
+  subtitles: 'M3 5h18v14H3zM7 11h3M12 11h5M7 15h6M15 15h2',
   grid: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
   list: 'M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01',
   search: 'M11 18a7 7 0 100-14 7 7 0 000 14zm5-2l4 4',

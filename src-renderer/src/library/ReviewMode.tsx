@@ -8,6 +8,7 @@ import { hasGeneration } from './a1111';
 import { LabelDot, labelName } from './colorLabels';
 import { displayName, dimensions, formatBytes } from './format';
 import { useLibrary } from './libraryStore';
+import { SubtitlePreview } from './SubtitlePreview';
 import './culling.css';
 
 /** One asset full screen. Decisions (P, X) advance to the next asset on their own. */
@@ -70,6 +71,8 @@ export function ReviewMode({
             autoPlay
             muted
           />
+        ) : item.type === 'subtitles' ? (
+          <SubtitlePreview id={item.id} large />
         ) : (
           <div className="review-audio">
             <img
@@ -405,6 +408,10 @@ export function QuickLook({ item }: { item: GridItem }) {
           muted
           onClick={(e) => e.stopPropagation()}
         />
+      ) : item.type === 'subtitles' ? (
+        <div onClick={(e) => e.stopPropagation()}>
+          <SubtitlePreview id={item.id} large />
+        </div>
       ) : (
         <audio
           src={api.mediaUrl(item.id, 'file')}

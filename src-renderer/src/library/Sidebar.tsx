@@ -187,6 +187,17 @@ export const Sidebar = memo(function Sidebar() {
           active={isOnly({ types: ['video'] })}
           onClick={() => only({ types: ['video'] })}
         />
+        {/* Only where there are some: most libraries hold pictures and sounds alone. */}
+        {(counts?.byType.subtitles ?? 0) > 0 && (
+          <Item
+            label="Subtitles"
+            icon="subtitles"
+            testId="side-subtitles"
+            count={counts?.byType.subtitles}
+            active={isOnly({ types: ['subtitles'] })}
+            onClick={() => only({ types: ['subtitles'] })}
+          />
+        )}
       </div>
       <SidebarFolders filter={view === 'duplicates' ? null : filter} onPick={only} />
       {savedSearches.length > 0 && (

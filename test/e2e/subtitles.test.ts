@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodOutput } from '../../src-main/contract';
+import { createApi } from '../../src-main/core/api/dispatch';
+import { tempDir } from '../helpers/tempDir';
+import { seedLibrary } from './librarySeed';
+import { serveLibrary } from './libraryServe';
+import { launchChromium } from './support/browser';
+import { shootAll } from './support/screens';
+
+/**
+ * Subtitles in the Library (issue 19): SRT and WebVTT files are cards with their first lines,
+ * a "Subtitles" filter in the sidebar, the cues with their times and the language in the detail
+ * panel, and a reading view in review mode.
+ */
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveLibrary>>;
+let page: Page;
+const errors: string[] = [];
+const t = tempDir('atelier-e2e-subtitles-');
+const ids = { srt: '', vtt: '' };
+
+const srt = `1
+00:00:00,500 --> 00:00:02,400
+Hoy vamos a pintar
+una montaña al atardecer.
+
+2
+00:00:03,000 --> 00:00:05,100
+Primero, el cielo.
+
+3
+00:00:05,600 --> 00:00:08,000
+Gracias por ver este vídeo.
+`;
+
+const vtt = `WEBVTT
+Language: fr
+
+00:00.500 --> 00:02.400
+Aujourd'hui, nous peignons une montagne.
+
+00:03.000 --> 00:05.100
+D'abord, le ciel.
+`;
+
+beforeAll(async () => {
+  const dataDir = path.join(t.dir, 'data');
+  await seedLibrary(dataDir, path.join(t.dir, 'files'), 6, 0);
+  server = await serveLibrary(dataDir);
+  const media = path.join(t.dir, 'media');
+  mkdirSync(media);
+  const video = path.join(media, 'sunset.mp4');
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=480x270:rate=10:duration=8',
+    '-pix_fmt',
+    'yuv420p',
+    '-y',
+    video,
+  ]);
+  const files = {
+    srt: path.join(media, 'sunset.es.srt'),
+    vtt: path.join(media, 'sunset-fr.vtt'),
+  };
+  writeFileSync(files.srt, srt);
+  writeFileSync(files.vtt, vtt);
+  const r = await createApi(server.core).invoke('ingest.importFiles', {
+    paths: [video, files.srt, files.vtt],
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  const summary = r.value as MethodOutput<'ingest.importFiles'>;
+  ids.srt = summary.outcomes.find((o) => o.path === files.srt)!.assetId!;
+  ids.vtt = summary.outcomes.find((o) => o.path === files.vtt)!.assetId!;
+
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.goto(page.url().replace(/#.*$/, '') + '#/library');
+  await page.reload();
+  await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  t.cleanup();
+});
+
+const lib = () => page.getByTestId('library-view');
+const card = (id: string) => lib().locator(`[data-testid=lib-card][data-id="${id}"]`);
+
+describe('subtitles in the Library', () => {
+  it('are cards with their first lines, and the sidebar filters to them', async () => {
+    const side = page.getByTestId('side-subtitles');
+    await expect.poll(() => side.textContent()).toMatch(/Subtitles\s*2/);
+    await side.click();
+    await expect
+      .poll(() => lib().locator('[data-testid=asset-grid] [data-testid=lib-card]').count())
+      .toBe(2);
+    // Each card shows its drawn card (a real picture, not the placeholder icon).
+    for (const id of [ids.srt, ids.vtt])
+      await expect
+        .poll(() =>
+          card(id)
+            .locator('.thumb img')
+            .evaluate(
+              (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth,
+            ),
+        )
+        .toBe(256);
+  });
+
+  it('the detail panel reads the cues with their times and says the language', async () => {
+    await card(ids.srt).click();
+    const panel = page.getByTestId('detail-panel');
+    const cues = panel.getByTestId('subtitle-cue');
+    await expect.poll(() => cues.count()).toBe(3);
+    expect(await cues.first().textContent()).toMatch(/^0:00\.5Hoy vamos a pintar\s+una montaña/);
+    expect(await panel.getByTestId('subtitle-preview').textContent()).toMatch(
+      /ES · SRT\s*Spanish · 3 cues/,
+    );
+    expect(await panel.getByTestId('detail-language').textContent()).toBe('Spanish');
+    // Subtitles convert between SRT and WebVTT; picture and sound tools are not offered.
+    const actions = panel.getByTestId('process-actions');
+    expect(await actions.getByRole('combobox', { name: 'Convert to' }).textContent()).toMatch(
+      /SRT.*VTT/,
+    );
+    expect(await actions.getByRole('button', { name: /Enhance|Denoise|Upscale/ }).count()).toBe(0);
+    await shootAll(page, 'subtitles-library');
+  });
+
+  it('review mode shows them as a reading view; the WebVTT header gives its language', async () => {
+    await card(ids.vtt).click();
+    await page.keyboard.press('Enter');
+    const review = page.getByTestId('review-mode');
+    await expect.poll(() => review.getByTestId('subtitle-cue').count()).toBe(2);
+    expect(await review.getByTestId('subtitle-preview').textContent()).toMatch(/French · 2 cues/);
+    await shootAll(page, 'subtitles-review');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+});

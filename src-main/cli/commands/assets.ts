@@ -4,7 +4,7 @@ import { createApi } from '../../core/api/dispatch';
 import { openForCli, resolveDataDir } from '../openCore';
 import { formatBytes, printJson, UsageError, type CliIO } from '../output';
 
-export const assetsHelp = `atelier assets list [--data-dir DIR] [--json] [--search Q] [--type image|audio|video] [--limit N] [--missing]
+export const assetsHelp = `atelier assets list [--data-dir DIR] [--json] [--search Q] [--type image|audio|video|subtitles] [--limit N] [--missing]
   Lists assets, newest first (or by relevance with --search).`;
 
 export async function assetsCommand(argv: string[], io: CliIO): Promise<number> {
@@ -56,7 +56,7 @@ export async function assetsCommand(argv: string[], io: CliIO): Promise<number> 
           ? `${a.durationSec.toFixed(1)} s`
           : '';
     io.out(
-      `${a.id}  ${a.type.padEnd(5)}  ${dims.padEnd(10)}  ${formatBytes(a.sizeBytes).padStart(8)}  ${a.missing ? '[missing] ' : ''}${a.path}`,
+      `${a.id}  ${a.type.padEnd(9)}  ${dims.padEnd(10)}  ${formatBytes(a.sizeBytes).padStart(8)}  ${a.missing ? '[missing] ' : ''}${a.path}`,
     );
   }
   if (page.nextCursor) io.out(`… more (use --limit or --json for the cursor)`);

@@ -13,13 +13,16 @@ import { runAndWait } from './runAndWait';
 export const localizeHelp = `atelier localize ASSET --to LANG [--from LANG] [--subtitles-only | --subtitles | --dub] [--burn-in]
                  [--original-volume X] [--wait] [--json]
 atelier localize engines [--json]
+atelier localize list [--json]
 atelier localize show LOCALIZATION [--json]
   Localise a video with your own engines: subtitles (--subtitles-only: in its language), translated
   subtitles (--subtitles), a dubbed audio track (--dub), or by default a video with the dub as its
   default audio, the original kept, and soft subtitles in both languages (--burn-in also makes a
   copy with the translation burned in). Recognition: whisper.cpp (ATELIER_WHISPER_BIN +
   ATELIER_WHISPER_MODEL) or pocketsphinx (English); translation: Apertium; speech: espeak-ng.
-  --wait runs it here and prints the outputs. LANG: en, es, fr…`;
+  --wait runs it here and prints the outputs: subtitles (SRT and WebVTT per language), the dub
+  and the videos are Library assets derived from the source; running it again replaces them.
+  LANG: en, es, fr…`;
 
 export async function localizeCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -51,6 +54,17 @@ export async function localizeCommand(argv: string[], io: CliIO): Promise<number
         for (const e of list)
           io.out(
             `${e.stage.padEnd(12)} ${e.label.padEnd(18)} ${e.ok ? `ok  ${e.languages.join(', ')}` : `—   ${e.problem}`}`,
+          );
+      return 0;
+    }
+    if (positionals[0] === 'list') {
+      const list = (await call(api, 'localize.list', {})) as LocalizationInfo[];
+      if (values.json) printJson(io, list);
+      else if (!list.length) io.out('No localisations.');
+      else
+        for (const L of list)
+          io.out(
+            `${L.id}  ${L.mode.padEnd(9)} ${`${L.from}${L.to ? `→${L.to}` : ''}`.padEnd(7)} ${L.status.padEnd(9)} ${String(L.cueCount).padStart(4)} cues  ${L.filename}`,
           );
       return 0;
     }
@@ -99,7 +113,7 @@ export async function localizeCommand(argv: string[], io: CliIO): Promise<number
     if (values.json) printJson(io, done);
     else {
       io.out(
-        `${done.filename}: ${done.status}, ${done.cueCount} cues${done.needsShorter ? `, ${done.needsShorter} need a shorter line` : ''}`,
+        `${done.filename}: ${done.status}, ${done.cueCount} cues${done.needsShorter ? `, ${done.needsShorter} need a shorter line` : ''} (localisation ${done.id})`,
       );
       for (const o of done.outputs)
         io.out(`  ${o.kind.padEnd(6)} ${o.language}  ${o.assetId ? `asset ${o.assetId}` : o.path}`);

@@ -26,7 +26,7 @@ async function copyPath(p: string) {
   }
 }
 
-/** What the localisation made: files beside the database, and videos in the Library. */
+/** What the localisation made: subtitles, the dub and the videos in the Library; the working files of a dub that only feeds the video. */
 export function Outputs({ d }: { d: LocalizationDetail }) {
   const outputs = [...d.outputs].sort(
     (a, b) =>

@@ -22,7 +22,7 @@ let server: Awaited<ReturnType<typeof serveLibrary>>;
 let page: Page;
 const errors: string[] = [];
 const t = tempDir('atelier-e2e-subtitles-');
-const ids = { srt: '', vtt: '' };
+const ids = { srt: '', vtt: '', video: '' };
 
 const srt = `1
 00:00:00,500 --> 00:00:02,400
@@ -81,6 +81,16 @@ beforeAll(async () => {
   const summary = r.value as MethodOutput<'ingest.importFiles'>;
   ids.srt = summary.outcomes.find((o) => o.path === files.srt)!.assetId!;
   ids.vtt = summary.outcomes.find((o) => o.path === files.vtt)!.assetId!;
+  ids.video = summary.outcomes.find((o) => o.path === video)!.assetId!;
+  // The French WebVTT was made from the video (as a localisation's would be).
+  server.core.sqlite
+    .prepare(`UPDATE assets SET derived_from = ?, provenance = 'derived' WHERE id = ?`)
+    .run(ids.video, ids.vtt);
+  server.core.sqlite
+    .prepare(
+      `INSERT INTO asset_links (asset_id, role, source_kind, source_id, created_at) VALUES (?, 'source', 'asset', ?, ?)`,
+    )
+    .run(ids.vtt, ids.video, new Date().toISOString());
 
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
@@ -147,6 +157,16 @@ describe('subtitles in the Library', () => {
     expect(await review.getByTestId('subtitle-preview').textContent()).toMatch(/French · 2 cues/);
     await shootAll(page, 'subtitles-review');
     await page.keyboard.press('Escape');
+  });
+
+  it("a video's player offers the WebVTT subtitles made from it", async () => {
+    await page.getByTestId('side-subtitles').click();
+    await page.getByRole('button', { name: /^Video\b/ }).click();
+    await card(ids.video).click();
+    const track = page.getByTestId('detail-panel').getByTestId('video-track');
+    await expect.poll(() => track.count()).toBe(1);
+    expect(await track.getAttribute('label')).toBe('sunset-fr.vtt');
+    expect(await track.getAttribute('src')).toContain(ids.vtt);
     expect(errors).toEqual([]);
   });
 });

@@ -143,7 +143,22 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
             poster={api.mediaUrl(id, 'thumb')}
             controls
             preload="none"
-          />
+          >
+            {/* Its WebVTT subtitles (a localisation's, or the creator's own linked to it), in the
+                player's captions menu. */}
+            {rel?.id === id &&
+              rel.derived
+                .filter((x) => x.type === 'subtitles' && /\.vtt$/i.test(x.filename) && !x.deletedAt)
+                .map((x) => (
+                  <track
+                    key={x.id}
+                    kind="subtitles"
+                    src={api.mediaUrl(x.id, 'file')}
+                    label={x.filename}
+                    data-testid="video-track"
+                  />
+                ))}
+          </video>
         ) : (d?.type ?? item.type) === 'audio' ? (
           <div className="audio-preview">
             <img

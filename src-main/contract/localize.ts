@@ -63,6 +63,8 @@ export interface LocalizationInfo {
     language: string;
     path: string;
     assetId: string | null;
+    /** The bytes it last put in that Library asset: a re-run replaces only those, never an edit. */
+    sha256?: string;
   }[];
   createdAt: string;
   updatedAt: string;

@@ -167,6 +167,15 @@ describe('subtitles in the Library', () => {
     await expect.poll(() => track.count()).toBe(1);
     expect(await track.getAttribute('label')).toBe('sunset-fr.vtt');
     expect(await track.getAttribute('src')).toContain(ids.vtt);
+    // The player loads it: its two cues, once the track is turned on.
+    const cues = await track.evaluate(async (el) => {
+      const t = el as HTMLTrackElement;
+      t.track.mode = 'hidden';
+      for (let i = 0; i < 100 && t.readyState !== 2; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      return [...(t.track.cues ?? [])].map((c) => (c as VTTCue).text);
+    });
+    expect(cues).toEqual(["Aujourd'hui, nous peignons une montagne.", "D'abord, le ciel."]);
     expect(errors).toEqual([]);
   });
 });

@@ -43,6 +43,11 @@ export const supportedExtensions = Object.keys(byExt);
 /** The content family from a file's first bytes (at least 16), or null when unrecognised. */
 export function sniffFamily(head: Buffer): { family: string; type: AssetType } | null {
   const ascii = (start: number, end: number) => head.subarray(start, end).toString('latin1');
+  // UTF-16 text starts FF FE / FE FF, which the MPEG audio test below would take for a frame.
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+    return sniffSubtitles(head);
+  // Shorter than any header: only a (nearly empty) text file can be this small.
+  if (head.length < 4) return sniffSubtitles(head);
   if (
     head.length >= 8 &&
     head.readUInt32BE(0) === 0x89504e47 &&
@@ -79,8 +84,12 @@ export function sniffFamily(head: Buffer): { family: string; type: AssetType } |
 
 /** Subtitles are text: WebVTT says so in its first line; SRT starts with a number and a time line. */
 function sniffSubtitles(head: Buffer): { family: string; type: AssetType } | null {
-  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  const text = head.subarray(bom).toString('utf8');
+  const text =
+    head[0] === 0xff && head[1] === 0xfe
+      ? new TextDecoder('utf-16le').decode(head)
+      : head[0] === 0xfe && head[1] === 0xff
+        ? new TextDecoder('utf-16be').decode(head)
+        : new TextDecoder('utf-8').decode(head);
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(text)) return { family: 'vtt', type: 'subtitles' };
   if (/^\s*\d+[ \t]*\r?\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d/.test(text))
     return { family: 'srt', type: 'subtitles' };

@@ -167,34 +167,40 @@ class Run {
   ): Promise<string> {
     const { ctx } = this;
     const earlier = this.outputs.find((x) => x.kind === o.kind && x.language === o.language);
+    const q = statements(this.core.sqlite);
     const live =
-      earlier?.assetId &&
-      (statements(this.core.sqlite)
-        .get(`SELECT id FROM assets WHERE id = ? AND deleted_at IS NULL AND missing = 0`)
-        .get(earlier.assetId) as { id: string } | undefined);
+      earlier?.assetId && earlier.sha256
+        ? (q
+            .get(`SELECT id FROM assets WHERE id = ? AND deleted_at IS NULL AND missing = 0`)
+            .get(earlier.assetId) as { id: string } | undefined)
+        : undefined;
     const derivation = this.derivation(derivationKind, o.language);
-    let id: string;
+    let id: string | null = null;
     if (live) {
-      await replaceOutput(this.core, live.id, file, {
+      const r = await replaceOutput(this.core, live.id, file, {
         derivation,
         jobId: ctx.jobId,
         language: o.language,
+        expectSha: earlier!.sha256!,
       });
-      id = live.id;
-    } else {
-      id = await registerOutput(this.core, {
-        source: this.asset,
-        tempFile: file,
-        suffix,
-        ext,
-        provenance: 'derived',
-        derivation,
-        jobId: ctx.jobId,
-        signal: ctx.signal,
-        language: o.language,
-      });
+      // Diverged: the creator changed that file; it stays theirs and this is a new asset.
+      if (r !== 'diverged') id = live.id;
     }
-    this.output({ ...o, assetId: id });
+    id ??= await registerOutput(this.core, {
+      source: this.asset,
+      tempFile: file,
+      suffix,
+      ext,
+      provenance: 'derived',
+      derivation,
+      jobId: ctx.jobId,
+      signal: ctx.signal,
+      language: o.language,
+    });
+    const { sha256 } = q.get(`SELECT sha256 FROM assets WHERE id = ?`).get(id) as {
+      sha256: string;
+    };
+    this.output({ ...o, assetId: id, sha256 });
     return id;
   }
 }

@@ -76,6 +76,25 @@ export function localizationRow(core: Atelier, id: string): LocalizationRow {
   return r;
 }
 
+/**
+ * Cues are fixed between runs, not during one: the job reads them cue by cue and writes each
+ * clip back by its number, which a split or merge would shift under it, and an edit made while
+ * it runs would be marked as done without being in what it makes.
+ */
+function requireIdle(core: Atelier, id: string): void {
+  const r = localizationRow(core, id);
+  const job = r.job_id
+    ? (statements(core.sqlite).get(`SELECT status FROM jobs WHERE id = ?`).get(r.job_id) as
+        | { status: JobStatusName }
+        | undefined)
+    : undefined;
+  if (job?.status === 'queued' || job?.status === 'running')
+    throw new AppError(
+      'conflict',
+      'This localisation is running: wait for it to finish, or stop it (what was done is kept), then change its cues.',
+    );
+}
+
 export function cueRows(core: Atelier, id: string): CueRow[] {
   return statements(core.sqlite).all(
     `SELECT * FROM loc_cues WHERE localization_id = ? ORDER BY idx`,
@@ -222,7 +241,7 @@ export function updateCue(
     endMs?: number;
   },
 ): CueInfo {
-  localizationRow(core, input.id);
+  requireIdle(core, input.id);
   const cue = cueRows(core, input.id).find((c) => c.idx === input.index);
   if (!cue) throw new AppError('not_found', `There is no cue ${input.index}.`);
   const start = input.startMs ?? cue.start_ms;
@@ -264,7 +283,7 @@ export function splitCue(
   index: number,
   atMs?: number,
 ): LocalizationDetail {
-  localizationRow(core, id);
+  requireIdle(core, id);
   const c = cueRows(core, id).find((x) => x.idx === index);
   if (!c) throw new AppError('not_found', `There is no cue ${index}.`);
   const at = atMs ?? Math.round((c.start_ms + c.end_ms) / 2);
@@ -302,7 +321,7 @@ export function splitCue(
 
 /** Merges a cue with the next one: one cue from the first's start to the second's end. */
 export function mergeCues(core: Atelier, id: string, index: number): LocalizationDetail {
-  localizationRow(core, id);
+  requireIdle(core, id);
   const rows = cueRows(core, id);
   const a = rows.find((x) => x.idx === index);
   const b = rows.find((x) => x.idx === index + 1);

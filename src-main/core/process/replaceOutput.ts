@@ -2,7 +2,9 @@ import { constants, copyFileSync, renameSync, rmSync, statSync, utimesSync } fro
 import path from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
+import { sha256OfFile } from '../ingest/hash';
 import { fileColumns, prepareFile, stampOf } from '../ingest/prepare';
+import { removeThumbs } from '../thumbs/files';
 import { deferPictures } from '../media/deferredPictures';
 import { IngestError } from '../util/ingestError';
 import { nowIso } from '../util/ids';
@@ -12,6 +14,8 @@ export interface Replacement {
   derivation: { kind: string; params: unknown; [k: string]: unknown };
   jobId: string;
   language?: string | null;
+  /** The bytes the job put there last time: anything else is the creator's and is kept. */
+  expectSha: string;
 }
 
 /**
@@ -19,18 +23,29 @@ export interface Replacement {
  * place of the asset it made last time, so the creator's rating, tags, labels, collections and
  * packs stay with it instead of a second copy appearing beside the first. The file is swapped by
  * a rename (readers see the old file or the new one, never half of one); unchanged bytes leave
- * everything as it was. Returns whether the asset changed.
+ * everything as it was. An asset whose file is no longer what the job made (the creator edited
+ * it) is left alone: `diverged`, and the temp file is kept for the caller to add as a new asset.
  */
 export async function replaceOutput(
   core: Atelier,
   assetId: string,
   tempFile: string,
   spec: Replacement,
-): Promise<boolean> {
+): Promise<'replaced' | 'unchanged' | 'diverged'> {
   const row = statements(core.sqlite)
-    .get('SELECT path, sha256, language FROM assets WHERE id = ?')
-    .get(assetId) as { path: string; sha256: string; language: string | null } | undefined;
+    .get('SELECT path, sha256, size_bytes, mtime_ms, thumb_key, language FROM assets WHERE id = ?')
+    .get(assetId) as
+    | {
+        path: string;
+        sha256: string;
+        size_bytes: number;
+        mtime_ms: number;
+        thumb_key: string | null;
+        language: string | null;
+      }
+    | undefined;
   if (!row) throw new AppError('not_found', `No asset ${assetId} to replace`);
+  if (row.sha256 !== spec.expectSha || !(await stillIs(row, spec.expectSha))) return 'diverged';
   let prepared;
   try {
     prepared = await prepareFile(tempFile, await stampOf(tempFile), core.layout, () => false, {
@@ -44,7 +59,7 @@ export async function replaceOutput(
   const facts = prepared.probe!;
   if (prepared.sha256 === row.sha256) {
     rmSync(tempFile, { force: true });
-    return false;
+    return 'unchanged';
   }
   swapInto(tempFile, row.path);
   const stamp = statSync(row.path);
@@ -69,9 +84,36 @@ export async function replaceOutput(
       updated_at: nowIso(),
       id: assetId,
     });
+  // Other paths that held the same bytes are no longer copies of it; the old pictures go
+  // unless another asset still shows them.
+  statements(core.sqlite).get('DELETE FROM asset_copies WHERE asset_id = ?').run(assetId);
+  if (row.thumb_key && row.thumb_key !== prepared.sha256) {
+    const users = statements(core.sqlite)
+      .get('SELECT count(*) n FROM assets WHERE thumb_key = ?')
+      .get(row.thumb_key) as { n: number };
+    if (users.n === 0) await removeThumbs(core.layout, row.thumb_key);
+  }
   if (prepared.type === 'audio' || prepared.type === 'video') deferPictures(core, assetId);
   core.events.emit('status.changed', { reason: 'asset-updated' });
-  return true;
+  return 'replaced';
+}
+
+/**
+ * Whether the file on disk is still the one recorded: outputs/ is not watched, so an edit made
+ * with another program shows only here. Size and time as recorded are trusted, as ingest does.
+ */
+async function stillIs(
+  row: { path: string; size_bytes: number; mtime_ms: number },
+  sha: string,
+): Promise<boolean> {
+  let st;
+  try {
+    st = statSync(row.path);
+  } catch {
+    return true; // Gone: nothing of the creator's to keep there.
+  }
+  if (st.size === row.size_bytes && Math.floor(st.mtimeMs) === row.mtime_ms) return true;
+  return (await sha256OfFile(row.path)).sha256 === sha;
 }
 
 /** Renames the new file over the old one; across file systems via a hidden copy beside it. */

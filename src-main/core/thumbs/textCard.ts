@@ -15,11 +15,16 @@ const H = 288;
 const LINE_CHARS = 28;
 const MAX_LINES = 4;
 
+/** XML has no place for most control characters (a DOS end-of-file mark, a stray NUL). */
+// eslint-disable-next-line no-control-regex -- the control characters are what it removes
+const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const escapeXml = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
+  s
+    .replace(notXml, '')
+    .replace(
+      /[<>&"']/g,
+      (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+    );
 
 /**
  * Words wrapped to the card's width, each line with the text it came from; a word longer than a

@@ -75,10 +75,13 @@ export interface SubtitleFacts {
 }
 
 /**
- * UTF-8 (with or without a BOM) as most tools write it; files that are not valid UTF-8 are read
- * as Windows-1252, what older subtitle editors saved Western languages in.
+ * UTF-8 (with or without a BOM) as most tools write it; UTF-16 when its byte-order mark says so
+ * (Windows editors' "Unicode"); anything else that is not valid UTF-8 is read as Windows-1252,
+ * what older subtitle editors saved Western languages in.
  */
 export function decodeSubtitleText(buf: Buffer): string {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf);
+  if (buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf);
   } catch {
@@ -91,15 +94,25 @@ const known = (code: string) => {
   return languages.find(([two, three]) => two === c || three === c)?.[0] ?? null;
 };
 
-/** The language a WebVTT header names, else the file name's last part (`clip.es.srt`, `clip_spa.vtt`). */
+/** Marks players put after the language in a subtitle's name (`film.en.forced.srt`). */
+const nameFlags = new Set(['forced', 'sdh', 'cc', 'hi', 'default', 'full']);
+
+/**
+ * The language a WebVTT header names, else the one in the file name the way players (VLC, Plex,
+ * Kodi, Jellyfin) read it: a dot-separated part after the title, before any flags
+ * (`film.es.srt`, `film.pt-BR.srt`, `film.en.sdh.srt`, `film.spa.forced.srt`). Underscores and
+ * hyphens are words of the title (`tour_de_france.srt` is not German).
+ */
 export function subtitleLanguage(filename: string, text: string): string | null {
   const header = /^WEBVTT[^\n]*\n(?:[^\n]+\n)*?Language:\s*([A-Za-z]{2,3})\b/m.exec(
     text.slice(0, 2000).replace(/\r\n?/g, '\n'),
   );
   if (header && known(header[1]!)) return known(header[1]!);
-  const stem = path.basename(filename, path.extname(filename));
-  const tail = /[._-]([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})?$/.exec(stem);
-  return tail ? known(tail[1]!) : null;
+  const parts = path.basename(filename, path.extname(filename)).split('.').slice(1);
+  // `hi` is a flag after a language (hearing impaired) and Hindi on its own.
+  while (parts.length > 1 && nameFlags.has(parts.at(-1)!.toLowerCase())) parts.pop();
+  const last = /^([A-Za-z]{2,3})(?:-[A-Za-z0-9]{2,8})?$/.exec(parts.at(-1) ?? '');
+  return last ? known(last[1]!) : null;
 }
 
 /** Reads a subtitle file's cues, or says in words why it is not one. */
@@ -119,6 +132,7 @@ export function readSubtitles(buf: Buffer, filename: string): SubtitleFacts {
   return {
     cues,
     language: subtitleLanguage(filename, text),
-    durationSec: Math.max(...cues.map((c) => c.endMs)) / 1000,
+    // A loop, not Math.max(...): a long file's cues would overflow the call's arguments.
+    durationSec: cues.reduce((end, c) => Math.max(end, c.endMs), 0) / 1000,
   };
 }

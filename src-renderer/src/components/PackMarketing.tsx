@@ -10,7 +10,7 @@ const COLLAGE_MAX = 12;
 /** Best rated first, then newest: the order the export takes when nothing is picked. */
 function ranked(items: PackAssetItem[]): PackAssetItem[] {
   return items
-    .filter((a) => a.type !== 'audio' && !a.missing)
+    .filter((a) => (a.type === 'image' || a.type === 'video') && !a.missing)
     .sort((a, b) => b.rating - a.rating || (a.addedAt < b.addedAt ? 1 : -1));
 }
 

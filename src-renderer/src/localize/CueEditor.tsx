@@ -242,6 +242,9 @@ export function CueEditor({ id }: { id: string }) {
   // Time edits from the keys run one after another, each from the cue as the last one left it.
   const nudging = useRef<Promise<unknown>>(Promise.resolve());
   const keys = useRef<CueKeyActions | null>(null);
+  const running = d ? isActive(d) : false;
+  const notWhileRunning = () =>
+    toastInfo('Cues change once the run ends', 'Or stop it: what was done is kept.');
   keys.current = {
     move(delta) {
       if (!cues.length) return;
@@ -273,6 +276,7 @@ export function CueEditor({ id }: { id: string }) {
         requestAnimationFrame(() => focusField(list.current, index + 1, field));
     },
     split() {
+      if (running) return notWhileRunning();
       const cue = cues.find((c) => c.index === selected);
       if (!cue) return;
       if (playhead > cue.startMs + SPLIT_MARGIN && playhead < cue.endMs - SPLIT_MARGIN)
@@ -284,12 +288,14 @@ export function CueEditor({ id }: { id: string }) {
         );
     },
     merge() {
+      if (running) return notWhileRunning();
       if (selected === null) return;
       const cue = cues.find((c) => c.index === selected);
       if (cue && selected < cues.length) onMerge(cue);
       else toastInfo('The last cue has nothing after it to merge with');
     },
     nudge(edge, delta) {
+      if (running) return notWhileRunning();
       if (selected === null) return;
       const index = selected;
       nudging.current = nudging.current.then(() => {
@@ -449,7 +455,11 @@ export function CueEditor({ id }: { id: string }) {
               )}
             </span>
             <span className="loc-cues-tools">
-              <span className="loc-muted loc-cues-hint">Edits save when you leave a field</span>
+              <span className="loc-muted loc-cues-hint" data-testid="loc-cues-hint">
+                {active
+                  ? 'Cues change once the run ends (or stop it)'
+                  : 'Edits save when you leave a field'}
+              </span>
               <button
                 type="button"
                 className="button small ghost loc-keys-button"
@@ -493,6 +503,7 @@ export function CueEditor({ id }: { id: string }) {
                   onSplit={onSplit}
                   onMerge={onMerge}
                   onSelect={onSelect}
+                  locked={active}
                 />
               ))}
             </ol>

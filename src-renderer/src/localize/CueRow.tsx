@@ -18,6 +18,7 @@ function CueText({
   onSave,
   testId,
   lang,
+  locked,
 }: {
   value: string;
   label: string;
@@ -25,6 +26,7 @@ function CueText({
   onSave: (v: string) => Promise<boolean>;
   testId: string;
   lang?: string;
+  locked: boolean;
 }) {
   const [draft, setDraft] = useState(value);
   const focused = useRef(false);
@@ -41,6 +43,7 @@ function CueText({
       aria-label={label}
       placeholder={placeholder}
       lang={lang}
+      readOnly={locked}
       onFocus={() => (focused.current = true)}
       onChange={(e) => setDraft(e.target.value)}
       onBlur={() => {
@@ -71,11 +74,13 @@ function CueTime({
   edge,
   index,
   onSave,
+  locked,
 }: {
   ms: number;
   edge: 'start' | 'end';
   index: number;
   onSave: (ms: number) => Promise<boolean>;
+  locked: boolean;
 }) {
   const [draft, setDraft] = useState(formatMs(ms));
   const [bad, setBad] = useState(false);
@@ -102,6 +107,7 @@ function CueTime({
         type="button"
         className="loc-nudge"
         onClick={() => nudge(-100)}
+        disabled={locked}
         aria-label={`${what} of cue ${index} 0.1 s earlier`}
         title="0.1 s earlier"
         data-testid="cue-nudge"
@@ -112,6 +118,7 @@ function CueTime({
       </button>
       <input
         value={draft}
+        readOnly={locked}
         aria-label={`${what} of cue ${index}`}
         aria-invalid={bad || undefined}
         title={bad ? 'A time such as 01:02.500' : `${what} (minutes:seconds.milliseconds)`}
@@ -143,6 +150,7 @@ function CueTime({
         type="button"
         className="loc-nudge"
         onClick={() => nudge(100)}
+        disabled={locked}
         aria-label={`${what} of cue ${index} 0.1 s later`}
         title="0.1 s later"
         data-testid="cue-nudge"
@@ -172,6 +180,8 @@ export interface CueRowProps {
   onSplit: (cue: CueInfo, atMs: number) => void;
   onMerge: (cue: CueInfo) => void;
   onSelect: (cue: CueInfo) => void;
+  /** The job is running: cues are read, not changed, until it ends or is stopped. */
+  locked: boolean;
 }
 
 export const CueRow = memo(function CueRow({
@@ -189,6 +199,7 @@ export const CueRow = memo(function CueRow({
   onSplit,
   onMerge,
   onSelect,
+  locked,
 }: CueRowProps) {
   const low = cue.confidence !== null && cue.confidence < LOW_CONFIDENCE;
   const save = (edit: CueEdit) => saveCue(locId, cue.index, edit);
@@ -217,6 +228,7 @@ export const CueRow = memo(function CueRow({
             edge="start"
             index={cue.index}
             onSave={(startMs) => save({ startMs })}
+            locked={locked}
           />
           <span className="loc-muted" aria-hidden="true">
             –
@@ -226,6 +238,7 @@ export const CueRow = memo(function CueRow({
             edge="end"
             index={cue.index}
             onSave={(endMs) => save({ endMs })}
+            locked={locked}
           />
         </span>
         <span className="loc-cue-facts">
@@ -281,6 +294,7 @@ export const CueRow = memo(function CueRow({
           lang={from}
           onSave={(text) => save({ text })}
           testId="cue-text"
+          locked={locked}
         />
         {translated && (
           <CueText
@@ -290,6 +304,7 @@ export const CueRow = memo(function CueRow({
             lang={to ?? undefined}
             onSave={(translation) => save({ translation })}
             testId="cue-translation"
+            locked={locked}
           />
         )}
       </div>
@@ -308,11 +323,13 @@ export const CueRow = memo(function CueRow({
           type="button"
           className="button small ghost"
           onClick={() => splitAt !== null && onSplit(cue, splitAt)}
-          disabled={splitAt === null}
+          disabled={locked || splitAt === null}
           title={
-            splitAt === null
-              ? 'Move the playhead inside this cue to split it there'
-              : `Split at ${formatMs(splitAt)}`
+            locked
+              ? 'Cues change once the run ends, or stop it'
+              : splitAt === null
+                ? 'Move the playhead inside this cue to split it there'
+                : `Split at ${formatMs(splitAt)}`
           }
           data-testid="cue-split"
         >
@@ -323,9 +340,13 @@ export const CueRow = memo(function CueRow({
           type="button"
           className="button small ghost"
           onClick={() => onMerge(cue)}
-          disabled={!hasNext}
+          disabled={locked || !hasNext}
           title={
-            hasNext ? `Merge with cue ${cue.index + 1}` : 'The last cue has nothing to merge with'
+            locked
+              ? 'Cues change once the run ends, or stop it'
+              : hasNext
+                ? `Merge with cue ${cue.index + 1}`
+                : 'The last cue has nothing to merge with'
           }
           data-testid="cue-merge"
         >

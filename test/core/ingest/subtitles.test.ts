@@ -102,17 +102,41 @@ describe('subtitles are Library assets', () => {
     expect(!notSubs.ok && notSubs.error.message).toBe('still.png is image, not subtitles.');
   });
 
+  it('imports UTF-16 and CRLF files and a cue with a control character in it', async () => {
+    const crlf = srt.replace(/\n/g, '\r\n');
+    const files = {
+      'unicode.srt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, 'utf16le')]),
+      // A DOS end-of-file mark after the last cue, as old tools wrote it.
+      'dos.srt': Buffer.from(`${crlf}\x1a`),
+    };
+    for (const [name, data] of Object.entries(files)) writeFileSync(path.join(dir, name), data);
+    const s = await t.call('ingest.importFiles', {
+      paths: Object.keys(files).map((n) => path.join(dir, n)),
+    });
+    expect(s.failed).toEqual([]);
+    for (const o of s.outcomes) {
+      const cues = await t.call('assets.cues', { id: o.assetId! });
+      expect(cues.cues[0]!.text).toBe('Hola, me encantan\nlas montañas.');
+      expect((await t.call('assets.get', { id: o.assetId! })).hasThumb).toBe(true);
+    }
+  });
+
   it('refuses a subtitle file without cues or with an unreadable time, saying why', async () => {
     writeFileSync(path.join(dir, 'notes.srt'), 'just some notes, no cues at all\n');
     writeFileSync(path.join(dir, 'header-only.vtt'), 'WEBVTT\n\nNOTE nothing here\n');
     writeFileSync(path.join(dir, 'bad-time.srt'), '1\n00:00:01,000 --> 00:0x:02,000\nhi\n');
+    // What Notepad saves for an empty file: its byte-order mark alone.
+    writeFileSync(path.join(dir, 'bom-only.srt'), Buffer.from([0xef, 0xbb, 0xbf]));
     const s = await t.call('ingest.importFiles', {
-      paths: ['notes.srt', 'header-only.vtt', 'bad-time.srt'].map((n) => path.join(dir, n)),
+      paths: ['notes.srt', 'header-only.vtt', 'bad-time.srt', 'bom-only.srt'].map((n) =>
+        path.join(dir, n),
+      ),
     });
     expect(s.added).toBe(0);
     const reason = (n: string) => s.failed.find((f) => f.path.endsWith(n))?.reason;
     expect(reason('notes.srt')).toMatch(/not SRT subtitles/);
     expect(reason('header-only.vtt')).toMatch(/no cues/);
     expect(reason('bad-time.srt')).toMatch(/cue time that cannot be read \(00:0x:02,000\)/);
+    expect(reason('bom-only.srt')).toMatch(/not SRT subtitles/);
   });
 });

@@ -60,6 +60,30 @@ describe('fixing cues', () => {
     const edge = await t.api.invoke('localize.splitCue', { id, index: 1, atMs: 50 });
     expect(!edge.ok && edge.error.message).toMatch(/inside it/);
   });
+  it('refuses to change cues while the localisation runs, and says what to do', async () => {
+    const at = nowIso();
+    t.core.sqlite
+      .prepare(
+        `INSERT INTO jobs (id, kind, status, pool, created_at, updated_at) VALUES ('j1', 'video_translation', 'running', 'cpu', ?, ?)`,
+      )
+      .run(at, at);
+    t.core.sqlite.prepare(`UPDATE localizations SET job_id = 'j1' WHERE id = ?`).run(id);
+    for (const [method, input] of [
+      ['localize.updateCue', { id, index: 1, text: 'changed' }],
+      ['localize.splitCue', { id, index: 1, atMs: 1000 }],
+      ['localize.mergeCues', { id, index: 1 }],
+    ] as const) {
+      const r = await t.api.invoke(method, input);
+      expect(!r.ok && r.error, method).toMatchObject({
+        code: 'conflict',
+        message: expect.stringMatching(/is running: wait for it to finish, or stop it/),
+      });
+    }
+    t.core.sqlite.prepare(`UPDATE jobs SET status = 'cancelled' WHERE id = 'j1'`).run();
+    expect((await t.call('localize.updateCue', { id, index: 1, text: 'changed' })).text).toBe(
+      'changed',
+    );
+  });
   it('says which cues changed since the last finished run, and none before one finished', async () => {
     const changed = async () =>
       (await t.call('localize.get', { id })).cues.filter((c) => c.changed).map((c) => c.index);

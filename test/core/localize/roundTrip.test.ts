@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalizationDetail } from '../../../src-main/contract/localize';
@@ -121,6 +121,23 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     expect(d.outputs.map((o) => `${o.kind}:${o.language}`).sort()).toEqual(['srt:en', 'vtt:en']);
     const job = await t.call('jobs.get', { id: s.jobId! });
     expect([...job.outputAssetIds].sort()).toEqual(d.outputs.map((o) => o.assetId).sort());
+    // Run again after the creator edited the SRT by hand and put the VTT in the trash: the edit
+    // is kept and the run's SRT is a new asset beside it; the VTT is made again as a new asset.
+    const srtOut = d.outputs.find((o) => o.kind === 'srt')!;
+    const vttOut = d.outputs.find((o) => o.kind === 'vtt')!;
+    const srtFile = (await t.call('assets.get', { id: srtOut.assetId! })).path;
+    writeFileSync(srtFile, '1\n00:00:00,500 --> 00:00:03,000\nThe quick brown fox, by hand.\n');
+    await t.call('trash.move', { selection: { ids: [vttOut.assetId!] } });
+    await t.call('localize.rerun', { id: s.id });
+    await runAll();
+    const again = await t.call('localize.get', { id: s.id });
+    expect(again.status).toBe('completed');
+    const srtAgain = again.outputs.find((o) => o.kind === 'srt')!;
+    const vttAgain = again.outputs.find((o) => o.kind === 'vtt')!;
+    expect(srtAgain.assetId).not.toBe(srtOut.assetId);
+    expect(vttAgain.assetId).not.toBe(vttOut.assetId);
+    expect(readFileSync(srtFile, 'utf8')).toMatch(/by hand/);
+    expect((await t.call('assets.cues', { id: srtAgain.assetId! })).cues[0]!.text).toMatch(/fox/);
     // A video without an audio track is refused at once; one with only a tone finds no speech.
     const mute = path.join(t.root, 'mute.mp4');
     execFileSync('ffmpeg', [

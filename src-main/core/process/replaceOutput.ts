@@ -45,7 +45,7 @@ export async function replaceOutput(
       }
     | undefined;
   if (!row) throw new AppError('not_found', `No asset ${assetId} to replace`);
-  if (row.sha256 !== spec.expectSha || !(await stillIs(row, spec.expectSha))) return 'diverged';
+  if (row.sha256 !== spec.expectSha) return 'diverged';
   let prepared;
   try {
     prepared = await prepareFile(tempFile, await stampOf(tempFile), core.layout, () => false, {
@@ -61,7 +61,11 @@ export async function replaceOutput(
     rmSync(tempFile, { force: true });
     return 'unchanged';
   }
-  swapInto(tempFile, row.path);
+  const onDisk = await fileState(row, spec.expectSha, prepared.sha256);
+  if (onDisk === 'theirs') return 'diverged';
+  // 'ours-new': a crash between the swap and the row's update left these very bytes in place.
+  if (onDisk === 'ours-new') rmSync(tempFile, { force: true });
+  else swapInto(tempFile, row.path);
   const stamp = statSync(row.path);
   statements(core.sqlite)
     .get(
@@ -99,21 +103,25 @@ export async function replaceOutput(
 }
 
 /**
- * Whether the file on disk is still the one recorded: outputs/ is not watched, so an edit made
- * with another program shows only here. Size and time as recorded are trusted, as ingest does.
+ * What is on disk at the asset's path: what the job made last time (`ours`; gone counts, there is
+ * nothing of the creator's to keep), what it makes now (`ours-new`, a swap whose row update was
+ * cut off), or anything else (`theirs`: outputs/ is not watched, so an edit made with another
+ * program shows only here). Size and time as recorded are trusted, as ingest does.
  */
-async function stillIs(
+async function fileState(
   row: { path: string; size_bytes: number; mtime_ms: number },
-  sha: string,
-): Promise<boolean> {
+  lastSha: string,
+  newSha: string,
+): Promise<'ours' | 'ours-new' | 'theirs'> {
   let st;
   try {
     st = statSync(row.path);
   } catch {
-    return true; // Gone: nothing of the creator's to keep there.
+    return 'ours';
   }
-  if (st.size === row.size_bytes && Math.floor(st.mtimeMs) === row.mtime_ms) return true;
-  return (await sha256OfFile(row.path)).sha256 === sha;
+  if (st.size === row.size_bytes && Math.floor(st.mtimeMs) === row.mtime_ms) return 'ours';
+  const sha = (await sha256OfFile(row.path)).sha256;
+  return sha === lastSha ? 'ours' : sha === newSha ? 'ours-new' : 'theirs';
 }
 
 /** Renames the new file over the old one; across file systems via a hidden copy beside it. */

@@ -169,7 +169,7 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
             <audio src={api.mediaUrl(id, 'file')} controls preload="none" />
           </div>
         ) : (d?.type ?? item.type) === 'subtitles' ? (
-          <SubtitlePreview id={id} />
+          <SubtitlePreview id={id} key={d?.sha256} />
         ) : (
           <img
             src={api.mediaUrl(id, 'thumb')}

@@ -105,4 +105,25 @@ describe('a job replacing an output it made', () => {
     // Or replaced and re-read by the Library: its hash is no longer the job's.
     expect(await replaceOutput(t.core, id, next, spec('0'.repeat(64)))).toBe('diverged');
   });
+
+  it('finishes a replacement cut off between the swap and the row', async () => {
+    const id = await registerOutput(t.core, {
+      source,
+      tempFile: temp('Hola.'),
+      suffix: 'es',
+      ext: 'srt',
+      provenance: 'derived',
+      derivation: { kind: 'localize', params: {} },
+      jobId: 'job-1',
+    });
+    const made = row(id);
+    // The new bytes reached the file, the row never heard of them.
+    writeFileSync(made.path, cue('Hola otra vez.'));
+    expect(await replaceOutput(t.core, id, temp('Hola otra vez.'), spec(made.sha256))).toBe(
+      'replaced',
+    );
+    const now = row(id);
+    expect(now.size_bytes).toBe(readFileSync(made.path).length);
+    expect(now.sha256).not.toBe(made.sha256);
+  });
 });

@@ -5,18 +5,13 @@ import { main } from '../../src-main/cli/main';
 import { tinyTensors, writeSafetensors } from '../core/models/files/writeModelFiles';
 import { useFakeSdCli } from '../helpers/fakeSdCli';
 import { tempDir } from '../helpers/tempDir';
+import { capture } from '../helpers/cliCapture';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
 useFakeSdCli({ asPath: true });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 describe('atelier lookups, orders preview and workspace', () => {
   it('imports wildcards, previews an expanded prompt as text and JSON, generates into the workspace and keeps one', async () => {

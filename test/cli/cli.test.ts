@@ -6,17 +6,12 @@ import { main } from '../../src-main/cli/main';
 import { makeAudio } from '../core/process/mediaFixtures';
 import { writePng } from '../core/ingest/fixtures';
 import { tempDir } from '../helpers/tempDir';
+import { capture } from '../helpers/cliCapture';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 describe('atelier CLI', () => {
   it('status --json reports version, data dir, database, schema, assets and folders', async () => {

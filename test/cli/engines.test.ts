@@ -3,17 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import { ReplayServer } from '../helpers/replayHttp';
 import { tempDir } from '../helpers/tempDir';
+import { capture } from '../helpers/cliCapture';
 
 const stops: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 describe('atelier engines', () => {
   it('adds a ComfyUI server after testing it, lists it, changes its slots, pauses and removes it', async () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import { speakingVideo, speechEnginesProblem } from '../core/localize/speechWorld';
 import { tempDir } from '../helpers/tempDir';
+import { capture } from '../helpers/cliCapture';
 
 const skip = speechEnginesProblem();
 if (skip) console.info(`atelier localize CLI test skipped: ${skip}`);
@@ -11,12 +12,6 @@ const stops: (() => void)[] = [];
 afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 describe.skipIf(skip !== null)('atelier localize', () => {
   it('makes English and Spanish subtitles with --wait, lists them as Library assets, and shows the cues', async () => {

@@ -6,18 +6,13 @@ import { tinyTensors, writeSafetensors } from '../core/models/files/writeModelFi
 import { makePicture } from '../core/training/fixtures';
 import { useFakeKohya } from '../helpers/fakeKohya';
 import { tempDir } from '../helpers/tempDir';
+import { capture } from '../helpers/cliCapture';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
 useFakeKohya();
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 describe('atelier datasets, train and trainings', () => {
   it('makes a dataset from a tag, checks it, trains with --wait, lists, shows and chooses', async () => {

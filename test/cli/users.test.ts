@@ -2,17 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import { tempDir } from '../helpers/tempDir';
+import { capture } from '../helpers/cliCapture';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 /** The real CLI in its own process, so the password travels on stdin as a user's would. */
 function cli(args: string[], stdin: string) {

@@ -34,21 +34,24 @@ const spec = (expectSha: string) => ({
   jobId: 'job-2',
   expectSha,
 });
+/** What the first run made: an SRT derived from the video. */
+const madeOnce = (language?: string) =>
+  registerOutput(t.core, {
+    source,
+    tempFile: temp('Hola.'),
+    suffix: 'es',
+    ext: 'srt',
+    provenance: 'derived',
+    derivation: { kind: 'localize', params: {} },
+    jobId: 'job-1',
+    language,
+  });
 const row = (id: string) =>
   t.core.sqlite.prepare('SELECT * FROM assets WHERE id = ?').get(id) as AssetRow;
 
 describe('a job replacing an output it made', () => {
   it('swaps the bytes under the same asset, keeps its curation and drops what no longer holds', async () => {
-    const id = await registerOutput(t.core, {
-      source,
-      tempFile: temp('Hola.'),
-      suffix: 'es',
-      ext: 'srt',
-      provenance: 'derived',
-      derivation: { kind: 'localize', params: {} },
-      jobId: 'job-1',
-      language: 'es',
-    });
+    const id = await madeOnce('es');
     const first = row(id);
     expect(first).toMatchObject({ type: 'subtitles', language: 'es', filename: 'talk_es.srt' });
     t.core.sqlite
@@ -86,15 +89,7 @@ describe('a job replacing an output it made', () => {
   });
 
   it('leaves a file the creator edited alone, and says so', async () => {
-    const id = await registerOutput(t.core, {
-      source,
-      tempFile: temp('Hola.'),
-      suffix: 'es',
-      ext: 'srt',
-      provenance: 'derived',
-      derivation: { kind: 'localize', params: {} },
-      jobId: 'job-1',
-    });
+    const id = await madeOnce();
     const made = row(id);
     // Edited with another program: the Library has not seen it (outputs/ is not watched).
     writeFileSync(made.path, cue('¡Hola, amigos!'));
@@ -107,15 +102,7 @@ describe('a job replacing an output it made', () => {
   });
 
   it('finishes a replacement cut off between the swap and the row', async () => {
-    const id = await registerOutput(t.core, {
-      source,
-      tempFile: temp('Hola.'),
-      suffix: 'es',
-      ext: 'srt',
-      provenance: 'derived',
-      derivation: { kind: 'localize', params: {} },
-      jobId: 'job-1',
-    });
+    const id = await madeOnce();
     const made = row(id);
     // The new bytes reached the file, the row never heard of them.
     writeFileSync(made.path, cue('Hola otra vez.'));

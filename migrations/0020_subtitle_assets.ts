@@ -7,8 +7,9 @@ export const foreignKeysOff = true;
 /**
  * Subtitles (SRT, WebVTT) are Library assets like pictures and sounds: a localisation's
  * subtitles are derived from its video, and a creator's own .srt/.vtt files are imported from
- * watched folders. `language`: the language of a subtitle file (from the localisation that made
- * it, a WebVTT `Language:` header or the file name's `.es` part); NULL when unknown.
+ * watched folders. `language`: the language an asset is in when known — a subtitle file's (from
+ * the localisation that made it, a WebVTT `Language:` header or a `.es` in its name), a dub's or
+ * a localised video's; NULL otherwise.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await rebuildTable(db, 'assets', {

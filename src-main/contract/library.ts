@@ -94,7 +94,7 @@ export interface AssetDetail extends AssetSummary {
   /** Other copies of the same bytes found in watched folders or imports. */
   duplicates: { path: string; missing: boolean; addedAt: string }[];
   createdAt: string;
-  /** Subtitles: their language (two-letter code), when known. */
+  /** The language it is in (two-letter code) when known: subtitles, a dub, a localised video. */
   language: string | null;
 }
 

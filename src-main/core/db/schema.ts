@@ -172,7 +172,7 @@ export interface AssetsTable {
   deleted_at: string | null;
   /** Since 0018: a Lightroom-style colour label. */
   color_label: ColorLabel | null;
-  /** Since 0020: a subtitle file's language (two-letter code), when known. */
+  /** Since 0020: the language it is in (two-letter code) when known: subtitles, dubs, localised videos. */
   language: string | null;
 }
 

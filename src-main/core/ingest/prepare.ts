@@ -87,8 +87,12 @@ export async function prepareFile(
   stamp: FileStamp,
   layout: DataDirLayout,
   hasProbedAsset: (sha256: string) => boolean,
-  /** `pictures: false`: audio and video get their facts only, no waveform or poster (images always get thumbnails). */
-  options: { pictures?: boolean } = {},
+  /**
+   * `pictures: false`: audio and video get their facts only, no waveform or poster (images always
+   * get thumbnails). `language`: a subtitle file's language when its maker knows it (a
+   * localisation), for its card and row.
+   */
+  options: { pictures?: boolean; language?: string | null } = {},
 ): Promise<PreparedFile> {
   if (stamp.size === 0) throw new IngestError('empty', 'The file is empty (0 bytes)');
   const head = await readHead(file);
@@ -163,7 +167,14 @@ export async function prepareFile(
       throw new IngestError('vanished', 'The file changed while it was being read');
     const sha256 = await sha256OfBuffer(buf);
     if (hasProbedAsset(sha256)) return { ...base, sha256, probe: null };
-    const sub = await probeSubtitles(buf, check.family, base.filename, sha256, layout);
+    const sub = await probeSubtitles(
+      buf,
+      check.family,
+      base.filename,
+      sha256,
+      layout,
+      options.language ?? null,
+    );
     return {
       ...base,
       sha256,

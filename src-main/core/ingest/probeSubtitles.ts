@@ -23,8 +23,11 @@ export async function probeSubtitles(
   filename: string,
   sha256: string,
   layout: DataDirLayout,
+  /** The language its maker knows it is in; else what the file or its name says. */
+  language: string | null = null,
 ): Promise<SubtitleFacts> {
-  const facts = readSubtitles(buf, filename);
+  const read = readSubtitles(buf, filename);
+  const facts = { ...read, language: language ?? read.language };
   const format = family === 'vtt' ? 'VTT' : 'SRT';
   await thumbsFromTextCard(
     {

@@ -59,7 +59,7 @@ export interface OutputSpec {
   signal?: AbortSignal;
   /** The project it belongs to (an order's); else its source's. */
   projectId?: string | null;
-  /** A subtitle output's language; else what the file says, else its source's when alike. */
+  /** What language it is in (subtitles, a dub, a localised video); else what the file says, else its source's when alike. */
   language?: string | null;
 }
 
@@ -96,7 +96,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
       await stampOf(spec.tempFile),
       core.layout,
       () => false,
-      { pictures: false },
+      { pictures: false, language: spec.language },
     );
   } catch (err) {
     if (err instanceof IngestError)

@@ -50,6 +50,7 @@ export async function replaceOutput(
   try {
     prepared = await prepareFile(tempFile, await stampOf(tempFile), core.layout, () => false, {
       pictures: false,
+      language: spec.language,
     });
   } catch (err) {
     if (err instanceof IngestError)

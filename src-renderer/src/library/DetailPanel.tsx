@@ -291,7 +291,10 @@ export function DetailPanel({ item }: { item: GridItem | null }) {
             <dt>Type</dt>
             <dd>
               {d.type}
-              {d.format ? ` · ${d.format}` : ''}
+              {/* ffprobe names a container by all its aliases ("mov,mp4,m4a,3gp…"): the file's own is clearer. */}
+              {d.format
+                ? ` · ${d.format.includes(',') ? d.filename.split('.').pop()!.toLowerCase() : d.format}`
+                : ''}
             </dd>
             {dimensions(d) && (
               <>

@@ -12,6 +12,8 @@ export interface TestCore {
   root: string;
   /** Calls a method and returns its value, failing the test with the api's message otherwise. */
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  /** Closes the core (another process may then open the data dir) and opens it again when told. */
+  suspend(): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -21,27 +23,39 @@ export async function openTestCore(
 ): Promise<TestCore> {
   const { dir, cleanup } = tempDir();
   const dataDir = path.join(dir, 'data');
-  const core = await openAtelier({
-    dataDir,
-    host: options.host ?? 'cli',
-    services: options.services ?? false,
-  });
-  // A served test core may import from its temp folder, as `atelier serve --allow-root` allows.
-  if (core.host === 'serve') core.allowedRoots.push(dir);
-  const api = createApi(core);
-  return {
-    core,
-    api,
+  const open = () =>
+    openAtelier({
+      dataDir,
+      host: options.host ?? 'cli',
+      services: options.services ?? false,
+    });
+  const t: TestCore = {
+    core: await open(),
+    api: null as unknown as Api,
     dataDir,
     root: dir,
     async call(method, input) {
-      const r = await api.invoke(method, input);
+      const r = await t.api.invoke(method, input);
       if (!r.ok) throw new Error(`${method} failed: [${r.error.code}] ${r.error.message}`);
       return r.value as never;
     },
+    async suspend() {
+      await t.core.dispose();
+      return async () => {
+        t.core = await open();
+        wire();
+      };
+    },
     async close() {
-      await core.dispose();
+      await t.core.dispose();
       cleanup();
     },
   };
+  const wire = () => {
+    // A served test core may import from its temp folder, as `atelier serve --allow-root` allows.
+    if (t.core.host === 'serve') t.core.allowedRoots.push(dir);
+    t.api = createApi(t.core);
+  };
+  wire();
+  return t;
 }

@@ -58,12 +58,12 @@ export async function replaceOutput(
     throw err;
   }
   const facts = prepared.probe!;
+  const onDisk = await fileState(row, spec.expectSha, prepared.sha256);
+  if (onDisk === 'theirs') return 'diverged';
   if (prepared.sha256 === row.sha256) {
     rmSync(tempFile, { force: true });
     return 'unchanged';
   }
-  const onDisk = await fileState(row, spec.expectSha, prepared.sha256);
-  if (onDisk === 'theirs') return 'diverged';
   // 'ours-new': a crash between the swap and the row's update left these very bytes in place.
   if (onDisk === 'ours-new') rmSync(tempFile, { force: true });
   else swapInto(tempFile, row.path);

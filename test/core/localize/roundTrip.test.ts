@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalizationDetail } from '../../../src-main/contract/localize';
 import { JobRunner } from '../../../src-main/core/api/host';
@@ -221,7 +222,7 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     ).toBeLessThanOrEqual(0.15);
   }, 120_000);
 
-  it('resumes after a stop while speaking cue 5 of 9 without redoing cues 1–4; editing cue 3 redoes cue 3 and the mix only', async () => {
+  it('kill -9 while speaking cue 5 of 9: after a restart the job finishes without redoing cues 1–4; editing cue 3 redoes cue 3 and the mix only', async () => {
     const words = [
       'apples',
       'rivers',
@@ -236,22 +237,42 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
     const nine = words.map((w, i) => ({ text: `I like ${w} very much.`, atMs: 300 + i * 3000 }));
     const video = speakingVideo(t.root, nine, 28);
     const assetId = await addAsset(t.core, video);
-    // espeak-ng, slowed down so the stop lands inside cue 5's speech.
+    // espeak-ng, slowed down so the kill lands inside cue 5's speech.
     process.env.ATELIER_ESPEAK_BIN = path.resolve('test/fakes/slow-espeak.sh');
     try {
       const L = await t.call('localize.start', { assetId, to: 'es', mode: 'audio' });
-      const runner = await new JobRunner(t.core, { ignorePause: true }).start();
-      await waitFor(
-        () => {
-          const seg = t.core.sqlite
-            .prepare(`SELECT status FROM job_segments WHERE job_id = ? AND label = 'Speak cue 5'`)
-            .get(L.jobId) as { status: string } | undefined;
-          return seg?.status === 'running';
-        },
-        90_000,
-        'cue 5 being spoken',
+      // The queue runs in a child process, killed with SIGKILL while it speaks cue 5.
+      const reopen = await t.suspend();
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'queueChild.ts'), t.dataDir],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      await runner.dispose();
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise((r) => child.once('exit', r));
+      const raw = new BetterSqlite3(path.join(t.dataDir, 'atelier.db'), { readonly: true });
+      try {
+        await waitFor(
+          () =>
+            child.exitCode !== null ||
+            (
+              raw
+                .prepare(
+                  `SELECT status FROM job_segments WHERE job_id = ? AND label = 'Speak cue 5'`,
+                )
+                .get(L.jobId) as { status: string } | undefined
+            )?.status === 'running',
+          90_000,
+          'cue 5 being spoken',
+        );
+      } finally {
+        raw.close();
+      }
+      expect(child.exitCode, stderr).toBeNull();
+      child.kill('SIGKILL');
+      await exited;
+      await reopen();
       const segs = () =>
         t.core.sqlite
           .prepare(`SELECT label, attempts, status FROM job_segments WHERE job_id = ? ORDER BY idx`)

@@ -93,6 +93,10 @@ describe('a job replacing an output it made', () => {
     const made = row(id);
     // Edited with another program: the Library has not seen it (outputs/ is not watched).
     writeFileSync(made.path, cue('¡Hola, amigos!'));
+    // Made again the same as the first time, or differently: either way theirs is kept.
+    const again = temp('Hola.');
+    expect(await replaceOutput(t.core, id, again, spec(made.sha256))).toBe('diverged');
+    expect(existsSync(again)).toBe(true);
     const next = temp('Hola de nuevo.');
     expect(await replaceOutput(t.core, id, next, spec(made.sha256))).toBe('diverged');
     expect(readFileSync(made.path, 'utf8')).toBe(cue('¡Hola, amigos!'));

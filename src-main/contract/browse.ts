@@ -38,7 +38,7 @@ const isoDate = z
 /** Every filter the grid offers; all given filters combine with AND. */
 export const libraryFilter = z
   .object({
-    types: z.array(z.enum(assetTypeValues)).max(3).optional(),
+    types: z.array(z.enum(assetTypeValues)).max(assetTypeValues.length).optional(),
     statuses: z.array(z.enum(statusValues)).max(3).optional(),
     minRating: z.number().int().min(0).max(5).optional(),
     liked: z.boolean().optional(),

@@ -29,6 +29,14 @@ export const selection = z
     ids: z.array(id).max(1_000_000).optional(),
     query: libraryFilter.optional(),
     exceptIds: z.array(id).max(100_000).optional(),
+    /**
+     * With `query` and stacking on in the grid: what the grid shows — stack tops, and the
+     * versions of the stacks it has open — not the versions held in closed stacks.
+     */
+    stacks: z
+      .object({ expanded: z.array(id).max(500).default([]) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((s) => (s.ids === undefined) !== (s.query === undefined), 'give either ids or query');

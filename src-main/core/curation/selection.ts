@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selection } from '../../contract/curation';
 import { filterSql } from '../browse/filterSql';
+import { stackedOut, stackMemberRows } from '../browse/stacks';
 import { statements } from '../db/statements';
 
 export interface SelectedAsset {
@@ -10,7 +11,8 @@ export interface SelectedAsset {
 
 /**
  * Resolves a selection to rows. Ids that name no asset are dropped (an asset emptied from the
- * trash in another window); a query selects exactly what the grid shows for that filter.
+ * trash in another window); a query selects exactly what the grid shows for that filter (with
+ * `stacks`, as the grid shows it stacked).
  */
 export function resolveSelection(sqlite: BetterSqlite3.Database, sel: Selection): SelectedAsset[] {
   const cache = statements(sqlite);
@@ -24,10 +26,19 @@ export function resolveSelection(sqlite: BetterSqlite3.Database, sel: Selection)
     ) as SelectedAsset[];
   } else {
     const where = filterSql(sel.query!);
+    // Stacked: the versions in closed stacks are not what the creator sees, nor selects.
+    const stacked = sel.stacks ? stackedOut(sel.query!) : null;
     rows = cache.all(
-      `SELECT a.rid, a.id FROM assets a WHERE ${where.sql}`,
-      where.params,
+      `SELECT a.rid, a.id FROM assets a WHERE ${where.sql}${stacked ? ` AND ${stacked.sql}` : ''}`,
+      [...where.params, ...(stacked?.params ?? [])],
     ) as SelectedAsset[];
+    if (sel.stacks?.expanded.length)
+      rows.push(
+        ...stackMemberRows(sqlite, sel.query!, sel.stacks.expanded).map((r) => ({
+          rid: r.rid,
+          id: r.id,
+        })),
+      );
   }
   if (sel.exceptIds?.length) {
     const except = new Set(sel.exceptIds);

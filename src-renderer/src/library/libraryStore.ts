@@ -451,7 +451,10 @@ export const useLibrary = create<LibraryState>((set, get) => ({
 
   selection() {
     const s = get();
-    if (s.allMatching) return { query: s.filter };
+    if (s.allMatching)
+      return s.stacks
+        ? { query: s.filter, stacks: { expanded: [...s.expandedStacks].slice(0, 500) } }
+        : { query: s.filter };
     if (s.selected.size) return { ids: [...s.selected] };
     const focused = s.items[s.focus];
     return focused ? { ids: [focused.id] } : null;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GridItem, MethodInput } from '../../../src-main/contract';
+import { resolveSelection } from '../../../src-main/core/curation/selection';
 import { openTestCore, type TestCore } from '../../helpers/core';
 import { asset, insertAssets, type SeedAsset } from './helpers';
 
@@ -139,5 +140,29 @@ describe('stacks in the grid query', () => {
     } finally {
       t.core.sqlite.prepare('UPDATE assets SET deleted_at = NULL WHERE id = ?').run(a.picky!.id);
     }
+  });
+
+  it('select-all selects what the stacked grid shows: tops, and the versions of open stacks', () => {
+    const picked = (sel: Parameters<typeof resolveSelection>[1]) =>
+      resolveSelection(t.core.sqlite, sel)
+        .map((r) => Object.keys(a).find((k) => a[k]!.id === r.id))
+        .sort();
+    expect(picked({ query: {}, stacks: { expanded: [] } })).toEqual([
+      'orig',
+      'orphan',
+      'picky',
+      'single',
+    ]);
+    expect(picked({ query: {}, stacks: { expanded: [a.orig!.id] } })).toEqual([
+      'denoise',
+      'orig',
+      'orphan',
+      'picky',
+      'single',
+      'up-of-denoise',
+      'upscale',
+    ]);
+    // Stacking off: every matching asset, as before.
+    expect(picked({ query: {} })).toHaveLength(8);
   });
 });

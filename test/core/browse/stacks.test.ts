@@ -143,17 +143,18 @@ describe('stacks in the grid query', () => {
   });
 
   it('select-all selects what the stacked grid shows: tops, and the versions of open stacks', () => {
+    const query = { tagMode: 'any', dateField: 'added', trashed: false } as const;
     const picked = (sel: Parameters<typeof resolveSelection>[1]) =>
       resolveSelection(t.core.sqlite, sel)
         .map((r) => Object.keys(a).find((k) => a[k]!.id === r.id))
         .sort();
-    expect(picked({ query: {}, stacks: { expanded: [] } })).toEqual([
+    expect(picked({ query, stacks: { expanded: [] } })).toEqual([
       'orig',
       'orphan',
       'picky',
       'single',
     ]);
-    expect(picked({ query: {}, stacks: { expanded: [a.orig!.id] } })).toEqual([
+    expect(picked({ query, stacks: { expanded: [a.orig!.id] } })).toEqual([
       'denoise',
       'orig',
       'orphan',
@@ -163,6 +164,6 @@ describe('stacks in the grid query', () => {
       'upscale',
     ]);
     // Stacking off: every matching asset, as before.
-    expect(picked({ query: {} })).toHaveLength(8);
+    expect(picked({ query })).toHaveLength(8);
   });
 });

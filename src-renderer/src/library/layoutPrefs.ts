@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import { useLibrary } from './libraryStore';
+import { isTyping } from '../lib/typing';
 
 /** Square cells (the classic grid) or rows that keep each picture's aspect ratio. */
 export type GridMode = 'square' | 'justified';
@@ -81,15 +82,7 @@ export function useLayoutKeys() {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
       if (e.key !== '[' && e.key !== ']') return;
-      const el = e.target as HTMLElement | null;
-      if (
-        el &&
-        (el.tagName === 'INPUT' ||
-          el.tagName === 'TEXTAREA' ||
-          el.tagName === 'SELECT' ||
-          el.isContentEditable)
-      )
-        return;
+      if (isTyping(e.target)) return;
       const s = useLibrary.getState();
       if (s.review || s.quickLook || document.querySelector('[role=dialog][aria-modal=true]'))
         return;

@@ -2,17 +2,7 @@ import { useEffect, type RefObject } from 'react';
 import { useToasts } from '../stores/toasts';
 import { labelByKey } from './colorLabels';
 import { useLibrary } from './libraryStore';
-
-function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  if (!el) return false;
-  return (
-    el.tagName === 'INPUT' ||
-    el.tagName === 'TEXTAREA' ||
-    el.tagName === 'SELECT' ||
-    el.isContentEditable
-  );
-}
+import { isTyping as typing } from '../lib/typing';
 
 /**
  * Keyboard-first curation. The store applies each change to the card before the api call, so a

@@ -12,6 +12,7 @@ import { ShortcutHelp } from './ShortcutHelp';
 import { formatMs } from './time';
 import { useCueKeys, type CueField, type CueKeyActions } from './useCueKeys';
 import { Waveform } from './Waveform';
+import { isTyping } from '../lib/typing';
 
 /** The cue under the playhead (none in the gaps between cues). */
 function cueAt(cues: CueInfo[], ms: number): CueInfo | null {
@@ -28,10 +29,8 @@ function stageOf(d: LocalizationDetail): string {
   return d.mode === 'video' ? 'Mixing and muxing' : 'Mixing the dub';
 }
 
-function typingNow(): boolean {
-  const el = document.activeElement as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA');
-}
+/** A cue's field has the caret: the list is not scrolled or reselected under it. */
+const typingNow = () => isTyping(document.activeElement);
 
 /** Puts the caret at the end of a cue's text or translation. */
 function focusField(list: HTMLElement | null, index: number, field: CueField) {

@@ -1,4 +1,5 @@
 import { useEffect, type RefObject } from 'react';
+import { isTyping as typing } from '../lib/typing';
 
 /** What the cue editor's keys do; read through a ref, so the listener is added once. */
 export interface CueKeyActions {
@@ -37,17 +38,6 @@ export const cueShortcuts: [string, string][] = [
   [";  '", 'End 0.1 s earlier / later (Shift: 10 ms)'],
   ['?', 'These shortcuts'],
 ];
-
-/** Same test as the Library's keys: nothing is taken from a field being typed in. */
-function typing(el: HTMLElement | null): boolean {
-  return (
-    !!el &&
-    (el.tagName === 'INPUT' ||
-      el.tagName === 'TEXTAREA' ||
-      el.tagName === 'SELECT' ||
-      el.isContentEditable)
-  );
-}
 
 /**
  * Subtitle-editor keys for the cue editor (Aegisub's and Subtitle Edit's habits). Keys are

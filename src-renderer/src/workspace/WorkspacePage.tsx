@@ -28,6 +28,7 @@ import { useSettings } from '../stores/settings';
 import { DiscardDialog, KeepDialog, KeepToUseDialog } from './WorkspaceDialogs';
 import { expiresText, useWorkspace, watchWorkspace, type ItemStatus } from './workspaceStore';
 import './workspace.css';
+import { isTyping as typing } from '../lib/typing';
 
 type DialogState =
   | { kind: 'keep'; ids: string[] }
@@ -40,17 +41,6 @@ const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 function when(iso: string): string {
   const d = new Date(iso);
   return d.toDateString() === new Date().toDateString() ? time.format(d) : dateTime.format(d);
-}
-
-function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return (
-    !!el &&
-    (el.tagName === 'INPUT' ||
-      el.tagName === 'TEXTAREA' ||
-      el.tagName === 'SELECT' ||
-      el.isContentEditable)
-  );
 }
 
 function Sessions({ sessions }: { sessions: WorkspaceSessionInfo[] }) {

@@ -11,7 +11,7 @@ export type LocalizeMode = (typeof localizeModes)[number];
 
 export interface LocalizeEngineInfo {
   stage: 'recognition' | 'translation' | 'speech';
-  id: 'whisper' | 'pocketsphinx' | 'apertium' | 'llm' | 'piper' | 'espeak-ng';
+  id: 'whisper' | 'pocketsphinx' | 'apertium' | 'argos' | 'llm' | 'piper' | 'espeak-ng';
   label: string;
   path: string | null;
   ok: boolean;
@@ -95,8 +95,8 @@ export const localizeMethods = {
         /** subtitles: the source language's SRT/VTT; translate: + the target language's; audio: + a dub track; video: + an MP4 with every track. */
         mode: z.enum(localizeModes).default('video'),
         burnIn: z.boolean().default(false),
-        /** Apertium, an OpenAI-compatible chat server (Settings → Engines), or auto: Apertium when it has the pair, else the chat server. */
-        translator: z.enum(['auto', 'apertium', 'llm']).default('auto'),
+        /** Apertium, Argos Translate, an OpenAI-compatible chat server (Settings → Engines), or auto: Apertium when it has the pair, else Argos Translate when it has it (directly or through another language), else the chat server. */
+        translator: z.enum(['auto', 'apertium', 'argos', 'llm']).default('auto'),
         /** The original audio under the dub: 0..1 of its level (default 0.15). */
         originalVolume: z.number().min(0).max(1).default(0.15),
       })

@@ -74,6 +74,7 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     expect(await engine('apertium').textContent()).toMatch(/eng→spa/);
     expect(await engine('espeak-ng').getAttribute('data-ok')).toBe('true');
     expect(await engine('whisper').textContent()).toMatch(/ATELIER_WHISPER_BIN/);
+    expect(await engine('argos').textContent()).toMatch(/pip install argostranslate/);
 
     // No Library selection: a picker of the Library's videos.
     await dlg.locator('[data-testid=loc-new-pick]').first().waitFor();
@@ -94,6 +95,18 @@ describe.skipIf(skip !== null)('Localise in the browser', () => {
     await tid('loc-new-to').selectOption('es');
     await poll(() => tid('loc-new-blocked').count()).toBe(0);
     expect(await tid('loc-new-start').isEnabled()).toBe(true);
+    // Automatic names the engine it takes; Argos Translate, not installed here, is refused.
+    expect(await tid('loc-new-translator').locator('option[value=auto]').textContent()).toBe(
+      'Automatic (Apertium)',
+    );
+    await tid('loc-new-translator').selectOption('argos');
+    await tid('loc-new-blocked').waitFor();
+    expect(await tid('loc-new-blocked').textContent()).toMatch(
+      /Argos Translate cannot translate yet: Install Argos Translate/,
+    );
+    expect(await tid('loc-new-start').isDisabled()).toBe(true);
+    await tid('loc-new-translator').selectOption('auto');
+    await poll(() => tid('loc-new-blocked').count()).toBe(0);
     await shootAll(page, 'localize-new');
 
     await tid('loc-new-start').click();

@@ -11,7 +11,7 @@ import { resolveAssetIds } from './process';
 import { runAndWait } from './runAndWait';
 
 export const localizeHelp = `atelier localize ASSET --to LANG [--from LANG] [--subtitles-only | --subtitles | --dub] [--burn-in]
-                 [--original-volume X] [--wait] [--json]
+                 [--translator auto|apertium|argos|llm] [--original-volume X] [--wait] [--json]
 atelier localize engines [--json]
 atelier localize list [--json]
 atelier localize show LOCALIZATION [--json]
@@ -19,7 +19,9 @@ atelier localize show LOCALIZATION [--json]
   subtitles (--subtitles), a dubbed audio track (--dub), or by default a video with the dub as its
   default audio, the original kept, and soft subtitles in both languages (--burn-in also makes a
   copy with the translation burned in). Recognition: whisper.cpp (ATELIER_WHISPER_BIN +
-  ATELIER_WHISPER_MODEL) or pocketsphinx (English); translation: Apertium; speech: espeak-ng.
+  ATELIER_WHISPER_MODEL) or pocketsphinx (English); translation (--translator): Apertium, Argos
+  Translate (argos-translate, its pairs from argospm) or the chat server added with \`atelier engines
+  add llm URL\`; auto takes the first that has the pair, in that order; speech: Piper or espeak-ng.
   --wait runs it here and prints the outputs: subtitles (SRT and WebVTT per language), the dub
   and the videos are Library assets derived from the source; running it again replaces them.
   LANG: en, es, fr…`;
@@ -38,10 +40,15 @@ export async function localizeCommand(argv: string[], io: CliIO): Promise<number
       dub: { type: 'boolean', default: false },
       'burn-in': { type: 'boolean', default: false },
       'original-volume': { type: 'string' },
+      translator: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
+  const translators = ['auto', 'apertium', 'argos', 'llm'] as const;
+  const translator = values.translator as (typeof translators)[number] | undefined;
+  if (translator !== undefined && !translators.includes(translator))
+    throw new UsageError(`--translator takes ${translators.join(', ')}`);
   const modes = [values['subtitles-only'], values.subtitles, values.dub].filter(Boolean).length;
   if (modes > 1) throw new UsageError('Choose one of --subtitles-only, --subtitles and --dub');
   const core = await openForJobs(values['data-dir']);
@@ -101,6 +108,7 @@ export async function localizeCommand(argv: string[], io: CliIO): Promise<number
       ...(values.to ? { to: values.to } : {}),
       ...(values.from ? { from: values.from } : {}),
       burnIn: values['burn-in'],
+      ...(translator ? { translator } : {}),
       ...(values['original-volume'] ? { originalVolume: Number(values['original-volume']) } : {}),
     })) as LocalizationInfo;
     if (!values.wait) {

@@ -13,7 +13,7 @@ import { loadSource } from '../process/kindSupport';
 import { nowIso, uuidv7 } from '../util/ids';
 import { languageCode } from '../../contract/languages';
 import { getLocalizationInfo, localizationRow } from './localizeStore';
-import { parseApertiumPairs } from './speechSteps';
+import { askArgosPairs, parseApertiumPairs } from './speechSteps';
 
 const kindOf: Record<LocalizeMode, string> = {
   subtitles: 'subtitles',
@@ -31,7 +31,7 @@ export async function startLocalization(
     mode: LocalizeMode;
     burnIn: boolean;
     originalVolume: number;
-    translator: 'auto' | 'apertium' | 'llm';
+    translator: 'auto' | 'apertium' | 'argos' | 'llm';
   },
   userId: string | null,
 ): Promise<LocalizationInfo> {
@@ -169,6 +169,25 @@ export async function localizeEngines(core: Atelier): Promise<LocalizeEngineInfo
         : 'Apertium has no language pair installed.',
     languages: pairs.map((p) => p.replace('-', '→')),
     license: 'GPL-3.0',
+  });
+  const argos = await askArgosPairs(
+    (file, args, options) => runProgram(file, args, { ...options, timeoutMs: 20_000 }),
+    e,
+  );
+  out.push({
+    stage: 'translation',
+    id: 'argos',
+    label: 'Argos Translate',
+    path: e.argos?.bin ?? null,
+    ok: !!argos.pairs?.length,
+    problem: !e.argos
+      ? 'Install Argos Translate (pip install argostranslate) and a language package (argospm install translate-en_es), or set ATELIER_ARGOS_BIN.'
+      : (argos.problem ??
+        (argos.pairs?.length
+          ? null
+          : 'Argos Translate has no language package installed: run argospm update, then argospm install translate-en_es.')),
+    languages: (argos.pairs ?? []).map((p) => `${p.from}→${p.to}`),
+    license: 'MIT or CC0; each language package its own',
   });
   const llm = listEndpoints(core).filter((x) => x.kind === 'llm' && x.enabled);
   out.push({

@@ -39,10 +39,15 @@ import {
 } from './localizeStore';
 import {
   apertiumMode,
+  argosRoute,
+  askArgosPairs,
+  noOfflineTranslator,
   parseApertiumPairs,
   recognize,
   speak,
   translateLines,
+  translateWithArgos,
+  type ArgosPair,
   type EngineUse,
 } from './speechSteps';
 import { hasChatServer, shortenWithChat, translateWithChat } from './chatTranslate';
@@ -65,9 +70,11 @@ export function localizationDir(core: Atelier, id: string): string {
   return path.join(core.layout.root, 'localize', id);
 }
 
+type Translator = 'apertium' | 'argos' | 'llm';
+
 interface Options {
   originalVolume: number;
-  translator?: 'auto' | 'apertium' | 'llm';
+  translator?: 'auto' | Translator;
   asrHash?: string;
 }
 
@@ -98,8 +105,11 @@ async function speakRetrying(...args: Parameters<typeof speak>): Promise<EngineU
 
 class Run {
   uses: EngineUse[] = [];
-  /** Translate and shorten with the chat server rather than Apertium. */
-  chat = false;
+  /** Chosen once per run; only the chat server also shortens a line too long to speak. */
+  translator: Translator = 'apertium';
+  get chat() {
+    return this.translator === 'llm';
+  }
   outputs: Output[];
   constructor(
     readonly ctx: JobContext,
@@ -132,6 +142,19 @@ class Run {
           )
         : [];
     return this.pairs;
+  }
+  private argos: ArgosPair[] | null | undefined;
+  /** Argos Translate's installed packages, asked once per run (null: they cannot be listed). */
+  async argosPairs(engines: ReturnType<typeof resolveSpeechEngines>): Promise<ArgosPair[] | null> {
+    if (this.argos === undefined) {
+      const { pairs, problem } = await askArgosPairs(
+        (file, args, options) => this.ctx.spawn(file, args, options),
+        engines,
+      );
+      if (problem) this.ctx.log('warn', problem);
+      this.argos = pairs;
+    }
+    return this.argos;
   }
   use(u: EngineUse) {
     if (!this.uses.some((x) => x.name === u.name)) this.uses.push(u);
@@ -205,7 +228,7 @@ class Run {
   }
 }
 
-/** Apertium when it has the pair (or was chosen), else the chat server, as the run's options say. */
+/** The cues' translations by the engine the run chose. */
 async function translate(
   run: Run,
   engines: ReturnType<typeof resolveSpeechEngines>,
@@ -230,28 +253,49 @@ async function translate(
     run.use(use);
     return lines;
   }
-  const { lines, use } = await translateLines(
-    ctx,
-    engines,
-    await run.apertiumPairs(engines),
-    untranslated.map((c) => c.text),
-    L.source_lang,
-    to,
-  );
+  const texts = untranslated.map((c) => c.text);
+  const { lines, use } =
+    run.translator === 'argos'
+      ? await translateWithArgos(
+          ctx,
+          engines,
+          await run.argosPairs(engines),
+          texts,
+          L.source_lang,
+          to,
+        )
+      : await translateLines(
+          ctx,
+          engines,
+          await run.apertiumPairs(engines),
+          texts,
+          L.source_lang,
+          to,
+        );
   run.use(use);
   return new Map(untranslated.map((c, i) => [c.idx, lines[i]!]));
 }
 
-async function useChat(
+/**
+ * The translator chosen, or for auto the first that has the pair: Apertium, then Argos Translate
+ * (directly or chaining its packages), then the chat server.
+ */
+async function chooseTranslator(
   run: Run,
   engines: ReturnType<typeof resolveSpeechEngines>,
   to: string,
-): Promise<boolean> {
+): Promise<Translator> {
   const choice = run.options.translator ?? 'auto';
-  if (choice === 'llm') return true;
-  if (choice === 'apertium' || !hasChatServer(run.core)) return false;
-  if (!engines.apertium) return true;
-  return !apertiumMode(await run.apertiumPairs(engines), run.L.source_lang, to);
+  if (choice !== 'auto') return choice;
+  const from = run.L.source_lang;
+  const apertium = await run.apertiumPairs(engines);
+  if (apertiumMode(apertium, from, to)) return 'apertium';
+  const argos = engines.argos ? await run.argosPairs(engines) : null;
+  if (argos && argosRoute(argos, from, to)) return 'argos';
+  if (hasChatServer(run.core)) return 'llm';
+  // None has it: the installed one says why in its own words, both together when both are.
+  if (engines.apertium && engines.argos) throw noOfflineTranslator(apertium, argos, from, to);
+  return engines.argos ? 'argos' : 'apertium';
 }
 
 /** 1. Transcribe (once per source and engine, unless the creator edited cues). */
@@ -345,7 +389,7 @@ async function runLocalization(ctx: JobContext, p: z.output<typeof params>): Pro
   }
   const to = L.target_lang;
   const engines = resolveSpeechEngines();
-  run.chat = await useChat(run, engines, to);
+  run.translator = await chooseTranslator(run, engines, to);
   const batches = Math.ceil(cues.length / TRANSLATE_BATCH);
   // Parts: translation batches, one per cue spoken, the mix, the mux. Each part's input hash is
   // what it is made from, so an edited cue redoes its own parts and the mix, nothing else.

@@ -121,7 +121,7 @@ export async function translateLines(
   if (!engines.apertium)
     throw new AppError(
       'engine_missing',
-      'No translator was found: install Apertium with the language pair (e.g. apertium-eng-spa).',
+      'No translator was found: install Apertium with the language pair (e.g. apertium-eng-spa) or Argos Translate with a language package (argospm install translate-en_es), or add a chat server in Settings → Engines.',
     );
   const mode = apertiumMode(pairs, from, to);
   if (!mode)
@@ -144,6 +144,197 @@ export async function translateLines(
   return {
     lines: out.map((l) => l.replace(/\s{2,}/g, ' ').trim()),
     use: { stage: 'translation', name: `Apertium ${mode}`, license: 'GPL-3.0 (output is yours)' },
+  };
+}
+
+/** An installed Argos Translate language package, by its two-letter codes. */
+export interface ArgosPair {
+  from: string;
+  to: string;
+}
+
+/**
+ * `argospm list`: one installed package a line, `translate-en_es` (other package types skipped),
+ * sorted: argospm prints them in the folder's order, which differs between machines.
+ */
+export function parseArgospmList(out: string): ArgosPair[] {
+  const pairs: ArgosPair[] = [];
+  for (const line of out.split(/\r?\n/)) {
+    const m = /^translate-([A-Za-z]{2,3})_([A-Za-z]{2,3})$/.exec(line.trim());
+    if (m) pairs.push({ from: m[1]!, to: m[2]! });
+  }
+  return pairs.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+export const argosPairList = (pairs: ArgosPair[]): string =>
+  pairs.length ? pairs.map((p) => `${p.from}→${p.to}`).join(', ') : 'none';
+
+/**
+ * The languages Argos Translate goes through from one language to another, or null when its
+ * packages cannot. Like argostranslate's get_installed_languages it chains packages through
+ * any installed language, not only English (es→fr with es_en and en_fr installed).
+ */
+export function argosRoute(pairs: ArgosPair[], from: string, to: string): string[] | null {
+  const start = languageCode(from);
+  const goal = languageCode(to);
+  const cameFrom = new Map<string, string | null>([[start, null]]);
+  const queue = [start];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === goal) {
+      const route = [at];
+      for (let p = cameFrom.get(at); p; p = cameFrom.get(p)) route.unshift(p);
+      return route;
+    }
+    for (const p of pairs)
+      if (p.from === at && !cameFrom.has(p.to)) {
+        cameFrom.set(p.to, at);
+        queue.push(p.to);
+      }
+  }
+  return null;
+}
+
+/** How a job and `localize.engines` both run a program (ctx.spawn, runProgram). */
+type RunForText = (
+  file: string,
+  args: string[],
+  options: { label: string; captureStdout: 'text'; allowFailure: true; timeoutMs?: number },
+) => Promise<{ exitCode: number; stdout: string; stderrTail: string[] }>;
+
+/**
+ * Argos Translate's installed pairs (`argospm list`), or null with the reason when they cannot
+ * be known; translation still runs then, and Argos itself says which pair is missing.
+ */
+export async function askArgosPairs(
+  run: RunForText,
+  engines: SpeechEngines,
+): Promise<{ pairs: ArgosPair[] | null; problem: string | null }> {
+  if (!engines.argos) return { pairs: null, problem: null };
+  if (!engines.argos.pm)
+    return {
+      pairs: null,
+      problem:
+        'argospm was not found beside argos-translate nor on PATH: set ATELIER_ARGOSPM_BIN so the installed language packages can be listed.',
+    };
+  try {
+    const r = await run(engines.argos.pm, ['list'], {
+      label: 'argospm',
+      captureStdout: 'text',
+      allowFailure: true,
+      timeoutMs: 30_000,
+    });
+    if (r.exitCode === 0) return { pairs: parseArgospmList(r.stdout), problem: null };
+    return {
+      pairs: null,
+      problem: `argospm list failed (exit ${r.exitCode})${r.stderrTail.length ? `: ${r.stderrTail.at(-1)}` : ''}.`,
+    };
+  } catch (err) {
+    return { pairs: null, problem: (err as Error).message };
+  }
+}
+
+const argosInstall = (from: string, to: string) =>
+  `argospm install translate-${languageCode(from)}_${languageCode(to)}`;
+
+/** Neither offline translator has the pair (auto, and no chat server to fall back on). */
+export function noOfflineTranslator(
+  apertiumPairs: string[],
+  argosPairs: ArgosPair[] | null,
+  from: string,
+  to: string,
+): AppError {
+  return new AppError(
+    'invalid_input',
+    `Neither Apertium nor Argos Translate can translate ${languageName(from)} to ${languageName(to)}. Apertium's pairs: ${apertiumPairs.length ? apertiumPairs.map((p) => p.replace('-', '→')).join(', ') : 'none'}; Argos Translate's: ${argosPairs ? argosPairList(argosPairs) : 'unknown (argospm not found)'}. Install apertium-${languageTag(from)}-${languageTag(to)} if your system has it, run ${argosInstall(from, to)}, or add a chat server in Settings → Engines.`,
+  );
+}
+
+/** Argos's own complaint (argparse: `argos-translate: error: …`, exit 2) or its crash, in words. */
+function argosFailure(
+  r: { exitCode: number; stderrTail: string[] },
+  pairs: ArgosPair[] | null,
+  from: string,
+  to: string,
+): AppError {
+  const said = r.stderrTail
+    .map((l) => /^[\w.-]+: error: (.*)$/.exec(l)?.[1])
+    .filter(Boolean)
+    .at(-1);
+  if (r.exitCode === 2 && said && /not an installed language|No translation installed/.test(said))
+    return new AppError(
+      'invalid_input',
+      `Argos Translate cannot translate ${languageName(from)} to ${languageName(to)} (“${said}”).${pairs ? ` Installed pairs: ${argosPairList(pairs)}.` : ''} Install the pair: ${argosInstall(from, to)}.`,
+    );
+  const last = said ?? r.stderrTail.filter((l) => l.trim()).at(-1);
+  return new AppError(
+    'engine_failed',
+    `Argos Translate ${r.exitCode < 0 ? 'was stopped' : `exited with code ${r.exitCode}`}${last ? `: ${last.trim()}` : ''}.`,
+    { stderrTail: r.stderrTail },
+  );
+}
+
+/**
+ * Translation of cue texts with Argos Translate, one a line on stdin: it translates paragraph by
+ * paragraph (split and joined on "\n") and prints the result with one newline after it.
+ */
+export async function translateWithArgos(
+  ctx: JobContext,
+  engines: SpeechEngines,
+  /** The installed pairs, asked once per run (`argospm list`); null when unknown. */
+  pairs: ArgosPair[] | null,
+  lines: string[],
+  from: string,
+  to: string,
+): Promise<{ lines: string[]; use: EngineUse }> {
+  if (!engines.argos)
+    throw new AppError(
+      'engine_missing',
+      'Argos Translate was not found: install it (pip install argostranslate) with a language package (argospm install translate-en_es), or set ATELIER_ARGOS_BIN to its argos-translate.',
+    );
+  const f = languageCode(from);
+  const t = languageCode(to);
+  const route = pairs && argosRoute(pairs, f, t);
+  if (pairs && !route)
+    throw new AppError(
+      'invalid_input',
+      `Argos Translate cannot translate ${languageName(f)} to ${languageName(t)}, directly or through another language. Installed pairs: ${argosPairList(pairs)}. Install the pair: ${argosInstall(f, t)}.`,
+    );
+  if (route && route.length > 2)
+    ctx.log('info', `Argos Translate has no ${f}→${t} package: it chains ${route.join('→')}.`);
+  const texts = lines.map((l) => l.replace(/\s+/g, ' ').trim());
+  // Empty cues stay out: Argos strips leading newlines from its answer, which would shift every
+  // line after an empty first one. No final newline either: it would be one more paragraph.
+  const sent = texts.filter(Boolean);
+  let answer: string[] = [];
+  if (sent.length) {
+    const r = await ctx.spawn(engines.argos.bin, ['--from-lang', f, '--to-lang', t], {
+      label: 'Argos Translate',
+      input: sent.join('\n'),
+      // Bytes, not trimmed text: an empty last translation is still a line.
+      captureStdout: 'buffer',
+      allowFailure: true,
+    });
+    if (r.exitCode !== 0) throw argosFailure(r, pairs, f, t);
+    answer = r
+      .stdoutBytes!.toString('utf8')
+      .replace(/\r?\n$/, '')
+      .split(/\r?\n/);
+    if (answer.length !== sent.length)
+      throw new AppError(
+        'engine_failed',
+        `Argos Translate answered ${answer.length} lines for ${sent.length}: the cues could not be matched.`,
+      );
+  }
+  let next = 0;
+  return {
+    lines: texts.map((l) => (l ? answer[next++]!.replace(/\s{2,}/g, ' ').trim() : '')),
+    use: {
+      stage: 'translation',
+      name: `Argos Translate ${f}→${t}`,
+      license:
+        'MIT or CC0 (Argos Translate); each language package its own licence (the README in its folder)',
+    },
   };
 }
 

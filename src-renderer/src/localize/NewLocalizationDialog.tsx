@@ -12,11 +12,14 @@ import {
   modeLabels,
   stageLabels,
   stagesOf,
+  translatorLabels,
   type PlanCheck,
+  type TranslatorChoice,
 } from './plan';
 import { formatSpan } from './time';
 
 const modes: LocalizeMode[] = ['subtitles', 'translate', 'audio', 'video'];
+const translators = Object.keys(translatorLabels) as TranslatorChoice[];
 const prefsKey = 'atelier.localize';
 
 interface Prefs {
@@ -24,10 +27,17 @@ interface Prefs {
   mode: LocalizeMode;
   burnIn: boolean;
   volume: number;
+  translator: TranslatorChoice;
 }
 
 function loadPrefs(): Prefs {
-  const fallback: Prefs = { to: 'es', mode: 'video', burnIn: false, volume: 15 };
+  const fallback: Prefs = {
+    to: 'es',
+    mode: 'video',
+    burnIn: false,
+    volume: 15,
+    translator: 'auto',
+  };
   try {
     const p = JSON.parse(localStorage.getItem(prefsKey) ?? '{}') as Partial<Prefs>;
     return {
@@ -38,6 +48,8 @@ function loadPrefs(): Prefs {
         typeof p.volume === 'number' && p.volume >= 0 && p.volume <= 100
           ? p.volume
           : fallback.volume,
+      translator:
+        p.translator && translators.includes(p.translator) ? p.translator : fallback.translator,
     };
   } catch {
     return fallback;
@@ -193,6 +205,7 @@ export function NewLocalizationDialog({ assetId: given }: { assetId: string | nu
   const [mode, setMode] = useState<LocalizeMode>(prefs.mode);
   const [burnIn, setBurnIn] = useState(prefs.burnIn);
   const [volume, setVolume] = useState(prefs.volume);
+  const [translator, setTranslator] = useState<TranslatorChoice>(prefs.translator);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const close = () => useLocalize.getState().closeNew();
@@ -214,8 +227,8 @@ export function NewLocalizationDialog({ assetId: given }: { assetId: string | nu
   }, [assetId]);
 
   const check = useMemo(
-    () => (engines ? checkPlan(engines, { mode, from, to }) : null),
-    [engines, mode, from, to],
+    () => (engines ? checkPlan(engines, { mode, from, to, translator }) : null),
+    [engines, mode, from, to, translator],
   );
   const problems = [
     ...(asset && asset.type !== 'video' ? [`${asset.filename} is not a video.`] : []),
@@ -237,10 +250,10 @@ export function NewLocalizationDialog({ assetId: given }: { assetId: string | nu
         mode,
         burnIn: mode === 'video' && burnIn,
         originalVolume: volume / 100,
-        ...(mode === 'subtitles' ? {} : { to }),
+        ...(mode === 'subtitles' ? {} : { to, translator }),
       });
       try {
-        localStorage.setItem(prefsKey, JSON.stringify({ to, mode, burnIn, volume }));
+        localStorage.setItem(prefsKey, JSON.stringify({ to, mode, burnIn, volume, translator }));
       } catch {
         // A full or private store: the choices last this session only.
       }
@@ -362,6 +375,24 @@ export function NewLocalizationDialog({ assetId: given }: { assetId: string | nu
             {languages.map(([two, , name]) => (
               <option key={two} value={two}>
                 {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="loc-field-label">Translated by</span>
+          <select
+            value={translator}
+            onChange={(e) => setTranslator(e.target.value as TranslatorChoice)}
+            disabled={mode === 'subtitles'}
+            title="Automatic takes the first engine that has the pair: Apertium, Argos Translate, then the chat server"
+            data-testid="loc-new-translator"
+          >
+            {translators.map((t) => (
+              <option key={t} value={t}>
+                {t === 'auto' && check?.chosen.translation
+                  ? `${translatorLabels.auto} (${check.chosen.translation})`
+                  : translatorLabels[t]}
               </option>
             ))}
           </select>

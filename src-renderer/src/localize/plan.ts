@@ -51,12 +51,43 @@ export const stageLabels: Record<LocalizeEngineInfo['stage'], string> = {
   speech: 'Speech',
 };
 
+/** Who translates: the engine chosen, or auto (the first with the pair, in the engines' order). */
+export type TranslatorChoice = 'auto' | 'apertium' | 'argos' | 'llm';
+
+export const translatorLabels: Record<TranslatorChoice, string> = {
+  auto: 'Automatic',
+  apertium: 'Apertium',
+  argos: 'Argos Translate',
+  llm: 'Chat server',
+};
+
+/**
+ * Whether Argos Translate's packages ("en→es") reach one language from another: like Argos, it
+ * chains them through any installed language (es→fr with es→en and en→fr).
+ */
+export function argosReaches(pairs: string[], from: string, to: string): boolean {
+  const edges = pairs.map((p) => p.split('→') as [string, string]);
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === to) return true;
+    for (const [a, b] of edges)
+      if (a === at && !seen.has(b)) {
+        seen.add(b);
+        queue.push(b);
+      }
+  }
+  return false;
+}
+
 /** Whether an engine handles a language (or, for translators, the pair from → to). */
 export function engineHandles(e: LocalizeEngineInfo, from: string, to: string | null): boolean {
   if (!e.ok) return false;
   if (e.stage === 'translation') {
     if (!to) return false;
     if (e.languages.includes('any')) return true;
+    if (e.id === 'argos') return argosReaches(e.languages, languageCode(from), languageCode(to));
     const wanted = [
       `${languageTag(from)}→${languageTag(to)}`,
       `${languageCode(from)}→${languageCode(to)}`,
@@ -82,9 +113,10 @@ export interface PlanCheck {
 /** Which engines would do a localisation, and why it cannot run when no engine fits a stage. */
 export function checkPlan(
   engines: LocalizeEngineInfo[],
-  choice: { mode: LocalizeMode; from: string; to: string | null },
+  choice: { mode: LocalizeMode; from: string; to: string | null; translator?: TranslatorChoice },
 ): PlanCheck {
   const { mode, from } = choice;
+  const translator = choice.translator ?? 'auto';
   const to = mode === 'subtitles' ? null : choice.to;
   const problems: string[] = [];
   const chosen: PlanCheck['chosen'] = {};
@@ -92,7 +124,11 @@ export function checkPlan(
   if (to && languageCode(to) === languageCode(from))
     problems.push(`The video is already in ${languageName(from)}: choose another language.`);
   for (const stage of stagesOf(mode)) {
-    const of = engines.filter((e) => e.stage === stage);
+    const of = engines.filter(
+      (e) =>
+        e.stage === stage &&
+        (stage !== 'translation' || translator === 'auto' || e.id === translator),
+    );
     const fit = of.find((e) => engineHandles(e, from, to));
     if (fit) {
       chosen[stage] = fit.label;
@@ -109,12 +145,25 @@ export function checkPlan(
               .filter(Boolean)
               .join(' ')}`,
       );
+    } else if (stage === 'translation' && translator !== 'auto') {
+      const e = of[0];
+      problems.push(
+        !e
+          ? `${translatorLabels[translator]} is not among the engines found.`
+          : !e.ok
+            ? `${e.label} cannot translate yet: ${e.problem ?? 'it is not installed.'}`
+            : `${e.label} cannot translate ${languageName(from)} to ${languageName(to!)}. Its pairs: ${e.languages.join(', ') || 'none'}. ${installHint(e.id, from, to!)}`.trim(),
+      );
     } else if (stage === 'translation') {
       const pairs = working.flatMap((e) => e.languages);
-      const apertium = of.find((e) => e.id === 'apertium');
+      // Argos's packages only help where Argos itself is installed.
+      const hints = of
+        .filter((e) => e.id !== 'argos' || e.path)
+        .map((e) => installHint(e.id, from, to!))
+        .filter(Boolean);
       problems.push(
         working.length
-          ? `No engine translates ${languageName(from)} to ${languageName(to!)}. Installed pairs: ${pairs.join(', ') || 'none'}.${apertium ? ` Install apertium-${languageTag(from)}-${languageTag(to!)} if Debian has it.` : ''}`
+          ? `No engine translates ${languageName(from)} to ${languageName(to!)}. Installed pairs: ${pairs.join(', ') || 'none'}.${hints.length ? ` ${hints.join(' ')}` : ''}`
           : `No translation engine is installed. ${of
               .map((e) => e.problem)
               .filter(Boolean)
@@ -132,4 +181,13 @@ export function checkPlan(
     }
   }
   return { problems, chosen };
+}
+
+/** What to install for a pair a translator lacks. */
+function installHint(id: LocalizeEngineInfo['id'], from: string, to: string): string {
+  if (id === 'apertium')
+    return `Install apertium-${languageTag(from)}-${languageTag(to)} if Debian has it.`;
+  if (id === 'argos')
+    return `Install the Argos Translate package: argospm install translate-${languageCode(from)}_${languageCode(to)}.`;
+  return '';
 }

@@ -46,3 +46,34 @@ export function languageName(code: string): string {
   const c = code.toLowerCase();
   return languages.find(([a, b]) => a === c || b === c)?.[2] ?? code;
 }
+
+/**
+ * The languages Argos Translate goes through from one language to another, or null when its
+ * packages cannot. Like argostranslate's get_installed_languages it chains packages through
+ * any installed language, not only English (es→fr with es_en and en_fr installed). Shared: the
+ * job picks its translator with it, the New localisation dialog its refusals.
+ */
+export function argosRoute(
+  pairs: { from: string; to: string }[],
+  from: string,
+  to: string,
+): string[] | null {
+  const start = languageCode(from);
+  const goal = languageCode(to);
+  const cameFrom = new Map<string, string | null>([[start, null]]);
+  const queue = [start];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === goal) {
+      const route = [at];
+      for (let p = cameFrom.get(at); p; p = cameFrom.get(p)) route.unshift(p);
+      return route;
+    }
+    for (const p of pairs)
+      if (p.from === at && !cameFrom.has(p.to)) {
+        cameFrom.set(p.to, at);
+        queue.push(p.to);
+      }
+  }
+  return null;
+}

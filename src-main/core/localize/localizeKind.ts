@@ -25,7 +25,7 @@ import {
 } from './audioSteps';
 import { wordsToCues } from './cueRules';
 import { FIT, fitSpeech } from './fitSpeech';
-import { languageName } from '../../contract/languages';
+import { argosRoute, languageName } from '../../contract/languages';
 import { disableMp4SubtitleTracks } from './mp4Tracks';
 import {
   cueRows,
@@ -39,7 +39,6 @@ import {
 } from './localizeStore';
 import {
   apertiumMode,
-  argosRoute,
   askArgosPairs,
   noOfflineTranslator,
   parseApertiumPairs,

@@ -5,7 +5,7 @@ import type { SpeechEngines } from '../engines/speech';
 import type { JobContext } from '../jobs/types';
 import { parsePocketsphinx08, parsePocketsphinx5, parseWhisperJson } from './asrOutput';
 import type { Word } from './cueRules';
-import { languageCode, languageName, languageTag } from '../../contract/languages';
+import { argosRoute, languageCode, languageName, languageTag } from '../../contract/languages';
 
 /** What a step used, for the outputs' record and the pack check. */
 export interface EngineUse {
@@ -168,32 +168,6 @@ export function parseArgospmList(out: string): ArgosPair[] {
 
 export const argosPairList = (pairs: ArgosPair[]): string =>
   pairs.length ? pairs.map((p) => `${p.from}→${p.to}`).join(', ') : 'none';
-
-/**
- * The languages Argos Translate goes through from one language to another, or null when its
- * packages cannot. Like argostranslate's get_installed_languages it chains packages through
- * any installed language, not only English (es→fr with es_en and en_fr installed).
- */
-export function argosRoute(pairs: ArgosPair[], from: string, to: string): string[] | null {
-  const start = languageCode(from);
-  const goal = languageCode(to);
-  const cameFrom = new Map<string, string | null>([[start, null]]);
-  const queue = [start];
-  while (queue.length) {
-    const at = queue.shift()!;
-    if (at === goal) {
-      const route = [at];
-      for (let p = cameFrom.get(at); p; p = cameFrom.get(p)) route.unshift(p);
-      return route;
-    }
-    for (const p of pairs)
-      if (p.from === at && !cameFrom.has(p.to)) {
-        cameFrom.set(p.to, at);
-        queue.push(p.to);
-      }
-  }
-  return null;
-}
 
 /** How a job and `localize.engines` both run a program (ctx.spawn, runProgram). */
 type RunForText = (

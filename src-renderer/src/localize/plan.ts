@@ -2,7 +2,7 @@
  * What a localisation needs from the engines found (pure: the dialog and its tests share it).
  * Languages come from the contract (two- and three-letter codes, names), the core's table.
  */
-import { languages, type LocalizeEngineInfo, type LocalizeMode } from '@contract/index';
+import { argosRoute, languages, type LocalizeEngineInfo, type LocalizeMode } from '@contract/index';
 
 export { languages };
 
@@ -61,24 +61,13 @@ export const translatorLabels: Record<TranslatorChoice, string> = {
   llm: 'Chat server',
 };
 
-/**
- * Whether Argos Translate's packages ("en→es") reach one language from another: like Argos, it
- * chains them through any installed language (es→fr with es→en and en→fr).
- */
+/** Whether Argos Translate's packages ("en→es") reach one language from another (argosRoute). */
 export function argosReaches(pairs: string[], from: string, to: string): boolean {
-  const edges = pairs.map((p) => p.split('→') as [string, string]);
-  const seen = new Set([from]);
-  const queue = [from];
-  while (queue.length) {
-    const at = queue.shift()!;
-    if (at === to) return true;
-    for (const [a, b] of edges)
-      if (a === at && !seen.has(b)) {
-        seen.add(b);
-        queue.push(b);
-      }
-  }
-  return false;
+  const edges = pairs.map((p) => {
+    const [a, b] = p.split('→');
+    return { from: a!, to: b! };
+  });
+  return argosRoute(edges, from, to) !== null;
 }
 
 /** Whether an engine handles a language (or, for translators, the pair from → to). */

@@ -24,6 +24,7 @@ import * as m0017 from './0017_localize';
 import * as m0018 from './0018_color_labels';
 import * as m0019 from './0019_cue_runs';
 import * as m0020 from './0020_subtitle_assets';
+import * as m0021 from './0021_subtitle_search';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -55,4 +56,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0018_color_labels', m0018],
   ['0019_cue_runs', m0019],
   ['0020_subtitle_assets', m0020],
+  ['0021_subtitle_search', m0021],
 ];

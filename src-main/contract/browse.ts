@@ -128,8 +128,8 @@ export interface GridItem {
   deletedAt: string | null;
   /** With a search: where the words matched, split into plain and highlighted runs. */
   snippet?: {
-    /** `gen`: what it was made with (checkpoint, sampler, LoRA names). */
-    field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags' | 'gen';
+    /** `gen`: what it was made with (checkpoint, sampler, LoRA names); `said`: a subtitle file's words. */
+    field: 'title' | 'filename' | 'prompt' | 'notes' | 'tags' | 'gen' | 'said';
     parts: { text: string; hit: boolean }[];
   };
   /**

@@ -162,9 +162,9 @@ export function stackMembers(
   return items;
 }
 
-const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags', 'gen'] as const;
+const snippetFields = ['title', 'filename', 'prompt', 'notes', 'tags', 'gen', 'said'] as const;
 /** Which field's snippet a card shows first when several matched. */
-const snippetPreference = ['title', 'prompt', 'tags', 'gen', 'filename', 'notes'] as const;
+const snippetPreference = ['title', 'prompt', 'tags', 'gen', 'said', 'filename', 'notes'] as const;
 
 function attachSnippets(
   sqlite: BetterSqlite3.Database,

@@ -185,6 +185,8 @@ export interface AssetsFtsTable {
   tags: string;
   /** Checkpoint, sampler and LoRA names (0009). */
   gen: string;
+  /** What a subtitle file says (0021), written by ingest and job outputs, not by triggers. */
+  said: string | null;
 }
 
 export interface TagsTable {

@@ -7,6 +7,7 @@ import { nowIso, uuidv7 } from '../util/ids';
 import type { IngestError } from '../util/ingestError';
 import { fileColumns, type PreparedFile, type ProbeData } from './prepare';
 import { statements } from '../db/statements';
+import { indexSaid } from './searchText';
 
 export interface FolderDefaults {
   id: string;
@@ -159,6 +160,7 @@ export class LibraryWriter {
         id: existing.id,
         gen_source: f.probe.generation?.tool ?? null,
       });
+      if (f.type === 'subtitles') indexSaid(this.sqlite, existing.id, f.probe.said);
       this.s.clearFailure.run(f.path);
       const stale =
         existing.thumb_key && existing.thumb_key !== f.sha256 ? existing.thumb_key : undefined;
@@ -226,6 +228,7 @@ export class LibraryWriter {
       created_at: new Date(f.mtimeMs).toISOString(),
       added_at: at,
     });
+    if (f.probe.said) indexSaid(this.sqlite, id, f.probe.said);
     this.s.clearFailure.run(f.path);
     return { outcome: 'added', assetId: id };
   }

@@ -15,6 +15,8 @@ import { MAX_SUBTITLE_BYTES, probeSubtitles } from './probeSubtitles';
 /** Images are read whole (hash and decode share one read); larger ones are refused. */
 const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
 const MAX_RAW_TEXT = 64 * 1024;
+/** Two hours of speech is ~120 KB of text: the search index keeps at most this much of a file. */
+const MAX_SAID = 256 * 1024;
 
 export interface ProbeData {
   width: number | null;
@@ -36,6 +38,8 @@ export interface ProbeData {
   raw: Record<string, string> | null;
   /** A subtitle file's language (two-letter code), when it says or its name does. */
   language: string | null;
+  /** What a subtitle file says (its cues' text), for search. */
+  said: string | null;
 }
 
 /** A file read, hashed and (unless its bytes are already known) probed: ready to commit. */
@@ -152,6 +156,7 @@ export async function prepareFile(
         generation,
         raw: withTruncation(trimRaw(img.texts), img.metadataTruncated),
         language: null,
+        said: null,
       },
     };
   }
@@ -198,6 +203,7 @@ export async function prepareFile(
         generation: null,
         raw: null,
         language: sub.language,
+        said: spokenText(sub.cues),
       },
     };
   }
@@ -230,6 +236,7 @@ export async function prepareFile(
       generation,
       raw: trimRaw(media.texts),
       language: null,
+      said: null,
     },
   };
 }
@@ -282,6 +289,16 @@ function mimeFor(family: string, file: string): string {
     vtt: 'text/vtt',
   };
   return byFamily[family] ?? mimeOf(file);
+}
+
+/** A subtitle file's words for the search index: its cues without markup, within a bound. */
+function spokenText(cues: { text: string }[]): string {
+  let out = '';
+  for (const c of cues) {
+    out += `${c.text.replace(/<[^>]*>|\{\\[^}]*\}/g, '').replace(/\s+/g, ' ')}\n`;
+    if (out.length > MAX_SAID) return out.slice(0, MAX_SAID);
+  }
+  return out;
 }
 
 /** Raw text is kept for the user to read, but a workflow JSON can be megabytes: cap each field. */

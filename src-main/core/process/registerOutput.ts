@@ -8,6 +8,7 @@ import type { AssetRow } from '../db/schema';
 import { readEngineSettings } from '../engines/engineSettings';
 import { IngestError } from '../util/ingestError';
 import { fileColumns, prepareFile, stampOf, type PreparedFile } from '../ingest/prepare';
+import { indexSaid } from '../ingest/searchText';
 import { nowIso, uuidv7 } from '../util/ids';
 import { clearPlacementJournal, placementJournal } from '../jobs/placementJournal';
 import { deferPictures } from '../media/deferredPictures';
@@ -167,6 +168,7 @@ export async function registerOutput(core: Atelier, spec: OutputSpec): Promise<s
           updated_at: at,
         })
         .execute();
+      if (facts.said) indexSaid(core.sqlite, id, facts.said);
       if (links.length)
         await trx
           .insertInto('asset_links')

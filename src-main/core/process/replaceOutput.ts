@@ -4,6 +4,7 @@ import { AppError } from '../../contract/errors';
 import type { Atelier } from '../app/atelier';
 import { sha256OfFile } from '../ingest/hash';
 import { fileColumns, prepareFile, stampOf } from '../ingest/prepare';
+import { indexSaid } from '../ingest/searchText';
 import { removeThumbs } from '../thumbs/files';
 import { deferPictures } from '../media/deferredPictures';
 import { IngestError } from '../util/ingestError';
@@ -89,6 +90,7 @@ export async function replaceOutput(
       updated_at: nowIso(),
       id: assetId,
     });
+  if (prepared.type === 'subtitles') indexSaid(core.sqlite, assetId, facts.said);
   // Other paths that held the same bytes are no longer copies of it; the old pictures go
   // unless another asset still shows them.
   statements(core.sqlite).get('DELETE FROM asset_copies WHERE asset_id = ?').run(assetId);

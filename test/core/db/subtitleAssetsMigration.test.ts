@@ -12,7 +12,7 @@ afterEach(() => {
 
 const at = '2026-11-01T00:00:00.000Z';
 
-describe('migration 0020 (subtitle assets) on a version-19 library', () => {
+describe('migrations 0020 and 0021 (subtitle assets, their words in search) on a version-19 library', () => {
   it('rebuilds assets with the subtitles type and a language, keeping every row, label, link, index and trigger', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
@@ -65,7 +65,7 @@ describe('migration 0020 (subtitle assets) on a version-19 library', () => {
 
     const db = openDatabase(file);
     const result = await migrateToLatest(db.db, file);
-    expect(result.applied).toEqual(['0020_subtitle_assets']);
+    expect(result.applied).toEqual(['0020_subtitle_assets', '0021_subtitle_search']);
     const q = db.sqlite;
     expect(schema(q)).toEqual(before);
     expect(q.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
@@ -97,6 +97,18 @@ describe('migration 0020 (subtitle assets) on a version-19 library', () => {
     expect(
       q.prepare("SELECT count(*) n FROM assets_fts WHERE assets_fts MATCH 'hills'").get(),
     ).toEqual({ n: 1 });
+    // 0021: the index has a column for what subtitles say, which the triggers leave alone.
+    q.prepare(
+      `UPDATE assets_fts SET said = 'la montaña' WHERE rowid = (SELECT rid FROM assets WHERE id = 's1')`,
+    ).run();
+    q.prepare("UPDATE assets SET title = 'Walk' WHERE id = 's1'").run();
+    expect(
+      q
+        .prepare(
+          "SELECT a.id FROM assets_fts f JOIN assets a ON a.rid = f.rowid WHERE assets_fts MATCH 'said:montana'",
+        )
+        .all(),
+    ).toEqual([{ id: 's1' }]);
     await db.close();
   });
 });

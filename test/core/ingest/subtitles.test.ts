@@ -69,6 +69,15 @@ describe('subtitles are Library assets', () => {
       durationSec: 6.5,
       hasThumb: true,
     });
+    // Search finds a subtitle file by what it says, accents or not, and shows where.
+    const found = await t.call('library.query', {
+      filter: { search: 'montanas', tagMode: 'any', dateField: 'added', trashed: false },
+    });
+    expect(found.items.map((i) => i.filename).sort()).toEqual(['legacy.srt', 'walk.es.srt']);
+    expect(found.items[0]!.snippet?.field).toBe('said');
+    expect(
+      found.items[0]!.snippet!.parts.filter((p) => p.hit).map((p) => p.text.toLowerCase()),
+    ).toEqual(['montañas']);
     const intro = await t.call('assets.get', { id: byName['intro.vtt']!.id });
     expect(intro).toMatchObject({ format: 'vtt', language: 'fr', durationSec: 5.25 });
     const legacy = await t.call('assets.get', { id: byName['legacy.srt']!.id });

@@ -107,6 +107,12 @@ describe.skipIf(skip !== null)('localising a video with real Debian engines', ()
           .all(a.id),
       ).toEqual([{ source_id: assetId }]);
     }
+    // What they say is searchable: the Spanish subtitles are found by a Spanish word.
+    const said = await t.call('library.query', {
+      filter: { search: 'zorro', tagMode: 'any', dateField: 'added', trashed: false },
+      stacks: false,
+    });
+    expect(said.items.map((i) => i.filename).sort()).toEqual(['talk_es.srt', 'talk_es.vtt']);
     const es = await t.call('assets.cues', { id: out('srt', 'es')!.assetId! });
     expect(es.cues.map((c) => c.text).join(' ')).toMatch(/zorro/);
     expect(es.cues.map((c) => c.startMs)).toEqual(d.cues.map((c) => c.startMs));

@@ -3,6 +3,7 @@ import { emptyParams } from '../../../contract/process';
 import type { Atelier } from '../../app/atelier';
 import type { AssetRow } from '../../db/schema';
 import { fileColumns, prepareFile, stampOf } from '../../ingest/prepare';
+import { indexSaid } from '../../ingest/searchText';
 import { defineJobKind } from '../../jobs/registry';
 import type { JobKind } from '../../jobs/types';
 import { thumbPath } from '../../thumbs/paths';
@@ -25,6 +26,7 @@ async function reprepare(core: Atelier, a: AssetRow) {
     })
     .where('id', '=', a.id)
     .execute();
+  if (f.type === 'subtitles') indexSaid(core.sqlite, a.id, p.said);
   core.events.emit('status.changed', { reason: 'asset-updated' });
   return f.sha256;
 }

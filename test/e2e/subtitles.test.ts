@@ -159,6 +159,16 @@ describe('subtitles in the Library', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('the search box finds a subtitle file by what it says', async () => {
+    const box = page.getByPlaceholder(/Search prompts/);
+    await box.fill('cielo');
+    await expect
+      .poll(() => lib().locator('[data-testid=asset-grid] [data-testid=lib-card]').count())
+      .toBe(1);
+    expect(await card(ids.srt).getByTestId('snippet').textContent()).toMatch(/cielo/);
+    await box.fill('');
+  });
+
   it("a video's player offers the WebVTT subtitles made from it", async () => {
     await page.getByTestId('side-subtitles').click();
     await page.getByRole('button', { name: /^Video\b/ }).click();

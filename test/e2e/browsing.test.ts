@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tempDir';
 import { seedLibrary, type SeededLibrary } from './librarySeed';
 import { serveLibrary } from './libraryServe';
-import { launchChromium } from './support/browser';
+import { launchChromium, openLibrary } from './support/browser';
 import { shootAll } from './support/screens';
 
 /**
@@ -62,10 +62,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await page.goto(page.url().replace(/#.*$/, '') + '#/library');
-  await page.reload();
-  await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
+  await openLibrary(page, server.url);
   for (let i = 0; i < 100 && (await cards().count()) < seeded.total + shoot.length; i++)
     await page.waitForTimeout(100);
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tempDir';
 import { seedLibrary, type SeededLibrary } from './librarySeed';
 import { serveLibrary } from './libraryServe';
-import { launchChromium } from './support/browser';
+import { launchChromium, openLibrary } from './support/browser';
 
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveLibrary>>;
@@ -21,10 +21,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await page.goto(page.url().replace(/#.*$/, '') + '#/library');
-  await page.reload();
-  await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
+  await openLibrary(page, server.url);
 });
 afterAll(async () => {
   await browser?.close();

@@ -8,7 +8,7 @@ import { asset, insertAssets } from '../core/browse/helpers';
 import { tempDir } from '../helpers/tempDir';
 import { seedLibrary, type SeededLibrary } from './librarySeed';
 import { serveLibrary } from './libraryServe';
-import { launchChromium } from './support/browser';
+import { launchChromium, openLibrary } from './support/browser';
 import { shootAll } from './support/screens';
 
 /**
@@ -113,10 +113,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await page.goto(page.url().replace(/#.*$/, '') + '#/library');
-  await page.reload();
-  await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
+  await openLibrary(page, server.url);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,14 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '../../src-main/contract';
 import { createApi } from '../../src-main/core/api/dispatch';
+import { makeVideo } from '../core/process/mediaFixtures';
 import { tempDir } from '../helpers/tempDir';
 import { seedLibrary } from './librarySeed';
 import { serveLibrary } from './libraryServe';
-import { launchChromium } from './support/browser';
+import { launchChromium, openLibrary } from './support/browser';
 import { shootAll } from './support/screens';
 
 /**
@@ -54,20 +54,7 @@ beforeAll(async () => {
   server = await serveLibrary(dataDir);
   const media = path.join(t.dir, 'media');
   mkdirSync(media);
-  const video = path.join(media, 'sunset.mp4');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=480x270:rate=10:duration=8',
-    '-pix_fmt',
-    'yuv420p',
-    '-y',
-    video,
-  ]);
+  const video = makeVideo(media, 'sunset.mp4', 8);
   const files = {
     srt: path.join(media, 'sunset.es.srt'),
     vtt: path.join(media, 'sunset-fr.vtt'),
@@ -95,10 +82,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await page.goto(page.url().replace(/#.*$/, '') + '#/library');
-  await page.reload();
-  await page.locator('[data-testid=library-view] [data-testid=lib-card]').first().waitFor();
+  await openLibrary(page, server.url);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

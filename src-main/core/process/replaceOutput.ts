@@ -47,6 +47,14 @@ export async function replaceOutput(
     | undefined;
   if (!row) throw new AppError('not_found', `No asset ${assetId} to replace`);
   if (row.sha256 !== spec.expectSha) return 'diverged';
+  // Hashed first: a re-run mostly makes the same bytes again, which need no probe or pictures.
+  const made = (await sha256OfFile(tempFile)).sha256;
+  const onDisk = await fileState(row, spec.expectSha, made);
+  if (onDisk === 'theirs') return 'diverged';
+  if (made === row.sha256) {
+    rmSync(tempFile, { force: true });
+    return 'unchanged';
+  }
   let prepared;
   try {
     prepared = await prepareFile(tempFile, await stampOf(tempFile), core.layout, () => false, {
@@ -59,12 +67,6 @@ export async function replaceOutput(
     throw err;
   }
   const facts = prepared.probe!;
-  const onDisk = await fileState(row, spec.expectSha, prepared.sha256);
-  if (onDisk === 'theirs') return 'diverged';
-  if (prepared.sha256 === row.sha256) {
-    rmSync(tempFile, { force: true });
-    return 'unchanged';
-  }
   // 'ours-new': a crash between the swap and the row's update left these very bytes in place.
   if (onDisk === 'ours-new') rmSync(tempFile, { force: true });
   else swapInto(tempFile, row.path);

@@ -454,10 +454,11 @@ export function CueEditor({ id }: { id: string }) {
               )}
             </span>
             <span className="loc-cues-tools">
-              <span className="loc-muted loc-cues-hint" data-testid="loc-cues-hint">
-                {active
-                  ? 'Cues change once the run ends (or stop it)'
-                  : 'Edits save when you leave a field'}
+              <span
+                className={`loc-muted loc-cues-hint${active ? ' locked' : ''}`}
+                data-testid="loc-cues-hint"
+              >
+                {active ? 'Editable when the run ends' : 'Edits save when you leave a field'}
               </span>
               <button
                 type="button"
